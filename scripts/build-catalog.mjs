@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Builds the detection catalog (shared/src/catalog/data/catalog.json) from the researched reference
+// facts beside the repository (../shared/reference) and the project's own additions
+// (shared/catalog/*.json). The output has the shape of the farmwatch.v1.Catalog protobuf message,
+// so the collector can push it to agents unchanged, and a content-hash version.
+//
+//   node scripts/build-catalog.mjs          write the catalog
+//   node scripts/build-catalog.mjs --check  fail when the committed catalog is stale
+//
+// Remote-access tools come from LOLRMM (https://github.com/magicsword-io/LOLRMM, Apache-2.0; the
+// licence is kept in shared/catalog/LICENSE-LOLRMM.txt). LOLRMM's process lists mix executables
+// with installers, DLLs, shortcuts and notes; only names that can be a running program are kept,
+// each tagged with the platform it runs on.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const reference = process.env.FARMWATCH_REFERENCE ?? join(root, '..', 'shared', 'reference');
+const out = join(root, 'shared', 'src', 'catalog', 'data', 'catalog.json');
+const check = process.argv.includes('--check');
+
+const PLATFORM = { any: 'PLATFORM_UNSPECIFIED', linux: 'PLATFORM_LINUX', macos: 'PLATFORM_MACOS', windows: 'PLATFORM_WINDOWS' };
+
+function readJson(path) {
+  if (!existsSync(path)) {
+    console.error(`build-catalog: ${path} is missing. The reference facts live beside the repository ` +
+      '(../shared/reference); set FARMWATCH_REFERENCE to their folder if they are elsewhere.');
+    process.exit(1);
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function slug(name) {
+  return name.toLowerCase().replace(/\(.*?\)/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Platforms a tool runs on, from LOLRMM's free-text platform list. */
+function platformsOf(tool) {
+  const set = new Set();
+  for (const p of tool.platforms ?? []) {
+    const v = p.toLowerCase();
+    if (v === 'linux') set.add('linux');
+    else if (v === 'mac' || v === 'macos') set.add('macos');
+    else if (v === 'windows') set.add('windows');
+  }
+  return set;
+}
+
+const NOT_A_PROGRAM = /\.(dll|msi|mst|lnk|pkg|xml|py|bin|ese|sock|bashrc|com|exee)$/i;
+
+/**
+ * One LOLRMM "process" string to a name pattern, or a reason to skip it. `.exe` names run on
+ * Windows, `.app` bundles on macOS; a bare name runs on the tool's non-Windows platforms (on all
+ * of them when LOLRMM lists none but Windows-only tools keep bare names as Windows).
+ */
+function processPattern(raw, platforms) {
+  const name = raw.trim();
+  if (/\s/.test(name) && !/\.exe$/i.test(name)) return { skip: 'free text, not a name' };
+  if (/^[0-9a-f]{40}$/i.test(name)) return { skip: 'a hash, not a name' };
+  if (/[[\]{}]|\.\*/.test(name)) return { skip: 'a regular expression, not a name' };
+  if (NOT_A_PROGRAM.test(name)) return { skip: 'an installer, library or file, not a running program' };
+  if (/\.exe$/i.test(name)) return { pattern: name, platform: PLATFORM.windows };
+  if (/\.app$/i.test(name)) return { pattern: name.replace(/\.app$/i, ''), platform: PLATFORM.macos };
+  if (/\.[a-z0-9]{2,4}$/i.test(name) && !/^[a-z]+\.[a-z]+$/i.test(name)) return { skip: 'a file name with an extension, not a program' };
+  const unix = [...platforms].filter((p) => p !== 'windows');
+  if (platforms.size === 1 && platforms.has('windows')) return { pattern: name, platform: PLATFORM.windows };
+  if (unix.length === 1) return { pattern: name, platform: PLATFORM[unix[0]] };
+  return { pattern: name, platform: PLATFORM.any };
+}
+
+function lolrmmSource(tool) {
+  const s = tool.source ?? {};
+  return { repo: s.repo, path: s.path, commit: s.commit, license: s.license, url: tool.website };
+}
+
+function buildRemoteAccess(rmm, additions) {
+  // LOLRMM lists several tools under two or three files; merge those into one entry.
+  const alias = new Map();
+  for (const [a, b] of rmm._meta.likelyDuplicates ?? []) alias.set(b, a);
+  const byId = new Map();
+  const skipped = {};
+  for (const tool of rmm.tools) {
+    const canonical = alias.get(tool.name) ?? tool.name;
+    const id = slug(canonical);
+    const entry = byId.get(id) ?? {
+      id, name: canonical, category: tool.category, processes: [], services: [], paths: [],
+      domains: [], ports: [], selfHosted: false, sources: [],
+    };
+    const platforms = platformsOf(tool);
+    for (const raw of tool.processes ?? []) {
+      const p = processPattern(raw, platforms);
+      if ('skip' in p) { skipped[p.skip] = (skipped[p.skip] ?? 0) + 1; continue; }
+      entry.processes.push({ pattern: p.pattern, platform: p.platform });
+    }
+    for (const s of tool.services ?? []) entry.services.push({ pattern: s, platform: PLATFORM.windows });
+    for (const path of tool.installPaths ?? []) {
+      const platform = /^[a-z]:\\|%/i.test(path) ? PLATFORM.windows : path.startsWith('/Applications') || path.startsWith('/Library') ? PLATFORM.macos : PLATFORM.any;
+      entry.paths.push({ pattern: path, platform });
+    }
+    entry.domains.push(...(tool.domains ?? []));
+    entry.ports.push(...(tool.ports ?? []).filter((p) => Number.isInteger(p)));
+    entry.selfHosted ||= tool.selfHostedServer === true;
+    entry.sources.push(lolrmmSource(tool));
+    byId.set(id, entry);
+  }
+  for (const add of additions.tools) {
+    const entry = byId.get(add.id);
+    if (!entry) throw new Error(`remote-access additions: ${add.id} is not a LOLRMM tool id`);
+    for (const p of add.processes ?? []) entry.processes.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
+    for (const p of add.services ?? []) entry.services.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
+    for (const p of add.paths ?? []) entry.paths.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
+    entry.sources.push(...add.sources);
+  }
+  const tools = [...byId.values()].map((t) => ({
+    ...t,
+    processes: dedupe(t.processes), services: dedupe(t.services), paths: dedupe(t.paths),
+    domains: [...new Set(t.domains)], ports: [...new Set(t.ports)].sort((a, b) => a - b),
+  })).sort((a, b) => a.id.localeCompare(b.id));
+  return { tools, skipped };
+}
+
+function dedupe(patterns) {
+  const seen = new Set();
+  return patterns.filter((p) => {
+    const key = `${p.platform}|${p.pattern.toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const rmm = readJson(join(reference, 'rmm-tools.json'));
+const additions = readJson(join(root, 'shared', 'catalog', 'remote-access-additions.json'));
+const { tools, skipped } = buildRemoteAccess(rmm, additions);
+const body = { remoteAccess: tools };
+const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+const text = JSON.stringify({ version, ...body }, null, 1) + '\n';
+
+if (check) {
+  if (!existsSync(out) || readFileSync(out, 'utf8') !== text) {
+    console.error('shared/src/catalog/data/catalog.json is stale. Run `node scripts/build-catalog.mjs` and commit it.');
+    process.exit(1);
+  }
+} else {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  const dropped = Object.entries(skipped).map(([why, n]) => `${n} ${why}`).join('; ');
+  console.log(`catalog ${version}: ${tools.length} remote-access tools (LOLRMM process strings skipped: ${dropped})`);
+}

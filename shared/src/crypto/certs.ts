@@ -1,0 +1,168 @@
+// X.509 for farmwatch's private PKI: the collector's CA, its server certificate, and client
+// certificates for agents (from a CSR whose key never leaves the laptop). ECDSA P-256 with SHA-256
+// everywhere: small certificates, fast handshakes, supported by every TLS stack we talk to.
+import 'reflect-metadata'; // @peculiar/x509 needs it loaded first (its DI container reads metadata)
+import * as x509 from '@peculiar/x509';
+import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY_MS = 86_400_000;
+
+type Keys = webcrypto.CryptoKeyPair;
+
+export interface PemPair {
+  certPem: string;
+  keyPem: string;
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+function derOf(text: string, label: string): Buffer {
+  const m = new RegExp(`-----BEGIN ${label}-----([^-]+)-----END ${label}-----`).exec(text);
+  if (!m?.[1]) throw new Error(`expected a PEM block "${label}"`);
+  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+}
+
+async function generateKeys(): Promise<Keys> {
+  return webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+}
+
+async function privateKeyPem(keys: Keys): Promise<string> {
+  return pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+}
+
+async function importPrivateKey(keyPem: string): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('pkcs8', derOf(keyPem, 'PRIVATE KEY'), ALGORITHM, false, ['sign']);
+}
+
+/** A random positive 128-bit serial number, hex. */
+function serialNumber(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** X.500 name from a common name, with characters that would change the name's structure escaped. */
+function dn(commonName: string): string {
+  return `CN=${commonName.replace(/([,+"\\<>;=])/g, '\\$1')}`;
+}
+
+export async function createAuthority(commonName: string, days: number): Promise<PemPair> {
+  const keys = await generateKeys();
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: dn(commonName),
+    notBefore: new Date(now - 5 * 60_000),
+    notAfter: new Date(now + days * DAY_MS),
+    signingAlgorithm: ALGORITHM,
+    keys: keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: await privateKeyPem(keys) };
+}
+
+export interface IssueOptions {
+  commonName: string;
+  usage: 'server' | 'client';
+  days: number;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+}
+
+async function sign(ca: PemPair, publicKey: x509.PublicKeyType, options: IssueOptions): Promise<string> {
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const now = Date.now();
+  const names = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension(
+      [options.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey),
+  ];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: dn(options.commonName),
+    issuer: caCert.subject,
+    notBefore: new Date(now - 5 * 60_000),
+    notAfter: new Date(Math.min(now + options.days * DAY_MS, caCert.notAfter.getTime())),
+    signingAlgorithm: ALGORITHM,
+    publicKey: publicKey as never,
+    signingKey: (await importPrivateKey(ca.keyPem)) as never,
+    extensions,
+  });
+  return cert.toString('pem') + '\n';
+}
+
+/** A new key and a certificate for it, signed by the CA (for the collector and demo clients). */
+export async function issueCertificate(ca: PemPair, options: IssueOptions): Promise<PemPair> {
+  const keys = await generateKeys();
+  const certPem = await sign(ca, keys.publicKey, options);
+  return { certPem, keyPem: await privateKeyPem(keys) };
+}
+
+export interface CertificateRequest {
+  csrDer: Buffer;
+  keyPem: string;
+}
+
+/** A new key and a PKCS#10 request for it: what an agent sends to enroll. */
+export async function createCertificateRequest(commonName: string): Promise<CertificateRequest> {
+  const keys = await generateKeys();
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: dn(commonName),
+    keys: keys as never,
+    signingAlgorithm: ALGORITHM,
+  });
+  return { csrDer: Buffer.from(csr.rawData), keyPem: await privateKeyPem(keys) };
+}
+
+/**
+ * Signs a client certificate for the key in `csrDer`, after checking the request's own signature
+ * (proof that the caller holds the key). The subject is what the CA decides, not what the CSR says.
+ */
+export async function signCertificateRequest(ca: PemPair, csrDer: Uint8Array, options: IssueOptions): Promise<string> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(Buffer.from(csrDer));
+  } catch (err) {
+    throw new Error(`the certificate signing request is not valid PKCS#10 DER: ${(err as Error).message}`);
+  }
+  if (!(await csr.verify())) throw new Error('the certificate signing request is not signed by its own key');
+  return sign(ca, csr.publicKey, options);
+}
+
+export interface CertificateInfo {
+  subjectCommonName: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  fingerprint256: string;
+}
+
+export function describeCertificate(certPem: string | Buffer): CertificateInfo {
+  const cert = new NodeX509(certPem);
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? '';
+  return {
+    subjectCommonName: cn,
+    serialNumber: cert.serialNumber,
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    fingerprint256: cert.fingerprint256,
+  };
+}

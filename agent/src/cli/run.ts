@@ -1,0 +1,74 @@
+// farmwatch-agent run: stream this laptop's findings to the collector until stopped.
+import { StopReason } from '@farmwatch/proto';
+import { builtinCatalog, createLogger } from '@farmwatch/shared';
+import { hostPlatform } from '../sensors/index.js';
+import { channelCredentials } from '../transport/credentials.js';
+import { Agent } from '../runtime/agent.js';
+import { list, parse, positiveInt, UsageError } from './args.js';
+
+export const RUN_HELP = `Usage: farmwatch-agent run --server HOST:PORT --ca FILE [--cert FILE --key FILE] [options]
+
+Scans this machine on an interval and streams findings, inventory and heartbeats to the collector
+over one TLS gRPC stream.
+
+  --server HOST:PORT     the collector
+  --ca FILE              the collector's CA certificate (PEM); the agent trusts only this CA
+  --cert FILE --key FILE this agent's client certificate and key (PEM)
+  --interval SECONDS     time between scans (default 300)
+  --heartbeat SECONDS    time between heartbeats (default 60)
+  --sanctioned IDS       catalog ids of the company's own remote-access tools
+  --once                 scan once, deliver, exit (0 when the collector acknowledged everything)
+`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    server: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    interval: { type: 'string' },
+    heartbeat: { type: 'string' },
+    sanctioned: { type: 'string' },
+    root: { type: 'string', default: '' },
+    once: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  }, 'farmwatch-agent run');
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  if (!values.server) throw new UsageError('--server HOST:PORT is required: where the collector listens');
+  if (!/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(values.server)) throw new UsageError(`--server must be HOST:PORT, not "${values.server}"`);
+  if (!values.ca) throw new UsageError('--ca FILE is required: the collector\'s CA certificate, to verify the collector');
+  const log = createLogger('agent');
+  const agent = await Agent.create({
+    server: values.server,
+    credentials: channelCredentials({
+      caFile: values.ca,
+      ...(values.cert !== undefined ? { certFile: values.cert } : {}),
+      ...(values.key !== undefined ? { keyFile: values.key } : {}),
+    }),
+    ctx: { platform: hostPlatform(), root: values.root },
+    catalog: builtinCatalog(),
+    policy: { sanctionedTools: list(values.sanctioned) },
+    scanIntervalS: positiveInt(values.interval, '--interval', 300),
+    heartbeatIntervalS: positiveInt(values.heartbeat, '--heartbeat', 60),
+    once: values.once,
+    log,
+  });
+  if (values.once) {
+    const delivered = await agent.run();
+    if (!delivered) log.error('not everything was acknowledged by the collector before the timeout', { lastError: agent.connection.lastError });
+    return delivered ? 0 : 2;
+  }
+  await agent.run();
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      log.info('stopping', { signal });
+      const reason = signal === 'SIGINT' ? StopReason.STOP_REASON_USER : StopReason.STOP_REASON_SERVICE_STOP;
+      void agent.stop(reason, `received ${signal}`).then((flushed) => resolve(flushed ? 0 : 2));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,2 @@
+export * from './finding.js';
+export { detectRemoteAccessProcesses } from './remote-access-process.js';

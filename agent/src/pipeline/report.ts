@@ -1,0 +1,43 @@
+// The scan report for people: findings grouped by family, with evidence, then sensor states.
+import type { CategoryName, Finding } from '../detectors/finding.js';
+import type { ScanReport } from './scan.js';
+
+const GROUPS: { category: CategoryName; title: string }[] = [
+  { category: 'remote_access', title: 'Remote access' },
+  { category: 'kvm', title: 'KVM devices' },
+  { category: 'mouse_jiggler', title: 'Mouse jigglers' },
+  { category: 'vpn', title: 'VPN' },
+  { category: 'location', title: 'Location' },
+  { category: 'tamper', title: 'Tamper' },
+];
+
+function findingLines(f: Finding): string[] {
+  const lines = [`  [${f.severity.toUpperCase()}] ${f.title}  (${f.detector}, confidence ${f.confidence})`];
+  for (const e of f.evidence) {
+    const match = e.matched ? `  matched ${e.catalogEntry ?? ''} "${e.matched}"` : '';
+    lines.push(`      ${e.field} = ${e.value}${match}`);
+  }
+  return lines;
+}
+
+export function formatReport(report: ScanReport, hostname: string): string {
+  const out: string[] = [];
+  out.push(`farmwatch scan of ${hostname} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`);
+  out.push('');
+  const actionable = report.findings.filter((f) => !f.sanctioned);
+  out.push(actionable.length === 0
+    ? 'Nothing found.'
+    : `${actionable.length} finding${actionable.length === 1 ? '' : 's'}:`);
+  for (const g of GROUPS) {
+    const group = report.findings.filter((f) => f.category === g.category);
+    if (group.length === 0) continue;
+    out.push('', `${g.title}:`);
+    for (const f of group) out.push(...findingLines(f));
+  }
+  out.push('', 'Sensors:');
+  for (const s of report.sensors) {
+    const detail = s.status === 'ok' ? `${s.items} items, ${s.durationMs} ms` : s.reason ?? '';
+    out.push(`  ${s.sensor.padEnd(20)} ${s.status.padEnd(12)} ${detail}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,9 @@
+export interface DisplayFact {
+  /** Connector name: "eDP-1", "HDMI-A-1". */
+  connector: string;
+  connected: boolean;
+  /** The laptop's own panel (eDP, LVDS, DSI). */
+  internal: boolean;
+  /** Raw EDID as the display (or whatever pretends to be one) presents it. */
+  edid?: Buffer;
+}

@@ -1,0 +1,27 @@
+// TLS material for the agent's channel: the collector's CA (pinned), and the client certificate.
+import { readFileSync } from 'node:fs';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
+
+export interface TlsFiles {
+  caFile: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+function read(path: string, what: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read the ${what} ${path} (${code ?? String(err)}); pass the right file with ${flag}`);
+  }
+}
+
+export function channelCredentials(files: TlsFiles): ChannelCredentials {
+  const ca = read(files.caFile, 'collector CA certificate', '--ca');
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
+    throw new Error('a client certificate needs its key and the key its certificate: pass both --cert and --key');
+  }
+  if (files.certFile === undefined || files.keyFile === undefined) return credentials.createSsl(ca);
+  return credentials.createSsl(ca, read(files.keyFile, 'client key', '--key'), read(files.certFile, 'client certificate', '--cert'));
+}

@@ -1,0 +1,118 @@
+// Stores one validated batch in one transaction: every event once by (device, sequence), and what
+// it means (findings, inventory, sensor states, health, stop) in the derived tables. The caller
+// acknowledges only after this returns, when the transaction has committed.
+import {
+  Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event,
+} from '@farmwatch/proto';
+import type { Store, StoreWriter } from '../store/store.js';
+import type { FindingRecord } from '../store/records.js';
+import { alertForFinding } from '../alerts/finding-alerts.js';
+import { inventoryKey } from './inventory-keys.js';
+
+export interface BatchResult {
+  stored: number;
+  replayed: number;
+  lastSequence: number;
+  alertsRaised: number;
+}
+
+const INVENTORY_KIND_NAME: Record<number, string> = {
+  [InventoryKind.INVENTORY_KIND_USB_DEVICE]: 'usb_device',
+  [InventoryKind.INVENTORY_KIND_DISPLAY]: 'display',
+  [InventoryKind.INVENTORY_KIND_NETWORK_INTERFACE]: 'network_interface',
+};
+
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): number {
+  const at = e.observedAtMs ?? receivedAtMs;
+  switch (e.body) {
+    case 'finding': {
+      const f = e.finding;
+      const record: FindingRecord = {
+        deviceId, detector: f.detector ?? '', key: f.key ?? '',
+        category: enumName(Category, f.category), severity: enumName(Severity, f.severity),
+        confidence: f.confidence ?? 0, title: f.title ?? '', catalogEntry: f.catalogEntry ?? '',
+        sanctioned: f.sanctioned ?? false,
+        evidence: (f.evidence ?? []).map((ev) => ({
+          field: ev.field ?? '', value: ev.value ?? '',
+          ...(ev.catalogEntry ? { catalogEntry: ev.catalogEntry } : {}),
+          ...(ev.matched ? { matched: ev.matched } : {}),
+        })),
+        firstSeenMs: f.firstSeenMs || at,
+        lastSeenMs: at,
+      };
+      const appeared = w.upsertFinding(record);
+      const alert = alertForFinding(record, receivedAtMs, appeared);
+      if (alert) {
+        w.raiseAlert(alert);
+        return 1;
+      }
+      return 0;
+    }
+    case 'findingCleared':
+      w.clearFinding(deviceId, e.findingCleared.detector ?? '', e.findingCleared.key ?? '', at);
+      return 0;
+    case 'inventoryChange': {
+      const item = e.inventoryChange.item;
+      const key = item ? inventoryKey(item) : undefined;
+      if (!item || !key) return 0;
+      if (e.inventoryChange.op === InventoryOp.INVENTORY_OP_REMOVED) {
+        w.removeInventory(deviceId, key.kind, key.itemKey, at);
+      } else {
+        const body = pb.InventoryItem.encode(item).finish();
+        w.upsertInventory({ deviceId, ...key, body, seenAtMs: receivedAtMs });
+      }
+      return 0;
+    }
+    case 'inventoryComplete': {
+      // Items of these kinds not refreshed by this full inventory are gone. The inventory's items
+      // were received at or after the first event of this full inventory; a small margin covers
+      // an inventory split over several batches received in the same second.
+      const kinds = (e.inventoryComplete.kinds ?? []).map((k) => INVENTORY_KIND_NAME[k]).filter((k): k is string => !!k);
+      w.retireInventory(deviceId, kinds, receivedAtMs - 60_000, receivedAtMs);
+      return 0;
+    }
+    case 'health': {
+      const h = e.health;
+      w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
+      for (const s of h.sensors ?? []) {
+        w.upsertSensorState({
+          deviceId, sensor: s.sensor ?? '', status: enumName(SensorStatus, s.status), reason: s.reason ?? '',
+          lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
+        });
+      }
+      return 0;
+    }
+    case 'stopped':
+      w.setStopped(deviceId, at, enumName(StopReason, e.stopped.reason));
+      return 0;
+    default:
+      // Heartbeats, observations and event kinds this collector does not know yet are kept in the
+      // events table as they came.
+      return 0;
+  }
+}
+
+export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number): BatchResult {
+  return store.write((w) => {
+    let stored = 0;
+    let duplicates = replayed;
+    let alertsRaised = 0;
+    let lastSequence = lastStored;
+    for (const e of fresh) {
+      const sequence = e.sequence ?? 0;
+      const inserted = w.insertEvent({
+        deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: e.observedAtMs ?? 0, receivedAtMs,
+        body: pb.Event.encode(e).finish(),
+      });
+      lastSequence = Math.max(lastSequence, sequence);
+      if (!inserted) {
+        duplicates++;
+        continue;
+      }
+      stored++;
+      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs);
+    }
+    w.advanceDevice(deviceId, lastSequence, receivedAtMs);
+    return { stored, replayed: duplicates, lastSequence, alertsRaised };
+  });
+}

@@ -12,7 +12,7 @@ export default tseslint.config(
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.config.ts'] },
+        project: ['./tsconfig.test.json', './proto/tsconfig.json', './shared/tsconfig.json', './agent/tsconfig.json', './collector/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

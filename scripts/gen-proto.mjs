@@ -49,8 +49,10 @@ function generate(dir) {
   const unusedLong = /^import Long = require\("long"\);\n/m;
   // --force-number types 64-bit fields as numbers, but protobufjs still decodes them as Long when the
   // long package is installed; unset it before any message type is built so that reads agree.
+  // Unknown fields (from a newer peer) are kept on decode and written back on encode, so a stored
+  // event loses nothing this version does not understand.
   const importLine = 'import $protobuf from "protobufjs/minimal.js";\n';
-  const numbers = '$protobuf.util.Long = undefined;\n$protobuf.configure();\n';
+  const numbers = '$protobuf.util.Long = undefined;\n$protobuf.configure();\n$protobuf.Reader.discardUnknown = false;\n';
   writeFileSync(js, header + readFileSync(js, 'utf8').replace(importLine, importLine + numbers));
   writeFileSync(dts, header + readFileSync(dts, 'utf8').replace(unusedLong, ''));
 }

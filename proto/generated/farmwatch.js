@@ -3,6 +3,7 @@
 import $protobuf from "protobufjs/minimal.js";
 $protobuf.util.Long = undefined;
 $protobuf.configure();
+$protobuf.Reader.discardUnknown = false;
 
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
 const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $String = $util.global.String, $Array = $util.global.Array, $Boolean = $util.global.Boolean, $Number = $util.global.Number, $parseInt = $util.global.parseInt, $BigInt = $util.global.BigInt;

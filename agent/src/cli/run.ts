@@ -18,6 +18,7 @@ over one TLS gRPC stream.
   --heartbeat SECONDS    time between heartbeats (default 60)
   --sanctioned IDS       catalog ids of the company's own remote-access tools
   --once                 scan once, deliver, exit (0 when the collector acknowledged everything)
+  --timeout SECONDS      with --once: how long to keep trying to deliver (default 60)
 `;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -31,6 +32,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     sanctioned: { type: 'string' },
     root: { type: 'string', default: '' },
     once: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
     help: { type: 'boolean', default: false },
   }, 'farmwatch-agent run');
   if (values.help) {
@@ -54,11 +56,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     scanIntervalS: positiveInt(values.interval, '--interval', 300),
     heartbeatIntervalS: positiveInt(values.heartbeat, '--heartbeat', 60),
     once: values.once,
+    onceTimeoutMs: positiveInt(values.timeout, '--timeout', 60) * 1000,
     log,
   });
   if (values.once) {
     const delivered = await agent.run();
-    if (!delivered) log.error('not everything was acknowledged by the collector before the timeout', { lastError: agent.connection.lastError });
+    if (!delivered) {
+      log.error('not everything was acknowledged by the collector before the timeout', { lastError: agent.connection.lastError });
+      process.stderr.write(`farmwatch-agent: nothing delivered to ${values.server}: ${agent.connection.lastError ?? 'no answer'}\n`);
+    }
     return delivered ? 0 : 2;
   }
   await agent.run();

@@ -22,6 +22,8 @@ export interface AgentOptions {
   heartbeatIntervalS: number;
   /** Scan once, deliver everything, exit. */
   once: boolean;
+  /** With `once`: how long to keep trying to deliver. */
+  onceTimeoutMs?: number;
   log: Logger;
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -72,7 +74,7 @@ export class Agent {
     this.client.start();
     await this.scan();
     if (this.opts.once) {
-      const delivered = await this.client.drain(ONCE_DELIVERY_TIMEOUT_MS);
+      const delivered = await this.client.drain(this.opts.onceTimeoutMs ?? ONCE_DELIVERY_TIMEOUT_MS);
       this.client.stop();
       return delivered;
     }

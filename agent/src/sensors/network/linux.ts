@@ -15,6 +15,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Addresses of an interface that is up and running (the OS lists no others). */
 export function ownAddresses(name: string): string[] {
   return (networkInterfaces()[name] ?? []).map((a) => a.cidr ?? a.address);
 }

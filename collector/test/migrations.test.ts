@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openDatabase, schemaVersion } from '../src/index.js';
+
+const dirs: string[] = [];
+const tempDb = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'farmwatch-db-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'collector.db');
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('schema migrations', () => {
+  it('creates the database and its folder, in WAL mode, at the newest version', () => {
+    const path = tempDb();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('applies each migration once', () => {
+    const path = tempDb();
+    openDatabase(path).close();
+    const db = openDatabase(path);
+    const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  it('applies only the new ones to an older database', () => {
+    const path = tempDb();
+    const extra = { version: 1000, name: 'test column', sql: 'ALTER TABLE devices ADD COLUMN test_only TEXT' };
+    openDatabase(path).close();
+    const db = openDatabase(path, { migrations: [...MIGRATIONS, extra] });
+    expect(schemaVersion(db)).toBe(1000);
+    expect(() => db.prepare('SELECT test_only FROM devices').all()).not.toThrow();
+    db.close();
+  });
+
+  it('refuses a database from a newer collector, saying so', () => {
+    const path = tempDb();
+    const db = openDatabase(path, { migrations: [...MIGRATIONS, { version: 1000, name: 'future', sql: 'SELECT 1' }] });
+    db.close();
+    expect(() => openDatabase(path)).toThrow(/schema version 1000, newer than this collector knows/);
+  });
+
+  it('rolls back a migration that fails, leaving the version where it was', () => {
+    const path = tempDb();
+    openDatabase(path).close();
+    const broken = { version: 1000, name: 'broken', sql: 'CREATE TABLE t (x INTEGER); THIS IS NOT SQL' };
+    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, broken] })).toThrow();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('explains a database it cannot open', () => {
+    const path = tempDb();
+    openDatabase(path).close();
+    // A folder where a file is: the database path runs through the database file itself.
+    expect(() => openDatabase(join(path, 'collector.db'))).toThrow(/cannot open or create the database/);
+  });
+});

@@ -1,0 +1,175 @@
+// The first real path, end to end: a collector process on 127.0.0.1 (port 0) with a SQLite file
+// in a temp folder, the agent CLI scanning this machine and streaming over TLS gRPC with a client
+// certificate, and the collector CLI showing what arrived.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { status as Status } from '@grpc/grpc-js';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentMessage } from '@farmwatch/proto';
+import { AGENT_CLI, COLLECTOR_CLI, run, startCollector, type RunningCollector } from './helpers/processes.js';
+import { makePki, type Pki } from './helpers/pki.js';
+import { RawIngestClient } from './helpers/raw-client.js';
+
+let pki: Pki;
+let work: string;
+let db: string;
+let collector: RunningCollector;
+let tool: ChildProcess;
+
+const agentArgs = (): string[] => [
+  'run', '--once', '--server', collector.address, '--ca', join(pki.dir, 'ca.pem'),
+  '--cert', join(pki.dir, 'client.pem'), '--key', join(pki.dir, 'client-key.pem'),
+];
+
+const rows = <T>(sql: string, ...args: unknown[]): T[] => {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return conn.prepare(sql).all(...args) as T[];
+  } finally {
+    conn.close();
+  }
+};
+
+beforeAll(async () => {
+  pki = makePki();
+  work = mkdtempSync(join(tmpdir(), 'farmwatch-e2e-'));
+  db = join(work, 'collector.db');
+  collector = await startCollector(db, pki.dir);
+  // A real program running under a name the catalog knows (tmate, from LOLRMM).
+  copyFileSync('/bin/sleep', join(work, 'tmate'));
+  tool = spawn(join(work, 'tmate'), ['300'], { stdio: 'ignore' });
+});
+
+afterAll(async () => {
+  tool?.kill('SIGKILL');
+  await collector?.stop();
+  rmSync(work, { recursive: true, force: true });
+  rmSync(pki.dir, { recursive: true, force: true });
+});
+
+describe.runIf(process.platform === 'linux')('agent to collector over TLS gRPC', () => {
+  it('delivers this machine\'s scan, acknowledged after it is stored', async () => {
+    const r = await run(AGENT_CLI, agentArgs());
+    expect(r.stderr).not.toMatch(/"level":"error"/);
+    expect(r.code).toBe(0);
+
+    const devices = rows<{ id: string; hostname: string; os_platform: string; last_sequence: number }>('SELECT * FROM devices');
+    expect(devices).toHaveLength(1);
+    expect(devices[0]).toMatchObject({ hostname: hostname(), os_platform: 'linux' });
+    const kinds = rows<{ kind: string }>('SELECT kind FROM events ORDER BY sequence').map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['finding', 'health', 'inventoryChange', 'inventoryComplete', 'heartbeat']));
+    expect(devices[0]?.last_sequence).toBe(kinds.length);
+
+    const findings = rows<{ key: string; severity: string; evidence: string }>("SELECT * FROM findings WHERE detector = 'remote_access.process'");
+    expect(findings.map((f) => f.key)).toContain('tmate');
+    expect(JSON.parse(findings.find((f) => f.key === 'tmate')?.evidence ?? '[]')).toContainEqual({ field: 'process.path', value: join(work, 'tmate') });
+    const sensors = rows<{ sensor: string; status: string }>('SELECT sensor, status FROM sensor_states');
+    expect(sensors.find((s) => s.sensor === 'processes')?.status).toBe('ok');
+  });
+
+  it('shows the alert in the CLI, as a table and as JSON', async () => {
+    const table = await run(COLLECTOR_CLI, ['alerts', 'list', '--db', db]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+SEVERITY\s+STATUS\s+DEVICE\s+ALERT/m);
+    expect(table.stdout).toMatch(/open\s+\S+\s+tmate is running/);
+    const json = await run(COLLECTOR_CLI, ['alerts', 'list', '--json', '--db', db]);
+    const alerts = JSON.parse(json.stdout) as { rule: string; key: string; status: string; hostname: string; occurrences: number }[];
+    expect(alerts).toContainEqual(expect.objectContaining({ rule: 'remote_access.process', key: 'tmate', status: 'open', hostname: hostname(), occurrences: 1 }));
+    const show = await run(COLLECTOR_CLI, ['alerts', 'show', '1', '--db', db]);
+    expect(show.stdout).toContain(`process.path = ${join(work, 'tmate')}`);
+  });
+
+  it('continues the sequence on the next run and does not raise the same alert twice', async () => {
+    const before = rows<{ n: number }>('SELECT COUNT(*) AS n FROM events')[0]?.n ?? 0;
+    const r = await run(AGENT_CLI, agentArgs());
+    expect(r.code).toBe(0);
+    const after = rows<{ n: number; max: number; min: number }>('SELECT COUNT(*) AS n, MAX(sequence) AS max, MIN(sequence) AS min FROM events')[0];
+    expect(after?.n).toBeGreaterThan(before);
+    expect(after?.max).toBe(after?.n); // 1..n, no gap, no overlap
+    expect(rows('SELECT * FROM devices')).toHaveLength(1);
+    const alerts = rows<{ occurrences: number }>("SELECT occurrences FROM alerts WHERE key = 'tmate'");
+    expect(alerts).toEqual([{ occurrences: 1 }]);
+  });
+
+  it('refuses an agent without a client certificate, saying what to do', async () => {
+    const r = await run(AGENT_CLI, [...agentArgs().filter((a, i, all) => !['--cert', '--key'].includes(a) && !['--cert', '--key'].includes(all[i - 1] ?? '')), '--timeout', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/requires a client certificate and this agent presented none/);
+  });
+});
+
+describe('the ingest stream, message by message', () => {
+  const hello = (machineId: string): AgentMessage => ({ hello: { machineId, hostname: `raw-${machineId}`, agentVersion: 'test', clockMs: Date.now() } });
+  const batch = (...sequences: number[]): AgentMessage => ({
+    batch: { events: sequences.map((sequence) => ({ sequence, observedAtMs: Date.now(), heartbeat: { uptimeMs: sequence } })) },
+  });
+  const eventsOf = (machineId: string): number[] =>
+    rows<{ sequence: number }>('SELECT e.sequence FROM events e JOIN devices d ON d.id = e.device_id WHERE d.machine_id = ? ORDER BY 1', machineId)
+      .map((r) => r.sequence);
+
+  it('acknowledges a batch after storing it, and stores a replayed batch once', async () => {
+    const client = new RawIngestClient(collector.address, pki);
+    const first = await client.exchange([hello('replay'), batch(1, 2, 3)]);
+    expect(first.error).toBeUndefined();
+    expect(first.received[0]?.helloAck).toMatchObject({ lastSequence: 0, inventoryWanted: true });
+    expect(first.received[1]?.ack?.sequence).toBe(3);
+    // The same batch again on a new stream (as after a lost ack), then again on the same stream.
+    const again = await client.exchange([hello('replay'), batch(1, 2, 3), batch(1, 2, 3)]);
+    expect(again.received[0]?.helloAck?.lastSequence).toBe(3);
+    expect(again.received.slice(1).map((m) => m.ack?.sequence)).toEqual([3, 3]);
+    expect(eventsOf('replay')).toEqual([1, 2, 3]);
+    // A batch that overlaps: only the new part is stored.
+    await client.exchange([hello('replay'), batch(2, 3, 4, 5)]);
+    expect(eventsOf('replay')).toEqual([1, 2, 3, 4, 5]);
+    client.close();
+  });
+
+  it('ends the stream with INVALID_ARGUMENT on a malformed frame, and keeps serving others', async () => {
+    const client = new RawIngestClient(collector.address, pki);
+    const r = await client.exchange([hello('malformed'), Buffer.from([0x12, 0xff, 0xff, 0x01, 0x02])]);
+    expect(r.error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect(r.error?.details).toMatch(/^malformed farmwatch\.v1\.AgentMessage \(5 bytes\): truncated/);
+    const next = await client.exchange([hello('after-malformed'), batch(1)]);
+    expect(next.error).toBeUndefined();
+    expect(next.received[1]?.ack?.sequence).toBe(1);
+    client.close();
+  });
+
+  it('stores nothing of a batch whose sequences go backwards', async () => {
+    const client = new RawIngestClient(collector.address, pki);
+    const r = await client.exchange([hello('backwards'), batch(1, 2), batch(5, 4)]);
+    expect(r.received[1]?.ack?.sequence).toBe(2);
+    expect(r.error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect(r.error?.details).toBe('events[1].sequence 4 does not follow 5: sequences must increase within a batch');
+    expect(eventsOf('backwards')).toEqual([1, 2]);
+    client.close();
+  });
+
+  it('wants Hello before anything else', async () => {
+    const client = new RawIngestClient(collector.address, pki);
+    const r = await client.exchange([batch(1)]);
+    expect(r.error?.code).toBe(Status.FAILED_PRECONDITION);
+    expect(r.error?.details).toMatch(/must say Hello first/);
+    client.close();
+  });
+
+  it('refuses an oversized message with RESOURCE_EXHAUSTED', async () => {
+    const client = new RawIngestClient(collector.address, pki);
+    const huge: AgentMessage = { batch: { events: [{ sequence: 1, observedAtMs: Date.now(), stopped: { detail: 'x'.repeat(5 * 1024 * 1024) } }] } };
+    const r = await client.exchange([hello('huge'), huge]);
+    expect(r.error?.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(eventsOf('huge')).toEqual([]);
+    client.close();
+  });
+
+  it('refuses a connection without a client certificate', async () => {
+    const client = new RawIngestClient(collector.address, pki, false);
+    const r = await client.exchange([hello('anonymous')]);
+    expect(r.error?.code).toBe(Status.UNAVAILABLE);
+    expect(rows('SELECT * FROM devices WHERE machine_id = ?', 'anonymous')).toEqual([]);
+    client.close();
+  });
+});

@@ -63,6 +63,9 @@ async function waitForReport(timeoutMs) {
   throw new Error(`no report from the agent within ${timeoutMs / 1000} s`);
 }
 
+// Certificates for this state folder (kept when valid; bootstrap has made var/certs already).
+spawnSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', certs, '--quiet'], { stdio: 'inherit' });
+
 const port = (await portFree(wantedPort)) ? wantedPort : 0;
 const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--tls-dir', certs], {
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,47 @@
+// `npm start`'s main job, as a user runs it: collector and agent come up, the first report is
+// shown, Ctrl-C stops both and the collector records that the agent stopped.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COLLECTOR_CLI, ROOT, run } from './helpers/processes.js';
+
+describe.runIf(process.platform === 'linux')('npm start', () => {
+  it('runs a collector and an agent, shows this machine, and stops cleanly on Ctrl-C', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'farmwatch-start-'));
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
+        env: { ...process.env, FARMWATCH_HOME: home, FARMWATCH_PORT: '0' },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start printed no summary in 45 s:\n${out}`)), 45_000);
+        const check = setInterval(() => {
+          if (/Ctrl-C stops both/.test(out)) {
+            clearTimeout(timer);
+            clearInterval(check);
+            resolve();
+          }
+        }, 100);
+      });
+      expect(out).toMatch(/farmwatch is running: collector on 127\.0\.0\.1:\d+/);
+      expect(out).toContain(`agent reporting this machine as ${hostname()}`);
+      expect(out).toMatch(/Sensors:\n\s+\S+/);
+      expect(out).toMatch(/processes\s+ok/);
+      expect(out).toContain('npx farmwatch-collector alerts list');
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const devices = await run(COLLECTOR_CLI, ['devices', 'list', '--json', '--db', join(home, 'collector.db')]);
+      const [me] = JSON.parse(devices.stdout) as { stoppedAtMs: number | null; stopReason: string | null }[];
+      expect(me?.stoppedAtMs).toBeGreaterThan(0);
+      expect(me?.stopReason).toBe('service_stop');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

@@ -30,8 +30,9 @@ describe.runIf(process.platform === 'linux')('network interfaces on this machine
 });
 
 describe.runIf(root)('tunnels the test creates', () => {
-  const tun = 'fwtest-tun0';
-  const bridge = 'fwtest-br0';
+  // Named after this process, so parallel test runs on one machine do not collide.
+  const tun = `fwtun${process.pid}`;
+  const bridge = `fwbr${process.pid}`;
   const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'ignore' });
   beforeAll(() => {
     ip('tuntap', 'add', 'dev', tun, 'mode', 'tun');

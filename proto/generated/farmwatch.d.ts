@@ -1044,6 +1044,13 @@ export namespace farmwatch {
             type $Shape = farmwatch.v1.AgentStopped.$Properties;
         }
 
+        enum DropReason {
+            DROP_REASON_UNSPECIFIED = 0,
+            DROP_REASON_SPOOL_FULL = 1,
+            DROP_REASON_CORRUPT = 2,
+            DROP_REASON_DISK_FULL = 3
+        }
+
         interface IEventsDropped extends farmwatch.v1.EventsDropped.$Properties {
         }
 
@@ -1053,6 +1060,8 @@ export namespace farmwatch {
             count: number;
             firstSequence: number;
             lastSequence: number;
+            reason: farmwatch.v1.DropReason;
+            bytes: number;
             static create(properties: farmwatch.v1.EventsDropped.$Shape): farmwatch.v1.EventsDropped & farmwatch.v1.EventsDropped.$Shape;
             static create(properties?: farmwatch.v1.EventsDropped.$Properties): farmwatch.v1.EventsDropped;
             static encode(message: farmwatch.v1.EventsDropped.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1068,6 +1077,8 @@ export namespace farmwatch {
                 count?: (number|null);
                 firstSequence?: (number|null);
                 lastSequence?: (number|null);
+                reason?: (farmwatch.v1.DropReason|null);
+                bytes?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.EventsDropped.$Properties;

@@ -6925,6 +6925,15 @@ export const farmwatch = $root.farmwatch = (() => {
             return AgentStopped;
         })();
 
+        v1.DropReason = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "DROP_REASON_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "DROP_REASON_SPOOL_FULL"] = 1;
+            values[valuesById[2] = "DROP_REASON_CORRUPT"] = 2;
+            values[valuesById[3] = "DROP_REASON_DISK_FULL"] = 3;
+            return values;
+        })();
+
         v1.EventsDropped = (function() {
 
             const EventsDropped = function (properties) {
@@ -6937,6 +6946,8 @@ export const farmwatch = $root.farmwatch = (() => {
             EventsDropped.prototype.count = 0;
             EventsDropped.prototype.firstSequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
             EventsDropped.prototype.lastSequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            EventsDropped.prototype.reason = 0;
+            EventsDropped.prototype.bytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             EventsDropped.create = function(properties) {
                 return new EventsDropped(properties);
@@ -6955,6 +6966,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(16).uint64(message.firstSequence);
                 if (message.lastSequence != null && $Object.hasOwnProperty.call(message, "lastSequence") && (typeof message.lastSequence === "object" ? message.lastSequence.low || message.lastSequence.high : message.lastSequence !== 0))
                     writer.uint32(24).uint64(message.lastSequence);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== 0)
+                    writer.uint32(32).int32(message.reason);
+                if (message.bytes != null && $Object.hasOwnProperty.call(message, "bytes") && (typeof message.bytes === "object" ? message.bytes.low || message.bytes.high : message.bytes !== 0))
+                    writer.uint32(40).uint64(message.bytes);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -7015,6 +7030,24 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.lastSequence;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.bytes = value;
+                            else
+                                delete message.bytes;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -7048,6 +7081,12 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.lastSequence != null && $Object.hasOwnProperty.call(message, "lastSequence"))
                     if (!$util.isInteger(message.lastSequence) && !(message.lastSequence && $util.isInteger(message.lastSequence.low) && $util.isInteger(message.lastSequence.high)))
                         return "lastSequence: integer|Long expected";
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    if (typeof message.reason !== "number" || (message.reason | 0) !== message.reason)
+                        return "reason: enum value expected";
+                if (message.bytes != null && $Object.hasOwnProperty.call(message, "bytes"))
+                    if (!$util.isInteger(message.bytes) && !(message.bytes && $util.isInteger(message.bytes.low) && $util.isInteger(message.bytes.high)))
+                        return "bytes: integer|Long expected";
                 return null;
             };
 
@@ -7084,6 +7123,38 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.lastSequence = object.lastSequence;
                         else if (typeof object.lastSequence === "object")
                             message.lastSequence = new $util.LongBits(object.lastSequence.low >>> 0, object.lastSequence.high >>> 0).toNumber(true);
+                if (object.reason !== 0 && (typeof object.reason !== "string" || $root.farmwatch.v1.DropReason[object.reason] !== 0))
+                    switch (object.reason) {
+                    case "DROP_REASON_UNSPECIFIED":
+                    case 0:
+                        message.reason = 0;
+                        break;
+                    case "DROP_REASON_SPOOL_FULL":
+                    case 1:
+                        message.reason = 1;
+                        break;
+                    case "DROP_REASON_CORRUPT":
+                    case 2:
+                        message.reason = 2;
+                        break;
+                    case "DROP_REASON_DISK_FULL":
+                    case 3:
+                        message.reason = 3;
+                        break;
+                    default:
+                        if (typeof object.reason === "number" && (object.reason | 0) === object.reason)
+                            message.reason = object.reason;
+                    }
+                if (object.bytes != null)
+                    if (typeof object.bytes === "object" ? object.bytes.low || object.bytes.high : $Number(object.bytes) !== 0)
+                        if ($util.Long)
+                            message.bytes = $util.Long.fromValue(object.bytes, true);
+                        else if (typeof object.bytes === "string")
+                            message.bytes = $parseInt(object.bytes, 10);
+                        else if (typeof object.bytes === "number")
+                            message.bytes = object.bytes;
+                        else if (typeof object.bytes === "object")
+                            message.bytes = new $util.LongBits(object.bytes.low >>> 0, object.bytes.high >>> 0).toNumber(true);
                 return message;
             };
 
@@ -7107,6 +7178,12 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.lastSequence = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
                     } else
                         object.lastSequence = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.reason = options.enums === $String ? "DROP_REASON_UNSPECIFIED" : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.bytes = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.bytes = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
                     object.count = message.count;
@@ -7124,6 +7201,15 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.lastSequence = options.longs === $String ? $String(message.lastSequence) : message.lastSequence;
                     else
                         object.lastSequence = options.longs === $String ? $util.Long.prototype.toString.call(message.lastSequence) : options.longs === $Number ? new $util.LongBits(message.lastSequence.low >>> 0, message.lastSequence.high >>> 0).toNumber(true) : message.lastSequence;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = options.enums === $String ? $root.farmwatch.v1.DropReason[message.reason] === $undefined ? message.reason : $root.farmwatch.v1.DropReason[message.reason] : message.reason;
+                if (message.bytes != null && $Object.hasOwnProperty.call(message, "bytes"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.bytes = typeof message.bytes === "number" ? $BigInt(message.bytes) : $util.Long.fromBits(message.bytes.low >>> 0, message.bytes.high >>> 0, true).toBigInt();
+                    else if (typeof message.bytes === "number")
+                        object.bytes = options.longs === $String ? $String(message.bytes) : message.bytes;
+                    else
+                        object.bytes = options.longs === $String ? $util.Long.prototype.toString.call(message.bytes) : options.longs === $Number ? new $util.LongBits(message.bytes.low >>> 0, message.bytes.high >>> 0).toNumber(true) : message.bytes;
                 return object;
             };
 

@@ -7,12 +7,27 @@ import { pb, type Event } from '@farmwatch/proto';
 
 export type EventBody = Omit<Event, 'sequence' | 'observedAtMs'>;
 
+/**
+ * Where events wait for the collector's acknowledgement: the stream client reads batches from it
+ * and acknowledges them. MemoryOutbox keeps them in memory; Spool keeps them on disk.
+ */
+export interface Outbox {
+  push(body: EventBody, observedAtMs?: number): void;
+  readonly depth: number;
+  readonly lastAckedSequence: number;
+  readonly hasUnsent: boolean;
+  /** After HelloAck: the collector stores everything up to `collectorLastSequence`. */
+  resume(collectorLastSequence: number): void;
+  nextBatch(maxBytes: number, maxEvents: number): Event[];
+  acknowledge(sequence: number): void;
+}
+
 interface Entry {
   event: Event;
   bytes: number;
 }
 
-export class MemoryOutbox {
+export class MemoryOutbox implements Outbox {
   private readonly queue: Entry[] = [];
   /** Entries [0, sentCount) are in flight; the rest wait. */
   private sentCount = 0;

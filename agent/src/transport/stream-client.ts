@@ -8,7 +8,7 @@ import {
 } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import { Backoff } from './backoff.js';
-import type { MemoryOutbox } from './outbox.js';
+import type { Outbox } from './outbox.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'streaming' | 'waiting' | 'stopped';
 
@@ -16,7 +16,7 @@ export interface StreamClientOptions {
   /** host:port of the collector */
   server: string;
   credentials: ChannelCredentials;
-  outbox: MemoryOutbox;
+  outbox: Outbox;
   log: Logger;
   /** Built again for every connection (it carries the agent's clock). */
   hello: () => Hello;

@@ -98,7 +98,8 @@ describe('spool', () => {
     const [file] = segments(dir);
     const path = join(dir, file as string);
     const data = readFileSync(path);
-    data[Math.floor(data.length / 2)] ^= 0xff; // one flipped byte in the middle
+    const middle = Math.floor(data.length / 2);
+    data[middle] = (data[middle] ?? 0) ^ 0xff; // one flipped byte in the middle
     writeFileSync(path, data);
     const b = Spool.open(dir, { maxBytes: MB });
     const events = drain(b);

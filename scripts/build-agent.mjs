@@ -53,15 +53,20 @@ const seaConfig = join(out, 'sea-config.json');
 writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'ignore' });
 
-// 3. Inject into a copy of node.
+// 3. Inject into a copy of node. A signed node binary must lose its signature first (the blob
+// changes the file); the release signature is applied afterwards (packaging/README.md).
 copyFileSync(process.execPath, exe);
 chmodSync(exe, 0o755);
+if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', exe]);
+if (process.platform === 'win32') spawnSync('signtool', ['remove', '/s', exe], { stdio: 'ignore' });
 const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
 const args = [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'];
 if (process.platform === 'darwin') args.push('--macho-segment-name', 'NODE_SEA');
 // postject warns about ELF note sections it does not parse; its output matters only when it fails.
 const injected = spawnSync(process.execPath, args, { encoding: 'utf8' });
 if (injected.status !== 0) throw new Error(`postject failed:\n${injected.stdout}\n${injected.stderr}`);
+// macOS refuses to run an unsigned arm64 binary: sign ad hoc for local use.
+if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', exe]);
 writeFileSync(stampFile, stamp);
 
 // 4. Size and startup time (median of 7 runs of `version`).

@@ -1,0 +1,38 @@
+// What `farmwatch-agent status` shows: the running agent writes <state>/status.json every few
+// seconds (atomically), and the status command reads it without talking to the agent.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AgentStatus {
+  pid: number;
+  version: string;
+  startedAtMs: number;
+  writtenAtMs: number;
+  server: string;
+  deviceId: string | undefined;
+  connection: string;
+  lastError: string | undefined;
+  lastAckAtMs: number | undefined;
+  lastAckedSequence: number;
+  spool: { depth: number; bytes: number; lastError: string | undefined };
+  sensors: { sensor: string; status: string; reason?: string; lastRunMs: number; items: number }[];
+  throttle: number;
+  rssBytes: number;
+  cpuPermille: number;
+}
+
+export const STATUS_FILE = 'status.json';
+
+export function writeStatus(stateDir: string, status: AgentStatus): void {
+  const path = join(stateDir, STATUS_FILE);
+  writeFileSync(`${path}.tmp`, JSON.stringify(status, null, 1), { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+export function readStatus(stateDir: string): AgentStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, STATUS_FILE), 'utf8')) as AgentStatus;
+  } catch {
+    return undefined;
+  }
+}

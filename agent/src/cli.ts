@@ -5,6 +5,8 @@ import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import { UsageError } from './cli/args.js';
 import { scanCommand } from './cli/scan.js';
 import { runCommand } from './cli/run.js';
+import { statusCommand } from './cli/status.js';
+import { configCommand } from './cli/config.js';
 
 const HELP = `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop
 
@@ -13,6 +15,8 @@ Usage: farmwatch-agent <command> [options]
 Commands:
   scan      scan this machine once and print what was found (exit 1 when something was)
   run       stream findings to the collector until stopped
+  status    enrollment, connection, spool and sensor states of the running agent
+  config    the settings the agent runs with, where each came from, and every key (--help)
   version   print the version
 
 Run \`farmwatch-agent <command> --help\` for a command's options.
@@ -25,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest);
     case 'run':
       return runCommand(rest);
+    case 'status':
+      return statusCommand(rest);
+    case 'config':
+      return configCommand(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${FARMWATCH_VERSION}\n`);

@@ -25,7 +25,7 @@ Shows the configuration the agent runs with and the source of each setting. Sour
   5. command-line flags of \`run\`
 
 Settings:
-${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(34)} ${s.describe}`).join('\n')}
+${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.describe}`).join('\n')}
 `;
 
 export function configCommand(argv: string[]): number {

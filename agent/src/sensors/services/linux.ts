@@ -16,7 +16,8 @@ export async function collectLinuxServices(ctx: SensorContext): Promise<ServiceF
     if (!entries) continue;
     seenDir = true;
     for (const e of entries) {
-      if (e.endsWith('.service') && !byName.has(e)) byName.set(e, { name: e, path: `${dir}/${e}` });
+      // Template units ("openvpn@.service") are definitions a package ships; their instances are what runs.
+      if (e.endsWith('.service') && !e.endsWith('@.service') && !byName.has(e)) byName.set(e, { name: e, path: `${dir}/${e}` });
     }
     // Enabled units are links in <target>.wants/.
     for (const wants of entries.filter((e) => e.endsWith('.wants'))) {

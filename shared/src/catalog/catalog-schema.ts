@@ -7,7 +7,7 @@ const PLATFORMS = ['PLATFORM_UNSPECIFIED', 'PLATFORM_LINUX', 'PLATFORM_MACOS', '
 const id = str({ pattern: /^[a-z0-9][a-z0-9-]*$/, nonEmpty: true, hint: 'ids are lower-case letters, digits and dashes' });
 const text = str({ max: 1024 });
 const name = str({ nonEmpty: true, max: 256 });
-const label = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && 'id' in v ? String((v as { id: unknown }).id) : undefined);
+const label = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && 'id' in v ? String((v).id) : undefined);
 
 const source = obj({ url: opt(text), repo: opt(text), path: opt(text), commit: opt(text), license: opt(text), note: opt(text) });
 const sources: Check = (v, path, errors) => {

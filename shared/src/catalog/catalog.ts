@@ -18,7 +18,7 @@ export type EdidSignature = NonNullable<KvmDevice['edid']>[number];
 
 /** First 16 hex digits of the SHA-256 of the catalog's protobuf encoding without its version. */
 export function catalogVersion(catalog: Catalog): string {
-  const plain = pb.Catalog.toObject(pb.Catalog.fromObject(catalog as Record<string, unknown>), { enums: String });
+  const plain = pb.Catalog.toObject(pb.Catalog.fromObject(catalog), { enums: String });
   const content = pb.Catalog.fromObject({ ...plain, version: undefined });
   return createHash('sha256').update(pb.Catalog.encode(content).finish()).digest('hex').slice(0, 16);
 }
@@ -39,7 +39,7 @@ export function loadCatalog(json: unknown, what: string): Catalog {
 
 /** A catalog as it arrives in a CatalogUpdate: the same checks as a JSON one. */
 export function loadCatalogMessage(message: Catalog, what: string): Catalog {
-  return loadCatalog(pb.Catalog.toObject(pb.Catalog.fromObject(message as Record<string, unknown>), { enums: String }), what);
+  return loadCatalog(pb.Catalog.toObject(pb.Catalog.fromObject(message), { enums: String }), what);
 }
 
 let builtin: Catalog | undefined;

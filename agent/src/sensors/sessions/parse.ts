@@ -28,7 +28,9 @@ export function parseAnydeskConnectionTrace(text: string, file: string): RemoteS
     const m = ANYDESK_LINE.exec(line);
     if (!m) continue;
     const [, dir, y, mo, d, h, mi, auth = '', rest = ''] = m;
-    const fields = rest.split(/\s{2,}|\t/).map((f) => f.trim()).filter(Boolean);
+    // Columns are separated by runs of spaces; an alias and an id may share one ("user1@ad 654321").
+    const fields = rest.split(/\s{2,}|\t/).map((f) => f.trim()).filter(Boolean)
+      .flatMap((f) => { const m = /^(.*\S)\s+(\d{6,12})$/.exec(f); return m ? [m[1] ?? '', m[2] ?? ''] : [f]; });
     const id = [...fields].reverse().find((f) => /^\d{6,12}$/.test(f));
     const alias = fields.find((f) => f !== id && !/^\d{6,12}$/.test(f));
     const fact: RemoteSessionFact = {

@@ -10,11 +10,19 @@
 // Remote-access tools come from LOLRMM (https://github.com/magicsword-io/LOLRMM, Apache-2.0; the
 // licence is kept in shared/catalog/LICENSE-LOLRMM.txt). LOLRMM's process lists mix executables
 // with installers, DLLs, shortcuts and notes; only names that can be a running program are kept,
-// each tagged with the platform it runs on.
+// each tagged with the platform it runs on. KVM devices, mouse jigglers and their EDIDs come from
+// kvm-devices.json and edid/ (scripts/catalog/kvm.mjs), VPN clients from vpn-clients.json
+// (scripts/catalog/vpn.mjs); every entry keeps its sources.
+//
+// The version is the first 16 hex digits of the SHA-256 of the catalog's protobuf encoding with an
+// empty version: the same content gives the same version, whoever builds or pushes it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { farmwatch } from '../proto/generated/farmwatch.js';
+import { buildKvm } from './catalog/kvm.mjs';
+import { buildVpn } from './catalog/vpn.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const reference = process.env.FARMWATCH_REFERENCE ?? join(root, '..', 'shared', 'reference');
@@ -99,7 +107,7 @@ function buildRemoteAccess(rmm, additions) {
       const platform = /^[a-z]:\\|%/i.test(path) ? PLATFORM.windows : path.startsWith('/Applications') || path.startsWith('/Library') ? PLATFORM.macos : PLATFORM.any;
       entry.paths.push({ pattern: path, platform });
     }
-    entry.domains.push(...(tool.domains ?? []));
+    entry.domains.push(...(tool.domains ?? []).map(cleanDomain).filter(Boolean));
     entry.ports.push(...(tool.ports ?? []).filter((p) => Number.isInteger(p)));
     entry.selfHosted ||= tool.selfHostedServer === true;
     entry.sources.push(lolrmmSource(tool));
@@ -108,6 +116,7 @@ function buildRemoteAccess(rmm, additions) {
   for (const add of additions.tools) {
     const entry = byId.get(add.id);
     if (!entry) throw new Error(`remote-access additions: ${add.id} is not a LOLRMM tool id`);
+    entry.ports.push(...(add.ports ?? []));
     for (const p of add.processes ?? []) entry.processes.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
     for (const p of add.services ?? []) entry.services.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
     for (const p of add.paths ?? []) entry.paths.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
@@ -119,6 +128,12 @@ function buildRemoteAccess(rmm, additions) {
     domains: [...new Set(t.domains)], ports: [...new Set(t.ports)].sort((a, b) => a - b),
   })).sort((a, b) => a.id.localeCompare(b.id));
   return { tools, skipped };
+}
+
+/** LOLRMM domains sometimes carry a port or a regular expression ("relay-[a-f0-9]{8}.net.anydesk.com:443"). */
+function cleanDomain(d) {
+  const host = d.trim().replace(/:\d+$/, '').replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[+*])?/g, '*').replace(/\*+/g, '*');
+  return /^[a-z0-9*.-]+$/i.test(host) && host.includes('.') ? host.toLowerCase() : '';
 }
 
 function dedupe(patterns) {
@@ -134,8 +149,11 @@ function dedupe(patterns) {
 const rmm = readJson(join(reference, 'rmm-tools.json'));
 const additions = readJson(join(root, 'shared', 'catalog', 'remote-access-additions.json'));
 const { tools, skipped } = buildRemoteAccess(rmm, additions);
-const body = { remoteAccess: tools };
-const version = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+const { kvmDevices, mouseJigglers } = buildKvm(readJson(join(reference, 'kvm-devices.json')), readJson(join(root, 'shared', 'catalog', 'kvm-additions.json')), reference);
+const vpnClients = buildVpn(readJson(join(reference, 'vpn-clients.json')));
+const body = { remoteAccess: tools, kvmDevices, mouseJigglers, vpnClients };
+const encoded = farmwatch.v1.Catalog.encode(farmwatch.v1.Catalog.fromObject(body)).finish();
+const version = createHash('sha256').update(encoded).digest('hex').slice(0, 16);
 const text = JSON.stringify({ version, ...body }, null, 1) + '\n';
 
 if (check) {
@@ -147,5 +165,6 @@ if (check) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
   const dropped = Object.entries(skipped).map(([why, n]) => `${n} ${why}`).join('; ');
-  console.log(`catalog ${version}: ${tools.length} remote-access tools (LOLRMM process strings skipped: ${dropped})`);
+  console.log(`catalog ${version}: ${tools.length} remote-access tools, ${kvmDevices.length} KVM devices, ${mouseJigglers.length} mouse jigglers, ` +
+    `${vpnClients.length} VPN clients (LOLRMM process strings skipped: ${dropped})`);
 }

@@ -7,6 +7,7 @@ import { scanCommand } from './cli/scan.js';
 import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
 import { configCommand } from './cli/config.js';
+import { inspectCommand } from './cli/inspect.js';
 
 const HELP = `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop
 
@@ -14,6 +15,7 @@ Usage: farmwatch-agent <command> [options]
 
 Commands:
   scan      scan this machine once and print what was found (exit 1 when something was)
+  inspect   run the detectors over files recorded on a laptop (EDID, lsusb, ps, logs, ...)
   run       stream findings to the collector until stopped
   status    enrollment, connection, spool and sensor states of the running agent
   config    the settings the agent runs with, where each came from, and every key (--help)
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return scanCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
     case 'run':
       return runCommand(rest);
     case 'status':

@@ -7,3 +7,6 @@ export * from './pipeline/to-proto.js';
 export { MemoryOutbox } from './transport/outbox.js';
 export { StreamClient } from './transport/stream-client.js';
 export { Agent } from './runtime/agent.js';
+export * from './pipeline/observations.js';
+export * from './pipeline/policy-file.js';
+export { inspectBytes } from './pipeline/inspect/recognise.js';

@@ -110,6 +110,244 @@ export namespace farmwatch {
             type $Shape = farmwatch.v1.RemoteAccessTool.$Properties;
         }
 
+        interface IUsbIdentity extends farmwatch.v1.UsbIdentity.$Properties {
+        }
+
+        class UsbIdentity {
+            constructor(properties?: farmwatch.v1.UsbIdentity.$Properties);
+            $unknowns?: Uint8Array[];
+            vendorId: number;
+            productId: number;
+            anyProduct: boolean;
+            manufacturer: string;
+            product: string;
+            serial: string;
+            idsAlone: boolean;
+            noStrings: boolean;
+            confidence: number;
+            side: string;
+            note: string;
+            static create(properties: farmwatch.v1.UsbIdentity.$Shape): farmwatch.v1.UsbIdentity & farmwatch.v1.UsbIdentity.$Shape;
+            static create(properties?: farmwatch.v1.UsbIdentity.$Properties): farmwatch.v1.UsbIdentity;
+            static encode(message: farmwatch.v1.UsbIdentity.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.UsbIdentity & farmwatch.v1.UsbIdentity.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.UsbIdentity;
+            static toObject(message: farmwatch.v1.UsbIdentity, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace UsbIdentity {
+            interface $Properties {
+                vendorId?: (number|null);
+                productId?: (number|null);
+                anyProduct?: (boolean|null);
+                manufacturer?: (string|null);
+                product?: (string|null);
+                serial?: (string|null);
+                idsAlone?: (boolean|null);
+                noStrings?: (boolean|null);
+                confidence?: (number|null);
+                side?: (string|null);
+                note?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.UsbIdentity.$Properties;
+        }
+
+        interface IStorageIdentity extends farmwatch.v1.StorageIdentity.$Properties {
+        }
+
+        class StorageIdentity {
+            constructor(properties?: farmwatch.v1.StorageIdentity.$Properties);
+            $unknowns?: Uint8Array[];
+            vendor: string;
+            product: string;
+            static create(properties: farmwatch.v1.StorageIdentity.$Shape): farmwatch.v1.StorageIdentity & farmwatch.v1.StorageIdentity.$Shape;
+            static create(properties?: farmwatch.v1.StorageIdentity.$Properties): farmwatch.v1.StorageIdentity;
+            static encode(message: farmwatch.v1.StorageIdentity.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.StorageIdentity & farmwatch.v1.StorageIdentity.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.StorageIdentity;
+            static toObject(message: farmwatch.v1.StorageIdentity, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace StorageIdentity {
+            interface $Properties {
+                vendor?: (string|null);
+                product?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.StorageIdentity.$Properties;
+        }
+
+        interface IEdidSignature extends farmwatch.v1.EdidSignature.$Properties {
+        }
+
+        class EdidSignature {
+            constructor(properties?: farmwatch.v1.EdidSignature.$Properties);
+            $unknowns?: Uint8Array[];
+            id: string;
+            manufacturer: string;
+            productCodeMin: number;
+            productCodeMax: number;
+            serialNumberHex: string;
+            monitorName: string;
+            serialString: string;
+            fingerprint: string;
+            confidence: number;
+            note: string;
+            static create(properties: farmwatch.v1.EdidSignature.$Shape): farmwatch.v1.EdidSignature & farmwatch.v1.EdidSignature.$Shape;
+            static create(properties?: farmwatch.v1.EdidSignature.$Properties): farmwatch.v1.EdidSignature;
+            static encode(message: farmwatch.v1.EdidSignature.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.EdidSignature & farmwatch.v1.EdidSignature.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.EdidSignature;
+            static toObject(message: farmwatch.v1.EdidSignature, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace EdidSignature {
+            interface $Properties {
+                id?: (string|null);
+                manufacturer?: (string|null);
+                productCodeMin?: (number|null);
+                productCodeMax?: (number|null);
+                serialNumberHex?: (string|null);
+                monitorName?: (string|null);
+                serialString?: (string|null);
+                fingerprint?: (string|null);
+                confidence?: (number|null);
+                note?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.EdidSignature.$Properties;
+        }
+
+        interface IKvmDevice extends farmwatch.v1.KvmDevice.$Properties {
+        }
+
+        class KvmDevice {
+            constructor(properties?: farmwatch.v1.KvmDevice.$Properties);
+            $unknowns?: Uint8Array[];
+            id: string;
+            name: string;
+            category: string;
+            usb: farmwatch.v1.UsbIdentity.$Properties[];
+            storage: farmwatch.v1.StorageIdentity.$Properties[];
+            edid: farmwatch.v1.EdidSignature.$Properties[];
+            mdnsNames: string[];
+            macPrefixes: string[];
+            sources: farmwatch.v1.CatalogSource.$Properties[];
+            static create(properties: farmwatch.v1.KvmDevice.$Shape): farmwatch.v1.KvmDevice & farmwatch.v1.KvmDevice.$Shape;
+            static create(properties?: farmwatch.v1.KvmDevice.$Properties): farmwatch.v1.KvmDevice;
+            static encode(message: farmwatch.v1.KvmDevice.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.KvmDevice & farmwatch.v1.KvmDevice.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.KvmDevice;
+            static toObject(message: farmwatch.v1.KvmDevice, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace KvmDevice {
+            interface $Properties {
+                id?: (string|null);
+                name?: (string|null);
+                category?: (string|null);
+                usb?: (farmwatch.v1.UsbIdentity.$Properties[]|null);
+                storage?: (farmwatch.v1.StorageIdentity.$Properties[]|null);
+                edid?: (farmwatch.v1.EdidSignature.$Properties[]|null);
+                mdnsNames?: (string[]|null);
+                macPrefixes?: (string[]|null);
+                sources?: (farmwatch.v1.CatalogSource.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.KvmDevice.$Properties;
+        }
+
+        interface IMouseJiggler extends farmwatch.v1.MouseJiggler.$Properties {
+        }
+
+        class MouseJiggler {
+            constructor(properties?: farmwatch.v1.MouseJiggler.$Properties);
+            $unknowns?: Uint8Array[];
+            id: string;
+            name: string;
+            usb: farmwatch.v1.UsbIdentity.$Properties[];
+            sources: farmwatch.v1.CatalogSource.$Properties[];
+            static create(properties: farmwatch.v1.MouseJiggler.$Shape): farmwatch.v1.MouseJiggler & farmwatch.v1.MouseJiggler.$Shape;
+            static create(properties?: farmwatch.v1.MouseJiggler.$Properties): farmwatch.v1.MouseJiggler;
+            static encode(message: farmwatch.v1.MouseJiggler.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.MouseJiggler & farmwatch.v1.MouseJiggler.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.MouseJiggler;
+            static toObject(message: farmwatch.v1.MouseJiggler, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace MouseJiggler {
+            interface $Properties {
+                id?: (string|null);
+                name?: (string|null);
+                usb?: (farmwatch.v1.UsbIdentity.$Properties[]|null);
+                sources?: (farmwatch.v1.CatalogSource.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.MouseJiggler.$Properties;
+        }
+
+        interface IVpnClient extends farmwatch.v1.VpnClient.$Properties {
+        }
+
+        class VpnClient {
+            constructor(properties?: farmwatch.v1.VpnClient.$Properties);
+            $unknowns?: Uint8Array[];
+            id: string;
+            name: string;
+            category: string;
+            priority: string;
+            processes: farmwatch.v1.NamePattern.$Properties[];
+            services: farmwatch.v1.NamePattern.$Properties[];
+            paths: farmwatch.v1.NamePattern.$Properties[];
+            interfaces: farmwatch.v1.NamePattern.$Properties[];
+            adapterDescriptions: string[];
+            routes: string[];
+            domains: string[];
+            ports: number[];
+            dnsServers: string[];
+            sources: farmwatch.v1.CatalogSource.$Properties[];
+            static create(properties: farmwatch.v1.VpnClient.$Shape): farmwatch.v1.VpnClient & farmwatch.v1.VpnClient.$Shape;
+            static create(properties?: farmwatch.v1.VpnClient.$Properties): farmwatch.v1.VpnClient;
+            static encode(message: farmwatch.v1.VpnClient.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.VpnClient & farmwatch.v1.VpnClient.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.VpnClient;
+            static toObject(message: farmwatch.v1.VpnClient, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace VpnClient {
+            interface $Properties {
+                id?: (string|null);
+                name?: (string|null);
+                category?: (string|null);
+                priority?: (string|null);
+                processes?: (farmwatch.v1.NamePattern.$Properties[]|null);
+                services?: (farmwatch.v1.NamePattern.$Properties[]|null);
+                paths?: (farmwatch.v1.NamePattern.$Properties[]|null);
+                interfaces?: (farmwatch.v1.NamePattern.$Properties[]|null);
+                adapterDescriptions?: (string[]|null);
+                routes?: (string[]|null);
+                domains?: (string[]|null);
+                ports?: (number[]|null);
+                dnsServers?: (string[]|null);
+                sources?: (farmwatch.v1.CatalogSource.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.VpnClient.$Properties;
+        }
+
         interface ICatalog extends farmwatch.v1.Catalog.$Properties {
         }
 
@@ -118,6 +356,9 @@ export namespace farmwatch {
             $unknowns?: Uint8Array[];
             version: string;
             remoteAccess: farmwatch.v1.RemoteAccessTool.$Properties[];
+            kvmDevices: farmwatch.v1.KvmDevice.$Properties[];
+            mouseJigglers: farmwatch.v1.MouseJiggler.$Properties[];
+            vpnClients: farmwatch.v1.VpnClient.$Properties[];
             static create(properties: farmwatch.v1.Catalog.$Shape): farmwatch.v1.Catalog & farmwatch.v1.Catalog.$Shape;
             static create(properties?: farmwatch.v1.Catalog.$Properties): farmwatch.v1.Catalog;
             static encode(message: farmwatch.v1.Catalog.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -132,6 +373,9 @@ export namespace farmwatch {
             interface $Properties {
                 version?: (string|null);
                 remoteAccess?: (farmwatch.v1.RemoteAccessTool.$Properties[]|null);
+                kvmDevices?: (farmwatch.v1.KvmDevice.$Properties[]|null);
+                mouseJigglers?: (farmwatch.v1.MouseJiggler.$Properties[]|null);
+                vpnClients?: (farmwatch.v1.VpnClient.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.Catalog.$Properties;
@@ -1158,6 +1402,8 @@ export namespace farmwatch {
             interfaceProtocol: number;
             driver: string;
             hid?: (farmwatch.v1.HidSummary.$Properties|null);
+            storageVendor: string;
+            storageProduct: string;
             static create(properties: farmwatch.v1.UsbInterface.$Shape): farmwatch.v1.UsbInterface & farmwatch.v1.UsbInterface.$Shape;
             static create(properties?: farmwatch.v1.UsbInterface.$Properties): farmwatch.v1.UsbInterface;
             static encode(message: farmwatch.v1.UsbInterface.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1176,6 +1422,8 @@ export namespace farmwatch {
                 interfaceProtocol?: (number|null);
                 driver?: (string|null);
                 hid?: (farmwatch.v1.HidSummary.$Properties|null);
+                storageVendor?: (string|null);
+                storageProduct?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.UsbInterface.$Properties;
@@ -1286,6 +1534,11 @@ export namespace farmwatch {
             serialString: string;
             widthCm: number;
             heightCm: number;
+            edidValid: boolean;
+            edidExtensions: number;
+            preferredMode: string;
+            lidOpen: boolean;
+            lidKnown: boolean;
             static create(properties: farmwatch.v1.Display.$Shape): farmwatch.v1.Display & farmwatch.v1.Display.$Shape;
             static create(properties?: farmwatch.v1.Display.$Properties): farmwatch.v1.Display;
             static encode(message: farmwatch.v1.Display.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1309,6 +1562,11 @@ export namespace farmwatch {
                 serialString?: (string|null);
                 widthCm?: (number|null);
                 heightCm?: (number|null);
+                edidValid?: (boolean|null);
+                edidExtensions?: (number|null);
+                preferredMode?: (string|null);
+                lidOpen?: (boolean|null);
+                lidKnown?: (boolean|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.Display.$Properties;

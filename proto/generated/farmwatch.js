@@ -856,10 +856,2029 @@ export const farmwatch = $root.farmwatch = (() => {
             return RemoteAccessTool;
         })();
 
+        v1.UsbIdentity = (function() {
+
+            const UsbIdentity = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            UsbIdentity.prototype.vendorId = 0;
+            UsbIdentity.prototype.productId = 0;
+            UsbIdentity.prototype.anyProduct = false;
+            UsbIdentity.prototype.manufacturer = "";
+            UsbIdentity.prototype.product = "";
+            UsbIdentity.prototype.serial = "";
+            UsbIdentity.prototype.idsAlone = false;
+            UsbIdentity.prototype.noStrings = false;
+            UsbIdentity.prototype.confidence = 0;
+            UsbIdentity.prototype.side = "";
+            UsbIdentity.prototype.note = "";
+
+            UsbIdentity.create = function(properties) {
+                return new UsbIdentity(properties);
+            };
+
+            UsbIdentity.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.vendorId != null && $Object.hasOwnProperty.call(message, "vendorId") && message.vendorId !== 0)
+                    writer.uint32(8).uint32(message.vendorId);
+                if (message.productId != null && $Object.hasOwnProperty.call(message, "productId") && message.productId !== 0)
+                    writer.uint32(16).uint32(message.productId);
+                if (message.anyProduct != null && $Object.hasOwnProperty.call(message, "anyProduct") && message.anyProduct !== false)
+                    writer.uint32(24).bool(message.anyProduct);
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer") && message.manufacturer !== "")
+                    writer.uint32(34).string(message.manufacturer);
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product") && message.product !== "")
+                    writer.uint32(42).string(message.product);
+                if (message.serial != null && $Object.hasOwnProperty.call(message, "serial") && message.serial !== "")
+                    writer.uint32(50).string(message.serial);
+                if (message.idsAlone != null && $Object.hasOwnProperty.call(message, "idsAlone") && message.idsAlone !== false)
+                    writer.uint32(56).bool(message.idsAlone);
+                if (message.noStrings != null && $Object.hasOwnProperty.call(message, "noStrings") && message.noStrings !== false)
+                    writer.uint32(64).bool(message.noStrings);
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence") && message.confidence !== 0)
+                    writer.uint32(72).uint32(message.confidence);
+                if (message.side != null && $Object.hasOwnProperty.call(message, "side") && message.side !== "")
+                    writer.uint32(82).string(message.side);
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note") && message.note !== "")
+                    writer.uint32(90).string(message.note);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            UsbIdentity.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.UsbIdentity();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.vendorId = value;
+                            else
+                                delete message.vendorId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.productId = value;
+                            else
+                                delete message.productId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.anyProduct = value;
+                            else
+                                delete message.anyProduct;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.manufacturer = value;
+                            else
+                                delete message.manufacturer;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.product = value;
+                            else
+                                delete message.product;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.serial = value;
+                            else
+                                delete message.serial;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.idsAlone = value;
+                            else
+                                delete message.idsAlone;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noStrings = value;
+                            else
+                                delete message.noStrings;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.confidence = value;
+                            else
+                                delete message.confidence;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.side = value;
+                            else
+                                delete message.side;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.note = value;
+                            else
+                                delete message.note;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            UsbIdentity.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.vendorId != null && $Object.hasOwnProperty.call(message, "vendorId"))
+                    if (!$util.isInteger(message.vendorId))
+                        return "vendorId: integer expected";
+                if (message.productId != null && $Object.hasOwnProperty.call(message, "productId"))
+                    if (!$util.isInteger(message.productId))
+                        return "productId: integer expected";
+                if (message.anyProduct != null && $Object.hasOwnProperty.call(message, "anyProduct"))
+                    if (typeof message.anyProduct !== "boolean")
+                        return "anyProduct: boolean expected";
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer"))
+                    if (!$util.isString(message.manufacturer))
+                        return "manufacturer: string expected";
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product"))
+                    if (!$util.isString(message.product))
+                        return "product: string expected";
+                if (message.serial != null && $Object.hasOwnProperty.call(message, "serial"))
+                    if (!$util.isString(message.serial))
+                        return "serial: string expected";
+                if (message.idsAlone != null && $Object.hasOwnProperty.call(message, "idsAlone"))
+                    if (typeof message.idsAlone !== "boolean")
+                        return "idsAlone: boolean expected";
+                if (message.noStrings != null && $Object.hasOwnProperty.call(message, "noStrings"))
+                    if (typeof message.noStrings !== "boolean")
+                        return "noStrings: boolean expected";
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence"))
+                    if (!$util.isInteger(message.confidence))
+                        return "confidence: integer expected";
+                if (message.side != null && $Object.hasOwnProperty.call(message, "side"))
+                    if (!$util.isString(message.side))
+                        return "side: string expected";
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
+                    if (!$util.isString(message.note))
+                        return "note: string expected";
+                return null;
+            };
+
+            UsbIdentity.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.UsbIdentity)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.UsbIdentity: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.UsbIdentity();
+                if (object.vendorId != null)
+                    if ($Number(object.vendorId) !== 0)
+                        message.vendorId = object.vendorId >>> 0;
+                if (object.productId != null)
+                    if ($Number(object.productId) !== 0)
+                        message.productId = object.productId >>> 0;
+                if (object.anyProduct != null)
+                    if (object.anyProduct)
+                        message.anyProduct = $Boolean(object.anyProduct);
+                if (object.manufacturer != null)
+                    if (typeof object.manufacturer !== "string" || object.manufacturer.length)
+                        message.manufacturer = $String(object.manufacturer);
+                if (object.product != null)
+                    if (typeof object.product !== "string" || object.product.length)
+                        message.product = $String(object.product);
+                if (object.serial != null)
+                    if (typeof object.serial !== "string" || object.serial.length)
+                        message.serial = $String(object.serial);
+                if (object.idsAlone != null)
+                    if (object.idsAlone)
+                        message.idsAlone = $Boolean(object.idsAlone);
+                if (object.noStrings != null)
+                    if (object.noStrings)
+                        message.noStrings = $Boolean(object.noStrings);
+                if (object.confidence != null)
+                    if ($Number(object.confidence) !== 0)
+                        message.confidence = object.confidence >>> 0;
+                if (object.side != null)
+                    if (typeof object.side !== "string" || object.side.length)
+                        message.side = $String(object.side);
+                if (object.note != null)
+                    if (typeof object.note !== "string" || object.note.length)
+                        message.note = $String(object.note);
+                return message;
+            };
+
+            UsbIdentity.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.vendorId = 0;
+                    object.productId = 0;
+                    object.anyProduct = false;
+                    object.manufacturer = "";
+                    object.product = "";
+                    object.serial = "";
+                    object.idsAlone = false;
+                    object.noStrings = false;
+                    object.confidence = 0;
+                    object.side = "";
+                    object.note = "";
+                }
+                if (message.vendorId != null && $Object.hasOwnProperty.call(message, "vendorId"))
+                    object.vendorId = message.vendorId;
+                if (message.productId != null && $Object.hasOwnProperty.call(message, "productId"))
+                    object.productId = message.productId;
+                if (message.anyProduct != null && $Object.hasOwnProperty.call(message, "anyProduct"))
+                    object.anyProduct = message.anyProduct;
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer"))
+                    object.manufacturer = message.manufacturer;
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product"))
+                    object.product = message.product;
+                if (message.serial != null && $Object.hasOwnProperty.call(message, "serial"))
+                    object.serial = message.serial;
+                if (message.idsAlone != null && $Object.hasOwnProperty.call(message, "idsAlone"))
+                    object.idsAlone = message.idsAlone;
+                if (message.noStrings != null && $Object.hasOwnProperty.call(message, "noStrings"))
+                    object.noStrings = message.noStrings;
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence"))
+                    object.confidence = message.confidence;
+                if (message.side != null && $Object.hasOwnProperty.call(message, "side"))
+                    object.side = message.side;
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
+                    object.note = message.note;
+                return object;
+            };
+
+            UsbIdentity.prototype.toJSON = function() {
+                return UsbIdentity.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return UsbIdentity;
+        })();
+
+        v1.StorageIdentity = (function() {
+
+            const StorageIdentity = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StorageIdentity.prototype.vendor = "";
+            StorageIdentity.prototype.product = "";
+
+            StorageIdentity.create = function(properties) {
+                return new StorageIdentity(properties);
+            };
+
+            StorageIdentity.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.vendor != null && $Object.hasOwnProperty.call(message, "vendor") && message.vendor !== "")
+                    writer.uint32(10).string(message.vendor);
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product") && message.product !== "")
+                    writer.uint32(18).string(message.product);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StorageIdentity.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.StorageIdentity();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.vendor = value;
+                            else
+                                delete message.vendor;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.product = value;
+                            else
+                                delete message.product;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            StorageIdentity.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.vendor != null && $Object.hasOwnProperty.call(message, "vendor"))
+                    if (!$util.isString(message.vendor))
+                        return "vendor: string expected";
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product"))
+                    if (!$util.isString(message.product))
+                        return "product: string expected";
+                return null;
+            };
+
+            StorageIdentity.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.StorageIdentity)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.StorageIdentity: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.StorageIdentity();
+                if (object.vendor != null)
+                    if (typeof object.vendor !== "string" || object.vendor.length)
+                        message.vendor = $String(object.vendor);
+                if (object.product != null)
+                    if (typeof object.product !== "string" || object.product.length)
+                        message.product = $String(object.product);
+                return message;
+            };
+
+            StorageIdentity.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.vendor = "";
+                    object.product = "";
+                }
+                if (message.vendor != null && $Object.hasOwnProperty.call(message, "vendor"))
+                    object.vendor = message.vendor;
+                if (message.product != null && $Object.hasOwnProperty.call(message, "product"))
+                    object.product = message.product;
+                return object;
+            };
+
+            StorageIdentity.prototype.toJSON = function() {
+                return StorageIdentity.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return StorageIdentity;
+        })();
+
+        v1.EdidSignature = (function() {
+
+            const EdidSignature = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            EdidSignature.prototype.id = "";
+            EdidSignature.prototype.manufacturer = "";
+            EdidSignature.prototype.productCodeMin = 0;
+            EdidSignature.prototype.productCodeMax = 0;
+            EdidSignature.prototype.serialNumberHex = "";
+            EdidSignature.prototype.monitorName = "";
+            EdidSignature.prototype.serialString = "";
+            EdidSignature.prototype.fingerprint = "";
+            EdidSignature.prototype.confidence = 0;
+            EdidSignature.prototype.note = "";
+
+            EdidSignature.create = function(properties) {
+                return new EdidSignature(properties);
+            };
+
+            EdidSignature.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer") && message.manufacturer !== "")
+                    writer.uint32(18).string(message.manufacturer);
+                if (message.productCodeMin != null && $Object.hasOwnProperty.call(message, "productCodeMin") && message.productCodeMin !== 0)
+                    writer.uint32(24).uint32(message.productCodeMin);
+                if (message.productCodeMax != null && $Object.hasOwnProperty.call(message, "productCodeMax") && message.productCodeMax !== 0)
+                    writer.uint32(32).uint32(message.productCodeMax);
+                if (message.serialNumberHex != null && $Object.hasOwnProperty.call(message, "serialNumberHex") && message.serialNumberHex !== "")
+                    writer.uint32(42).string(message.serialNumberHex);
+                if (message.monitorName != null && $Object.hasOwnProperty.call(message, "monitorName") && message.monitorName !== "")
+                    writer.uint32(50).string(message.monitorName);
+                if (message.serialString != null && $Object.hasOwnProperty.call(message, "serialString") && message.serialString !== "")
+                    writer.uint32(58).string(message.serialString);
+                if (message.fingerprint != null && $Object.hasOwnProperty.call(message, "fingerprint") && message.fingerprint !== "")
+                    writer.uint32(66).string(message.fingerprint);
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence") && message.confidence !== 0)
+                    writer.uint32(72).uint32(message.confidence);
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note") && message.note !== "")
+                    writer.uint32(82).string(message.note);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            EdidSignature.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.EdidSignature();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.manufacturer = value;
+                            else
+                                delete message.manufacturer;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.productCodeMin = value;
+                            else
+                                delete message.productCodeMin;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.productCodeMax = value;
+                            else
+                                delete message.productCodeMax;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.serialNumberHex = value;
+                            else
+                                delete message.serialNumberHex;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.monitorName = value;
+                            else
+                                delete message.monitorName;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.serialString = value;
+                            else
+                                delete message.serialString;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.fingerprint = value;
+                            else
+                                delete message.fingerprint;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.confidence = value;
+                            else
+                                delete message.confidence;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.note = value;
+                            else
+                                delete message.note;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            EdidSignature.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer"))
+                    if (!$util.isString(message.manufacturer))
+                        return "manufacturer: string expected";
+                if (message.productCodeMin != null && $Object.hasOwnProperty.call(message, "productCodeMin"))
+                    if (!$util.isInteger(message.productCodeMin))
+                        return "productCodeMin: integer expected";
+                if (message.productCodeMax != null && $Object.hasOwnProperty.call(message, "productCodeMax"))
+                    if (!$util.isInteger(message.productCodeMax))
+                        return "productCodeMax: integer expected";
+                if (message.serialNumberHex != null && $Object.hasOwnProperty.call(message, "serialNumberHex"))
+                    if (!$util.isString(message.serialNumberHex))
+                        return "serialNumberHex: string expected";
+                if (message.monitorName != null && $Object.hasOwnProperty.call(message, "monitorName"))
+                    if (!$util.isString(message.monitorName))
+                        return "monitorName: string expected";
+                if (message.serialString != null && $Object.hasOwnProperty.call(message, "serialString"))
+                    if (!$util.isString(message.serialString))
+                        return "serialString: string expected";
+                if (message.fingerprint != null && $Object.hasOwnProperty.call(message, "fingerprint"))
+                    if (!$util.isString(message.fingerprint))
+                        return "fingerprint: string expected";
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence"))
+                    if (!$util.isInteger(message.confidence))
+                        return "confidence: integer expected";
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
+                    if (!$util.isString(message.note))
+                        return "note: string expected";
+                return null;
+            };
+
+            EdidSignature.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.EdidSignature)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.EdidSignature: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.EdidSignature();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.manufacturer != null)
+                    if (typeof object.manufacturer !== "string" || object.manufacturer.length)
+                        message.manufacturer = $String(object.manufacturer);
+                if (object.productCodeMin != null)
+                    if ($Number(object.productCodeMin) !== 0)
+                        message.productCodeMin = object.productCodeMin >>> 0;
+                if (object.productCodeMax != null)
+                    if ($Number(object.productCodeMax) !== 0)
+                        message.productCodeMax = object.productCodeMax >>> 0;
+                if (object.serialNumberHex != null)
+                    if (typeof object.serialNumberHex !== "string" || object.serialNumberHex.length)
+                        message.serialNumberHex = $String(object.serialNumberHex);
+                if (object.monitorName != null)
+                    if (typeof object.monitorName !== "string" || object.monitorName.length)
+                        message.monitorName = $String(object.monitorName);
+                if (object.serialString != null)
+                    if (typeof object.serialString !== "string" || object.serialString.length)
+                        message.serialString = $String(object.serialString);
+                if (object.fingerprint != null)
+                    if (typeof object.fingerprint !== "string" || object.fingerprint.length)
+                        message.fingerprint = $String(object.fingerprint);
+                if (object.confidence != null)
+                    if ($Number(object.confidence) !== 0)
+                        message.confidence = object.confidence >>> 0;
+                if (object.note != null)
+                    if (typeof object.note !== "string" || object.note.length)
+                        message.note = $String(object.note);
+                return message;
+            };
+
+            EdidSignature.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.manufacturer = "";
+                    object.productCodeMin = 0;
+                    object.productCodeMax = 0;
+                    object.serialNumberHex = "";
+                    object.monitorName = "";
+                    object.serialString = "";
+                    object.fingerprint = "";
+                    object.confidence = 0;
+                    object.note = "";
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.manufacturer != null && $Object.hasOwnProperty.call(message, "manufacturer"))
+                    object.manufacturer = message.manufacturer;
+                if (message.productCodeMin != null && $Object.hasOwnProperty.call(message, "productCodeMin"))
+                    object.productCodeMin = message.productCodeMin;
+                if (message.productCodeMax != null && $Object.hasOwnProperty.call(message, "productCodeMax"))
+                    object.productCodeMax = message.productCodeMax;
+                if (message.serialNumberHex != null && $Object.hasOwnProperty.call(message, "serialNumberHex"))
+                    object.serialNumberHex = message.serialNumberHex;
+                if (message.monitorName != null && $Object.hasOwnProperty.call(message, "monitorName"))
+                    object.monitorName = message.monitorName;
+                if (message.serialString != null && $Object.hasOwnProperty.call(message, "serialString"))
+                    object.serialString = message.serialString;
+                if (message.fingerprint != null && $Object.hasOwnProperty.call(message, "fingerprint"))
+                    object.fingerprint = message.fingerprint;
+                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence"))
+                    object.confidence = message.confidence;
+                if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
+                    object.note = message.note;
+                return object;
+            };
+
+            EdidSignature.prototype.toJSON = function() {
+                return EdidSignature.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return EdidSignature;
+        })();
+
+        v1.KvmDevice = (function() {
+
+            const KvmDevice = function (properties) {
+                this.usb = [];
+                this.storage = [];
+                this.edid = [];
+                this.mdnsNames = [];
+                this.macPrefixes = [];
+                this.sources = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            KvmDevice.prototype.id = "";
+            KvmDevice.prototype.name = "";
+            KvmDevice.prototype.category = "";
+            KvmDevice.prototype.usb = $util.emptyArray;
+            KvmDevice.prototype.storage = $util.emptyArray;
+            KvmDevice.prototype.edid = $util.emptyArray;
+            KvmDevice.prototype.mdnsNames = $util.emptyArray;
+            KvmDevice.prototype.macPrefixes = $util.emptyArray;
+            KvmDevice.prototype.sources = $util.emptyArray;
+
+            KvmDevice.create = function(properties) {
+                return new KvmDevice(properties);
+            };
+
+            KvmDevice.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category") && message.category !== "")
+                    writer.uint32(26).string(message.category);
+                if (message.usb != null && message.usb.length)
+                    for (let i = 0; i < message.usb.length; ++i)
+                        $root.farmwatch.v1.UsbIdentity.encode(message.usb[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+                if (message.storage != null && message.storage.length)
+                    for (let i = 0; i < message.storage.length; ++i)
+                        $root.farmwatch.v1.StorageIdentity.encode(message.storage[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.edid != null && message.edid.length)
+                    for (let i = 0; i < message.edid.length; ++i)
+                        $root.farmwatch.v1.EdidSignature.encode(message.edid[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+                if (message.mdnsNames != null && message.mdnsNames.length)
+                    for (let i = 0; i < message.mdnsNames.length; ++i)
+                        writer.uint32(58).string(message.mdnsNames[i]);
+                if (message.macPrefixes != null && message.macPrefixes.length)
+                    for (let i = 0; i < message.macPrefixes.length; ++i)
+                        writer.uint32(66).string(message.macPrefixes[i]);
+                if (message.sources != null && message.sources.length)
+                    for (let i = 0; i < message.sources.length; ++i)
+                        $root.farmwatch.v1.CatalogSource.encode(message.sources[i], writer.uint32(74).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            KvmDevice.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.KvmDevice();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.category = value;
+                            else
+                                delete message.category;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.usb && message.usb.length))
+                                message.usb = [];
+                            message.usb.push($root.farmwatch.v1.UsbIdentity.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.storage && message.storage.length))
+                                message.storage = [];
+                            message.storage.push($root.farmwatch.v1.StorageIdentity.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.edid && message.edid.length))
+                                message.edid = [];
+                            message.edid.push($root.farmwatch.v1.EdidSignature.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.mdnsNames && message.mdnsNames.length))
+                                message.mdnsNames = [];
+                            message.mdnsNames.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.macPrefixes && message.macPrefixes.length))
+                                message.macPrefixes = [];
+                            message.macPrefixes.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sources && message.sources.length))
+                                message.sources = [];
+                            message.sources.push($root.farmwatch.v1.CatalogSource.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            KvmDevice.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    if (!$util.isString(message.name))
+                        return "name: string expected";
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category"))
+                    if (!$util.isString(message.category))
+                        return "category: string expected";
+                if (message.usb != null && $Object.hasOwnProperty.call(message, "usb")) {
+                    if (!$Array.isArray(message.usb))
+                        return "usb: array expected";
+                    for (let i = 0; i < message.usb.length; ++i) {
+                        let error = $root.farmwatch.v1.UsbIdentity.verify(message.usb[i], _depth + 1);
+                        if (error)
+                            return "usb." + error;
+                    }
+                }
+                if (message.storage != null && $Object.hasOwnProperty.call(message, "storage")) {
+                    if (!$Array.isArray(message.storage))
+                        return "storage: array expected";
+                    for (let i = 0; i < message.storage.length; ++i) {
+                        let error = $root.farmwatch.v1.StorageIdentity.verify(message.storage[i], _depth + 1);
+                        if (error)
+                            return "storage." + error;
+                    }
+                }
+                if (message.edid != null && $Object.hasOwnProperty.call(message, "edid")) {
+                    if (!$Array.isArray(message.edid))
+                        return "edid: array expected";
+                    for (let i = 0; i < message.edid.length; ++i) {
+                        let error = $root.farmwatch.v1.EdidSignature.verify(message.edid[i], _depth + 1);
+                        if (error)
+                            return "edid." + error;
+                    }
+                }
+                if (message.mdnsNames != null && $Object.hasOwnProperty.call(message, "mdnsNames")) {
+                    if (!$Array.isArray(message.mdnsNames))
+                        return "mdnsNames: array expected";
+                    for (let i = 0; i < message.mdnsNames.length; ++i)
+                        if (!$util.isString(message.mdnsNames[i]))
+                            return "mdnsNames: string[] expected";
+                }
+                if (message.macPrefixes != null && $Object.hasOwnProperty.call(message, "macPrefixes")) {
+                    if (!$Array.isArray(message.macPrefixes))
+                        return "macPrefixes: array expected";
+                    for (let i = 0; i < message.macPrefixes.length; ++i)
+                        if (!$util.isString(message.macPrefixes[i]))
+                            return "macPrefixes: string[] expected";
+                }
+                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
+                    if (!$Array.isArray(message.sources))
+                        return "sources: array expected";
+                    for (let i = 0; i < message.sources.length; ++i) {
+                        let error = $root.farmwatch.v1.CatalogSource.verify(message.sources[i], _depth + 1);
+                        if (error)
+                            return "sources." + error;
+                    }
+                }
+                return null;
+            };
+
+            KvmDevice.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.KvmDevice)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.KvmDevice: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.KvmDevice();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.category != null)
+                    if (typeof object.category !== "string" || object.category.length)
+                        message.category = $String(object.category);
+                if (object.usb) {
+                    if (!$Array.isArray(object.usb))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.usb: array expected");
+                    message.usb = $Array(object.usb.length);
+                    for (let i = 0; i < object.usb.length; ++i) {
+                        if (!$util.isObject(object.usb[i]))
+                            throw $TypeError(".farmwatch.v1.KvmDevice.usb: object expected");
+                        message.usb[i] = $root.farmwatch.v1.UsbIdentity.fromObject(object.usb[i], _depth + 1);
+                    }
+                }
+                if (object.storage) {
+                    if (!$Array.isArray(object.storage))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.storage: array expected");
+                    message.storage = $Array(object.storage.length);
+                    for (let i = 0; i < object.storage.length; ++i) {
+                        if (!$util.isObject(object.storage[i]))
+                            throw $TypeError(".farmwatch.v1.KvmDevice.storage: object expected");
+                        message.storage[i] = $root.farmwatch.v1.StorageIdentity.fromObject(object.storage[i], _depth + 1);
+                    }
+                }
+                if (object.edid) {
+                    if (!$Array.isArray(object.edid))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.edid: array expected");
+                    message.edid = $Array(object.edid.length);
+                    for (let i = 0; i < object.edid.length; ++i) {
+                        if (!$util.isObject(object.edid[i]))
+                            throw $TypeError(".farmwatch.v1.KvmDevice.edid: object expected");
+                        message.edid[i] = $root.farmwatch.v1.EdidSignature.fromObject(object.edid[i], _depth + 1);
+                    }
+                }
+                if (object.mdnsNames) {
+                    if (!$Array.isArray(object.mdnsNames))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.mdnsNames: array expected");
+                    message.mdnsNames = $Array(object.mdnsNames.length);
+                    for (let i = 0; i < object.mdnsNames.length; ++i)
+                        message.mdnsNames[i] = $String(object.mdnsNames[i]);
+                }
+                if (object.macPrefixes) {
+                    if (!$Array.isArray(object.macPrefixes))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.macPrefixes: array expected");
+                    message.macPrefixes = $Array(object.macPrefixes.length);
+                    for (let i = 0; i < object.macPrefixes.length; ++i)
+                        message.macPrefixes[i] = $String(object.macPrefixes[i]);
+                }
+                if (object.sources) {
+                    if (!$Array.isArray(object.sources))
+                        throw $TypeError(".farmwatch.v1.KvmDevice.sources: array expected");
+                    message.sources = $Array(object.sources.length);
+                    for (let i = 0; i < object.sources.length; ++i) {
+                        if (!$util.isObject(object.sources[i]))
+                            throw $TypeError(".farmwatch.v1.KvmDevice.sources: object expected");
+                        message.sources[i] = $root.farmwatch.v1.CatalogSource.fromObject(object.sources[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            KvmDevice.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.usb = [];
+                    object.storage = [];
+                    object.edid = [];
+                    object.mdnsNames = [];
+                    object.macPrefixes = [];
+                    object.sources = [];
+                }
+                if (options.defaults) {
+                    object.id = "";
+                    object.name = "";
+                    object.category = "";
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category"))
+                    object.category = message.category;
+                if (message.usb && message.usb.length) {
+                    object.usb = $Array(message.usb.length);
+                    for (let j = 0; j < message.usb.length; ++j)
+                        object.usb[j] = $root.farmwatch.v1.UsbIdentity.toObject(message.usb[j], options, _depth + 1);
+                }
+                if (message.storage && message.storage.length) {
+                    object.storage = $Array(message.storage.length);
+                    for (let j = 0; j < message.storage.length; ++j)
+                        object.storage[j] = $root.farmwatch.v1.StorageIdentity.toObject(message.storage[j], options, _depth + 1);
+                }
+                if (message.edid && message.edid.length) {
+                    object.edid = $Array(message.edid.length);
+                    for (let j = 0; j < message.edid.length; ++j)
+                        object.edid[j] = $root.farmwatch.v1.EdidSignature.toObject(message.edid[j], options, _depth + 1);
+                }
+                if (message.mdnsNames && message.mdnsNames.length) {
+                    object.mdnsNames = $Array(message.mdnsNames.length);
+                    for (let j = 0; j < message.mdnsNames.length; ++j)
+                        object.mdnsNames[j] = message.mdnsNames[j];
+                }
+                if (message.macPrefixes && message.macPrefixes.length) {
+                    object.macPrefixes = $Array(message.macPrefixes.length);
+                    for (let j = 0; j < message.macPrefixes.length; ++j)
+                        object.macPrefixes[j] = message.macPrefixes[j];
+                }
+                if (message.sources && message.sources.length) {
+                    object.sources = $Array(message.sources.length);
+                    for (let j = 0; j < message.sources.length; ++j)
+                        object.sources[j] = $root.farmwatch.v1.CatalogSource.toObject(message.sources[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            KvmDevice.prototype.toJSON = function() {
+                return KvmDevice.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return KvmDevice;
+        })();
+
+        v1.MouseJiggler = (function() {
+
+            const MouseJiggler = function (properties) {
+                this.usb = [];
+                this.sources = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MouseJiggler.prototype.id = "";
+            MouseJiggler.prototype.name = "";
+            MouseJiggler.prototype.usb = $util.emptyArray;
+            MouseJiggler.prototype.sources = $util.emptyArray;
+
+            MouseJiggler.create = function(properties) {
+                return new MouseJiggler(properties);
+            };
+
+            MouseJiggler.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.usb != null && message.usb.length)
+                    for (let i = 0; i < message.usb.length; ++i)
+                        $root.farmwatch.v1.UsbIdentity.encode(message.usb[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.sources != null && message.sources.length)
+                    for (let i = 0; i < message.sources.length; ++i)
+                        $root.farmwatch.v1.CatalogSource.encode(message.sources[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            MouseJiggler.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.MouseJiggler();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.usb && message.usb.length))
+                                message.usb = [];
+                            message.usb.push($root.farmwatch.v1.UsbIdentity.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sources && message.sources.length))
+                                message.sources = [];
+                            message.sources.push($root.farmwatch.v1.CatalogSource.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            MouseJiggler.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    if (!$util.isString(message.name))
+                        return "name: string expected";
+                if (message.usb != null && $Object.hasOwnProperty.call(message, "usb")) {
+                    if (!$Array.isArray(message.usb))
+                        return "usb: array expected";
+                    for (let i = 0; i < message.usb.length; ++i) {
+                        let error = $root.farmwatch.v1.UsbIdentity.verify(message.usb[i], _depth + 1);
+                        if (error)
+                            return "usb." + error;
+                    }
+                }
+                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
+                    if (!$Array.isArray(message.sources))
+                        return "sources: array expected";
+                    for (let i = 0; i < message.sources.length; ++i) {
+                        let error = $root.farmwatch.v1.CatalogSource.verify(message.sources[i], _depth + 1);
+                        if (error)
+                            return "sources." + error;
+                    }
+                }
+                return null;
+            };
+
+            MouseJiggler.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.MouseJiggler)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.MouseJiggler: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.MouseJiggler();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.usb) {
+                    if (!$Array.isArray(object.usb))
+                        throw $TypeError(".farmwatch.v1.MouseJiggler.usb: array expected");
+                    message.usb = $Array(object.usb.length);
+                    for (let i = 0; i < object.usb.length; ++i) {
+                        if (!$util.isObject(object.usb[i]))
+                            throw $TypeError(".farmwatch.v1.MouseJiggler.usb: object expected");
+                        message.usb[i] = $root.farmwatch.v1.UsbIdentity.fromObject(object.usb[i], _depth + 1);
+                    }
+                }
+                if (object.sources) {
+                    if (!$Array.isArray(object.sources))
+                        throw $TypeError(".farmwatch.v1.MouseJiggler.sources: array expected");
+                    message.sources = $Array(object.sources.length);
+                    for (let i = 0; i < object.sources.length; ++i) {
+                        if (!$util.isObject(object.sources[i]))
+                            throw $TypeError(".farmwatch.v1.MouseJiggler.sources: object expected");
+                        message.sources[i] = $root.farmwatch.v1.CatalogSource.fromObject(object.sources[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            MouseJiggler.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.usb = [];
+                    object.sources = [];
+                }
+                if (options.defaults) {
+                    object.id = "";
+                    object.name = "";
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.usb && message.usb.length) {
+                    object.usb = $Array(message.usb.length);
+                    for (let j = 0; j < message.usb.length; ++j)
+                        object.usb[j] = $root.farmwatch.v1.UsbIdentity.toObject(message.usb[j], options, _depth + 1);
+                }
+                if (message.sources && message.sources.length) {
+                    object.sources = $Array(message.sources.length);
+                    for (let j = 0; j < message.sources.length; ++j)
+                        object.sources[j] = $root.farmwatch.v1.CatalogSource.toObject(message.sources[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            MouseJiggler.prototype.toJSON = function() {
+                return MouseJiggler.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return MouseJiggler;
+        })();
+
+        v1.VpnClient = (function() {
+
+            const VpnClient = function (properties) {
+                this.processes = [];
+                this.services = [];
+                this.paths = [];
+                this.interfaces = [];
+                this.adapterDescriptions = [];
+                this.routes = [];
+                this.domains = [];
+                this.ports = [];
+                this.dnsServers = [];
+                this.sources = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            VpnClient.prototype.id = "";
+            VpnClient.prototype.name = "";
+            VpnClient.prototype.category = "";
+            VpnClient.prototype.priority = "";
+            VpnClient.prototype.processes = $util.emptyArray;
+            VpnClient.prototype.services = $util.emptyArray;
+            VpnClient.prototype.paths = $util.emptyArray;
+            VpnClient.prototype.interfaces = $util.emptyArray;
+            VpnClient.prototype.adapterDescriptions = $util.emptyArray;
+            VpnClient.prototype.routes = $util.emptyArray;
+            VpnClient.prototype.domains = $util.emptyArray;
+            VpnClient.prototype.ports = $util.emptyArray;
+            VpnClient.prototype.dnsServers = $util.emptyArray;
+            VpnClient.prototype.sources = $util.emptyArray;
+
+            VpnClient.create = function(properties) {
+                return new VpnClient(properties);
+            };
+
+            VpnClient.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category") && message.category !== "")
+                    writer.uint32(26).string(message.category);
+                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority") && message.priority !== "")
+                    writer.uint32(34).string(message.priority);
+                if (message.processes != null && message.processes.length)
+                    for (let i = 0; i < message.processes.length; ++i)
+                        $root.farmwatch.v1.NamePattern.encode(message.processes[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.services != null && message.services.length)
+                    for (let i = 0; i < message.services.length; ++i)
+                        $root.farmwatch.v1.NamePattern.encode(message.services[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+                if (message.paths != null && message.paths.length)
+                    for (let i = 0; i < message.paths.length; ++i)
+                        $root.farmwatch.v1.NamePattern.encode(message.paths[i], writer.uint32(58).fork(), _depth + 1).ldelim();
+                if (message.interfaces != null && message.interfaces.length)
+                    for (let i = 0; i < message.interfaces.length; ++i)
+                        $root.farmwatch.v1.NamePattern.encode(message.interfaces[i], writer.uint32(66).fork(), _depth + 1).ldelim();
+                if (message.adapterDescriptions != null && message.adapterDescriptions.length)
+                    for (let i = 0; i < message.adapterDescriptions.length; ++i)
+                        writer.uint32(74).string(message.adapterDescriptions[i]);
+                if (message.routes != null && message.routes.length)
+                    for (let i = 0; i < message.routes.length; ++i)
+                        writer.uint32(82).string(message.routes[i]);
+                if (message.domains != null && message.domains.length)
+                    for (let i = 0; i < message.domains.length; ++i)
+                        writer.uint32(90).string(message.domains[i]);
+                if (message.ports != null && message.ports.length)
+                    writer.uint32(98).uint32s(message.ports);
+                if (message.dnsServers != null && message.dnsServers.length)
+                    for (let i = 0; i < message.dnsServers.length; ++i)
+                        writer.uint32(106).string(message.dnsServers[i]);
+                if (message.sources != null && message.sources.length)
+                    for (let i = 0; i < message.sources.length; ++i)
+                        $root.farmwatch.v1.CatalogSource.encode(message.sources[i], writer.uint32(114).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            VpnClient.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.VpnClient();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.category = value;
+                            else
+                                delete message.category;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.priority = value;
+                            else
+                                delete message.priority;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.processes && message.processes.length))
+                                message.processes = [];
+                            message.processes.push($root.farmwatch.v1.NamePattern.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.services && message.services.length))
+                                message.services = [];
+                            message.services.push($root.farmwatch.v1.NamePattern.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.paths && message.paths.length))
+                                message.paths = [];
+                            message.paths.push($root.farmwatch.v1.NamePattern.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.interfaces && message.interfaces.length))
+                                message.interfaces = [];
+                            message.interfaces.push($root.farmwatch.v1.NamePattern.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.adapterDescriptions && message.adapterDescriptions.length))
+                                message.adapterDescriptions = [];
+                            message.adapterDescriptions.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.routes && message.routes.length))
+                                message.routes = [];
+                            message.routes.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.domains && message.domains.length))
+                                message.domains = [];
+                            message.domains.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType === 2) {
+                                if (!(message.ports && message.ports.length))
+                                    message.ports = [];
+                                reader.uint32s(message.ports);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.ports && message.ports.length))
+                                message.ports = [];
+                            message.ports.push(reader.uint32());
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.dnsServers && message.dnsServers.length))
+                                message.dnsServers = [];
+                            message.dnsServers.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sources && message.sources.length))
+                                message.sources = [];
+                            message.sources.push($root.farmwatch.v1.CatalogSource.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            VpnClient.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    if (!$util.isString(message.name))
+                        return "name: string expected";
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category"))
+                    if (!$util.isString(message.category))
+                        return "category: string expected";
+                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
+                    if (!$util.isString(message.priority))
+                        return "priority: string expected";
+                if (message.processes != null && $Object.hasOwnProperty.call(message, "processes")) {
+                    if (!$Array.isArray(message.processes))
+                        return "processes: array expected";
+                    for (let i = 0; i < message.processes.length; ++i) {
+                        let error = $root.farmwatch.v1.NamePattern.verify(message.processes[i], _depth + 1);
+                        if (error)
+                            return "processes." + error;
+                    }
+                }
+                if (message.services != null && $Object.hasOwnProperty.call(message, "services")) {
+                    if (!$Array.isArray(message.services))
+                        return "services: array expected";
+                    for (let i = 0; i < message.services.length; ++i) {
+                        let error = $root.farmwatch.v1.NamePattern.verify(message.services[i], _depth + 1);
+                        if (error)
+                            return "services." + error;
+                    }
+                }
+                if (message.paths != null && $Object.hasOwnProperty.call(message, "paths")) {
+                    if (!$Array.isArray(message.paths))
+                        return "paths: array expected";
+                    for (let i = 0; i < message.paths.length; ++i) {
+                        let error = $root.farmwatch.v1.NamePattern.verify(message.paths[i], _depth + 1);
+                        if (error)
+                            return "paths." + error;
+                    }
+                }
+                if (message.interfaces != null && $Object.hasOwnProperty.call(message, "interfaces")) {
+                    if (!$Array.isArray(message.interfaces))
+                        return "interfaces: array expected";
+                    for (let i = 0; i < message.interfaces.length; ++i) {
+                        let error = $root.farmwatch.v1.NamePattern.verify(message.interfaces[i], _depth + 1);
+                        if (error)
+                            return "interfaces." + error;
+                    }
+                }
+                if (message.adapterDescriptions != null && $Object.hasOwnProperty.call(message, "adapterDescriptions")) {
+                    if (!$Array.isArray(message.adapterDescriptions))
+                        return "adapterDescriptions: array expected";
+                    for (let i = 0; i < message.adapterDescriptions.length; ++i)
+                        if (!$util.isString(message.adapterDescriptions[i]))
+                            return "adapterDescriptions: string[] expected";
+                }
+                if (message.routes != null && $Object.hasOwnProperty.call(message, "routes")) {
+                    if (!$Array.isArray(message.routes))
+                        return "routes: array expected";
+                    for (let i = 0; i < message.routes.length; ++i)
+                        if (!$util.isString(message.routes[i]))
+                            return "routes: string[] expected";
+                }
+                if (message.domains != null && $Object.hasOwnProperty.call(message, "domains")) {
+                    if (!$Array.isArray(message.domains))
+                        return "domains: array expected";
+                    for (let i = 0; i < message.domains.length; ++i)
+                        if (!$util.isString(message.domains[i]))
+                            return "domains: string[] expected";
+                }
+                if (message.ports != null && $Object.hasOwnProperty.call(message, "ports")) {
+                    if (!$Array.isArray(message.ports))
+                        return "ports: array expected";
+                    for (let i = 0; i < message.ports.length; ++i)
+                        if (!$util.isInteger(message.ports[i]))
+                            return "ports: integer[] expected";
+                }
+                if (message.dnsServers != null && $Object.hasOwnProperty.call(message, "dnsServers")) {
+                    if (!$Array.isArray(message.dnsServers))
+                        return "dnsServers: array expected";
+                    for (let i = 0; i < message.dnsServers.length; ++i)
+                        if (!$util.isString(message.dnsServers[i]))
+                            return "dnsServers: string[] expected";
+                }
+                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
+                    if (!$Array.isArray(message.sources))
+                        return "sources: array expected";
+                    for (let i = 0; i < message.sources.length; ++i) {
+                        let error = $root.farmwatch.v1.CatalogSource.verify(message.sources[i], _depth + 1);
+                        if (error)
+                            return "sources." + error;
+                    }
+                }
+                return null;
+            };
+
+            VpnClient.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.VpnClient)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.VpnClient: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.VpnClient();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.category != null)
+                    if (typeof object.category !== "string" || object.category.length)
+                        message.category = $String(object.category);
+                if (object.priority != null)
+                    if (typeof object.priority !== "string" || object.priority.length)
+                        message.priority = $String(object.priority);
+                if (object.processes) {
+                    if (!$Array.isArray(object.processes))
+                        throw $TypeError(".farmwatch.v1.VpnClient.processes: array expected");
+                    message.processes = $Array(object.processes.length);
+                    for (let i = 0; i < object.processes.length; ++i) {
+                        if (!$util.isObject(object.processes[i]))
+                            throw $TypeError(".farmwatch.v1.VpnClient.processes: object expected");
+                        message.processes[i] = $root.farmwatch.v1.NamePattern.fromObject(object.processes[i], _depth + 1);
+                    }
+                }
+                if (object.services) {
+                    if (!$Array.isArray(object.services))
+                        throw $TypeError(".farmwatch.v1.VpnClient.services: array expected");
+                    message.services = $Array(object.services.length);
+                    for (let i = 0; i < object.services.length; ++i) {
+                        if (!$util.isObject(object.services[i]))
+                            throw $TypeError(".farmwatch.v1.VpnClient.services: object expected");
+                        message.services[i] = $root.farmwatch.v1.NamePattern.fromObject(object.services[i], _depth + 1);
+                    }
+                }
+                if (object.paths) {
+                    if (!$Array.isArray(object.paths))
+                        throw $TypeError(".farmwatch.v1.VpnClient.paths: array expected");
+                    message.paths = $Array(object.paths.length);
+                    for (let i = 0; i < object.paths.length; ++i) {
+                        if (!$util.isObject(object.paths[i]))
+                            throw $TypeError(".farmwatch.v1.VpnClient.paths: object expected");
+                        message.paths[i] = $root.farmwatch.v1.NamePattern.fromObject(object.paths[i], _depth + 1);
+                    }
+                }
+                if (object.interfaces) {
+                    if (!$Array.isArray(object.interfaces))
+                        throw $TypeError(".farmwatch.v1.VpnClient.interfaces: array expected");
+                    message.interfaces = $Array(object.interfaces.length);
+                    for (let i = 0; i < object.interfaces.length; ++i) {
+                        if (!$util.isObject(object.interfaces[i]))
+                            throw $TypeError(".farmwatch.v1.VpnClient.interfaces: object expected");
+                        message.interfaces[i] = $root.farmwatch.v1.NamePattern.fromObject(object.interfaces[i], _depth + 1);
+                    }
+                }
+                if (object.adapterDescriptions) {
+                    if (!$Array.isArray(object.adapterDescriptions))
+                        throw $TypeError(".farmwatch.v1.VpnClient.adapterDescriptions: array expected");
+                    message.adapterDescriptions = $Array(object.adapterDescriptions.length);
+                    for (let i = 0; i < object.adapterDescriptions.length; ++i)
+                        message.adapterDescriptions[i] = $String(object.adapterDescriptions[i]);
+                }
+                if (object.routes) {
+                    if (!$Array.isArray(object.routes))
+                        throw $TypeError(".farmwatch.v1.VpnClient.routes: array expected");
+                    message.routes = $Array(object.routes.length);
+                    for (let i = 0; i < object.routes.length; ++i)
+                        message.routes[i] = $String(object.routes[i]);
+                }
+                if (object.domains) {
+                    if (!$Array.isArray(object.domains))
+                        throw $TypeError(".farmwatch.v1.VpnClient.domains: array expected");
+                    message.domains = $Array(object.domains.length);
+                    for (let i = 0; i < object.domains.length; ++i)
+                        message.domains[i] = $String(object.domains[i]);
+                }
+                if (object.ports) {
+                    if (!$Array.isArray(object.ports))
+                        throw $TypeError(".farmwatch.v1.VpnClient.ports: array expected");
+                    message.ports = $Array(object.ports.length);
+                    for (let i = 0; i < object.ports.length; ++i)
+                        message.ports[i] = object.ports[i] >>> 0;
+                }
+                if (object.dnsServers) {
+                    if (!$Array.isArray(object.dnsServers))
+                        throw $TypeError(".farmwatch.v1.VpnClient.dnsServers: array expected");
+                    message.dnsServers = $Array(object.dnsServers.length);
+                    for (let i = 0; i < object.dnsServers.length; ++i)
+                        message.dnsServers[i] = $String(object.dnsServers[i]);
+                }
+                if (object.sources) {
+                    if (!$Array.isArray(object.sources))
+                        throw $TypeError(".farmwatch.v1.VpnClient.sources: array expected");
+                    message.sources = $Array(object.sources.length);
+                    for (let i = 0; i < object.sources.length; ++i) {
+                        if (!$util.isObject(object.sources[i]))
+                            throw $TypeError(".farmwatch.v1.VpnClient.sources: object expected");
+                        message.sources[i] = $root.farmwatch.v1.CatalogSource.fromObject(object.sources[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            VpnClient.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.processes = [];
+                    object.services = [];
+                    object.paths = [];
+                    object.interfaces = [];
+                    object.adapterDescriptions = [];
+                    object.routes = [];
+                    object.domains = [];
+                    object.ports = [];
+                    object.dnsServers = [];
+                    object.sources = [];
+                }
+                if (options.defaults) {
+                    object.id = "";
+                    object.name = "";
+                    object.category = "";
+                    object.priority = "";
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.category != null && $Object.hasOwnProperty.call(message, "category"))
+                    object.category = message.category;
+                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
+                    object.priority = message.priority;
+                if (message.processes && message.processes.length) {
+                    object.processes = $Array(message.processes.length);
+                    for (let j = 0; j < message.processes.length; ++j)
+                        object.processes[j] = $root.farmwatch.v1.NamePattern.toObject(message.processes[j], options, _depth + 1);
+                }
+                if (message.services && message.services.length) {
+                    object.services = $Array(message.services.length);
+                    for (let j = 0; j < message.services.length; ++j)
+                        object.services[j] = $root.farmwatch.v1.NamePattern.toObject(message.services[j], options, _depth + 1);
+                }
+                if (message.paths && message.paths.length) {
+                    object.paths = $Array(message.paths.length);
+                    for (let j = 0; j < message.paths.length; ++j)
+                        object.paths[j] = $root.farmwatch.v1.NamePattern.toObject(message.paths[j], options, _depth + 1);
+                }
+                if (message.interfaces && message.interfaces.length) {
+                    object.interfaces = $Array(message.interfaces.length);
+                    for (let j = 0; j < message.interfaces.length; ++j)
+                        object.interfaces[j] = $root.farmwatch.v1.NamePattern.toObject(message.interfaces[j], options, _depth + 1);
+                }
+                if (message.adapterDescriptions && message.adapterDescriptions.length) {
+                    object.adapterDescriptions = $Array(message.adapterDescriptions.length);
+                    for (let j = 0; j < message.adapterDescriptions.length; ++j)
+                        object.adapterDescriptions[j] = message.adapterDescriptions[j];
+                }
+                if (message.routes && message.routes.length) {
+                    object.routes = $Array(message.routes.length);
+                    for (let j = 0; j < message.routes.length; ++j)
+                        object.routes[j] = message.routes[j];
+                }
+                if (message.domains && message.domains.length) {
+                    object.domains = $Array(message.domains.length);
+                    for (let j = 0; j < message.domains.length; ++j)
+                        object.domains[j] = message.domains[j];
+                }
+                if (message.ports && message.ports.length) {
+                    object.ports = $Array(message.ports.length);
+                    for (let j = 0; j < message.ports.length; ++j)
+                        object.ports[j] = message.ports[j];
+                }
+                if (message.dnsServers && message.dnsServers.length) {
+                    object.dnsServers = $Array(message.dnsServers.length);
+                    for (let j = 0; j < message.dnsServers.length; ++j)
+                        object.dnsServers[j] = message.dnsServers[j];
+                }
+                if (message.sources && message.sources.length) {
+                    object.sources = $Array(message.sources.length);
+                    for (let j = 0; j < message.sources.length; ++j)
+                        object.sources[j] = $root.farmwatch.v1.CatalogSource.toObject(message.sources[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            VpnClient.prototype.toJSON = function() {
+                return VpnClient.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return VpnClient;
+        })();
+
         v1.Catalog = (function() {
 
             const Catalog = function (properties) {
                 this.remoteAccess = [];
+                this.kvmDevices = [];
+                this.mouseJigglers = [];
+                this.vpnClients = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -868,6 +2887,9 @@ export const farmwatch = $root.farmwatch = (() => {
 
             Catalog.prototype.version = "";
             Catalog.prototype.remoteAccess = $util.emptyArray;
+            Catalog.prototype.kvmDevices = $util.emptyArray;
+            Catalog.prototype.mouseJigglers = $util.emptyArray;
+            Catalog.prototype.vpnClients = $util.emptyArray;
 
             Catalog.create = function(properties) {
                 return new Catalog(properties);
@@ -885,6 +2907,15 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.remoteAccess != null && message.remoteAccess.length)
                     for (let i = 0; i < message.remoteAccess.length; ++i)
                         $root.farmwatch.v1.RemoteAccessTool.encode(message.remoteAccess[i], writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.kvmDevices != null && message.kvmDevices.length)
+                    for (let i = 0; i < message.kvmDevices.length; ++i)
+                        $root.farmwatch.v1.KvmDevice.encode(message.kvmDevices[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.mouseJigglers != null && message.mouseJigglers.length)
+                    for (let i = 0; i < message.mouseJigglers.length; ++i)
+                        $root.farmwatch.v1.MouseJiggler.encode(message.mouseJigglers[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+                if (message.vpnClients != null && message.vpnClients.length)
+                    for (let i = 0; i < message.vpnClients.length; ++i)
+                        $root.farmwatch.v1.VpnClient.encode(message.vpnClients[i], writer.uint32(42).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -935,6 +2966,30 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.remoteAccess.push($root.farmwatch.v1.RemoteAccessTool.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.kvmDevices && message.kvmDevices.length))
+                                message.kvmDevices = [];
+                            message.kvmDevices.push($root.farmwatch.v1.KvmDevice.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.mouseJigglers && message.mouseJigglers.length))
+                                message.mouseJigglers = [];
+                            message.mouseJigglers.push($root.farmwatch.v1.MouseJiggler.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.vpnClients && message.vpnClients.length))
+                                message.vpnClients = [];
+                            message.vpnClients.push($root.farmwatch.v1.VpnClient.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -971,6 +3026,33 @@ export const farmwatch = $root.farmwatch = (() => {
                             return "remoteAccess." + error;
                     }
                 }
+                if (message.kvmDevices != null && $Object.hasOwnProperty.call(message, "kvmDevices")) {
+                    if (!$Array.isArray(message.kvmDevices))
+                        return "kvmDevices: array expected";
+                    for (let i = 0; i < message.kvmDevices.length; ++i) {
+                        let error = $root.farmwatch.v1.KvmDevice.verify(message.kvmDevices[i], _depth + 1);
+                        if (error)
+                            return "kvmDevices." + error;
+                    }
+                }
+                if (message.mouseJigglers != null && $Object.hasOwnProperty.call(message, "mouseJigglers")) {
+                    if (!$Array.isArray(message.mouseJigglers))
+                        return "mouseJigglers: array expected";
+                    for (let i = 0; i < message.mouseJigglers.length; ++i) {
+                        let error = $root.farmwatch.v1.MouseJiggler.verify(message.mouseJigglers[i], _depth + 1);
+                        if (error)
+                            return "mouseJigglers." + error;
+                    }
+                }
+                if (message.vpnClients != null && $Object.hasOwnProperty.call(message, "vpnClients")) {
+                    if (!$Array.isArray(message.vpnClients))
+                        return "vpnClients: array expected";
+                    for (let i = 0; i < message.vpnClients.length; ++i) {
+                        let error = $root.farmwatch.v1.VpnClient.verify(message.vpnClients[i], _depth + 1);
+                        if (error)
+                            return "vpnClients." + error;
+                    }
+                }
                 return null;
             };
 
@@ -997,6 +3079,36 @@ export const farmwatch = $root.farmwatch = (() => {
                         message.remoteAccess[i] = $root.farmwatch.v1.RemoteAccessTool.fromObject(object.remoteAccess[i], _depth + 1);
                     }
                 }
+                if (object.kvmDevices) {
+                    if (!$Array.isArray(object.kvmDevices))
+                        throw $TypeError(".farmwatch.v1.Catalog.kvmDevices: array expected");
+                    message.kvmDevices = $Array(object.kvmDevices.length);
+                    for (let i = 0; i < object.kvmDevices.length; ++i) {
+                        if (!$util.isObject(object.kvmDevices[i]))
+                            throw $TypeError(".farmwatch.v1.Catalog.kvmDevices: object expected");
+                        message.kvmDevices[i] = $root.farmwatch.v1.KvmDevice.fromObject(object.kvmDevices[i], _depth + 1);
+                    }
+                }
+                if (object.mouseJigglers) {
+                    if (!$Array.isArray(object.mouseJigglers))
+                        throw $TypeError(".farmwatch.v1.Catalog.mouseJigglers: array expected");
+                    message.mouseJigglers = $Array(object.mouseJigglers.length);
+                    for (let i = 0; i < object.mouseJigglers.length; ++i) {
+                        if (!$util.isObject(object.mouseJigglers[i]))
+                            throw $TypeError(".farmwatch.v1.Catalog.mouseJigglers: object expected");
+                        message.mouseJigglers[i] = $root.farmwatch.v1.MouseJiggler.fromObject(object.mouseJigglers[i], _depth + 1);
+                    }
+                }
+                if (object.vpnClients) {
+                    if (!$Array.isArray(object.vpnClients))
+                        throw $TypeError(".farmwatch.v1.Catalog.vpnClients: array expected");
+                    message.vpnClients = $Array(object.vpnClients.length);
+                    for (let i = 0; i < object.vpnClients.length; ++i) {
+                        if (!$util.isObject(object.vpnClients[i]))
+                            throw $TypeError(".farmwatch.v1.Catalog.vpnClients: object expected");
+                        message.vpnClients[i] = $root.farmwatch.v1.VpnClient.fromObject(object.vpnClients[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -1008,8 +3120,12 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
-                if (options.arrays || options.defaults)
+                if (options.arrays || options.defaults) {
                     object.remoteAccess = [];
+                    object.kvmDevices = [];
+                    object.mouseJigglers = [];
+                    object.vpnClients = [];
+                }
                 if (options.defaults)
                     object.version = "";
                 if (message.version != null && $Object.hasOwnProperty.call(message, "version"))
@@ -1018,6 +3134,21 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.remoteAccess = $Array(message.remoteAccess.length);
                     for (let j = 0; j < message.remoteAccess.length; ++j)
                         object.remoteAccess[j] = $root.farmwatch.v1.RemoteAccessTool.toObject(message.remoteAccess[j], options, _depth + 1);
+                }
+                if (message.kvmDevices && message.kvmDevices.length) {
+                    object.kvmDevices = $Array(message.kvmDevices.length);
+                    for (let j = 0; j < message.kvmDevices.length; ++j)
+                        object.kvmDevices[j] = $root.farmwatch.v1.KvmDevice.toObject(message.kvmDevices[j], options, _depth + 1);
+                }
+                if (message.mouseJigglers && message.mouseJigglers.length) {
+                    object.mouseJigglers = $Array(message.mouseJigglers.length);
+                    for (let j = 0; j < message.mouseJigglers.length; ++j)
+                        object.mouseJigglers[j] = $root.farmwatch.v1.MouseJiggler.toObject(message.mouseJigglers[j], options, _depth + 1);
+                }
+                if (message.vpnClients && message.vpnClients.length) {
+                    object.vpnClients = $Array(message.vpnClients.length);
+                    for (let j = 0; j < message.vpnClients.length; ++j)
+                        object.vpnClients[j] = $root.farmwatch.v1.VpnClient.toObject(message.vpnClients[j], options, _depth + 1);
                 }
                 return object;
             };
@@ -7699,6 +9830,8 @@ export const farmwatch = $root.farmwatch = (() => {
             UsbInterface.prototype.interfaceProtocol = 0;
             UsbInterface.prototype.driver = "";
             UsbInterface.prototype.hid = null;
+            UsbInterface.prototype.storageVendor = "";
+            UsbInterface.prototype.storageProduct = "";
 
             UsbInterface.create = function(properties) {
                 return new UsbInterface(properties);
@@ -7723,6 +9856,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(42).string(message.driver);
                 if (message.hid != null && $Object.hasOwnProperty.call(message, "hid"))
                     $root.farmwatch.v1.HidSummary.encode(message.hid, writer.uint32(50).fork(), _depth + 1).ldelim();
+                if (message.storageVendor != null && $Object.hasOwnProperty.call(message, "storageVendor") && message.storageVendor !== "")
+                    writer.uint32(58).string(message.storageVendor);
+                if (message.storageProduct != null && $Object.hasOwnProperty.call(message, "storageProduct") && message.storageProduct !== "")
+                    writer.uint32(66).string(message.storageProduct);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -7807,6 +9944,24 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.hid = $root.farmwatch.v1.HidSummary.decode(reader, reader.size(), $undefined, _depth + 1, message.hid);
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.storageVendor = value;
+                            else
+                                delete message.storageVendor;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.storageProduct = value;
+                            else
+                                delete message.storageProduct;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -7851,6 +10006,12 @@ export const farmwatch = $root.farmwatch = (() => {
                     if (error)
                         return "hid." + error;
                 }
+                if (message.storageVendor != null && $Object.hasOwnProperty.call(message, "storageVendor"))
+                    if (!$util.isString(message.storageVendor))
+                        return "storageVendor: string expected";
+                if (message.storageProduct != null && $Object.hasOwnProperty.call(message, "storageProduct"))
+                    if (!$util.isString(message.storageProduct))
+                        return "storageProduct: string expected";
                 return null;
             };
 
@@ -7884,6 +10045,12 @@ export const farmwatch = $root.farmwatch = (() => {
                         throw $TypeError(".farmwatch.v1.UsbInterface.hid: object expected");
                     message.hid = $root.farmwatch.v1.HidSummary.fromObject(object.hid, _depth + 1);
                 }
+                if (object.storageVendor != null)
+                    if (typeof object.storageVendor !== "string" || object.storageVendor.length)
+                        message.storageVendor = $String(object.storageVendor);
+                if (object.storageProduct != null)
+                    if (typeof object.storageProduct !== "string" || object.storageProduct.length)
+                        message.storageProduct = $String(object.storageProduct);
                 return message;
             };
 
@@ -7902,6 +10069,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.interfaceProtocol = 0;
                     object.driver = "";
                     object.hid = null;
+                    object.storageVendor = "";
+                    object.storageProduct = "";
                 }
                 if (message.number != null && $Object.hasOwnProperty.call(message, "number"))
                     object.number = message.number;
@@ -7915,6 +10084,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.driver = message.driver;
                 if (message.hid != null && $Object.hasOwnProperty.call(message, "hid"))
                     object.hid = $root.farmwatch.v1.HidSummary.toObject(message.hid, options, _depth + 1);
+                if (message.storageVendor != null && $Object.hasOwnProperty.call(message, "storageVendor"))
+                    object.storageVendor = message.storageVendor;
+                if (message.storageProduct != null && $Object.hasOwnProperty.call(message, "storageProduct"))
+                    object.storageProduct = message.storageProduct;
                 return object;
             };
 
@@ -8632,6 +10805,11 @@ export const farmwatch = $root.farmwatch = (() => {
             Display.prototype.serialString = "";
             Display.prototype.widthCm = 0;
             Display.prototype.heightCm = 0;
+            Display.prototype.edidValid = false;
+            Display.prototype.edidExtensions = 0;
+            Display.prototype.preferredMode = "";
+            Display.prototype.lidOpen = false;
+            Display.prototype.lidKnown = false;
 
             Display.create = function(properties) {
                 return new Display(properties);
@@ -8666,6 +10844,16 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(80).uint32(message.widthCm);
                 if (message.heightCm != null && $Object.hasOwnProperty.call(message, "heightCm") && message.heightCm !== 0)
                     writer.uint32(88).uint32(message.heightCm);
+                if (message.edidValid != null && $Object.hasOwnProperty.call(message, "edidValid") && message.edidValid !== false)
+                    writer.uint32(96).bool(message.edidValid);
+                if (message.edidExtensions != null && $Object.hasOwnProperty.call(message, "edidExtensions") && message.edidExtensions !== 0)
+                    writer.uint32(104).uint32(message.edidExtensions);
+                if (message.preferredMode != null && $Object.hasOwnProperty.call(message, "preferredMode") && message.preferredMode !== "")
+                    writer.uint32(114).string(message.preferredMode);
+                if (message.lidOpen != null && $Object.hasOwnProperty.call(message, "lidOpen") && message.lidOpen !== false)
+                    writer.uint32(120).bool(message.lidOpen);
+                if (message.lidKnown != null && $Object.hasOwnProperty.call(message, "lidKnown") && message.lidKnown !== false)
+                    writer.uint32(128).bool(message.lidKnown);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8798,6 +10986,51 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.heightCm;
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.edidValid = value;
+                            else
+                                delete message.edidValid;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.edidExtensions = value;
+                            else
+                                delete message.edidExtensions;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.preferredMode = value;
+                            else
+                                delete message.preferredMode;
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.lidOpen = value;
+                            else
+                                delete message.lidOpen;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.lidKnown = value;
+                            else
+                                delete message.lidKnown;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8855,6 +11088,21 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.heightCm != null && $Object.hasOwnProperty.call(message, "heightCm"))
                     if (!$util.isInteger(message.heightCm))
                         return "heightCm: integer expected";
+                if (message.edidValid != null && $Object.hasOwnProperty.call(message, "edidValid"))
+                    if (typeof message.edidValid !== "boolean")
+                        return "edidValid: boolean expected";
+                if (message.edidExtensions != null && $Object.hasOwnProperty.call(message, "edidExtensions"))
+                    if (!$util.isInteger(message.edidExtensions))
+                        return "edidExtensions: integer expected";
+                if (message.preferredMode != null && $Object.hasOwnProperty.call(message, "preferredMode"))
+                    if (!$util.isString(message.preferredMode))
+                        return "preferredMode: string expected";
+                if (message.lidOpen != null && $Object.hasOwnProperty.call(message, "lidOpen"))
+                    if (typeof message.lidOpen !== "boolean")
+                        return "lidOpen: boolean expected";
+                if (message.lidKnown != null && $Object.hasOwnProperty.call(message, "lidKnown"))
+                    if (typeof message.lidKnown !== "boolean")
+                        return "lidKnown: boolean expected";
                 return null;
             };
 
@@ -8904,6 +11152,21 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (object.heightCm != null)
                     if ($Number(object.heightCm) !== 0)
                         message.heightCm = object.heightCm >>> 0;
+                if (object.edidValid != null)
+                    if (object.edidValid)
+                        message.edidValid = $Boolean(object.edidValid);
+                if (object.edidExtensions != null)
+                    if ($Number(object.edidExtensions) !== 0)
+                        message.edidExtensions = object.edidExtensions >>> 0;
+                if (object.preferredMode != null)
+                    if (typeof object.preferredMode !== "string" || object.preferredMode.length)
+                        message.preferredMode = $String(object.preferredMode);
+                if (object.lidOpen != null)
+                    if (object.lidOpen)
+                        message.lidOpen = $Boolean(object.lidOpen);
+                if (object.lidKnown != null)
+                    if (object.lidKnown)
+                        message.lidKnown = $Boolean(object.lidKnown);
                 return message;
             };
 
@@ -8933,6 +11196,11 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.serialString = "";
                     object.widthCm = 0;
                     object.heightCm = 0;
+                    object.edidValid = false;
+                    object.edidExtensions = 0;
+                    object.preferredMode = "";
+                    object.lidOpen = false;
+                    object.lidKnown = false;
                 }
                 if (message.connector != null && $Object.hasOwnProperty.call(message, "connector"))
                     object.connector = message.connector;
@@ -8956,6 +11224,16 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.widthCm = message.widthCm;
                 if (message.heightCm != null && $Object.hasOwnProperty.call(message, "heightCm"))
                     object.heightCm = message.heightCm;
+                if (message.edidValid != null && $Object.hasOwnProperty.call(message, "edidValid"))
+                    object.edidValid = message.edidValid;
+                if (message.edidExtensions != null && $Object.hasOwnProperty.call(message, "edidExtensions"))
+                    object.edidExtensions = message.edidExtensions;
+                if (message.preferredMode != null && $Object.hasOwnProperty.call(message, "preferredMode"))
+                    object.preferredMode = message.preferredMode;
+                if (message.lidOpen != null && $Object.hasOwnProperty.call(message, "lidOpen"))
+                    object.lidOpen = message.lidOpen;
+                if (message.lidKnown != null && $Object.hasOwnProperty.call(message, "lidKnown"))
+                    object.lidKnown = message.lidKnown;
                 return object;
             };
 

@@ -2,3 +2,4 @@ export * from './catalog/index.js';
 export * from './log.js';
 export * from './version.js';
 export * from './crypto/certs.js';
+export * from './edid/index.js';

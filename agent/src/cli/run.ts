@@ -4,6 +4,7 @@ import { builtinCatalog, createLogger } from '@farmwatch/shared';
 import { hostPlatform } from '../sensors/index.js';
 import { channelCredentials } from '../transport/credentials.js';
 import { Agent } from '../runtime/agent.js';
+import { policyFrom } from '../pipeline/policy-file.js';
 import { list, parse, positiveInt, UsageError } from './args.js';
 
 export const RUN_HELP = `Usage: farmwatch-agent run --server HOST:PORT --ca FILE [--cert FILE --key FILE] [options]
@@ -17,6 +18,7 @@ over one TLS gRPC stream.
   --interval SECONDS     time between scans (default 300)
   --heartbeat SECONDS    time between heartbeats (default 60)
   --sanctioned IDS       catalog ids of the company's own remote-access tools
+  --policy FILE          company policy: sanctioned tools and VPNs, exceptions (JSON)
   --once                 scan once, deliver, exit (0 when the collector acknowledged everything)
   --timeout SECONDS      with --once: how long to keep trying to deliver (default 60)
 `;
@@ -30,6 +32,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     interval: { type: 'string' },
     heartbeat: { type: 'string' },
     sanctioned: { type: 'string' },
+    policy: { type: 'string' },
     root: { type: 'string', default: '' },
     once: { type: 'boolean', default: false },
     timeout: { type: 'string' },
@@ -42,6 +45,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!values.server) throw new UsageError('--server HOST:PORT is required: where the collector listens');
   if (!/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(values.server)) throw new UsageError(`--server must be HOST:PORT, not "${values.server}"`);
   if (!values.ca) throw new UsageError('--ca FILE is required: the collector\'s CA certificate, to verify the collector');
+  const catalog = builtinCatalog();
+  const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
   const log = createLogger('agent');
   const agent = await Agent.create({
     server: values.server,
@@ -51,8 +56,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       ...(values.key !== undefined ? { keyFile: values.key } : {}),
     }),
     ctx: { platform: hostPlatform(), root: values.root },
-    catalog: builtinCatalog(),
-    policy: { sanctionedTools: list(values.sanctioned) },
+    catalog,
+    policy,
     scanIntervalS: positiveInt(values.interval, '--interval', 300),
     heartbeatIntervalS: positiveInt(values.heartbeat, '--heartbeat', 60),
     once: values.once,

@@ -3,26 +3,37 @@
 // shipping a laptop.
 import { builtinCatalog } from '@farmwatch/shared';
 import { hostPlatform } from '../sensors/index.js';
-import { scanHost } from '../pipeline/scan.js';
+import { scanHost, type ScanReport } from '../pipeline/scan.js';
 import { formatReport } from '../pipeline/report.js';
+import { policyFrom } from '../pipeline/policy-file.js';
 import { parse, list } from './args.js';
 
-export const SCAN_HELP = `Usage: farmwatch-agent scan [--json] [--sanctioned ID,ID]
+export const SCAN_HELP = `Usage: farmwatch-agent scan [--json] [--policy FILE] [--sanctioned ID,ID]
 
-Scans this machine once: running remote-access tools, USB devices, displays, network interfaces.
-Prints a report grouped by remote access / KVM / VPN, with the evidence for each finding.
+Scans this machine once: remote-access tools (processes, services, installed apps, sockets,
+session logs), USB devices and displays (KVMs, mouse jigglers), VPN clients, tunnels and routes.
+Prints a report grouped by remote access / KVM / VPN, with the evidence for each finding, and the
+sensors that could not run here and why.
 
   --json              machine-readable output
+  --policy FILE       company policy: sanctioned tools and VPNs, exceptions (JSON, see README)
   --sanctioned IDS    catalog ids of the company's own tools (reported, not counted)
   --root DIR          read /proc, /sys and /etc under DIR (recorded machine images)
 
 Exit status: 0 nothing found, 1 something found, 2 error.
 `;
 
+/** JSON for machines: findings and sensor states, plus the host they belong to; raw facts stay here. */
+export function reportJson(report: ScanReport, extra: Record<string, unknown> = {}): string {
+  const { facts, ...rest } = report;
+  return JSON.stringify({ host: facts.host ?? null, ...extra, ...rest }, null, 2) + '\n';
+}
+
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     json: { type: 'boolean', default: false },
     sanctioned: { type: 'string' },
+    policy: { type: 'string' },
     root: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   }, 'farmwatch-agent scan');
@@ -31,14 +42,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const catalog = builtinCatalog();
-  const report = await scanHost({ platform: hostPlatform(), root: values.root }, catalog, { sanctionedTools: list(values.sanctioned) });
-  if (values.json) {
-    const { facts, ...rest } = report;
-    // Raw facts stay on the laptop; the JSON report carries findings and sensor states, plus the
-    // host identity the findings belong to.
-    process.stdout.write(JSON.stringify({ host: facts.host ?? null, ...rest }, null, 2) + '\n');
-  } else {
-    process.stdout.write(formatReport(report, report.facts.host?.hostname ?? 'this machine'));
-  }
+  const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
+  const report = await scanHost({ platform: hostPlatform(), root: values.root }, catalog, policy);
+  process.stdout.write(values.json ? reportJson(report) : formatReport(report, report.facts.host?.hostname ?? 'this machine'));
   return report.findings.some((f) => !f.sanctioned) ? 1 : 0;
 }

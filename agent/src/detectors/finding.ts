@@ -28,13 +28,7 @@ export interface Finding {
   sanctioned: boolean;
 }
 
-/** Company policy that lowers or suppresses findings; configuration, never code. */
-export interface Policy {
-  /** Catalog ids of the company's own remote-access tools ("teamviewer"). */
-  sanctionedTools: string[];
-}
-
-export const EMPTY_POLICY: Policy = { sanctionedTools: [] };
+export { EMPTY_POLICY, type Policy, type PolicyException } from './policy.js';
 
 const ORDER: Record<SeverityName, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 

@@ -1,2 +1,14 @@
 export * from './finding.js';
-export { detectRemoteAccessProcesses } from './remote-access-process.js';
+export * from './policy.js';
+export { detectRemoteAccessProcesses, toolsOfProcess } from './remote-access-process.js';
+export { detectRemoteAccessInstalled } from './remote-access-installed.js';
+export { detectRemoteAccessNetwork } from './remote-access-network.js';
+export { detectRemoteSessions } from './remote-access-sessions.js';
+export { detectMultipleVendors } from './remote-access-vendors.js';
+export { detectKvmUsbIdentity } from './kvm-usb-identity.js';
+export { detectKvmUsbStructure, shapeOf, kvmShapeScore } from './kvm-usb-structure.js';
+export { detectKvmEdid, matchEdid } from './kvm-edid.js';
+export { detectMouseJigglers } from './mouse-jiggler.js';
+export { detectVpn } from './vpn.js';
+export { ipInCidr, parseCidr } from './cidr.js';
+export { usbId, deviceKey } from './usb-identity.js';

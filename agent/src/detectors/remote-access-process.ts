@@ -66,6 +66,13 @@ function matchesOf(index: CompiledIndex, p: ProcessFact): { tool: ToolRef; name:
   return out;
 }
 
+/** Catalog tools a process is, by its names. */
+export function toolsOfProcess(catalog: Catalog, platform: Platform, p: ProcessFact): { id: string; name: string; category: string }[] {
+  const seen = new Map<string, { id: string; name: string; category: string }>();
+  for (const m of matchesOf(compile(catalog, platform), p)) seen.set(m.tool.id, { id: m.tool.id, name: m.tool.name, category: m.tool.category });
+  return [...seen.values()];
+}
+
 export function detectRemoteAccessProcesses(
   processes: readonly ProcessFact[], catalog: Catalog, policy: Policy, platform: Platform,
 ): Finding[] {
@@ -85,6 +92,7 @@ export function detectRemoteAccessProcesses(
   const findings: Finding[] = [];
   for (const { tool, procs, exact } of byTool.values()) {
     const sanctioned = policy.sanctionedTools.includes(tool.id);
+    const reason = sanctioned ? policy.reasons?.[tool.id] : undefined;
     procs.sort((a, b) => a.p.pid - b.p.pid);
     const evidence: Evidence[] = [];
     for (const { p, name, pattern } of procs.slice(0, MAX_PROCESSES_IN_EVIDENCE)) {
@@ -95,6 +103,7 @@ export function detectRemoteAccessProcesses(
     if (procs.length > MAX_PROCESSES_IN_EVIDENCE) {
       evidence.push({ field: 'process.count', value: String(procs.length) });
     }
+    if (reason) evidence.push({ field: 'policy.sanctioned', value: reason });
     findings.push({
       detector: DETECTOR_ID,
       key: tool.id,

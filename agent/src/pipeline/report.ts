@@ -20,9 +20,13 @@ function findingLines(f: Finding): string[] {
   return lines;
 }
 
-export function formatReport(report: ScanReport, hostname: string): string {
+export interface InspectedFileLine { file: string; format?: string; items: number; problem?: string }
+
+export function formatReport(report: ScanReport, hostname: string, files?: readonly InspectedFileLine[]): string {
   const out: string[] = [];
-  out.push(`farmwatch scan of ${hostname} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`);
+  out.push(files
+    ? `farmwatch inspect of ${files.length} file${files.length === 1 ? '' : 's'} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`
+    : `farmwatch scan of ${hostname} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`);
   out.push('');
   const actionable = report.findings.filter((f) => !f.sanctioned);
   out.push(actionable.length === 0
@@ -33,6 +37,11 @@ export function formatReport(report: ScanReport, hostname: string): string {
     if (group.length === 0) continue;
     out.push('', `${g.title}:`);
     for (const f of group) out.push(...findingLines(f));
+  }
+  if (files) {
+    out.push('', 'Files:');
+    for (const f of files) out.push(`  ${f.file}: ${f.problem ? `NOT READ: ${f.problem}` : `${f.format} (${f.items} item${f.items === 1 ? '' : 's'})`}`);
+    return out.join('\n') + '\n';
   }
   out.push('', 'Sensors:');
   for (const s of report.sensors) {

@@ -2,11 +2,17 @@
 import type { Catalog } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
 import {
-  displaysSensor, hostSensor, networkInterfacesSensor, processesSensor, runSensor, usbSensor,
-  type DisplayFact, type HostFact, type HostPlatform, type NetworkInterfaceFact, type ProcessFact,
-  type SensorContext, type SensorOutcome, type UsbDeviceFact,
+  appsSensor, displaysSensor, hostSensor, localeSensor, networkInterfacesSensor, networkStateSensor, processesSensor, runSensor,
+  servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor,
+  type AppFact, type DisplayFact, type HostFact, type HostPlatform, type LocaleFact, type NetworkInterfaceFact, type NetworkStateFact,
+  type ProcessFact, type RemoteSessionFact, type SensorContext, type SensorOutcome, type ServiceFact, type SocketFact, type UsbDeviceFact,
+  type WifiFact,
 } from '../sensors/index.js';
-import { bySeverity, detectRemoteAccessProcesses, type Finding, type Policy } from '../detectors/index.js';
+import {
+  applyExceptions, bySeverity, detectKvmEdid, detectKvmUsbIdentity, detectKvmUsbStructure, detectMouseJigglers, detectMultipleVendors,
+  detectRemoteAccessInstalled, detectRemoteAccessNetwork, detectRemoteAccessProcesses, detectRemoteSessions, detectVpn,
+  type Finding, type Policy,
+} from '../detectors/index.js';
 
 export interface SensorSummary {
   sensor: string;
@@ -21,8 +27,15 @@ export interface HostFacts {
   host?: HostFact;
   processes?: ProcessFact[];
   interfaces?: NetworkInterfaceFact[];
+  network?: NetworkStateFact;
+  wifi?: WifiFact[];
+  sockets?: SocketFact[];
   usb?: UsbDeviceFact[];
   displays?: DisplayFact[];
+  services?: ServiceFact[];
+  apps?: AppFact[];
+  sessions?: RemoteSessionFact[];
+  locale?: LocaleFact;
 }
 
 export interface ScanReport {
@@ -37,7 +50,7 @@ export function protoPlatform(p: HostPlatform): Platform {
   return p === 'linux' ? Platform.PLATFORM_LINUX : p === 'darwin' ? Platform.PLATFORM_MACOS : Platform.PLATFORM_WINDOWS;
 }
 
-function summarize(o: SensorOutcome<unknown>): SensorSummary {
+export function summarize(o: SensorOutcome<unknown>): SensorSummary {
   return o.status === 'ok'
     ? { sensor: o.sensor, status: 'ok', items: o.items, startedAtMs: o.startedAtMs, durationMs: o.durationMs }
     : { sensor: o.sensor, status: o.status, reason: o.reason, items: 0, startedAtMs: o.startedAtMs, durationMs: o.durationMs };
@@ -49,9 +62,10 @@ function factsOf<T>(o: SensorOutcome<T>): T | undefined {
 
 export async function scanHost(ctx: SensorContext, catalog: Catalog, policy: Policy): Promise<ScanReport> {
   const scannedAtMs = Date.now();
-  const [host, processes, interfaces, usb, displays] = await Promise.all([
-    runSensor(hostSensor, ctx), runSensor(processesSensor, ctx), runSensor(networkInterfacesSensor, ctx),
-    runSensor(usbSensor, ctx), runSensor(displaysSensor, ctx),
+  const [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale] = await Promise.all([
+    runSensor(hostSensor, ctx), runSensor(processesSensor, ctx), runSensor(networkInterfacesSensor, ctx), runSensor(networkStateSensor, ctx),
+    runSensor(wifiSensor, ctx), runSensor(socketsSensor, ctx), runSensor(usbSensor, ctx), runSensor(displaysSensor, ctx),
+    runSensor(servicesSensor, ctx), runSensor(appsSensor, ctx), runSensor(sessionsSensor, ctx), runSensor(localeSensor, ctx),
   ]);
   const facts: HostFacts = {};
   const setFact = <K extends keyof HostFacts>(k: K, v: HostFacts[K] | undefined): void => {
@@ -60,21 +74,38 @@ export async function scanHost(ctx: SensorContext, catalog: Catalog, policy: Pol
   setFact('host', factsOf(host));
   setFact('processes', factsOf(processes));
   setFact('interfaces', factsOf(interfaces));
+  setFact('network', factsOf(network));
+  setFact('wifi', factsOf(wifi));
+  setFact('sockets', factsOf(sockets));
   setFact('usb', factsOf(usb));
   setFact('displays', factsOf(displays));
+  setFact('services', factsOf(services));
+  setFact('apps', factsOf(apps));
+  setFact('sessions', factsOf(sessions));
+  setFact('locale', factsOf(locale));
   const findings = detect(facts, catalog, policy, protoPlatform(ctx.platform));
   return {
     scannedAtMs,
     catalogVersion: catalog.version ?? '',
-    sensors: [host, processes, interfaces, usb, displays].map(summarize),
+    sensors: [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale].map(summarize),
     facts,
     findings,
   };
 }
 
-/** Every detector over the facts at hand; a detector whose facts are missing is skipped. */
+/** Every detector over the facts at hand; a detector whose facts are missing is skipped. Pure. */
 export function detect(facts: HostFacts, catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
   const findings: Finding[] = [];
   if (facts.processes) findings.push(...detectRemoteAccessProcesses(facts.processes, catalog, policy, platform));
-  return findings.sort(bySeverity);
+  if (facts.services || facts.apps) findings.push(...detectRemoteAccessInstalled(facts.services ?? [], facts.apps ?? [], catalog, policy, platform));
+  if (facts.sockets) findings.push(...detectRemoteAccessNetwork(facts.sockets, facts.processes ?? [], catalog, policy, platform));
+  if (facts.sessions) findings.push(...detectRemoteSessions(facts.sessions, policy));
+  if (facts.usb) {
+    findings.push(...detectKvmUsbIdentity(facts.usb, catalog), ...detectKvmUsbStructure(facts.usb), ...detectMouseJigglers(facts.usb, catalog));
+  }
+  if (facts.displays) findings.push(...detectKvmEdid(facts.displays, catalog));
+  findings.push(...detectVpn(facts, catalog, policy, platform));
+  const afterPolicy = applyExceptions(findings, policy);
+  afterPolicy.push(...detectMultipleVendors(afterPolicy));
+  return afterPolicy.sort(bySeverity);
 }

@@ -5,7 +5,7 @@ import {
   type Display, type Finding as PbFinding, type Hello, type InventoryItem, type NetworkInterface,
   type SensorState, type UsbDevice,
 } from '@farmwatch/proto';
-import { FARMWATCH_VERSION } from '@farmwatch/shared';
+import { FARMWATCH_VERSION, decodeEdid, modeText } from '@farmwatch/shared';
 import type { CategoryName, Finding, SeverityName } from '../detectors/finding.js';
 import type { DisplayFact, HostFact, NetworkInterfaceFact, UsbDeviceFact } from '../sensors/index.js';
 import type { HostFacts, SensorSummary } from './scan.js';
@@ -66,12 +66,22 @@ function usbToProto(d: UsbDeviceFact): UsbDevice {
     interfaces: d.interfaces.map((i) => ({
       number: i.number, interfaceClass: i.interfaceClass, interfaceSubclass: i.interfaceSubclass,
       interfaceProtocol: i.interfaceProtocol, driver: i.driver ?? '',
+      ...(i.hid ? { hid: { ...i.hid } } : {}),
+      ...(i.storageVendor ? { storageVendor: i.storageVendor, storageProduct: i.storageProduct ?? '' } : {}),
     })),
   };
 }
 
 function displayToProto(d: DisplayFact): Display {
-  return { connector: d.connector, internal: d.internal, connected: d.connected, edid: d.edid ?? new Uint8Array() };
+  const out: Display = { connector: d.connector, internal: d.internal, connected: d.connected, edid: d.edid ?? new Uint8Array() };
+  if (d.lidOpen !== undefined) { out.lidKnown = true; out.lidOpen = d.lidOpen; }
+  if (!d.edid || d.edid.length < 128) return out;
+  const e = decodeEdid(d.edid);
+  return {
+    ...out, manufacturerId: e.manufacturerId, productCode: e.productCode, serialNumber: e.serialNumber, monitorName: e.monitorName ?? '',
+    serialString: e.serialString ?? '', widthCm: e.widthCm, heightCm: e.heightCm, edidValid: e.valid, edidExtensions: e.extensionCount,
+    preferredMode: e.preferred ? modeText(e.preferred) : '',
+  };
 }
 
 function interfaceToProto(n: NetworkInterfaceFact): NetworkInterface {

@@ -8,6 +8,7 @@ import type { Policy } from '../detectors/index.js';
 import { scanHost, type HostFacts } from '../pipeline/scan.js';
 import { FindingDiffer } from '../pipeline/finding-differ.js';
 import { findingToProto, helloFromHost, inventoryItems, sensorStateToProto } from '../pipeline/to-proto.js';
+import { buildObservations, ObservationDeduper } from '../pipeline/observations.js';
 import { MemoryOutbox } from '../transport/outbox.js';
 import { StreamClient } from '../transport/stream-client.js';
 import { ResourceMeter } from './health.js';
@@ -46,6 +47,9 @@ export class Agent {
   private inventoryPushed = false;
   private findingsOwed = false;
   private stopping: Promise<boolean> | undefined;
+  /** Fleet key for keyed hashes of neighbour identifiers, from the collector's ConfigUpdate. */
+  private observationKey: Uint8Array | undefined;
+  private readonly observations = new ObservationDeduper();
 
   private constructor(private readonly opts: AgentOptions, private readonly host: HostFact) {
     this.client = new StreamClient({
@@ -114,6 +118,9 @@ export class Agent {
       const changes = this.differ.update(report.findings, now);
       for (const { finding, firstSeenMs } of changes.upserted) this.outbox.push({ finding: findingToProto(finding, firstSeenMs) }, now);
       for (const c of changes.cleared) this.outbox.push({ findingCleared: c }, now);
+      if (this.observationKey) {
+        for (const o of this.observations.fresh(buildObservations(report.facts, report.findings, this.observationKey), now)) this.outbox.push({ observation: o }, now);
+      }
       const { cpuPermille, rssBytes } = this.meter.read();
       this.outbox.push({
         health: { cpuPermille, rssBytes, sensors: report.sensors.map(sensorStateToProto), spoolDepth: this.outbox.depth },
@@ -168,6 +175,11 @@ export class Agent {
       this.inventoryOwed = true;
       this.findingsOwed ||= m.body === 'inventoryRequest';
       if (this.scanned) this.pushOwedInventory();
+    } else if (m.body === 'config' && m.config.settings?.observationKey && m.config.settings.observationKey.length > 0) {
+      const key = Uint8Array.from(m.config.settings.observationKey);
+      if (!this.observationKey || Buffer.compare(Buffer.from(key), Buffer.from(this.observationKey)) !== 0) this.observations.reset();
+      this.observationKey = key;
+      this.opts.log.info('received the fleet observation key; co-location observations are sent from the next scan on');
     } else if (m.body === 'config' || m.body === 'catalog') {
       this.opts.log.warn(`the collector pushed a ${m.body} update, which this agent version does not apply yet`);
     }

@@ -1,2 +1,3 @@
 export * from './catalog.js';
 export * from './patterns.js';
+export { SchemaError, validate, obj, list, str, int, bool, oneOf, req, opt, type Check, type Fields } from './schema.js';

@@ -10,4 +10,6 @@ export interface NetworkInterfaceFact {
   mtu?: number;
   /** Why the kind was chosen ("sysfs DEVTYPE=wireguard", "ARPHRD 65534 with tun_flags"). */
   kindReason: string;
+  /** Windows adapter description ("Wintun Userspace Tunnel"), where the OS gives one. */
+  description?: string;
 }

@@ -3,7 +3,20 @@
 import { basename } from 'node:path';
 import { listDir, readAttr, readBytes, readHexAttr, linkTarget } from '../fs.js';
 import { SensorUnavailable, type SensorContext } from '../sensor.js';
+import { summarizeHidDescriptor } from './hid-descriptor.js';
 import type { UsbDeviceFact, UsbInterfaceFact } from './types.js';
+
+// SCSI inquiry strings of the drive behind a mass-storage interface: <intf>/hostN/targetH:C:T/H:C:T:L/{vendor,model}.
+async function storageInquiry(dir: string): Promise<{ vendor?: string; model?: string }> {
+  const host = (await listDir(dir))?.find((e) => /^host\d+$/.test(e));
+  if (!host) return {};
+  const target = (await listDir(`${dir}/${host}`))?.find((e) => /^target\d+:\d+:\d+$/.test(e));
+  if (!target) return {};
+  const lun = (await listDir(`${dir}/${host}/${target}`))?.find((e) => /^\d+:\d+:\d+:\d+$/.test(e));
+  if (!lun) return {};
+  const [vendor, model] = await Promise.all([readAttr(`${dir}/${host}/${target}/${lun}/vendor`), readAttr(`${dir}/${host}/${target}/${lun}/model`)]);
+  return { ...(vendor ? { vendor } : {}), ...(model ? { model } : {}) };
+}
 
 /** "2.00" (sysfs `version`) -> 0x0200 */
 function bcdFromVersion(text: string | undefined): number | undefined {
@@ -24,7 +37,15 @@ async function readInterface(dir: string): Promise<UsbInterfaceFact | undefined>
     // The HID device node under the interface is named BUS:VID:PID.N (0003:046D:C52B.0001).
     const hid = (await listDir(dir))?.find((e) => /^[0-9A-F]{4}:[0-9A-F]{4}:[0-9A-F]{4}\.[0-9A-F]+$/i.test(e));
     const descriptor = hid === undefined ? undefined : await readBytes(`${dir}/${hid}/report_descriptor`);
-    if (descriptor && descriptor.length > 0) fact.hidReportDescriptor = descriptor;
+    if (descriptor && descriptor.length > 0) {
+      fact.hidReportDescriptor = descriptor;
+      fact.hid = summarizeHidDescriptor(descriptor);
+    }
+  }
+  if (cls === 0x08) {
+    const { vendor, model } = await storageInquiry(dir);
+    if (vendor) fact.storageVendor = vendor;
+    if (model) fact.storageProduct = model;
   }
   return fact;
 }
@@ -51,7 +72,7 @@ export async function collectLinuxUsb(ctx: SensorContext): Promise<UsbDeviceFact
     const fact: UsbDeviceFact = {
       vendorId: vid, productId: pid,
       deviceClass: cls ?? 0, deviceSubclass: sub ?? 0, deviceProtocol: proto ?? 0,
-      portPath: name, rootHub: /^usb\d+$/.test(name), interfaces,
+      portPath: name, rootHub: /^usb\d+$/.test(name), hub: cls === 0x09, interfaces, interfacesKnown: true,
     };
     if (manufacturer) fact.manufacturer = manufacturer;
     if (product) fact.product = product;

@@ -1,3 +1,16 @@
+/** What a HID report descriptor says an interface can do (see hid-descriptor.ts). */
+export interface HidSummary {
+  keyboard: boolean;
+  relativePointer: boolean;
+  /** Absolute X/Y under the Generic Desktop page (mouse/pointer): what KVMs emulate. */
+  absolutePointer: boolean;
+  absoluteMaxX: number;
+  absoluteMaxY: number;
+  /** Digitizer page (pen, touch screen, drawing tablet). */
+  digitizer: boolean;
+  consumerControl: boolean;
+}
+
 export interface UsbInterfaceFact {
   number: number;
   interfaceClass: number;
@@ -6,6 +19,13 @@ export interface UsbInterfaceFact {
   driver?: string;
   /** Raw HID report descriptor, where the OS lets us read it (root on Linux). */
   hidReportDescriptor?: Buffer;
+  /** Decoded from the report descriptor, or given by a source that already decoded it. */
+  hid?: HidSummary;
+  /** Kind of HID device a source names without the descriptor ("Keyboard", "Mouse" in dmesg). */
+  hidKind?: string;
+  /** Mass storage: the SCSI inquiry strings of the drive behind it. */
+  storageVendor?: string;
+  storageProduct?: string;
 }
 
 export interface UsbDeviceFact {
@@ -25,5 +45,9 @@ export interface UsbDeviceFact {
   portPath: string;
   /** A host controller's own root hub (Linux Foundation 1d6b:0001..0003): not a device anyone plugged in. */
   rootHub: boolean;
+  /** Hubs (class 9) only route other devices. */
+  hub?: boolean;
   interfaces: UsbInterfaceFact[];
+  /** Whether the source listed the interfaces at all (plain `lsusb` does not). */
+  interfacesKnown?: boolean;
 }

@@ -1,0 +1,161 @@
+// VPN hops on the laptop: VPN clients (process, service, installed app, install path), the tunnel
+// interfaces they make (by name, or Windows adapter description), the routes they set (Astrill's
+// 198.18.0.0/15), a default route through a tunnel or the split 0.0.0.0/1 + 128.0.0.0/1 pair.
+// Astrill is the most severe (the scheme's VPN of choice); corporate VPNs and those the policy
+// names are reported as sanctioned.
+import { basename } from 'node:path';
+import { appliesTo, compileGlob, type Catalog, type VpnClient } from '@farmwatch/shared';
+import type { Platform } from '@farmwatch/proto';
+import type { AppFact } from '../sensors/apps/types.js';
+import type { NetworkInterfaceFact } from '../sensors/network/types.js';
+import type { ProcessFact } from '../sensors/processes/types.js';
+import type { NetworkStateFact } from '../sensors/routes/types.js';
+import type { ServiceFact } from '../sensors/services/types.js';
+import type { Evidence, Finding } from './finding.js';
+import type { Policy } from './policy.js';
+import { cidrContains, parseCidr } from './cidr.js';
+
+export const VPN_CLIENT = 'vpn.client';
+export const VPN_TUNNEL = 'vpn.tunnel';
+export const VPN_FULL_TUNNEL = 'vpn.full_tunnel';
+
+export interface VpnFacts {
+  processes?: readonly ProcessFact[];
+  services?: readonly ServiceFact[];
+  apps?: readonly AppFact[];
+  interfaces?: readonly NetworkInterfaceFact[];
+  network?: NetworkStateFact;
+}
+
+const MAX_EVIDENCE = 24;
+
+function ifaceClient(catalog: Catalog, iface: NetworkInterfaceFact, platform: Platform): { client: VpnClient; matched: string } | undefined {
+  for (const c of catalog.vpnClients ?? []) {
+    for (const p of c.interfaces ?? []) if (p.pattern && appliesTo(p, platform) && compileGlob(p.pattern)(iface.name)) return { client: c, matched: p.pattern };
+    if (iface.description) for (const a of c.adapterDescriptions ?? []) if (compileGlob(a)(iface.description)) return { client: c, matched: a };
+  }
+  return undefined;
+}
+
+function isSanctioned(c: VpnClient, policy: Policy): boolean {
+  return c.category === 'corporate-vpn' || (policy.sanctionedVpns ?? []).includes(c.id ?? '');
+}
+
+function severityOf(c: VpnClient | undefined, sanctioned: boolean): Finding['severity'] {
+  if (sanctioned) return 'info';
+  if (!c) return 'low';
+  if (c.priority === 'high') return 'critical';
+  if (c.category === 'consumer-vpn') return 'medium';
+  return 'low';
+}
+
+function reasonEvidence(c: VpnClient, policy: Policy): Evidence[] {
+  const reason = policy.reasons?.[c.id ?? ''] ?? (c.category === 'corporate-vpn' ? 'corporate VPN client (catalog)' : undefined);
+  return reason ? [{ field: 'policy.sanctioned', value: reason }] : [];
+}
+
+export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
+  const byClient = new Map<string, { client: VpnClient; evidence: Evidence[]; active: boolean }>();
+  const add = (c: VpnClient, e: Evidence, active: boolean): void => {
+    const entry = byClient.get(c.id ?? '') ?? { client: c, evidence: [], active: false };
+    if (!entry.evidence.some((x) => x.field === e.field && x.value === e.value)) entry.evidence.push(e);
+    entry.active ||= active;
+    byClient.set(c.id ?? '', entry);
+  };
+  for (const c of catalog.vpnClients ?? []) {
+    const procs = (c.processes ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+    for (const proc of facts.processes ?? []) {
+      const names = [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n);
+      const hit = procs.find((p) => names.some((n) => p.m(n)));
+      if (hit) {
+        add(c, { field: 'process.name', value: proc.argv0 ?? proc.name, catalogEntry: c.id ?? '', matched: hit.p }, true);
+        if (proc.path) add(c, { field: 'process.path', value: proc.path }, true);
+      }
+    }
+    const services = (c.services ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+    for (const s of facts.services ?? []) {
+      const hit = services.find((p) => p.m(s.name) || (s.displayName !== undefined && p.m(s.displayName)));
+      if (hit) add(c, { field: 'service.name', value: s.name, catalogEntry: c.id ?? '', matched: hit.p }, s.running === true);
+    }
+    const paths = (c.paths ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+    const name = (c.name ?? '').toLowerCase().replace(/\s*\(.*$/, '');
+    for (const a of facts.apps ?? []) {
+      const pathHit = a.path ? paths.find((p) => p.m(a.path ?? '') || p.m((a.path ?? '').replace(/[\\/]$/, ''))) : undefined;
+      const nameHit = name.length >= 4 && (a.name.toLowerCase() === name || a.name.toLowerCase() === c.id || a.name.toLowerCase().startsWith(`${name} `));
+      if (pathHit || nameHit) add(c, { field: 'app.name', value: a.name, catalogEntry: c.id ?? '', matched: pathHit?.p ?? c.name ?? '' }, false);
+    }
+  }
+  // Tunnels: attributed to a client by name or description, or left as unknown tunnels.
+  const tunnels = (facts.interfaces ?? []).filter((i) => i.kind === 'tunnel' && i.up);
+  const unattributed: NetworkInterfaceFact[] = [];
+  for (const t of tunnels) {
+    const a = ifaceClient(catalog, t, platform);
+    if (a) add(a.client, { field: 'interface.name', value: t.name, catalogEntry: a.client.id ?? '', matched: a.matched }, true);
+    else unattributed.push(t);
+  }
+  // Routes a client is known to set.
+  for (const r of facts.network?.routes ?? []) {
+    for (const c of catalog.vpnClients ?? []) {
+      for (const cidr of c.routes ?? []) {
+        const net = parseCidr(cidr);
+        const dst = parseCidr(r.destination);
+        if (net && dst && dst.bits >= net.bits && cidrContains(net, dst.address)) add(c, { field: 'route.destination', value: `${r.destination} via ${r.interface}`, catalogEntry: c.id ?? '', matched: cidr }, true);
+      }
+    }
+  }
+  const findings: Finding[] = [];
+  for (const { client, evidence, active } of byClient.values()) {
+    const sanctioned = isSanctioned(client, policy);
+    const name = client.name?.replace(/\s*\(.*$/, '') ?? client.id ?? '';
+    findings.push({
+      detector: VPN_CLIENT, key: client.id ?? '', category: 'vpn',
+      severity: severityOf(client, sanctioned),
+      confidence: active ? 90 : 75,
+      title: `${name} ${active ? 'is running' : 'is installed'}${sanctioned ? ' (sanctioned)' : ''}`,
+      evidence: [...evidence.slice(0, MAX_EVIDENCE), ...reasonEvidence(client, policy)],
+      catalogEntry: client.id ?? '', sanctioned,
+    });
+  }
+  for (const t of unattributed) {
+    findings.push({
+      detector: VPN_TUNNEL, key: t.name, category: 'vpn', severity: 'low', confidence: 70,
+      title: `Tunnel interface ${t.name} is up`,
+      evidence: [{ field: 'interface.name', value: t.name }, { field: 'interface.kind', value: t.kindReason }, ...(t.description ? [{ field: 'interface.description', value: t.description }] : []),
+        ...t.addresses.slice(0, 4).map((a) => ({ field: 'interface.address', value: a }))],
+      sanctioned: false,
+    });
+  }
+  findings.push(...fullTunnel(facts, catalog, policy, platform));
+  return findings.sort((a, b) => a.detector.localeCompare(b.detector) || a.key.localeCompare(b.key));
+}
+
+/** All traffic through a tunnel: a default route on a tunnel interface, or the 0/1 + 128/1 pair. */
+function fullTunnel(facts: VpnFacts, catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
+  const tunnels = new Map((facts.interfaces ?? []).filter((i) => i.kind === 'tunnel').map((i) => [i.name, i]));
+  const routes = facts.network?.routes ?? [];
+  const via = (dst: string): string[] => routes.filter((r) => r.destination === dst && tunnels.has(r.interface)).map((r) => r.interface);
+  const out: Finding[] = [];
+  for (const family of [{ all: '0.0.0.0/0', halves: ['0.0.0.0/1', '128.0.0.0/1'] }, { all: '::/0', halves: ['::/1', '8000::/1'] }]) {
+    const whole = via(family.all);
+    const low = via(family.halves[0] ?? '');
+    const high = via(family.halves[1] ?? '');
+    const split = low.filter((i) => high.includes(i));
+    const ifaces = [...new Set([...whole, ...split])];
+    if (ifaces.length === 0) continue;
+    const iface = ifaces[0] ?? '';
+    const t = tunnels.get(iface);
+    const client = t ? ifaceClient(catalog, t, platform)?.client : undefined;
+    const sanctioned = client ? isSanctioned(client, policy) : false;
+    const evidence: Evidence[] = [{ field: 'interface.name', value: iface, ...(client ? { catalogEntry: client.id ?? '' } : {}) }];
+    if (whole.includes(iface)) evidence.push({ field: 'route.destination', value: `${family.all} via ${iface}`, matched: 'default route through a tunnel' });
+    if (split.includes(iface)) evidence.push({ field: 'route.destination', value: `${family.halves.join(' + ')} via ${iface}`, matched: 'split default route (full-tunnel VPN)' });
+    out.push({
+      detector: VPN_FULL_TUNNEL, key: family.all, category: 'vpn',
+      severity: sanctioned ? 'info' : client?.priority === 'high' ? 'critical' : 'medium',
+      confidence: 90,
+      title: `All ${family.all === '::/0' ? 'IPv6' : 'IPv4'} traffic leaves through tunnel ${iface}${client ? ` (${client.name?.replace(/\s*\(.*$/, '')})` : ''}${sanctioned ? ' (sanctioned)' : ''}`,
+      evidence, ...(client ? { catalogEntry: client.id ?? '' } : {}), sanctioned,
+    });
+  }
+  return out;
+}

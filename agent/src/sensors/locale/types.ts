@@ -1,0 +1,5 @@
+export interface LocaleFact {
+  timeZone: string;
+  locales: string[];
+  keyboardLayouts: string[];
+}

@@ -1,0 +1,44 @@
+// Golden tests (Velociraptor style): every folder under fixtures/golden holds real recorded inputs
+// (their sources in its README.md) and expected.json, the findings the detectors must produce from
+// them through `inspect`'s readers. Regenerate with FARMWATCH_UPDATE_GOLDEN=1 and review the diff.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Platform } from '@farmwatch/proto';
+import { builtinCatalog } from '@farmwatch/shared';
+import { detect, type HostFacts } from '../src/pipeline/scan.js';
+import { inspectBytes } from '../src/pipeline/inspect/recognise.js';
+import { EMPTY_POLICY } from '../src/detectors/index.js';
+
+const golden = fileURLToPath(new URL('./fixtures/golden', import.meta.url));
+const referenceEdid = fileURLToPath(new URL('../../../shared/reference/edid', import.meta.url));
+const update = process.env.FARMWATCH_UPDATE_GOLDEN === '1';
+
+function run(files: { name: string; path: string }[], platform = Platform.PLATFORM_LINUX): unknown {
+  const facts: HostFacts = {};
+  const read = files.map((f) => inspectBytes(f.name, readFileSync(f.path), facts));
+  return { files: read, findings: detect(facts, builtinCatalog(), EMPTY_POLICY, platform) };
+}
+
+function check(dir: string, result: unknown): void {
+  const expectedFile = join(dir, 'expected.json');
+  const text = JSON.stringify(result, null, 1) + '\n';
+  if (update || !existsSync(expectedFile)) writeFileSync(expectedFile, text);
+  expect(JSON.parse(text)).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
+}
+
+describe('golden: recorded inputs to findings', () => {
+  for (const name of readdirSync(golden).sort()) {
+    const dir = join(golden, name);
+    it(name, () => {
+      const inputs = readdirSync(dir).filter((f) => f !== 'expected.json' && f !== 'README.md').sort();
+      check(dir, run(inputs.map((f) => ({ name: f, path: join(dir, f) }))));
+    });
+  }
+
+  it.runIf(existsSync(referenceEdid))('every KVM EDID in ../shared/reference/edid', () => {
+    const inputs = readdirSync(referenceEdid).filter((f) => /\.(hex|bin)$/.test(f)).sort();
+    check(join(golden, '..', 'reference-edid'), run(inputs.map((f) => ({ name: f, path: join(referenceEdid, f) }))));
+  });
+});

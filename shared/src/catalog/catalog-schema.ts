@@ -1,0 +1,61 @@
+// The catalog's schema: what every entry must hold. Checked when a catalog is loaded (the built-in
+// one and any the collector pushes), so a bad entry is named rather than skipped or crashing a
+// detector later.
+import { bool, int, list, obj, oneOf, opt, req, str, type Check } from './schema.js';
+
+const PLATFORMS = ['PLATFORM_UNSPECIFIED', 'PLATFORM_LINUX', 'PLATFORM_MACOS', 'PLATFORM_WINDOWS'] as const;
+const id = str({ pattern: /^[a-z0-9][a-z0-9-]*$/, nonEmpty: true, hint: 'ids are lower-case letters, digits and dashes' });
+const text = str({ max: 1024 });
+const name = str({ nonEmpty: true, max: 256 });
+const label = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && 'id' in v ? String((v).id) : undefined);
+
+const source = obj({ url: opt(text), repo: opt(text), path: opt(text), commit: opt(text), license: opt(text), note: opt(text) });
+const sources: Check = (v, path, errors) => {
+  list(source)(v, path, errors);
+  if (Array.isArray(v) && v.length === 0) errors.push(`${path} is empty: every entry names where its facts come from`);
+};
+const pattern = obj({ pattern: req(str({ nonEmpty: true, max: 512 })), platform: opt(oneOf(PLATFORMS)) });
+const patterns = list(pattern);
+const cidr = str({ pattern: /^[0-9a-f.:]+\/\d{1,3}$/i, hint: 'a CIDR such as 198.18.0.0/15' });
+
+const remoteAccessTool = obj({
+  id: req(id), name: req(name), category: opt(text), processes: opt(patterns), services: opt(patterns), paths: opt(patterns),
+  domains: opt(list(str({ nonEmpty: true }))), ports: opt(list(int(0, 65535))), selfHosted: opt(bool), sources: req(sources),
+});
+
+const usbIdentity = obj({
+  vendorId: req(int(0, 0xffff)), productId: opt(int(0, 0xffff)), anyProduct: opt(bool), manufacturer: opt(text), product: opt(text),
+  serial: opt(text), idsAlone: opt(bool), noStrings: opt(bool), confidence: req(int(1, 100)), side: opt(oneOf(['target', 'controller'])), note: opt(text),
+});
+
+const edidSignature = obj({
+  id: req(id), manufacturer: opt(str({ pattern: /^([A-Z@]{3})?$/, hint: 'a three-letter PNP id such as "LNX"' })),
+  productCodeMin: opt(int(0, 0xffff)), productCodeMax: opt(int(0, 0xffff)),
+  serialNumberHex: opt(str({ pattern: /^([0-9A-F]{8})?$/, hint: '8 upper-case hex digits' })), monitorName: opt(text), serialString: opt(text),
+  fingerprint: opt(str({ pattern: /^([0-9a-f]{64})?$/, hint: 'sha256 hex' })), confidence: req(int(1, 100)), note: opt(text),
+});
+
+const kvmDevice = obj({
+  id: req(id), name: req(name), category: req(oneOf(['ip-kvm', 'usb-kvm', 'hdmi-capture-chip'])), usb: opt(list(usbIdentity)),
+  storage: opt(list(obj({ vendor: opt(text), product: opt(text) }))), edid: opt(list(edidSignature, { label })),
+  mdnsNames: opt(list(str({ pattern: /^[a-z0-9-]+\.local$/, hint: 'a name under .local' }))),
+  macPrefixes: opt(list(str({ pattern: /^[0-9a-f]{2}(:[0-9a-f]{2}){2}$/, hint: 'three lower-case hex octets, "48:da:35"' }))),
+  sources: req(sources),
+});
+
+const mouseJiggler = obj({ id: req(id), name: req(name), usb: opt(list(usbIdentity)), sources: req(sources) });
+
+const vpnClient = obj({
+  id: req(id), name: req(name), category: req(oneOf(['consumer-vpn', 'protocol-client', 'mesh-vpn', 'corporate-vpn'])),
+  priority: opt(oneOf(['high', 'medium', 'low'])), processes: opt(patterns), services: opt(patterns), paths: opt(patterns),
+  interfaces: opt(patterns), adapterDescriptions: opt(list(str({ nonEmpty: true }))), routes: opt(list(cidr)),
+  domains: opt(list(str({ nonEmpty: true }))), ports: opt(list(int(0, 65535))), dnsServers: opt(list(str({ nonEmpty: true }))), sources: req(sources),
+});
+
+export const catalogSchema: Check = obj({
+  version: req(str({ pattern: /^[0-9a-f]{16}$/, hint: 'the first 16 hex digits of the content hash' })),
+  remoteAccess: req(list(remoteAccessTool, { label })),
+  kvmDevices: opt(list(kvmDevice, { label })),
+  mouseJigglers: opt(list(mouseJiggler, { label })),
+  vpnClients: opt(list(vpnClient, { label })),
+});

@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'proto/generated/**', 'var/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'proto/generated/**', 'var/**', 'build/**', '**/*.d.ts'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -4,7 +4,8 @@
 //   2. the Debian packages the build needs (compilers for better-sqlite3), installed with apt-get
 //      when missing and we are root;
 //   3. node_modules matching package-lock.json (npm ci when the lock file changed);
-//   4. the TypeScript build (tsc -b, incremental) and executable CLI entry points;
+//   4. the TypeScript build (tsc -b, incremental), executable CLI entry points, and the agent's
+//      single executable (build/agent/);
 //   5. the local certificates (scripts/make-certs.mjs keeps valid ones).
 // Only node's own modules are used here: this runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
@@ -68,6 +69,8 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== lockHash) {
 // 4. TypeScript build, incremental.
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'the TypeScript build (tsc -b)');
 for (const bin of ['agent/dist/cli.js', 'collector/dist/cli.js']) chmodSync(join(root, bin), 0o755);
+// The agent as one executable (skipped when the bundle has not changed); the tests run it.
+run(process.execPath, [join(root, 'scripts', 'build-agent.mjs'), '--quiet'], 'building the agent executable');
 
 // 5. Local certificates.
 run(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', join(process.env.FARMWATCH_HOME ?? join(root, 'var'), 'certs'), '--quiet'], 'making certificates');

@@ -87,6 +87,7 @@ try {
   agent = spawn(process.execPath, [
     agentCli, 'run', '--server', server, '--ca', join(certs, 'ca.pem'),
     '--cert', join(certs, 'client.pem'), '--key', join(certs, 'client-key.pem'), '--interval', '60', '--heartbeat', '30',
+    '--state-dir', join(home, 'agent'),
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FARMWATCH_LOG_LEVEL: process.env.FARMWATCH_LOG_LEVEL ?? 'warn' } });
   agent.once('exit', (code) => {
     if (code !== 0 && code !== null) process.stderr.write(`the agent exited with code ${code}\n`);

@@ -58,7 +58,7 @@ describe('agent configuration', () => {
     const path = file('{"heartbeat_interval_s": "fast", "spool_max_mb": 0, "server": "collector"}');
     const problems = problemsOf(() => loadConfig({ configFile: path, env: {}, managed: none }));
     expect(problems).toEqual([
-      `${path}: heartbeat_interval_s must be a whole number of seconds from 10 to 3600, not "fast" (heartbeat_interval_s: time between heartbeats)`,
+      `${path}: heartbeat_interval_s must be a whole number of seconds from 1 to 3600, not "fast" (heartbeat_interval_s: time between heartbeats)`,
       `${path}: spool_max_mb must be a whole number of MB from 1 to 4096, not 0 (spool_max_mb: bound on events waiting for the collector; above it the oldest low-priority ones go)`,
       `${path}: server must be HOST:PORT, e.g. collector.example.com:7443, not "collector" (server: the collector)`,
     ]);

@@ -1,34 +1,58 @@
-// farmwatch-agent run: stream this laptop's findings to the collector until stopped.
+// farmwatch-agent run: report this laptop to the collector until stopped.
+import { join } from 'node:path';
 import { StopReason } from '@farmwatch/proto';
-import { builtinCatalog, createLogger } from '@farmwatch/shared';
+import { builtinCatalog, createLogger, type LogLevel } from '@farmwatch/shared';
 import { hostPlatform } from '../sensors/index.js';
 import { channelCredentials } from '../transport/credentials.js';
+import { MemoryOutbox } from '../transport/outbox.js';
+import { Spool } from '../transport/spool/spool.js';
 import { Agent } from '../runtime/agent.js';
+import { persistedCatalog } from '../runtime/collector-updates.js';
+import { SENSOR_TABLE } from '../runtime/sensor-table.js';
+import { ConfigError, loadConfig, type AgentConfig } from '../config/index.js';
 import { policyFrom } from '../pipeline/policy-file.js';
-import { list, parse, positiveInt, UsageError } from './args.js';
+import { parse, positiveInt, UsageError } from './args.js';
 
-export const RUN_HELP = `Usage: farmwatch-agent run --server HOST:PORT --ca FILE [--cert FILE --key FILE] [options]
+export const RUN_HELP = `Usage: farmwatch-agent run [--config FILE] [options]
 
-Scans this machine on an interval and streams findings, inventory and heartbeats to the collector
-over one TLS gRPC stream.
+Runs each sensor on its schedule and streams what changes (findings, inventory, co-location
+observations), heartbeats and health to the collector over one mutual-TLS gRPC stream. Events wait
+in a durable spool (<state_dir>/spool) until the collector acknowledges them. SIGHUP reloads the
+configuration; SIGTERM stops after telling the collector why.
 
+Settings come from the configuration file, MDM, environment and these flags (see
+\`farmwatch-agent config --help\`):
+  --config FILE          configuration file (default /etc/farmwatch/agent.json)
   --server HOST:PORT     the collector
-  --ca FILE              the collector's CA certificate (PEM); the agent trusts only this CA
-  --cert FILE --key FILE this agent's client certificate and key (PEM)
-  --interval SECONDS     time between scans (default 300)
-  --heartbeat SECONDS    time between heartbeats (default 60)
+  --ca FILE              the collector's CA certificate (default <state_dir>/identity/ca.pem)
+  --cert FILE --key FILE this agent's client certificate and key (default <state_dir>/identity/)
+  --state-dir DIR        identity, spool and state (default /var/lib/farmwatch)
+  --heartbeat SECONDS    time between heartbeats
+  --interval SECONDS     run every sensor at this interval (default: each sensor's own)
   --sanctioned IDS       catalog ids of the company's own remote-access tools
   --policy FILE          company policy: sanctioned tools and VPNs, exceptions (JSON)
-  --once                 scan once, deliver, exit (0 when the collector acknowledged everything)
+  --once                 run every sensor once, deliver, exit (0 when the collector acknowledged
+                         everything); keeps nothing on disk
   --timeout SECONDS      with --once: how long to keep trying to deliver (default 60)
 `;
 
+/** Flags that are settings, in the names the configuration uses. */
+function flagSettings(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const s: Record<string, unknown> = {};
+  const map: Record<string, string> = { server: 'server', ca: 'ca_file', cert: 'cert_file', key: 'key_file', 'state-dir': 'state_dir', heartbeat: 'heartbeat_interval_s', sanctioned: 'sanctioned_tools' };
+  for (const [flag, key] of Object.entries(map)) if (values[flag] !== undefined) s[key] = values[flag];
+  if (values.interval !== undefined) s.sensor_intervals = Object.fromEntries(SENSOR_TABLE.map((e) => [e.spec.name, values.interval]));
+  return s;
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
+    config: { type: 'string' },
     server: { type: 'string' },
     ca: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },
+    'state-dir': { type: 'string' },
     interval: { type: 'string' },
     heartbeat: { type: 'string' },
     sanctioned: { type: 'string' },
@@ -42,38 +66,34 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return 0;
   }
-  if (!values.server) throw new UsageError('--server HOST:PORT is required: where the collector listens');
-  if (!/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(values.server)) throw new UsageError(`--server must be HOST:PORT, not "${values.server}"`);
-  if (!values.ca) throw new UsageError('--ca FILE is required: the collector\'s CA certificate, to verify the collector');
-  const catalog = builtinCatalog();
-  const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
-  const log = createLogger('agent');
+  const load = (): AgentConfig => loadConfig({ ...(values.config !== undefined ? { configFile: values.config } : {}), flags: flagSettings(values) }).config;
+  const config = load();
+  if (!config.server) {
+    throw new UsageError('no collector is configured: set "server" (HOST:PORT) in the configuration file, FARMWATCH_AGENT_SERVER, or --server');
+  }
+  const log = createLogger('agent', (process.env.FARMWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.log_level);
+  const catalog = (values.once ? undefined : persistedCatalog(config.state_dir, log)) ?? builtinCatalog();
+  const policy = policyFrom(values.policy, [], catalog);
+  const credentials = channelCredentials({ caFile: config.ca_file, certFile: config.cert_file, keyFile: config.key_file });
+  const outbox = values.once ? new MemoryOutbox() : Spool.open(join(config.state_dir, 'spool'), { maxBytes: config.spool_max_mb * 1048576, log: log.child('spool') });
+  let restart: ((reason: string) => void) | undefined;
   const agent = await Agent.create({
-    server: values.server,
-    credentials: channelCredentials({
-      caFile: values.ca,
-      ...(values.cert !== undefined ? { certFile: values.cert } : {}),
-      ...(values.key !== undefined ? { keyFile: values.key } : {}),
-    }),
-    ctx: { platform: hostPlatform(), root: values.root },
-    catalog,
-    policy,
-    scanIntervalS: positiveInt(values.interval, '--interval', 300),
-    heartbeatIntervalS: positiveInt(values.heartbeat, '--heartbeat', 60),
-    once: values.once,
-    onceTimeoutMs: positiveInt(values.timeout, '--timeout', 60) * 1000,
-    log,
+    config, credentials, ctx: { platform: hostPlatform(), root: values.root }, catalog, policy, outbox, log,
+    once: values.once, onceTimeoutMs: positiveInt(values.timeout, '--timeout', 60) * 1000,
+    onRestart: (reason) => restart?.(reason),
   });
   if (values.once) {
     const delivered = await agent.run();
     if (!delivered) {
       log.error('not everything was acknowledged by the collector before the timeout', { lastError: agent.connection.lastError });
-      process.stderr.write(`farmwatch-agent: nothing delivered to ${values.server}: ${agent.connection.lastError ?? 'no answer'}\n`);
+      process.stderr.write(`farmwatch-agent: nothing delivered to ${config.server}: ${agent.connection.lastError ?? 'no answer'}\n`);
     }
     return delivered ? 0 : 2;
   }
   await agent.run();
   return new Promise<number>((resolve) => {
+    // 75 (EX_TEMPFAIL): the service manager starts the agent again.
+    restart = () => resolve(75);
     const stop = (signal: NodeJS.Signals): void => {
       log.info('stopping', { signal });
       const reason = signal === 'SIGINT' ? StopReason.STOP_REASON_USER : StopReason.STOP_REASON_SERVICE_STOP;
@@ -81,5 +101,14 @@ export async function runCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.on('SIGHUP', () => {
+      try {
+        agent.reconfigure(load());
+      } catch (err) {
+        log.error('the reloaded configuration is not valid; keeping the current one', {
+          problems: err instanceof ConfigError ? err.problems : [(err as Error).message],
+        });
+      }
+    });
   });
 }

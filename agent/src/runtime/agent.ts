@@ -1,65 +1,82 @@
-// The agent's continuous run: scan on an interval, send what changed, heartbeat, answer the
-// collector, and on a stop signal say why it stopped before exiting.
-import { InventoryKind, InventoryOp, type CollectorMessage, type StopReason } from '@farmwatch/proto';
+// The agent's continuous run. Each sensor runs on its own schedule (cheap ones often, costly ones
+// rarely, with jitter); USB and display changes are noticed within seconds (hot-plug); after every
+// sensor run the pure detectors look at the latest facts, and only what changed goes out — new or
+// cleared findings, inventory changes, new co-location observations — plus heartbeats and health.
+// Events wait in the outbox (the durable spool) until the collector acknowledges them. On a stop
+// the agent says why, flushes, and leaves a clean-stop mark.
+import { StopReason, type CollectorMessage } from '@farmwatch/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import type { Catalog, Logger } from '@farmwatch/shared';
+import { FARMWATCH_VERSION, type Catalog, type Logger } from '@farmwatch/shared';
 import { hostSensor, runSensor, type HostFact, type SensorContext } from '../sensors/index.js';
 import type { Policy } from '../detectors/index.js';
-import { scanHost, type HostFacts } from '../pipeline/scan.js';
-import { FindingDiffer } from '../pipeline/finding-differ.js';
-import { findingToProto, helloFromHost, inventoryItems, sensorStateToProto } from '../pipeline/to-proto.js';
-import { buildObservations, ObservationDeduper } from '../pipeline/observations.js';
-import { MemoryOutbox } from '../transport/outbox.js';
+import { summarize, type HostFacts, type SensorSummary } from '../pipeline/scan.js';
+import { helloFromHost } from '../pipeline/to-proto.js';
+import type { AgentConfig } from '../config/index.js';
+import type { Outbox } from '../transport/outbox.js';
+import type { Spool } from '../transport/spool/spool.js';
 import { StreamClient } from '../transport/stream-client.js';
 import { ResourceMeter } from './health.js';
+import { Scheduler } from './scheduler.js';
+import { HotplugWatcher } from './hotplug.js';
+import { Watchdog } from './watchdog.js';
+import { SENSOR_TABLE, type SensorEntry } from './sensor-table.js';
+import { Evaluator } from './evaluate.js';
+import { CollectorUpdates } from './collector-updates.js';
+import { markRunning, markStopped, takeStopReason } from './run-marker.js';
+import { writeStatus } from './status-file.js';
 
 export interface AgentOptions {
-  server: string;
+  config: AgentConfig;
   credentials: ChannelCredentials;
   ctx: SensorContext;
   catalog: Catalog;
   policy: Policy;
-  scanIntervalS: number;
-  heartbeatIntervalS: number;
-  /** Scan once, deliver everything, exit. */
-  once: boolean;
-  /** With `once`: how long to keep trying to deliver. */
-  onceTimeoutMs?: number;
+  outbox: Outbox | Spool;
   log: Logger;
+  /** Run every sensor once, deliver, exit: no schedule, no state marks. */
+  once?: boolean;
+  onceTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** Called when the watchdog wants the process restarted (the caller stops and exits). */
+  onRestart?: (reason: string) => void;
 }
 
 const FLUSH_ON_STOP_MS = 5000;
-const ONCE_DELIVERY_TIMEOUT_MS = 60_000;
+const HEALTH_EVERY_MS = 60_000;
+const WATCHDOG_EVERY_MS = 5000;
+const STATUS_EVERY_MS = 5000;
 
 export class Agent {
-  private readonly outbox = new MemoryOutbox();
-  private readonly differ = new FindingDiffer();
-  private readonly meter = new ResourceMeter();
   private readonly client: StreamClient;
-  private readonly startedAt = performance.now();
-  private lastFacts: HostFacts = {};
-  private timers: NodeJS.Timeout[] = [];
-  private scanning = false;
-  private scanned = false;
-  /** A full inventory is owed: at this process's first contact, and whenever the collector asks. */
-  private inventoryOwed = true;
-  private inventoryPushed = false;
-  private findingsOwed = false;
+  private readonly scheduler: Scheduler;
+  private readonly watchdog: Watchdog;
+  private readonly healthMeter = new ResourceMeter();
+  private readonly watchdogMeter = new ResourceMeter();
+  private readonly startedAtMs = Date.now();
+  private readonly facts: HostFacts = {};
+  private readonly states = new Map<string, SensorSummary>();
+  private readonly evaluator: Evaluator;
+  private readonly updates: CollectorUpdates;
+  private hotplug: HotplugWatcher | undefined;
+  private lastUsage = { cpuPermille: 0, rssBytes: 0 };
   private stopping: Promise<boolean> | undefined;
-  /** Fleet key for keyed hashes of neighbour identifiers, from the collector's ConfigUpdate. */
-  private observationKey: Uint8Array | undefined;
-  private readonly observations = new ObservationDeduper();
 
   private constructor(private readonly opts: AgentOptions, private readonly host: HostFact) {
+    this.facts.host = host;
+    this.updates = new CollectorUpdates(opts.config, opts.catalog, opts.policy, opts.log.child('updates'));
+    this.evaluator = new Evaluator(opts.outbox, () => this.updates.current, opts.ctx.platform, opts.log.child('evaluate'));
     this.client = new StreamClient({
-      server: opts.server,
+      server: opts.config.server ?? '',
       credentials: opts.credentials,
-      outbox: this.outbox,
+      outbox: opts.outbox,
       log: opts.log.child('stream'),
-      hello: () => helloFromHost(this.host, opts.catalog.version ?? '', ''),
+      hello: () => helloFromHost(this.host, this.updates.current.catalog.version ?? '', this.updates.current.configVersion),
       onMessage: (m) => this.onCollectorMessage(m),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    });
+    this.scheduler = new Scheduler({ onError: (task, err) => opts.log.error('task failed', { task, error: (err as Error).message }) });
+    this.watchdog = new Watchdog({
+      memoryBytes: opts.config.watchdog_memory_mb * 1048576, cpuPermille: opts.config.watchdog_cpu_percent * 10, windowMs: 60_000,
     });
   }
 
@@ -73,17 +90,32 @@ export class Agent {
     return this.client;
   }
 
-  /** Runs until stop(); with `once`, resolves after the first scan is delivered. */
+  /** Starts everything; with `once`, resolves after one round of every sensor is delivered. */
   async run(): Promise<boolean> {
-    this.client.start();
-    await this.scan();
     if (this.opts.once) {
-      const delivered = await this.client.drain(this.opts.onceTimeoutMs ?? ONCE_DELIVERY_TIMEOUT_MS);
+      this.client.start();
+      await Promise.all(this.enabledSensors().map((e) => this.runEntry(e)));
+      this.evaluator.ready(this.facts, this.sensorStates(), this.health());
+      this.heartbeat();
+      const delivered = await this.client.drain(this.opts.onceTimeoutMs ?? 60_000);
       this.client.stop();
       return delivered;
     }
-    this.timers.push(setInterval(() => void this.scan(), this.opts.scanIntervalS * 1000));
-    this.timers.push(setInterval(() => this.heartbeat(), this.opts.heartbeatIntervalS * 1000));
+    const previous = markRunning(this.opts.config.state_dir, this.host.bootId ?? '');
+    if (previous) {
+      this.opts.log.warn('the previous run did not stop cleanly', { reason: StopReason[previous.reason], detail: previous.detail });
+      this.opts.outbox.push({ stopped: previous });
+    }
+    this.client.start();
+    this.schedule();
+    this.scheduler.start(this.enabledSensors().map((e) => e.spec.name));
+    if (this.opts.ctx.platform === 'linux') {
+      this.hotplug = new HotplugWatcher((kind) => {
+        this.opts.log.info('hardware changed', { kind });
+        void this.scheduler.runNow(kind === 'usb' ? 'usb_devices' : 'displays');
+      }, { root: this.opts.ctx.root });
+      await this.hotplug.start();
+    }
     return true;
   }
 
@@ -93,95 +125,139 @@ export class Agent {
     return this.stopping;
   }
 
-  private async stopOnce(reason: StopReason, detail: string): Promise<boolean> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    this.outbox.push({ stopped: { reason, detail } });
+  /** Applies a reloaded configuration (SIGHUP): intervals, heartbeat, sanctioned tools; the rest needs a restart. */
+  reconfigure(config: AgentConfig): void {
+    const needRestart = (['server', 'ca_file', 'cert_file', 'key_file', 'state_dir', 'spool_max_mb'] as const)
+      .filter((k) => JSON.stringify(config[k]) !== JSON.stringify(this.opts.config[k]));
+    this.updates.setLocalConfig(config);
+    this.applyIntervals();
+    this.opts.log.info('configuration reloaded', needRestart.length > 0 ? { needsRestart: needRestart } : {});
+  }
+
+  private enabledSensors(): SensorEntry[] {
+    const disabled = new Set(this.updates.current.config.disabled_sensors);
+    return SENSOR_TABLE.filter((e) => e.spec.platforms.includes(this.opts.ctx.platform) && !disabled.has(e.spec.name));
+  }
+
+  private intervalMs(entry: SensorEntry): number {
+    return (this.updates.current.sensorIntervals[entry.spec.name] ?? entry.spec.defaultIntervalS) * 1000;
+  }
+
+  private schedule(): void {
+    for (const entry of this.enabledSensors()) {
+      this.scheduler.add({ name: entry.spec.name, intervalMs: this.intervalMs(entry), run: () => this.runEntry(entry) });
+    }
+    this.scheduler.add({ name: 'heartbeat', intervalMs: this.updates.current.heartbeatIntervalS * 1000, run: () => Promise.resolve(this.heartbeat()) });
+    this.scheduler.add({ name: 'health', intervalMs: HEALTH_EVERY_MS, run: () => Promise.resolve(this.pushHealth()) });
+    this.scheduler.add({ name: 'watchdog', intervalMs: WATCHDOG_EVERY_MS, run: () => Promise.resolve(this.checkWatchdog()) });
+    this.scheduler.add({ name: 'status', intervalMs: STATUS_EVERY_MS, run: () => Promise.resolve(this.writeStatus()) });
+  }
+
+  private applyIntervals(): void {
+    for (const entry of this.enabledSensors()) this.scheduler.setInterval(entry.spec.name, this.intervalMs(entry));
+    this.scheduler.setInterval('heartbeat', this.updates.current.heartbeatIntervalS * 1000);
+  }
+
+  private async runEntry(entry: SensorEntry): Promise<void> {
+    const outcome = await runSensor(entry.spec, this.opts.ctx);
+    this.states.set(entry.spec.name, summarize(outcome));
+    if (outcome.status === 'ok') (this.facts as Record<string, unknown>)[entry.key] = outcome.facts;
+    else if (outcome.status === 'unavailable') delete this.facts[entry.key];
+    // An error keeps the last good facts: one failed read must not clear every finding.
+    if (this.opts.once) return;
+    const allRan = this.enabledSensors().every((e) => this.states.has(e.spec.name));
+    if (!allRan) return;
+    if (!this.evaluator.isReady) this.evaluator.ready(this.facts, this.sensorStates(), this.health());
+    else this.evaluator.changed(entry.key, this.facts);
     this.client.notify();
-    const flushed = await this.client.drain(FLUSH_ON_STOP_MS);
-    this.client.stop();
-    return flushed;
+  }
+
+  private sensorStates(): SensorSummary[] {
+    return [...this.states.values()];
+  }
+
+  private health(): { cpuPermille: number; rssBytes: number } {
+    this.lastUsage = this.healthMeter.read();
+    return this.lastUsage;
   }
 
   private heartbeat(): void {
-    this.outbox.push({ heartbeat: { uptimeMs: Math.round(performance.now() - this.startedAt), spoolDepth: this.outbox.depth } });
+    const depth = this.opts.outbox.depth;
+    this.opts.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAtMs, spoolDepth: depth } });
     this.client.notify();
   }
 
-  private async scan(): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
+  private pushHealth(): void {
+    if (!this.evaluator.isReady) return;
+    this.evaluator.health(this.sensorStates(), this.health(), this.spoolBytes());
+    this.client.notify();
+  }
+
+  private spoolBytes(): number {
+    return 'sizeBytes' in this.opts.outbox ? this.opts.outbox.sizeBytes : 0;
+  }
+
+  private checkWatchdog(): void {
+    const usage = this.watchdogMeter.read();
+    const verdict = this.watchdog.observe({ atMs: Date.now(), ...usage });
+    if (verdict.action === 'throttle') {
+      this.opts.log.warn('watchdog: slowing sensors down', { factor: verdict.factor, reason: verdict.reason });
+      this.scheduler.setThrottle(verdict.factor);
+    } else if (verdict.action === 'restart') {
+      this.opts.log.error('watchdog: restarting the agent', { reason: verdict.reason });
+      void this.stop(StopReason.STOP_REASON_WATCHDOG, verdict.reason).then(() => this.opts.onRestart?.(verdict.reason));
+    } else if (this.watchdog.throttleFactor === 1) {
+      this.scheduler.setThrottle(1);
+    }
+  }
+
+  private writeStatus(): void {
     try {
-      const report = await scanHost(this.opts.ctx, this.opts.catalog, this.opts.policy);
-      this.lastFacts = report.facts;
-      const now = Date.now();
-      const changes = this.differ.update(report.findings, now);
-      for (const { finding, firstSeenMs } of changes.upserted) this.outbox.push({ finding: findingToProto(finding, firstSeenMs) }, now);
-      for (const c of changes.cleared) this.outbox.push({ findingCleared: c }, now);
-      if (this.observationKey) {
-        for (const o of this.observations.fresh(buildObservations(report.facts, report.findings, this.observationKey), now)) this.outbox.push({ observation: o }, now);
-      }
-      const { cpuPermille, rssBytes } = this.meter.read();
-      this.outbox.push({
-        health: { cpuPermille, rssBytes, sensors: report.sensors.map(sensorStateToProto), spoolDepth: this.outbox.depth },
-      }, now);
-      this.scanned = true;
-      if (this.inventoryOwed) this.pushOwedInventory();
-      this.heartbeat();
-      this.opts.log.info('scan done', {
-        findings: report.findings.length, new: changes.upserted.length, cleared: changes.cleared.length,
-        unavailable: report.sensors.filter((s) => s.status !== 'ok').map((s) => s.sensor),
+      writeStatus(this.opts.config.state_dir, {
+        pid: process.pid, version: FARMWATCH_VERSION, startedAtMs: this.startedAtMs, writtenAtMs: Date.now(),
+        server: this.opts.config.server ?? '', deviceId: this.client.deviceId, connection: this.client.state,
+        lastError: this.client.lastError, lastAckAtMs: this.client.lastAckAtMs, lastAckedSequence: this.opts.outbox.lastAckedSequence,
+        spool: { depth: this.opts.outbox.depth, bytes: this.spoolBytes(), lastError: 'lastError' in this.opts.outbox ? this.opts.outbox.lastError : undefined },
+        sensors: this.sensorStates().map((s) => ({ sensor: s.sensor, status: s.status, ...(s.reason ? { reason: s.reason } : {}), lastRunMs: s.startedAtMs, items: s.items })),
+        throttle: this.watchdog.throttleFactor, ...this.lastUsage,
       });
     } catch (err) {
-      this.opts.log.error('scan failed', { error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      this.scanning = false;
+      this.opts.log.warn('cannot write the status file', { error: (err as Error).message });
     }
-  }
-
-  private pushOwedInventory(): void {
-    const withFindings = this.findingsOwed;
-    this.findingsOwed = false;
-    this.pushInventory(withFindings);
-  }
-
-  /**
-   * A full inventory: every item as PRESENT, closed by InventoryComplete; with `withFindings`, the
-   * current findings again too (when the collector asked, it may have lost them).
-   */
-  private pushInventory(withFindings: boolean): void {
-    this.inventoryOwed = false;
-    this.inventoryPushed = true;
-    const items = inventoryItems(this.lastFacts);
-    const now = Date.now();
-    for (const item of items) this.outbox.push({ inventoryChange: { op: InventoryOp.INVENTORY_OP_PRESENT, item } }, now);
-    this.outbox.push({
-      inventoryComplete: {
-        kinds: [InventoryKind.INVENTORY_KIND_USB_DEVICE, InventoryKind.INVENTORY_KIND_DISPLAY, InventoryKind.INVENTORY_KIND_NETWORK_INTERFACE],
-        itemCount: items.length,
-      },
-    }, now);
-    if (withFindings) {
-      for (const { finding, firstSeenMs } of this.differ.all()) this.outbox.push({ finding: findingToProto(finding, firstSeenMs) }, now);
-    }
-    this.client.notify();
   }
 
   private onCollectorMessage(m: CollectorMessage): void {
-    // HelloAck says the collector has no inventory yet; one pushed by this process is on its way.
-    const asked = m.body === 'inventoryRequest' || (m.body === 'helloAck' && m.helloAck.inventoryWanted === true && !this.inventoryPushed);
-    if (asked) {
-      if (m.body === 'inventoryRequest') this.opts.log.info('collector asked for a full inventory', { reason: m.inventoryRequest.reason ?? '' });
-      this.inventoryOwed = true;
-      this.findingsOwed ||= m.body === 'inventoryRequest';
-      if (this.scanned) this.pushOwedInventory();
-    } else if (m.body === 'config' && m.config.settings?.observationKey && m.config.settings.observationKey.length > 0) {
-      const key = Uint8Array.from(m.config.settings.observationKey);
-      if (!this.observationKey || Buffer.compare(Buffer.from(key), Buffer.from(this.observationKey)) !== 0) this.observations.reset();
-      this.observationKey = key;
-      this.opts.log.info('received the fleet observation key; co-location observations are sent from the next scan on');
-    } else if (m.body === 'config' || m.body === 'catalog') {
-      this.opts.log.warn(`the collector pushed a ${m.body} update, which this agent version does not apply yet`);
+    if (m.body === 'helloAck') {
+      if (m.helloAck.inventoryWanted) this.evaluator.owe({ findings: false });
+    } else if (m.body === 'inventoryRequest') {
+      this.opts.log.info('collector asked for a full inventory', { reason: m.inventoryRequest.reason ?? '' });
+      this.evaluator.owe({ findings: true });
+    } else if (m.body === 'config') {
+      if (this.updates.applyConfig(m.config)) {
+        this.evaluator.setObservationKey(this.updates.current.observationKey);
+        this.applyIntervals();
+      }
+    } else if (m.body === 'catalog') {
+      this.updates.applyCatalog(m.catalog, this.opts.config.state_dir);
     }
+    if (this.evaluator.isReady) {
+      this.evaluator.flushOwed(this.facts);
+      this.client.notify();
+    }
+  }
+
+  private async stopOnce(reason: StopReason, detail: string): Promise<boolean> {
+    const left = takeStopReason(this.opts.config.state_dir);
+    const why = left ?? reason;
+    this.hotplug?.stop();
+    await this.scheduler.stop();
+    this.opts.outbox.push({ stopped: { reason: why, detail: left ? `${StopReason[left]} (left by the package scripts); ${detail}` : detail } });
+    this.client.notify();
+    const flushed = await this.client.drain(FLUSH_ON_STOP_MS);
+    this.client.stop();
+    if ('close' in this.opts.outbox) this.opts.outbox.close();
+    this.writeStatus();
+    markStopped(this.opts.config.state_dir);
+    return flushed;
   }
 }

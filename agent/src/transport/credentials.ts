@@ -1,5 +1,5 @@
 // TLS material for the agent's channel: the collector's CA (pinned), and the client certificate.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 
 export interface TlsFiles {
@@ -18,6 +18,9 @@ function read(path: string, what: string, flag: string): Buffer {
 }
 
 export function channelCredentials(files: TlsFiles): ChannelCredentials {
+  if (files.certFile !== undefined && files.keyFile !== undefined && !existsSync(files.certFile) && !existsSync(files.keyFile)) {
+    throw new Error(`this agent is not enrolled (there is no ${files.certFile}): run \`farmwatch-agent enroll\` with a token from IT, or pass --cert and --key`);
+  }
   const ca = read(files.caFile, 'collector CA certificate', '--ca');
   if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
     throw new Error('a client certificate needs its key and the key its certificate: pass both --cert and --key');

@@ -1,0 +1,157 @@
+// The agent in the field, run as the single executable it ships as: it keeps running through
+// collector crashes, never loses or repeats an event, drains a long offline backlog in order,
+// recovers a damaged spool, reports its own crash, and refuses a bad configuration clearly.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Spool } from '../agent/src/transport/spool/spool.js';
+import { makePki, type Pki } from './helpers/pki.js';
+import {
+  AGENT_BIN, collectorOn, freePort, query, spawnProc, storedSequences, waitFor, type Proc,
+} from './helpers/field.js';
+
+let pki: Pki;
+const running: Proc[] = [];
+const dirs: string[] = [];
+const temp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'farmwatch-field-'));
+  dirs.push(d);
+  return d;
+};
+
+beforeAll(() => {
+  pki = makePki();
+});
+afterEach(async () => {
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await p.exited;
+  }
+});
+afterAll(() => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  rmSync(pki.dir, { recursive: true, force: true });
+});
+
+function agent(port: number, stateDir: string, extra: string[] = []): Proc {
+  const p = spawnProc(AGENT_BIN, [
+    'run', '--server', `127.0.0.1:${port}`, '--ca', join(pki.dir, 'ca.pem'), '--cert', join(pki.dir, 'client.pem'),
+    '--key', join(pki.dir, 'client-key.pem'), '--state-dir', stateDir, '--config', join(stateDir, 'agent.json'),
+    '--heartbeat', '1', '--interval', '30', ...extra,
+  ]);
+  running.push(p);
+  return p;
+}
+
+async function collector(port: number, db: string): Promise<Proc> {
+  const p = await collectorOn(port, db, pki.dir);
+  running.push(p);
+  return p;
+}
+
+const contiguous = (seqs: number[]): boolean => seqs.every((s, i) => s === i + 1);
+
+describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent executable in the field', () => {
+  it('rides through kill -9 of the collector: every event arrives exactly once', async () => {
+    const work = temp();
+    const db = join(work, 'collector.db');
+    writeFileSync(join(work, 'agent.json'), '{}');
+    const port = await freePort();
+    let c = await collector(port, db);
+    const a = agent(port, work);
+    await waitFor(() => storedSequences(db).length > 20, 30_000, () => a.output());
+    for (let round = 0; round < 3; round++) {
+      c.child.kill('SIGKILL');
+      await c.exited;
+      const before = storedSequences(db).length;
+      await new Promise((r) => setTimeout(r, 2500)); // heartbeats pile up in the spool meanwhile
+      c = await collector(port, db);
+      await waitFor(() => storedSequences(db).length >= before + 4, 30_000, () => a.output());
+    }
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    const seqs = storedSequences(db);
+    expect(contiguous(seqs)).toBe(true);
+    const kinds = query<{ kind: string }>(db, 'SELECT kind FROM events ORDER BY sequence').map((r) => r.kind);
+    expect(kinds.at(-1)).toBe('stopped');
+    expect(query<{ stop_reason: string }>(db, 'SELECT stop_reason FROM devices')).toEqual([{ stop_reason: 'service_stop' }]);
+    // Nothing is left waiting: the spool holds no segment.
+    expect(readdirSync(join(work, 'spool')).filter((f) => f.endsWith('.seg'))).toEqual([]);
+  }, 120_000);
+
+  it('drains a long offline backlog in order once the collector is back', async () => {
+    const work = temp();
+    const db = join(work, 'collector.db');
+    writeFileSync(join(work, 'agent.json'), '{}');
+    // Two days offline at one heartbeat a minute, and findings now and then: written into the
+    // agent's own spool as it would have written them.
+    const spool = Spool.open(join(work, 'spool'), { maxBytes: 50 * 1048576 });
+    const start = Date.now() - 2 * 86_400_000;
+    for (let i = 0; i < 2880; i++) {
+      const at = start + i * 60_000;
+      spool.push(i % 500 === 0 ? { finding: { detector: 'remote_access.process', key: `offline-${i}`, title: 'seen offline', severity: 3, category: 1 } } : { heartbeat: { uptimeMs: i * 60_000 } }, at);
+    }
+    spool.close();
+    const port = await freePort();
+    await collector(port, db);
+    const a = agent(port, work);
+    await waitFor(() => storedSequences(db).length > 2900, 60_000, () => a.output());
+    const rows = query<{ sequence: number; observed_at_ms: number }>(db, 'SELECT sequence, observed_at_ms FROM events ORDER BY sequence');
+    expect(contiguous(rows.map((r) => r.sequence))).toBe(true);
+    const backlog = rows.slice(0, 2880).map((r) => r.observed_at_ms);
+    expect(backlog).toEqual([...backlog].sort((x, y) => x - y));
+    expect(backlog[0]).toBe(start);
+    expect(query(db, "SELECT key FROM findings WHERE key LIKE 'offline-%'")).toHaveLength(6);
+  }, 120_000);
+
+  it('reports its own crash at the next start, and loses nothing of its spool', async () => {
+    const work = temp();
+    const db = join(work, 'collector.db');
+    writeFileSync(join(work, 'agent.json'), '{}');
+    const port = await freePort();
+    const c = await collector(port, db);
+    const first = agent(port, work);
+    await waitFor(() => storedSequences(db).length > 5, 30_000, () => first.output());
+    c.child.kill('SIGKILL'); // no collector: the next events stay in the spool
+    await c.exited;
+    await new Promise((r) => setTimeout(r, 2000));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await collector(port, db);
+    const second = agent(port, work);
+    await waitFor(() => query(db, "SELECT 1 FROM events WHERE kind = 'stopped'").length > 0, 30_000, () => second.output());
+    await waitFor(() => query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM events WHERE kind = 'heartbeat'")[0]!.n > 8, 30_000, () => second.output());
+    expect(contiguous(storedSequences(db))).toBe(true);
+    expect(query<{ stop_reason: string }>(db, 'SELECT stop_reason FROM devices')).toEqual([{ stop_reason: 'crash' }]);
+  }, 120_000);
+
+  it('recovers the rest of a damaged spool and tells the collector what was lost', async () => {
+    const work = temp();
+    const db = join(work, 'collector.db');
+    writeFileSync(join(work, 'agent.json'), '{}');
+    const spool = Spool.open(join(work, 'spool'), { maxBytes: 1048576 });
+    for (let i = 1; i <= 20; i++) spool.push({ finding: { detector: 'd', key: `k${i}`, title: 't', severity: 3, category: 1 } }, Date.now());
+    spool.close();
+    const seg = join(work, 'spool', readdirSync(join(work, 'spool')).find((f) => f.endsWith('.seg')) as string);
+    const bytes = readFileSync(seg);
+    bytes[Math.floor(bytes.length / 3)] = (bytes[Math.floor(bytes.length / 3)] ?? 0) ^ 0x5a;
+    writeFileSync(seg, bytes);
+    const port = await freePort();
+    await collector(port, db);
+    const a = agent(port, work);
+    await waitFor(() => query(db, "SELECT 1 FROM events WHERE kind = 'dropped'").length > 0, 30_000, () => a.output());
+    await waitFor(() => query(db, "SELECT key FROM findings WHERE detector = 'd'").length >= 19, 30_000, () => a.output());
+    expect(query(db, "SELECT key FROM findings WHERE detector = 'd'")).toHaveLength(19);
+    expect(a.output()).toMatch(/damaged records; they were skipped/);
+  }, 60_000);
+
+  it('refuses a bad configuration, naming the key and the fix', async () => {
+    const work = temp();
+    writeFileSync(join(work, 'agent.json'), JSON.stringify({ spool_max_mb: 'lots', heartbeat_intervall_s: 5 }));
+    const a = agent(await freePort(), work);
+    expect(await a.exited).toBe(2);
+    expect(a.output()).toContain(`${join(work, 'agent.json')}: "heartbeat_intervall_s" is not a setting. Did you mean "heartbeat_interval_s"?`);
+    expect(a.output()).toContain(`${join(work, 'agent.json')}: spool_max_mb must be a whole number of MB from 1 to 4096, not "lots"`);
+  });
+});

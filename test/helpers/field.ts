@@ -1,0 +1,68 @@
+// The agent as it runs in the field: the single executable (build/agent/, made by bootstrap),
+// started as a long-running process with its own state folder, against a collector that tests
+// can kill and start again on the same port.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { COLLECTOR_CLI, ROOT } from './processes.js';
+
+export const AGENT_BIN = join(ROOT, 'build', 'agent', `farmwatch-agent-${process.platform}-${process.arch}`);
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function spawnProc(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(command, args, { env: { ...process.env, FARMWATCH_LOG_FORMAT: 'json', ...env } });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function collectorOn(port: number, db: string, tlsDir: string): Promise<Proc> {
+  const p = spawnProc(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--tls-dir', tlsDir]);
+  await waitFor(() => /listening on/.test(p.output()), 20_000, () => `collector did not start:\n${p.output()}`);
+  return p;
+}
+
+export async function waitFor(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function query<T>(db: string, sql: string, ...args: unknown[]): T[] {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return conn.prepare(sql).all(...args) as T[];
+  } finally {
+    conn.close();
+  }
+}
+
+/** Sequences stored for the only device, in order. */
+export function storedSequences(db: string): number[] {
+  try {
+    return query<{ sequence: number }>(db, 'SELECT sequence FROM events ORDER BY sequence').map((r) => r.sequence);
+  } catch {
+    return [];
+  }
+}

@@ -14,7 +14,7 @@ function typeText(s: Setting): string {
   }
 }
 
-export const CONFIG_HELP = `Usage: farmwatch-agent config [show] [--config FILE] [--json]
+export const CONFIG_HELP = `Usage: farmwatch-agent config [show] [--config FILE] [--state-dir DIR] [--json]
 
 Shows the configuration the agent runs with and the source of each setting. Sources, later wins:
   1. defaults
@@ -31,6 +31,7 @@ ${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.descr
 export function configCommand(argv: string[]): number {
   const { values } = parse(argv, {
     config: { type: 'string' },
+    'state-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   }, 'farmwatch-agent config');
@@ -38,7 +39,10 @@ export function configCommand(argv: string[]): number {
     process.stdout.write(CONFIG_HELP);
     return 0;
   }
-  const { config, origins } = loadConfig(values.config !== undefined ? { configFile: values.config } : {});
+  const { config, origins } = loadConfig({
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    flags: values['state-dir'] !== undefined ? { state_dir: values['state-dir'] } : {},
+  });
   if (values.json) {
     process.stdout.write(JSON.stringify({ config, origins }, null, 2) + '\n');
     return 0;

@@ -6,7 +6,7 @@ import { loadConfig } from '../config/index.js';
 import { readStatus } from '../runtime/status-file.js';
 import { parse } from './args.js';
 
-export const STATUS_HELP = `Usage: farmwatch-agent status [--config FILE] [--json]
+export const STATUS_HELP = `Usage: farmwatch-agent status [--config FILE] [--state-dir DIR] [--json]
 
 Shows whether this agent is enrolled and running, its connection to the collector, how many events
 wait in its spool, when the collector last acknowledged, and each sensor's state.
@@ -31,6 +31,7 @@ const ago = (ms: number | undefined): string => {
 export function statusCommand(argv: string[]): number {
   const { values } = parse(argv, {
     config: { type: 'string' },
+    'state-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   }, 'farmwatch-agent status');
@@ -38,7 +39,10 @@ export function statusCommand(argv: string[]): number {
     process.stdout.write(STATUS_HELP);
     return 0;
   }
-  const { config } = loadConfig(values.config !== undefined ? { configFile: values.config } : {});
+  const { config } = loadConfig({
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    flags: values['state-dir'] !== undefined ? { state_dir: values['state-dir'] } : {},
+  });
   const enrolled = existsSync(config.cert_file) && existsSync(config.key_file);
   const cert = enrolled ? describeCertificate(readFileSync(config.cert_file)) : undefined;
   const status = readStatus(config.state_dir);

@@ -51,7 +51,7 @@ export function statusCommand(argv: string[]): number {
   const report = {
     version: FARMWATCH_VERSION,
     stateDir: config.state_dir,
-    server: config.server ?? null,
+    server: config.server ?? status?.server ?? null,
     enrolled,
     device: cert ? { id: cert.subjectCommonName, certificateExpires: cert.notAfter.toISOString() } : null,
     running,
@@ -63,7 +63,7 @@ export function statusCommand(argv: string[]): number {
   }
   const lines = [
     `farmwatch agent ${FARMWATCH_VERSION}, state in ${config.state_dir}`,
-    `  collector   ${config.server ?? 'not configured (set "server")'}`,
+    `  collector   ${config.server ?? status?.server ?? 'not configured (set "server")'}`,
     `  enrolled    ${cert ? `yes, as ${cert.subjectCommonName}; certificate valid until ${cert.notAfter.toISOString()}` : `no (no ${config.cert_file}): run \`farmwatch-agent enroll\``}`,
     `  running     ${running ? `yes, pid ${status.pid}, since ${new Date(status.startedAtMs).toISOString()}` : status ? `no (last seen ${ago(status.writtenAtMs)})` : 'no'}`,
   ];

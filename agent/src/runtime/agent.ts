@@ -42,7 +42,8 @@ export interface AgentOptions {
 }
 
 const FLUSH_ON_STOP_MS = 5000;
-const HEALTH_EVERY_MS = 60_000;
+/** Health (CPU, memory, sensor states) goes out this often, and whenever a sensor's state changes. */
+const HEALTH_EVERY_MS = 10 * 60_000;
 const WATCHDOG_EVERY_MS = 5000;
 const STATUS_EVERY_MS = 5000;
 
@@ -160,7 +161,10 @@ export class Agent {
 
   private async runEntry(entry: SensorEntry): Promise<void> {
     const outcome = await runSensor(entry.spec, this.opts.ctx);
-    this.states.set(entry.spec.name, summarize(outcome));
+    const before = this.states.get(entry.spec.name);
+    const summary = summarize(outcome);
+    this.states.set(entry.spec.name, summary);
+    const stateChanged = before !== undefined && (before.status !== summary.status || before.reason !== summary.reason);
     if (outcome.status === 'ok') (this.facts as Record<string, unknown>)[entry.key] = outcome.facts;
     else if (outcome.status === 'unavailable') delete this.facts[entry.key];
     // An error keeps the last good facts: one failed read must not clear every finding.
@@ -169,6 +173,7 @@ export class Agent {
     if (!allRan) return;
     if (!this.evaluator.isReady) this.evaluator.ready(this.facts, this.sensorStates(), this.health());
     else this.evaluator.changed(entry.key, this.facts);
+    if (stateChanged) this.pushHealth();
     this.client.notify();
   }
 

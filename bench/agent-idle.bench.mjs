@@ -1,0 +1,89 @@
+// The agent at rest, as it ships (the single executable, default intervals): resident memory and
+// CPU over a quiet minute against the bare Node.js runtime's resident memory measured in the same
+// run, and the bytes on the wire per device-minute when nothing changes (counted by a TCP relay
+// between agent and collector, TLS and gRPC framing included).
+//   FARMWATCH_BENCH_SECONDS (default 60): length of the quiet period measured.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const seconds = Number(process.env.FARMWATCH_BENCH_SECONDS ?? 60);
+const bin = join(root, 'build', 'agent', `farmwatch-agent-${process.platform}-${process.arch}`);
+const work = mkdtempSync(join(tmpdir(), 'farmwatch-bench-idle-'));
+const children = [];
+const cleanup = () => { for (const c of children) c.kill('SIGKILL'); rmSync(work, { recursive: true, force: true }); };
+process.on('exit', cleanup);
+
+const ticks = 100; // USER_HZ
+function sample(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rssMb: rssKb / 1024, cpuS: (Number(fields[11]) + Number(fields[12])) / ticks };
+}
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Baseline: the bare Node.js runtime, idle.
+const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+children.push(bare);
+
+// Collector and a counting relay in front of it.
+execFileSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', join(work, 'certs'), '--quiet']);
+const collector = spawn(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'serve', '--listen', '127.0.0.1:0', '--db', join(work, 'c.db'), '--tls-dir', join(work, 'certs')], { stdio: ['ignore', 'pipe', 'ignore'] });
+children.push(collector);
+const collectorPort = await new Promise((resolve) => {
+  let out = '';
+  collector.stdout.on('data', (d) => { out += d; const m = /:(\d+) /.exec(out); if (m) resolve(Number(m[1])); });
+});
+let bytesUp = 0;
+let bytesDown = 0;
+const relay = createServer((client) => {
+  const upstream = connect(collectorPort, '127.0.0.1');
+  client.on('data', (d) => { bytesUp += d.length; upstream.write(d); });
+  upstream.on('data', (d) => { bytesDown += d.length; client.write(d); });
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+  upstream.on('error', () => client.destroy());
+});
+await new Promise((r) => relay.listen(0, '127.0.0.1', r));
+const relayPort = relay.address().port;
+
+const args = ['run', '--server', `127.0.0.1:${relayPort}`, '--state-dir', join(work, 'agent'), '--config', join(work, 'agent.json')];
+writeFileSync(join(work, 'agent.json'), '{}');
+const certArgs = ['--ca', join(work, 'certs', 'ca.pem')];
+// Enrollment-aware: use the demo client certificate when make-certs made one, else enroll.
+try {
+  readFileSync(join(work, 'certs', 'client.pem'));
+  certArgs.push('--cert', join(work, 'certs', 'client.pem'), '--key', join(work, 'certs', 'client-key.pem'));
+} catch { /* issued at enrollment */ }
+const agent = spawn(bin, [...args, ...certArgs], { stdio: 'ignore', env: { ...process.env, FARMWATCH_LOG_LEVEL: 'error' } });
+children.push(agent);
+
+// Let start-up (first run of every sensor, full inventory) pass, then measure a quiet period.
+await wait(20_000);
+const a0 = sample(agent.pid);
+const up0 = bytesUp;
+const down0 = bytesDown;
+const rss = [];
+for (let t = 0; t < seconds; t += 5) {
+  await wait(5000);
+  rss.push(sample(agent.pid).rssMb);
+}
+const a1 = sample(agent.pid);
+const bareRss = sample(bare.pid).rssMb;
+const minutes = seconds / 60;
+const peak = Math.max(...rss);
+const cpuPct = ((a1.cpuS - a0.cpuS) / seconds) * 100;
+console.log(`quiet period: ${seconds} s at default intervals, after 20 s of start-up`);
+console.log(`agent resident memory: ${a1.rssMb.toFixed(1)} MB (peak ${peak.toFixed(1)} MB); bare Node.js runtime: ${bareRss.toFixed(1)} MB; ratio ${(a1.rssMb / bareRss).toFixed(2)}x`);
+console.log(`agent CPU: ${cpuPct.toFixed(2)}% of one core (watchdog limit 10%)`);
+console.log(`on the wire per device-minute when nothing changes: ${((bytesUp - up0) / minutes).toFixed(0)} B up, ${((bytesDown - down0) / minutes).toFixed(0)} B down (TLS + HTTP/2 + gRPC framing included)`);
+relay.close();
+cleanup();
+process.exit(0);

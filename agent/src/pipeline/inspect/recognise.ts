@@ -5,6 +5,9 @@ import { sessionLogKind, parseSessionLog, decodeLogText } from '../../sensors/se
 import type { HostFacts } from '../scan.js';
 import { edidFromBinary, edidsFromText } from './edid-text.js';
 import { parseDmesgUsb, parseLsusb, parseLsusbVerbose, parsePnp, parseSystemProfilerUsb } from './usb-text.js';
+import { parseSystemProfilerUsbJson } from '../../sensors/usb/system-profiler.js';
+import { usbFromIoreg } from '../../sensors/usb/darwin.js';
+import { parsePnputilBlocks, usbFromPnp } from '../../sensors/usb/windows.js';
 import { parseDpkgList, parseGetProcess, parsePs, parseTasklist, parseWingetList } from './process-text.js';
 
 export interface InspectedFile {
@@ -26,6 +29,9 @@ const READERS: Reader[] = [
   { format: 'lsusb -v', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t) && /Device Descriptor:/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusbVerbose(t)) },
   { format: 'lsusb', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusb(t)) },
   { format: 'kernel log (dmesg) USB lines', test: (t) => /New USB device found, idVendor=/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseDmesgUsb(t)) },
+  { format: 'system_profiler SPUSBDataType -json', test: (t) => /"SPUSBDataType"\s*:/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseSystemProfilerUsbJson(t)) },
+  { format: 'ioreg (USB devices)', test: (t) => /<class IOUSB(Host)?Device[,>]/.test(t), read: (t, _f, facts) => add(facts, 'usb', usbFromIoreg(t)) },
+  { format: 'pnputil /enum-devices', test: (t) => /^Instance ID:\s+(USB|HID)\\VID_/im.test(t), read: (t, _f, facts) => add(facts, 'usb', usbFromPnp(parsePnputilBlocks(t))) },
   { format: 'system_profiler SPUSBDataType', test: (t) => /^\s*USB:\s*$/m.test(t) || (/Product ID: 0x/.test(t) && /Vendor ID: 0x/.test(t)), read: (t, _f, facts) => add(facts, 'usb', parseSystemProfilerUsb(t)) },
   { format: 'Windows PnP device list', test: (t) => /USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}/i.test(t), read: (t, _f, facts) => add(facts, 'usb', parsePnp(t)) },
   { format: 'ps', test: (t) => /^\s*(USER|UID)\s+PID\s/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePs(t)) },

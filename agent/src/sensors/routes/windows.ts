@@ -23,7 +23,7 @@ export function parseIpconfigAll(text: string): IpconfigAdapter[] {
     const head = /^(\S.*?) adapter (.+):\s*$/.exec(line);
     if (head?.[2]) { cur = { name: head[2], ipv4: [], gateways: [], dnsServers: [], mediaDisconnected: false }; out.push(cur); lastKey = ''; continue; }
     if (!cur) continue;
-    const kv = /^\s+([A-Za-z][^.:]*?)[ .]*:\s*(.*?)\s*$/.exec(line);
+    const kv = /^\s+([A-Za-z][^:]*?)[ .]*:(?: (.*?))?\s*$/.exec(line);
     const value = kv ? kv[2] ?? '' : line.trim();
     const key = kv ? (kv[1] ?? '').trim() : lastKey;
     if (kv) lastKey = key;

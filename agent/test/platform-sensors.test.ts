@@ -166,9 +166,13 @@ describe('sensors end to end on recorded output, and how many processes they spa
       '/usr/sbin/arp -an': fixture('macos/arp-an.txt'),
     });
     const ctx = { platform: 'darwin' as const, root: empty, run };
-    const results = await Promise.all([usbSensor, displaysSensor, networkStateSensor, servicesSensor, appsSensor, localeSensor].map((s) => runSensor(s, ctx)));
-    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
-    const net = results[2]?.status === 'ok' ? results[2].facts : undefined;
+    const [usb, displays, state, services, apps, locale] = await Promise.all([
+      runSensor(usbSensor, ctx), runSensor(displaysSensor, ctx), runSensor(networkStateSensor, ctx), runSensor(servicesSensor, ctx), runSensor(appsSensor, ctx), runSensor(localeSensor, ctx),
+    ]);
+    expect([usb, displays, state, services, apps, locale].map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(usb.status === 'ok' && usb.facts.length).toBe(3);
+    expect(displays.status === 'ok' && displays.facts.length).toBe(2);
+    const net = state.status === 'ok' ? state.facts : undefined;
     expect(net).toMatchObject({ defaultGateway: { ip: '192.168.1.254', interface: 'en0' } });
     // ioreg x3 (USB, displays, lid), netstat, arp, scutil, launchctl: apps and locale read files.
     expect(calls.length).toBeLessThanOrEqual(7);
@@ -186,14 +190,17 @@ describe('sensors end to end on recorded output, and how many processes they spa
       'sc.exe query type= service state= all': fixture('windows/sc-query.txt'),
     });
     const ctx = { platform: 'win32' as const, root: empty, run };
-    const [state, wifi, usb, services, displays] = await Promise.all([networkStateSensor, wifiSensor, usbSensor, servicesSensor, displaysSensor].map((s) => runSensor(s, ctx)));
-    expect(state?.status === 'ok' && state.facts.routes[0]).toEqual({ destination: '0.0.0.0/0', gateway: '10.211.55.1', interface: '10.211.55.3', metric: 15 });
-    expect(wifi?.status === 'ok' && wifi.facts[0]?.visible.length).toBe(2);
-    expect(usb?.status).toBe('ok');
-    expect(services?.status).toBe('ok');
+    const [state, wifi, usb, services, displays] = await Promise.all([
+      runSensor(networkStateSensor, ctx), runSensor(wifiSensor, ctx), runSensor(usbSensor, ctx), runSensor(servicesSensor, ctx), runSensor(displaysSensor, ctx),
+    ]);
+    // route print names interfaces by address; 10.211.55.3 is not in this ipconfig, so it stays an address.
+    expect(state.status === 'ok' && state.facts.routes[0]).toEqual({ destination: '0.0.0.0/0', gateway: '10.211.55.1', interface: '10.211.55.3', metric: 15 });
+    expect(wifi.status === 'ok' && wifi.facts[0]?.visible.length).toBe(2);
+    expect(usb.status).toBe('ok');
+    expect(services.status).toBe('ok');
     // reg.exe was not recorded here: the sensor says which program is missing.
     expect(displays).toMatchObject({ status: 'unavailable' });
-    expect(displays?.status !== 'ok' && displays?.reason).toMatch(/reg\.exe is not on this machine/);
+    expect(displays.status !== 'ok' && displays.reason).toMatch(/reg\.exe is not on this machine/);
     expect(calls.length).toBeLessThanOrEqual(10);
   });
 });

@@ -54,15 +54,20 @@ export function inspectCommand(argv: string[]): number {
   const catalog = builtinCatalog();
   const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
   const facts: HostFacts = {};
-  const files: InspectedFile[] = positionals.map((file) => {
-    let bytes: Buffer;
+  const read = positionals.map((file) => {
     try {
-      bytes = readFileSync(file);
+      return { file, bytes: readFileSync(file) };
     } catch (err) {
-      return { file, items: 0, problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+      return { file, problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
     }
-    return inspectBytes(file, bytes, facts);
   });
+  // usbhid-dump output refers to devices by bus and device number: read it after the lsusb output it refers to.
+  const later = (r: (typeof read)[number]): number => ('bytes' in r && r.bytes && /^\d{3}:\d{3}:\d{3}:DESCRIPTOR\s/m.test(r.bytes.subarray(0, 4096).toString('latin1')) ? 1 : 0);
+  const results = new Map<(typeof read)[number], InspectedFile>();
+  for (const r of [...read].sort((a, b) => later(a) - later(b))) {
+    results.set(r, 'bytes' in r && r.bytes ? inspectBytes(r.file, r.bytes, facts) : { file: r.file, items: 0, problem: r.problem ?? '' });
+  }
+  const files: InspectedFile[] = read.map((r) => results.get(r) ?? { file: r.file, items: 0, problem: 'not read' });
   const platform = values.platform ? PLATFORMS[values.platform] ?? Platform.PLATFORM_LINUX : guessPlatform(files, facts);
   const report: ScanReport = { scannedAtMs: Date.now(), catalogVersion: catalog.version ?? '', sensors: [], facts, findings: detect(facts, catalog, policy, platform) };
   for (const f of files) if (f.problem) process.stderr.write(`farmwatch-agent inspect: ${f.file}: ${f.problem}\n`);

@@ -4,7 +4,7 @@
 import { sessionLogKind, parseSessionLog, decodeLogText } from '../../sensors/sessions/parse.js';
 import type { HostFacts } from '../scan.js';
 import { edidFromBinary, edidsFromText } from './edid-text.js';
-import { parseDmesgUsb, parseLsusb, parseLsusbVerbose, parsePnp, parseSystemProfilerUsb } from './usb-text.js';
+import { attachHidDescriptors, parseUsbhidDump, parseDmesgUsb, parseLsusb, parseLsusbVerbose, parsePnp, parseSystemProfilerUsb } from './usb-text.js';
 import { parseSystemProfilerUsbJson } from '../../sensors/usb/system-profiler.js';
 import { usbFromIoreg } from '../../sensors/usb/darwin.js';
 import { parsePnputilBlocks, usbFromPnp } from '../../sensors/usb/windows.js';
@@ -17,7 +17,7 @@ export interface InspectedFile {
   problem?: string;
 }
 
-type Reader = { format: string; test: (text: string) => boolean; read: (text: string, file: string, facts: HostFacts) => number };
+type Reader = { format: string; test: (text: string) => boolean; read: (text: string, file: string, facts: HostFacts) => number; empty?: string };
 
 const add = <K extends keyof HostFacts>(facts: HostFacts, k: K, items: NonNullable<HostFacts[K]>): number => {
   const list = items as unknown[];
@@ -26,6 +26,8 @@ const add = <K extends keyof HostFacts>(facts: HostFacts, k: K, items: NonNullab
 };
 
 const READERS: Reader[] = [
+  { format: 'usbhid-dump', test: (t) => /^\d{3}:\d{3}:\d{3}:DESCRIPTOR\s/m.test(t), read: (t, _f, facts) => attachHidDescriptors(facts.usb ?? [], parseUsbhidDump(t)),
+    empty: 'usbhid-dump names devices by bus and device number only: give the `lsusb -v` (or `lsusb`) output of the same machine too' },
   { format: 'lsusb -v', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t) && /Device Descriptor:/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusbVerbose(t)) },
   { format: 'lsusb', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusb(t)) },
   { format: 'kernel log (dmesg) USB lines', test: (t) => /New USB device found, idVendor=/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseDmesgUsb(t)) },
@@ -61,7 +63,7 @@ export function inspectBytes(file: string, bytes: Buffer, facts: HostFacts): Ins
   for (const r of READERS) {
     if (!r.test(text)) continue;
     const items = r.read(text, file, facts);
-    return items > 0 ? { file, format: r.format, items } : { file, format: r.format, items: 0, problem: `looks like ${r.format} output but no entry could be read from it` };
+    return items > 0 ? { file, format: r.format, items } : { file, format: r.format, items: 0, problem: r.empty ?? `looks like ${r.format} output but no entry could be read from it` };
   }
   return { file, items: 0, problem: 'not a format inspect knows (EDID, lsusb, dmesg, system_profiler, PnP list, ps, tasklist, Get-Process, dpkg -l, winget list, AnyDesk/TeamViewer logs)' };
 }

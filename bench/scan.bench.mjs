@@ -14,7 +14,7 @@ if (process.argv[2] === 'scan' || process.argv[2] === 'baseline') {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   if (scan) {
-    await scan({ platform: 'linux', root: '' }, catalog, { sanctionedTools: [] });
+    await scan({ platform: 'linux', root: '', noNetworkProbes: true }, catalog, { sanctionedTools: [] });
   } else {
     const { readdir, readFile, readlink } = await import('node:fs/promises');
     const tryRead = (p) => readFile(p).catch(() => undefined);

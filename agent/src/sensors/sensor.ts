@@ -17,6 +17,8 @@ export interface SensorContext {
   run?: CommandRunner;
   /** Catalog names some sensors look for (mDNS names of KVMs); the built-in catalog when absent. */
   catalog?: Catalog;
+  /** Leave out sensors that send packets (the mDNS probe): for runs that must stay silent on the network. */
+  noNetworkProbes?: boolean;
 }
 
 export interface SensorSpec<T> {

@@ -12,7 +12,10 @@ import { commandLine, type CommandRunner } from '../src/sensors/command.js';
 import { usbFromIoreg } from '../src/sensors/usb/darwin.js';
 import { parsePnputilBlocks, usbFromPnp } from '../src/sensors/usb/windows.js';
 import { displaysFromIoreg } from '../src/sensors/displays/darwin.js';
-import { parseArpAn, parseNetstatRn } from '../src/sensors/routes/darwin.js';
+import { parseArpAn, parseNetstatRn, parseScutilDns } from '../src/sensors/routes/darwin.js';
+import { builtinCatalog } from '@farmwatch/shared';
+import { Platform } from '@farmwatch/proto';
+import { detectVpnDns, EMPTY_POLICY } from '../src/detectors/index.js';
 import { parseArpA, parseIpconfigAll, parseRoutePrint } from '../src/sensors/routes/windows.js';
 import { parseNetshInterfaces, parseNetshNetworks } from '../src/sensors/wifi/windows.js';
 import { parseScQuery } from '../src/sensors/services/windows.js';
@@ -57,6 +60,13 @@ describe('macOS parsers on recorded output', () => {
 
   it('arp -an: neighbours with padded MACs, broadcast and multicast left out', () => {
     expect(parseArpAn(fixture('macos/arp-an.txt'))).toEqual([{ ip: '198.51.100.1', mac: '12:34:56:00:a0:20', interface: 'en0' }]);
+  });
+
+  it('scutil --dns: every resolver once, and Tailscale\'s named by the catalog', () => {
+    const servers = parseScutilDns(fixture('macos/scutil-dns.txt'));
+    expect(servers).toEqual(['100.100.100.100', '1.1.1.1', '8.8.8.8']);
+    const f = detectVpnDns({ routes: [], neighbours: [], dnsServers: servers }, [], builtinCatalog(), EMPTY_POLICY, Platform.PLATFORM_MACOS);
+    expect(f.map((x) => [x.detector, x.key, x.catalogEntry])).toEqual([['vpn.dns', '100.100.100.100', 'tailscale']]);
   });
 
   it('system_profiler SPUSBDataType -json: nested devices with ids, strings and location', () => {
@@ -158,28 +168,33 @@ function recorded(outputs: Record<string, string>): { run: CommandRunner; calls:
 describe('sensors end to end on recorded output, and how many processes they spawn', () => {
   const empty = mkdtempSync(join(tmpdir(), 'fw-noroot-'));
 
-  it('macOS: USB, displays, routes from ioreg/netstat/arp; 7 commands for these sensors at most', async () => {
+  it('macOS: USB, displays, routes from ioreg/netstat/arp; 9 commands for all its sensors at most', async () => {
     const { run, calls } = recorded({
       '/usr/sbin/ioreg -r -c IOUSBHostDevice -l -w0': fixture('macos/ioreg-usb.txt'),
       '/usr/sbin/ioreg -l -w0 -r -c IODisplayConnect': fixture('macos/ioreg-display-edid.txt'),
       '/usr/sbin/netstat -rn': fixture('macos/netstat-rn.txt'),
       '/usr/sbin/arp -an': fixture('macos/arp-an.txt'),
+      '/usr/sbin/scutil --dns': fixture('macos/scutil-dns.txt'),
     });
     const ctx = { platform: 'darwin' as const, root: empty, run };
-    const [usb, displays, state, services, apps, locale] = await Promise.all([
+    const [usb, displays, state, services, apps, locale, wifi] = await Promise.all([
       runSensor(usbSensor, ctx), runSensor(displaysSensor, ctx), runSensor(networkStateSensor, ctx), runSensor(servicesSensor, ctx), runSensor(appsSensor, ctx), runSensor(localeSensor, ctx),
+      runSensor(wifiSensor, ctx),
     ]);
+    // system_profiler was not recorded here: Wi-Fi says which program is missing.
+    expect(wifi.status !== 'ok' && wifi.reason).toMatch(/system_profiler is not on this machine/);
     expect([usb, displays, state, services, apps, locale].map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(usb.status === 'ok' && usb.facts.length).toBe(3);
     expect(displays.status === 'ok' && displays.facts.length).toBe(2);
     const net = state.status === 'ok' ? state.facts : undefined;
     expect(net).toMatchObject({ defaultGateway: { ip: '192.168.1.254', interface: 'en0' } });
-    // ioreg x3 (USB, displays, lid), netstat, arp, scutil, launchctl: apps and locale read files.
-    expect(calls.length).toBeLessThanOrEqual(7);
+    // ioreg x3 at most (USB, displays, lid; AppleCLCD2 only without an IODisplayConnect EDID), netstat,
+    // arp, scutil, launchctl, system_profiler: apps, locale, hosts and sessions read files.
+    expect(calls.length).toBeLessThanOrEqual(9);
     expect(new Set(calls).size).toBe(calls.length);
   });
 
-  it('Windows: routes named by adapter, Wi-Fi, USB, services; 10 commands at most with Wi-Fi', async () => {
+  it('Windows: routes named by adapter, Wi-Fi, USB, services; 11 commands for all its sensors at most', async () => {
     const { run, calls } = recorded({
       'route.exe print': fixture('windows/route-print.txt'),
       'ipconfig.exe /all': fixture('windows/ipconfig-all.txt'),
@@ -190,9 +205,12 @@ describe('sensors end to end on recorded output, and how many processes they spa
       'sc.exe query type= service state= all': fixture('windows/sc-query.txt'),
     });
     const ctx = { platform: 'win32' as const, root: empty, run };
-    const [state, wifi, usb, services, displays] = await Promise.all([
+    const [state, wifi, usb, services, displays, apps, locale] = await Promise.all([
       runSensor(networkStateSensor, ctx), runSensor(wifiSensor, ctx), runSensor(usbSensor, ctx), runSensor(servicesSensor, ctx), runSensor(displaysSensor, ctx),
+      runSensor(appsSensor, ctx), runSensor(localeSensor, ctx),
     ]);
+    expect(apps.status).toBe('unavailable');
+    expect(locale.status).toBe('ok'); // layouts are optional: the zone and locale come from the process
     // route print names interfaces by address; 10.211.55.3 is not in this ipconfig, so it stays an address.
     expect(state.status === 'ok' && state.facts.routes[0]).toEqual({ destination: '0.0.0.0/0', gateway: '10.211.55.1', interface: '10.211.55.3', metric: 15 });
     expect(wifi.status === 'ok' && wifi.facts[0]?.visible.length).toBe(2);
@@ -201,6 +219,7 @@ describe('sensors end to end on recorded output, and how many processes they spa
     // reg.exe was not recorded here: the sensor says which program is missing.
     expect(displays).toMatchObject({ status: 'unavailable' });
     expect(displays.status !== 'ok' && displays.reason).toMatch(/reg\.exe is not on this machine/);
-    expect(calls.length).toBeLessThanOrEqual(10);
+    // route, ipconfig, arp, netsh x2, pnputil, sc, reg x4 (EDID, Uninstall x2, Preload).
+    expect(calls.length).toBeLessThanOrEqual(11);
   });
 });

@@ -15,7 +15,8 @@ import { displaysFromIoreg } from '../src/sensors/displays/darwin.js';
 import { parseArpAn, parseNetstatRn, parseScutilDns } from '../src/sensors/routes/darwin.js';
 import { builtinCatalog } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
-import { detectVpnDns, EMPTY_POLICY } from '../src/detectors/index.js';
+import { detectRemoteAccessInstalled, detectVpnDns, EMPTY_POLICY } from '../src/detectors/index.js';
+import { collectDarwinServices } from '../src/sensors/services/darwin.js';
 import { parseArpA, parseIpconfigAll, parseRoutePrint } from '../src/sensors/routes/windows.js';
 import { parseNetshInterfaces, parseNetshNetworks } from '../src/sensors/wifi/windows.js';
 import { parseScQuery } from '../src/sensors/services/windows.js';
@@ -77,6 +78,21 @@ describe('macOS parsers on recorded output', () => {
       [0x043e, 0x9a39, 'LG Monitor Controls', 'AABBCCDDEEFF'],
     ]);
     expect(devices[0]).toMatchObject({ manufacturer: 'Mudita', portPath: '0x02100000', interfacesKnown: false });
+  });
+});
+
+describe('macOS launch daemons', () => {
+  it('RustDesk\'s real launch daemon plist in /Library/LaunchDaemons is its service, and the tool is installed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fw-macroot-'));
+    mkdirSync(join(root, 'Library', 'LaunchDaemons'), { recursive: true });
+    writeFileSync(join(root, 'Library', 'LaunchDaemons', 'com.carriez.RustDesk_service.plist'), fixture('macos/com.carriez.RustDesk_service.plist'));
+    const { run, calls } = recorded({ '/bin/launchctl list': 'PID\tStatus\tLabel\n' });
+    const services = await collectDarwinServices({ platform: 'darwin', root, run });
+    // Not among the loaded jobs launchctl listed: installed, not known to run.
+    expect(services).toEqual([{ name: 'com.carriez.RustDesk_service', path: '/Library/LaunchDaemons/com.carriez.RustDesk_service.plist', displayName: '/Applications/StarDesk.app/Contents/MacOS/rustdesk', enabled: true }]);
+    expect(calls).toEqual(['/bin/launchctl list']);
+    const f = detectRemoteAccessInstalled(services, [], builtinCatalog(), EMPTY_POLICY, Platform.PLATFORM_MACOS);
+    expect(f).toMatchObject([{ detector: 'remote_access.installed', key: 'rustdesk', severity: 'low' }]);
   });
 });
 

@@ -16,7 +16,8 @@ export const INSPECT_HELP = `Usage: farmwatch-agent inspect [--json] [--policy F
 
 Runs the detectors over files recorded on a laptop without the agent. Recognised by content:
   EDID: binary, hex, edid-decode output, xrandr --verbose, Windows registry (.reg or reg query)
-  USB:  lsusb, lsusb -v, dmesg USB lines, system_profiler SPUSBDataType, Windows PnP lists
+  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB lines, ioreg, system_profiler SPUSBDataType (text
+        or -json), pnputil /enum-devices and other Windows PnP lists
   processes: ps aux / ps -ef, tasklist (table or csv), Get-Process
   installed apps: dpkg -l, winget list
   remote-access logs: AnyDesk connection_trace.txt / ad.trace / ad_svc.trace, TeamViewer Connections_incoming.txt
@@ -32,8 +33,8 @@ Exit status: 0 nothing found, 1 something found, 2 error (including: no file cou
 const PLATFORMS: Record<string, Platform> = { linux: Platform.PLATFORM_LINUX, macos: Platform.PLATFORM_MACOS, windows: Platform.PLATFORM_WINDOWS };
 
 function guessPlatform(files: readonly InspectedFile[], facts: HostFacts): Platform {
-  if (files.some((f) => /tasklist|Get-Process|winget|PnP/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
-  if (files.some((f) => /system_profiler/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
+  if (files.some((f) => /tasklist|Get-Process|winget|PnP|pnputil/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
+  if (files.some((f) => /system_profiler|ioreg/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
   return Platform.PLATFORM_LINUX;
 }
 

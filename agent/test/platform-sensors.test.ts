@@ -23,6 +23,7 @@ import { parseScQuery } from '../src/sensors/services/windows.js';
 import { parsePlist } from '../src/sensors/plist.js';
 import { appFromInfoPlist } from '../src/sensors/apps/darwin.js';
 import { parseSystemProfilerUsbJson } from '../src/sensors/usb/system-profiler.js';
+import { parseSystemProfilerUsb } from '../src/pipeline/inspect/usb-text.js';
 import { appsSensor, displaysSensor, localeSensor, networkStateSensor, runSensor, servicesSensor, usbSensor, wifiSensor } from '../src/sensors/index.js';
 
 const dir = new URL('./fixtures/platform/', import.meta.url);
@@ -68,6 +69,15 @@ describe('macOS parsers on recorded output', () => {
     expect(servers).toEqual(['100.100.100.100', '1.1.1.1', '8.8.8.8']);
     const f = detectVpnDns({ routes: [], neighbours: [], dnsServers: servers }, [], builtinCatalog(), EMPTY_POLICY, Platform.PLATFORM_MACOS);
     expect(f.map((x) => [x.detector, x.key, x.catalogEntry])).toEqual([['vpn.dns', '100.100.100.100', 'tailscale']]);
+  });
+
+  it('system_profiler SPUSBDataType text: each device under its heading, with its strings and location', () => {
+    const d = parseSystemProfilerUsb(fixture('macos/system-profiler-usb.txt'));
+    expect(d.map((x) => [x.vendorId, x.productId, x.product, x.manufacturer, x.serial ?? '', x.portPath])).toEqual([
+      [0x05ac, 0x024f, 'Keychron K1', 'Keychron', '', '0x02113314'],
+      [0x046d, 0xc52b, 'USB Receiver', 'Logitech', '', '0x02113311'],
+      [0x05ac, 0x8104, 'Composite Device', 'Apple', '000000000000', '0x80800000'],
+    ]);
   });
 
   it('system_profiler SPUSBDataType -json: nested devices with ids, strings and location', () => {

@@ -4,11 +4,25 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeEdid } from '@farmwatch/shared';
 import { parseLsusb } from '../src/pipeline/inspect/usb-text.js';
-import { parseDpkgList, parsePs } from '../src/pipeline/inspect/process-text.js';
+import { parseDpkgList, parseGetProcess, parsePs, parseTasklist } from '../src/pipeline/inspect/process-text.js';
 import { edidsFromText } from '../src/pipeline/inspect/edid-text.js';
 import { parseIwScan } from '../src/sensors/wifi/parse-iw.js';
 
 const text = (name: string): string => readFileSync(new URL(`./fixtures/parsers/${name}`, import.meta.url), 'utf8');
+
+describe('Windows process listings', () => {
+  it('tasklist: names with spaces, PIDs', () => {
+    expect(parseTasklist(text('tasklist.txt')).map((p) => [p.name, p.pid])).toEqual([
+      ['System Idle Process', 0], ['System', 4], ['smss.exe', 340], ['csrss.exe', 444], ['wininit.exe', 548], ['csrss.exe', 556], ['winlogon.exe', 612],
+    ]);
+  });
+
+  it('Get-Process: the Id column even where CPU(s) is blank', () => {
+    expect(parseGetProcess(text('get-process.txt')).map((p) => [p.argv0, p.pid])).toEqual([
+      ['chrome', 13624], ['Binance', 7536], ['f5fpclientW', 15888], ['Discord', 23092], ['access', 2668], ['AggregatorHost', 3592], ['BetaServ', 2620],
+    ]);
+  });
+});
 
 describe('Linux tool output', () => {
   it('lsusb: ids, names, root hub marked, interfaces not known', () => {

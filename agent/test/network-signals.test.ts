@@ -101,6 +101,15 @@ describe('KVM, VPN and relay signals from network facts', () => {
     expect(findings.map((x) => x.key)).toContain('zerotier');
   });
 
+  it('a socket on a port only one VPN client uses names that client', () => {
+    const f = detectVpn({ sockets: [
+      { protocol: 'udp', state: 'listen', localAddress: '0.0.0.0', localPort: 41641 },
+      { protocol: 'udp', state: 'established', localAddress: '10.0.0.5', localPort: 40000, remoteAddress: '198.51.100.7', remotePort: 51820 },
+      { protocol: 'tcp', state: 'established', localAddress: '10.0.0.5', localPort: 40001, remoteAddress: '198.51.100.8', remotePort: 443 },
+    ] }, catalog, EMPTY_POLICY, Platform.PLATFORM_LINUX);
+    expect(f.map((x) => [x.key, x.evidence[0]?.matched])).toEqual([['tailscale', 'port 41641'], ['wireguard', 'port 51820']]);
+  });
+
   it('hosts-file lines that pin or block a tool\'s servers', () => {
     const hosts = parseHostsFile('127.0.0.1 localhost\n# 1.2.3.4 boot.net.anydesk.com\n0.0.0.0 boot.net.anydesk.com\n203.0.113.7   relay-58a1b2c3.net.anydesk.com\n');
     expect(hosts).toHaveLength(3);

@@ -11,6 +11,7 @@ import type { NetworkInterfaceFact } from '../sensors/network/types.js';
 import type { ProcessFact } from '../sensors/processes/types.js';
 import type { NetworkStateFact } from '../sensors/routes/types.js';
 import type { ServiceFact } from '../sensors/services/types.js';
+import type { SocketFact } from '../sensors/sockets/types.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Policy } from './policy.js';
 import { cidrContains, parseCidr, type Cidr } from './cidr.js';
@@ -25,6 +26,7 @@ export interface VpnFacts {
   apps?: readonly AppFact[];
   interfaces?: readonly NetworkInterfaceFact[];
   network?: NetworkStateFact;
+  sockets?: readonly SocketFact[];
 }
 
 const MAX_EVIDENCE = 24;
@@ -118,6 +120,17 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
     const a = ifaceClient(catalog, t, platform);
     if (a) add(a.client, { field: 'interface.name', value: t.name, catalogEntry: a.client.id ?? '', matched: a.matched }, true);
     else unattributed.push(t);
+  }
+  // Ports only one VPN client uses (OpenVPN 1194, WireGuard 51820, ZeroTier 9993, Tailscale 41641,
+  // Astrill 12344): listening on one, or connected to one.
+  const portOwners = new Map<number, VpnClient[]>();
+  for (const { client } of clients) for (const p of client.ports ?? []) if (p >= 1024) portOwners.set(p, [...(portOwners.get(p) ?? []), client]);
+  for (const s of facts.sockets ?? []) {
+    const port = s.state === 'listen' ? s.localPort : s.state === 'established' ? s.remotePort : undefined;
+    const owners = port === undefined ? undefined : portOwners.get(port);
+    if (owners?.length !== 1 || !owners[0]) continue;
+    const value = s.state === 'listen' ? `${s.protocol} listening on ${s.localAddress}:${s.localPort}` : `${s.protocol} ${s.localAddress}:${s.localPort} -> ${s.remoteAddress ?? '?'}:${s.remotePort ?? 0}`;
+    add(owners[0], { field: s.state === 'listen' ? 'socket.listen' : 'socket.connection', value, catalogEntry: owners[0].id ?? '', matched: `port ${port}` }, true);
   }
   // Routes a client is known to set.
   for (const r of facts.network?.routes ?? []) {

@@ -11,10 +11,11 @@ if (process.argv[2] === 'scan' || process.argv[2] === 'baseline') {
   // Modules and the catalog load before the clock starts: the agent does that once per process.
   const scan = process.argv[2] === 'scan' ? (await import('../agent/dist/index.js')).scanHost : undefined;
   const catalog = scan ? (await import('../shared/dist/index.js')).builtinCatalog() : undefined;
+  const rssBeforeMb = process.memoryUsage().rss / 1048576;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   if (scan) {
-    await scan({ platform: 'linux', root: '' }, catalog, { sanctionedTools: [] });
+    await scan({ platform: 'linux', root: '', noNetworkProbes: true }, catalog, { sanctionedTools: [] });
   } else {
     const { readdir, readFile, readlink } = await import('node:fs/promises');
     const tryRead = (p) => readFile(p).catch(() => undefined);
@@ -30,7 +31,7 @@ if (process.argv[2] === 'scan' || process.argv[2] === 'baseline') {
     await Promise.all(['/etc/resolv.conf', '/etc/passwd', '/etc/machine-id', '/etc/os-release'].map(tryRead));
   }
   const cpu = process.cpuUsage(c0);
-  process.stdout.write(JSON.stringify({ wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(JSON.stringify({ wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb }));
   process.exit(0);
 }
 
@@ -56,3 +57,5 @@ console.log(`full scan vs reading the same facts from /proc and /sys directly (m
 row('CPU ms', 'cpuMs');
 row('wall ms', 'wallMs');
 row('peak RSS MB', 'rssMb');
+row('RSS at start', 'rssBeforeMb');
+console.log('(RSS at start: the agent\'s modules and catalog loaded, before the clock starts; the baseline loads nothing)');

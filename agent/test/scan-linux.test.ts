@@ -1,6 +1,6 @@
 // A full scan of this machine: it completes, names the sensors that cannot work here and why,
 // and reads /proc and /sys itself rather than spawning a process per fact.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ describe.runIf(linux)('full scan of this machine', () => {
       'syncBuiltinESMExports();',
       "process.on('exit', () => process.stderr.write(`spawned=${n}\\n`));",
     ].join('\n'));
-    const r = spawnSync(process.execPath, ['--import', preload, AGENT_CLI, 'scan', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', preload, AGENT_CLI, 'scan', '--json', '--no-network-probes'], { encoding: 'utf8' });
     rmSync(dir, { recursive: true, force: true });
     expect([0, 1]).toContain(r.status);
     const spawned = Number(/spawned=(\d+)/.exec(r.stderr)?.[1] ?? 'NaN');
@@ -39,17 +39,42 @@ describe.runIf(linux)('full scan of this machine', () => {
   });
 });
 
-describe.runIf(linux && process.getuid?.() === 0)('routes and sockets in a network namespace the test creates', () => {
+describe.runIf(linux && process.getuid?.() === 0)('a VPN tunnel in a network namespace the test creates', () => {
+  // A tun device with a program holding it (so it has carrier and passes traffic, as a VPN's does),
+  // an address, and all IPv4 traffic routed into it: the agent, run inside the namespace, must see
+  // a tunnel and a full-tunnel route on it.
   const ns = `fwns${process.pid}`;
   const ip = (...args: string[]): string => execFileSync('ip', args).toString();
-  beforeAll(() => {
+  let holder: ChildProcess | undefined;
+  beforeAll(async () => {
     ip('netns', 'add', ns);
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     ip('-n', ns, 'tuntap', 'add', 'dev', 'tun7', 'mode', 'tun');
+    // Attach to tun7 (TUNSETIFF, IFF_TUN | IFF_NO_PI) and hold it open, as a VPN client does.
+    holder = spawn('ip', ['netns', 'exec', ns, 'python3', '-c',
+      "import fcntl,os,struct,sys,time\nfd=os.open('/dev/net/tun',os.O_RDWR)\nfcntl.ioctl(fd,0x400454ca,struct.pack('16sH',b'tun7',0x1001))\nprint('ok',flush=True)\ntime.sleep(120)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => { holder?.stdout?.once('data', () => resolve()); holder?.once('exit', (c) => reject(new Error(`tun holder exited ${String(c)}`))); });
     ip('-n', ns, 'addr', 'add', '10.66.0.2/24', 'dev', 'tun7');
     ip('-n', ns, 'link', 'set', 'tun7', 'up');
+    ip('-n', ns, 'route', 'add', '0.0.0.0/1', 'dev', 'tun7');
+    ip('-n', ns, 'route', 'add', '128.0.0.0/1', 'dev', 'tun7');
   });
-  afterAll(() => { try { ip('netns', 'del', ns); } catch { /* gone */ } });
+  afterAll(() => {
+    if (holder?.pid) holder.kill('SIGKILL');
+    try { ip('netns', 'del', ns); } catch { /* gone */ }
+  });
+
+  it('finds the tunnel and the split default route through it, from inside the namespace', () => {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, AGENT_CLI, 'scan', '--json', '--no-network-probes'], { encoding: 'utf8' });
+    expect([0, 1], r.stderr).toContain(r.status);
+    const report = JSON.parse(r.stdout) as { findings: { detector: string; key: string; evidence: { field: string; value: string }[] }[] };
+    const tunnel = report.findings.find((f) => f.detector === 'vpn.tunnel' && f.key === 'tun7');
+    expect(tunnel?.evidence).toEqual(expect.arrayContaining([{ field: 'interface.name', value: 'tun7' }, { field: 'interface.address', value: '10.66.0.2/24' }]));
+    const full = report.findings.find((f) => f.detector === 'vpn.full_tunnel');
+    expect(full).toMatchObject({ key: '0.0.0.0/0' });
+    expect(full?.evidence).toContainEqual(expect.objectContaining({ field: 'route.destination', value: '0.0.0.0/1 + 128.0.0.0/1 via tun7' }));
+    expect(r.status).toBe(1);
+  });
 
   it('reads the kernel routing table of this machine', async () => {
     const state = await collectLinuxNetworkState({ platform: 'linux', root: '' });

@@ -25,7 +25,8 @@ describe('sensors without their hardware', () => {
   });
 
   it('a sensor not written for a platform says so', async () => {
-    const o = await runSensor(usbSensor, { platform: 'darwin', root: '' });
+    const linuxOnly = { ...usbSensor, platforms: ['linux'] as const };
+    const o = await runSensor(linuxOnly, { platform: 'darwin', root: '' });
     expect(o).toMatchObject({ status: 'unavailable', reason: 'not implemented on darwin' });
   });
 });

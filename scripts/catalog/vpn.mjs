@@ -47,7 +47,8 @@ function fromPlatforms(client, entry) {
     }
     const ifaces = typeof p.interfaces === 'string' ? [p.interfaces] : p.interfaces ?? [];
     for (const raw of ifaces) for (const n of names(raw)) {
-      if (/\s/.test(n)) continue;
+      // "fethN pairs (feth0..)": ZeroTier's macOS tap is a pair of feth interfaces.
+      if (/\s/.test(n)) { if (/^fethN\b/.test(n)) entry.interfaces.push(pattern('feth*', platform)); continue; }
       const ip = interfacePattern(n);
       if (ip) entry.interfaces.push(pattern(ip, platform));
     }

@@ -16,7 +16,8 @@ export const INSPECT_HELP = `Usage: farmwatch-agent inspect [--json] [--policy F
 
 Runs the detectors over files recorded on a laptop without the agent. Recognised by content:
   EDID: binary, hex, edid-decode output, xrandr --verbose, Windows registry (.reg or reg query)
-  USB:  lsusb, lsusb -v, dmesg USB lines, system_profiler SPUSBDataType, Windows PnP lists
+  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB lines, ioreg, system_profiler SPUSBDataType (text
+        or -json), pnputil /enum-devices and other Windows PnP lists
   processes: ps aux / ps -ef, tasklist (table or csv), Get-Process
   installed apps: dpkg -l, winget list
   remote-access logs: AnyDesk connection_trace.txt / ad.trace / ad_svc.trace, TeamViewer Connections_incoming.txt
@@ -32,8 +33,8 @@ Exit status: 0 nothing found, 1 something found, 2 error (including: no file cou
 const PLATFORMS: Record<string, Platform> = { linux: Platform.PLATFORM_LINUX, macos: Platform.PLATFORM_MACOS, windows: Platform.PLATFORM_WINDOWS };
 
 function guessPlatform(files: readonly InspectedFile[], facts: HostFacts): Platform {
-  if (files.some((f) => /tasklist|Get-Process|winget|PnP/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
-  if (files.some((f) => /system_profiler/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
+  if (files.some((f) => /tasklist|Get-Process|winget|PnP|pnputil/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
+  if (files.some((f) => /system_profiler|ioreg/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
   return Platform.PLATFORM_LINUX;
 }
 
@@ -54,15 +55,20 @@ export function inspectCommand(argv: string[]): number {
   const catalog = builtinCatalog();
   const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
   const facts: HostFacts = {};
-  const files: InspectedFile[] = positionals.map((file) => {
-    let bytes: Buffer;
+  const read = positionals.map((file) => {
     try {
-      bytes = readFileSync(file);
+      return { file, bytes: readFileSync(file) };
     } catch (err) {
-      return { file, items: 0, problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+      return { file, problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
     }
-    return inspectBytes(file, bytes, facts);
   });
+  // usbhid-dump output refers to devices by bus and device number: read it after the lsusb output it refers to.
+  const later = (r: (typeof read)[number]): number => ('bytes' in r && r.bytes && /^\d{3}:\d{3}:\d{3}:DESCRIPTOR\s/m.test(r.bytes.subarray(0, 4096).toString('latin1')) ? 1 : 0);
+  const results = new Map<(typeof read)[number], InspectedFile>();
+  for (const r of [...read].sort((a, b) => later(a) - later(b))) {
+    results.set(r, 'bytes' in r && r.bytes ? inspectBytes(r.file, r.bytes, facts) : { file: r.file, items: 0, problem: r.problem ?? '' });
+  }
+  const files: InspectedFile[] = read.map((r) => results.get(r) ?? { file: r.file, items: 0, problem: 'not read' });
   const platform = values.platform ? PLATFORMS[values.platform] ?? Platform.PLATFORM_LINUX : guessPlatform(files, facts);
   const report: ScanReport = { scannedAtMs: Date.now(), catalogVersion: catalog.version ?? '', sensors: [], facts, findings: detect(facts, catalog, policy, platform) };
   for (const f of files) if (f.problem) process.stderr.write(`farmwatch-agent inspect: ${f.file}: ${f.problem}\n`);

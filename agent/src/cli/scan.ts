@@ -8,7 +8,7 @@ import { formatReport } from '../pipeline/report.js';
 import { policyFrom } from '../pipeline/policy-file.js';
 import { parse, list } from './args.js';
 
-export const SCAN_HELP = `Usage: farmwatch-agent scan [--json] [--policy FILE] [--sanctioned ID,ID]
+export const SCAN_HELP = `Usage: farmwatch-agent scan [--json] [--policy FILE] [--sanctioned ID,ID] [--no-network-probes]
 
 Scans this machine once: remote-access tools (processes, services, installed apps, sockets,
 session logs), USB devices and displays (KVMs, mouse jigglers), VPN clients, tunnels and routes.
@@ -19,6 +19,7 @@ sensors that could not run here and why.
   --policy FILE       company policy: sanctioned tools and VPNs, exceptions (JSON, see README)
   --sanctioned IDS    catalog ids of the company's own tools (reported, not counted)
   --root DIR          read /proc, /sys and /etc under DIR (recorded machine images)
+  --no-network-probes send nothing on the network (no mDNS query for KVM names)
 
 Exit status: 0 nothing found, 1 something found, 2 error.
 `;
@@ -35,6 +36,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     sanctioned: { type: 'string' },
     policy: { type: 'string' },
     root: { type: 'string', default: '' },
+    'no-network-probes': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   }, 'farmwatch-agent scan');
   if (values.help) {
@@ -43,7 +45,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   const catalog = builtinCatalog();
   const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
-  const report = await scanHost({ platform: hostPlatform(), root: values.root }, catalog, policy);
+  const report = await scanHost({ platform: hostPlatform(), root: values.root, noNetworkProbes: values['no-network-probes'] }, catalog, policy);
   process.stdout.write(values.json ? reportJson(report) : formatReport(report, report.facts.host?.hostname ?? 'this machine'));
   return report.findings.some((f) => !f.sanctioned) ? 1 : 0;
 }

@@ -12,3 +12,6 @@ export { detectMouseJigglers } from './mouse-jiggler.js';
 export { detectVpn } from './vpn.js';
 export { ipInCidr, parseCidr } from './cidr.js';
 export { usbId, deviceKey } from './usb-identity.js';
+export { detectKvmMdns, detectKvmMacPrefixes } from './kvm-network.js';
+export { detectVpnDns } from './vpn-dns.js';
+export { detectNameConfig, detectRelayPorts } from './remote-access-relays.js';

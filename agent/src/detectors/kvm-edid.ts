@@ -62,13 +62,15 @@ export function detectKvmEdid(displays: readonly DisplayFact[], catalog: Catalog
     evidence.unshift({ field: 'edid.signature', value: m.fields.join(' + '), catalogEntry: m.kvm.id ?? '', matched: m.sig.id ?? '' });
     if (e.widthCm === 0 && e.heightCm === 0) confidence = Math.min(99, confidence + 3);
     if (m.fields.includes('fingerprint')) evidence.push({ field: 'edid.fingerprint', value: fingerprint.slice(0, 16), matched: m.sig.note ?? '' });
+    // Windows keeps the EDID of every monitor it ever set up: this one was attached once, maybe not now.
+    if (d.seenBefore) evidence.push({ field: 'display.seen_before', value: 'recorded by the OS; may not be attached now' });
     findings.push({
       detector: KVM_EDID,
       key: `${d.connector}:${fingerprint.slice(0, 16)}`,
       category: 'kvm',
       severity: confidence >= 85 ? 'high' : 'medium',
       confidence,
-      title: `The display on ${d.connector} is ${m.kvm.name?.replace(/\s*\(.*$/, '') ?? m.kvm.id}'s EDID${e.monitorName ? ` ("${e.monitorName}")` : ''}`,
+      title: `The display ${d.seenBefore ? 'once attached as' : 'on'} ${d.connector} is ${m.kvm.name?.replace(/\s*\(.*$/, '') ?? m.kvm.id}'s EDID${e.monitorName ? ` ("${e.monitorName}")` : ''}`,
       evidence,
       catalogEntry: m.kvm.id ?? '',
       sanctioned: false,

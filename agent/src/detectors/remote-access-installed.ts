@@ -1,6 +1,7 @@
 // Remote-access tools installed but maybe not running: services / launch daemons and installed
-// applications against the catalog's service, path and tool names.
-import { appliesTo, compileGlob, type Catalog, type RemoteAccessTool } from '@farmwatch/shared';
+// applications against the catalog's service, path and tool names. The catalog's names and
+// patterns are compiled once per catalog and platform; each app name is normalised once.
+import { appliesTo, compileGlob, type Catalog, type NameMatcher, type RemoteAccessTool } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { AppFact } from '../sensors/apps/types.js';
 import type { ServiceFact } from '../sensors/services/types.js';
@@ -11,34 +12,84 @@ export const REMOTE_ACCESS_INSTALLED = 'remote_access.installed';
 
 const norm = (s: string): string => s.toLowerCase().replace(/\s*\(.*?\)/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
 
-function appIsTool(a: AppFact, t: RemoteAccessTool): boolean {
-  const name = norm(t.name ?? '');
-  const app = norm(a.name);
-  if (name.length < 4) return false;
-  return app === name || app === norm(t.id ?? '') || app.startsWith(`${name} `) || app === name.replace(/ /g, '');
+interface Compiled {
+  tool: RemoteAccessTool;
+  services: { p: string; m: NameMatcher }[];
+  paths: { p: string; m: NameMatcher }[];
+}
+
+interface Index {
+  tools: Compiled[];
+  /** Normalised tool name, id and name without spaces -> tools: an app whose normalised name is one of these, or starts with "<name> ", is the tool. */
+  byName: Map<string, Compiled[]>;
+  /** Tools with any service or path pattern for this platform (others need not look at services and paths). */
+  withPatterns: Compiled[];
+}
+
+const cache = new WeakMap<Catalog, Map<Platform, Index>>();
+
+function indexOf(catalog: Catalog, platform: Platform): Index {
+  let per = cache.get(catalog);
+  if (!per) { per = new Map(); cache.set(catalog, per); }
+  const hit = per.get(platform);
+  if (hit) return hit;
+  const idx: Index = { tools: [], byName: new Map(), withPatterns: [] };
+  const compile = (list: RemoteAccessTool['services']): { p: string; m: NameMatcher }[] =>
+    (list ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+  for (const tool of catalog.remoteAccess ?? []) {
+    const c: Compiled = { tool, services: compile(tool.services), paths: compile(tool.paths) };
+    idx.tools.push(c);
+    if (c.services.length > 0 || c.paths.length > 0) idx.withPatterns.push(c);
+    const name = norm(tool.name ?? '');
+    if (name.length < 4) continue;
+    for (const key of new Set([name, norm(tool.id ?? ''), name.replace(/ /g, '')])) idx.byName.set(key, [...(idx.byName.get(key) ?? []), c]);
+  }
+  per.set(platform, idx);
+  return idx;
+}
+
+/** Tools an app is by name: its normalised name, or any word-boundary prefix of it, is a tool's name. */
+function toolsByName(idx: Index, app: AppFact): Compiled[] {
+  const n = norm(app.name);
+  const out = new Set(idx.byName.get(n) ?? []);
+  for (let i = n.indexOf(' '); i > 0; i = n.indexOf(' ', i + 1)) for (const c of idx.byName.get(n.slice(0, i)) ?? []) if (norm(c.tool.name ?? '') === n.slice(0, i)) out.add(c);
+  return [...out];
 }
 
 export function detectRemoteAccessInstalled(services: readonly ServiceFact[], apps: readonly AppFact[], catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
-  const findings: Finding[] = [];
-  for (const t of catalog.remoteAccess ?? []) {
-    const evidence: Evidence[] = [];
-    let running = false;
-    const svc = (t.services ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+  const idx = indexOf(catalog, platform);
+  const evidenceOf = new Map<Compiled, { evidence: Evidence[]; running: boolean }>();
+  const entry = (c: Compiled): { evidence: Evidence[]; running: boolean } => {
+    let e = evidenceOf.get(c);
+    if (!e) { e = { evidence: [], running: false }; evidenceOf.set(c, e); }
+    return e;
+  };
+  for (const c of idx.withPatterns) {
     for (const s of services) {
-      const hit = svc.find((x) => x.m(s.name) || (s.displayName !== undefined && x.m(s.displayName)));
+      const hit = c.services.find((x) => x.m(s.name) || (s.displayName !== undefined && x.m(s.displayName)));
       if (!hit) continue;
-      running ||= s.running === true;
-      evidence.push({ field: 'service.name', value: s.name, catalogEntry: t.id ?? '', matched: hit.p });
-      if (s.path) evidence.push({ field: 'service.path', value: s.path });
+      const e = entry(c);
+      e.running ||= s.running === true;
+      e.evidence.push({ field: 'service.name', value: s.name, catalogEntry: c.tool.id ?? '', matched: hit.p });
+      if (s.path) e.evidence.push({ field: 'service.path', value: s.path });
     }
-    const paths = (t.paths ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
-    for (const a of apps) {
-      const pathHit = a.path ? paths.find((x) => x.m(a.path ?? '')) : undefined;
-      if (!pathHit && !appIsTool(a, t)) continue;
-      evidence.push({ field: 'app.name', value: `${a.name}${a.version ? ` ${a.version}` : ''}`, catalogEntry: t.id ?? '', matched: pathHit?.p ?? t.name ?? '' });
-      if (a.path) evidence.push({ field: 'app.path', value: a.path });
+  }
+  for (const a of apps) {
+    const matched = new Map<Compiled, string>();
+    if (a.path) for (const c of idx.withPatterns) { const hit = c.paths.find((x) => x.m(a.path ?? '')); if (hit) matched.set(c, hit.p); }
+    for (const c of toolsByName(idx, a)) if (!matched.has(c)) matched.set(c, c.tool.name ?? '');
+    for (const [c, how] of matched) {
+      const e = entry(c);
+      e.evidence.push({ field: 'app.name', value: `${a.name}${a.version ? ` ${a.version}` : ''}`, catalogEntry: c.tool.id ?? '', matched: how });
+      if (a.path) e.evidence.push({ field: 'app.path', value: a.path });
     }
-    if (evidence.length === 0) continue;
+  }
+  const findings: Finding[] = [];
+  for (const c of idx.tools) {
+    const found = evidenceOf.get(c);
+    if (!found) continue;
+    const { evidence, running } = found;
+    const t = c.tool;
     const sanctioned = policy.sanctionedTools.includes(t.id ?? '');
     const reason = policy.reasons?.[t.id ?? ''];
     if (sanctioned && reason) evidence.push({ field: 'policy.sanctioned', value: reason });

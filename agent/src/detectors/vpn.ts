@@ -4,16 +4,17 @@
 // Astrill is the most severe (the scheme's VPN of choice); corporate VPNs and those the policy
 // names are reported as sanctioned.
 import { basename } from 'node:path';
-import { appliesTo, compileGlob, type Catalog, type VpnClient } from '@farmwatch/shared';
+import { appliesTo, compileGlob, type Catalog, type NameMatcher, type VpnClient } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { AppFact } from '../sensors/apps/types.js';
 import type { NetworkInterfaceFact } from '../sensors/network/types.js';
 import type { ProcessFact } from '../sensors/processes/types.js';
 import type { NetworkStateFact } from '../sensors/routes/types.js';
 import type { ServiceFact } from '../sensors/services/types.js';
+import type { SocketFact } from '../sensors/sockets/types.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Policy } from './policy.js';
-import { cidrContains, parseCidr } from './cidr.js';
+import { cidrContains, parseCidr, type Cidr } from './cidr.js';
 
 export const VPN_CLIENT = 'vpn.client';
 export const VPN_TUNNEL = 'vpn.tunnel';
@@ -25,6 +26,7 @@ export interface VpnFacts {
   apps?: readonly AppFact[];
   interfaces?: readonly NetworkInterfaceFact[];
   network?: NetworkStateFact;
+  sockets?: readonly SocketFact[];
 }
 
 const MAX_EVIDENCE = 24;
@@ -54,6 +56,34 @@ function reasonEvidence(c: VpnClient, policy: Policy): Evidence[] {
   return reason ? [{ field: 'policy.sanctioned', value: reason }] : [];
 }
 
+interface CompiledClient {
+  client: VpnClient;
+  procs: { p: string; m: NameMatcher }[];
+  services: { p: string; m: NameMatcher }[];
+  paths: { p: string; m: NameMatcher }[];
+  routes: { text: string; net: Cidr }[];
+  name: string;
+}
+
+const compiled = new WeakMap<Catalog, Map<Platform, CompiledClient[]>>();
+
+/** The catalog's VPN patterns compiled once per catalog and platform. */
+function compileClients(catalog: Catalog, platform: Platform): CompiledClient[] {
+  let per = compiled.get(catalog);
+  if (!per) { per = new Map(); compiled.set(catalog, per); }
+  const hit = per.get(platform);
+  if (hit) return hit;
+  const list = (pats: VpnClient['processes']): { p: string; m: NameMatcher }[] =>
+    (pats ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
+  const out = (catalog.vpnClients ?? []).map((c): CompiledClient => ({
+    client: c, procs: list(c.processes), services: list(c.services), paths: list(c.paths),
+    routes: (c.routes ?? []).flatMap((r) => { const net = parseCidr(r); return net ? [{ text: r, net }] : []; }),
+    name: (c.name ?? '').toLowerCase().replace(/\s*\(.*$/, ''),
+  }));
+  per.set(platform, out);
+  return out;
+}
+
 export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
   const byClient = new Map<string, { client: VpnClient; evidence: Evidence[]; active: boolean }>();
   const add = (c: VpnClient, e: Evidence, active: boolean): void => {
@@ -62,26 +92,24 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
     entry.active ||= active;
     byClient.set(c.id ?? '', entry);
   };
-  for (const c of catalog.vpnClients ?? []) {
-    const procs = (c.processes ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
-    for (const proc of facts.processes ?? []) {
-      const names = [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n);
+  const clients = compileClients(catalog, platform);
+  const procNames = (facts.processes ?? []).map((proc) => ({ proc, names: [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n) }));
+  for (const { client: c, procs, services, paths, name } of clients) {
+    for (const { proc, names } of procNames) {
       const hit = procs.find((p) => names.some((n) => p.m(n)));
       if (hit) {
         add(c, { field: 'process.name', value: proc.argv0 ?? proc.name, catalogEntry: c.id ?? '', matched: hit.p }, true);
         if (proc.path) add(c, { field: 'process.path', value: proc.path }, true);
       }
     }
-    const services = (c.services ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
     for (const s of facts.services ?? []) {
       const hit = services.find((p) => p.m(s.name) || (s.displayName !== undefined && p.m(s.displayName)));
       if (hit) add(c, { field: 'service.name', value: s.name, catalogEntry: c.id ?? '', matched: hit.p }, s.running === true);
     }
-    const paths = (c.paths ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
-    const name = (c.name ?? '').toLowerCase().replace(/\s*\(.*$/, '');
     for (const a of facts.apps ?? []) {
       const pathHit = a.path ? paths.find((p) => p.m(a.path ?? '') || p.m((a.path ?? '').replace(/[\\/]$/, ''))) : undefined;
-      const nameHit = name.length >= 4 && (a.name.toLowerCase() === name || a.name.toLowerCase() === c.id || a.name.toLowerCase().startsWith(`${name} `));
+      const lower = pathHit ? '' : a.name.toLowerCase();
+      const nameHit = !pathHit && name.length >= 4 && (lower === name || lower === c.id || lower.startsWith(`${name} `));
       if (pathHit || nameHit) add(c, { field: 'app.name', value: a.name, catalogEntry: c.id ?? '', matched: pathHit?.p ?? c.name ?? '' }, false);
     }
   }
@@ -93,13 +121,24 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
     if (a) add(a.client, { field: 'interface.name', value: t.name, catalogEntry: a.client.id ?? '', matched: a.matched }, true);
     else unattributed.push(t);
   }
+  // Ports only one VPN client uses (OpenVPN 1194, WireGuard 51820, ZeroTier 9993, Tailscale 41641,
+  // Astrill 12344): listening on one, or connected to one.
+  const portOwners = new Map<number, VpnClient[]>();
+  for (const { client } of clients) for (const p of client.ports ?? []) if (p >= 1024) portOwners.set(p, [...(portOwners.get(p) ?? []), client]);
+  for (const s of facts.sockets ?? []) {
+    const port = s.state === 'listen' ? s.localPort : s.state === 'established' ? s.remotePort : undefined;
+    const owners = port === undefined ? undefined : portOwners.get(port);
+    if (owners?.length !== 1 || !owners[0]) continue;
+    const value = s.state === 'listen' ? `${s.protocol} listening on ${s.localAddress}:${s.localPort}` : `${s.protocol} ${s.localAddress}:${s.localPort} -> ${s.remoteAddress ?? '?'}:${s.remotePort ?? 0}`;
+    add(owners[0], { field: s.state === 'listen' ? 'socket.listen' : 'socket.connection', value, catalogEntry: owners[0].id ?? '', matched: `port ${port}` }, true);
+  }
   // Routes a client is known to set.
   for (const r of facts.network?.routes ?? []) {
-    for (const c of catalog.vpnClients ?? []) {
-      for (const cidr of c.routes ?? []) {
-        const net = parseCidr(cidr);
-        const dst = parseCidr(r.destination);
-        if (net && dst && dst.bits >= net.bits && cidrContains(net, dst.address)) add(c, { field: 'route.destination', value: `${r.destination} via ${r.interface}`, catalogEntry: c.id ?? '', matched: cidr }, true);
+    const dst = parseCidr(r.destination);
+    if (!dst) continue;
+    for (const { client: c, routes } of clients) {
+      for (const { text, net } of routes) {
+        if (net.v6 === dst.v6 && dst.bits >= net.bits && cidrContains(net, dst.address)) add(c, { field: 'route.destination', value: `${r.destination} via ${r.interface}`, catalogEntry: c.id ?? '', matched: text }, true);
       }
     }
   }

@@ -3,14 +3,15 @@ import type { Catalog } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
 import {
   appsSensor, displaysSensor, hostSensor, localeSensor, networkInterfacesSensor, networkStateSensor, processesSensor, runSensor,
-  servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor,
+  servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor, mdnsSensor, nameConfigSensor,
   type AppFact, type DisplayFact, type HostFact, type HostPlatform, type LocaleFact, type NetworkInterfaceFact, type NetworkStateFact,
   type ProcessFact, type RemoteSessionFact, type SensorContext, type SensorOutcome, type ServiceFact, type SocketFact, type UsbDeviceFact,
-  type WifiFact,
+  type WifiFact, type MdnsAnswerFact, type NameConfigFact,
 } from '../sensors/index.js';
 import {
   applyExceptions, bySeverity, detectKvmEdid, detectKvmUsbIdentity, detectKvmUsbStructure, detectMouseJigglers, detectMultipleVendors,
   detectRemoteAccessInstalled, detectRemoteAccessNetwork, detectRemoteAccessProcesses, detectRemoteSessions, detectVpn,
+  detectKvmMdns, detectKvmMacPrefixes, detectVpnDns, detectNameConfig, detectRelayPorts,
   type Finding, type Policy,
 } from '../detectors/index.js';
 
@@ -36,6 +37,8 @@ export interface HostFacts {
   apps?: AppFact[];
   sessions?: RemoteSessionFact[];
   locale?: LocaleFact;
+  mdns?: MdnsAnswerFact[];
+  nameConfig?: NameConfigFact;
 }
 
 export interface ScanReport {
@@ -60,12 +63,14 @@ function factsOf<T>(o: SensorOutcome<T>): T | undefined {
   return o.status === 'ok' ? o.facts : undefined;
 }
 
-export async function scanHost(ctx: SensorContext, catalog: Catalog, policy: Policy): Promise<ScanReport> {
+export async function scanHost(scanCtx: SensorContext, catalog: Catalog, policy: Policy): Promise<ScanReport> {
   const scannedAtMs = Date.now();
-  const [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale] = await Promise.all([
+  const ctx: SensorContext = { ...scanCtx, catalog };
+  const [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale, mdns, nameConfig] = await Promise.all([
     runSensor(hostSensor, ctx), runSensor(processesSensor, ctx), runSensor(networkInterfacesSensor, ctx), runSensor(networkStateSensor, ctx),
     runSensor(wifiSensor, ctx), runSensor(socketsSensor, ctx), runSensor(usbSensor, ctx), runSensor(displaysSensor, ctx),
     runSensor(servicesSensor, ctx), runSensor(appsSensor, ctx), runSensor(sessionsSensor, ctx), runSensor(localeSensor, ctx),
+    runSensor(mdnsSensor, ctx), runSensor(nameConfigSensor, ctx),
   ]);
   const facts: HostFacts = {};
   const setFact = <K extends keyof HostFacts>(k: K, v: HostFacts[K] | undefined): void => {
@@ -83,11 +88,13 @@ export async function scanHost(ctx: SensorContext, catalog: Catalog, policy: Pol
   setFact('apps', factsOf(apps));
   setFact('sessions', factsOf(sessions));
   setFact('locale', factsOf(locale));
+  setFact('mdns', factsOf(mdns));
+  setFact('nameConfig', factsOf(nameConfig));
   const findings = detect(facts, catalog, policy, protoPlatform(ctx.platform));
   return {
     scannedAtMs,
     catalogVersion: catalog.version ?? '',
-    sensors: [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale].map(summarize),
+    sensors: [host, processes, interfaces, network, wifi, sockets, usb, displays, services, apps, sessions, locale, mdns, nameConfig].map(summarize),
     facts,
     findings,
   };
@@ -104,6 +111,13 @@ export function detect(facts: HostFacts, catalog: Catalog, policy: Policy, platf
     findings.push(...detectKvmUsbIdentity(facts.usb, catalog), ...detectKvmUsbStructure(facts.usb), ...detectMouseJigglers(facts.usb, catalog));
   }
   if (facts.displays) findings.push(...detectKvmEdid(facts.displays, catalog));
+  if (facts.mdns) findings.push(...detectKvmMdns(facts.mdns, catalog));
+  if (facts.network) {
+    findings.push(...detectKvmMacPrefixes(facts.network.neighbours, catalog));
+    findings.push(...detectVpnDns(facts.network, facts.interfaces ?? [], catalog, policy, platform));
+  }
+  if (facts.nameConfig) findings.push(...detectNameConfig(facts.nameConfig, catalog, policy));
+  if (facts.sockets) findings.push(...detectRelayPorts(facts.sockets, catalog, policy));
   findings.push(...detectVpn(facts, catalog, policy, platform));
   const afterPolicy = applyExceptions(findings, policy);
   afterPolicy.push(...detectMultipleVendors(afterPolicy));

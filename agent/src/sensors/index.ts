@@ -11,10 +11,12 @@ import { servicesSensor } from './services/spec.js';
 import { appsSensor } from './apps/spec.js';
 import { sessionsSensor } from './sessions/spec.js';
 import { localeSensor } from './locale/spec.js';
+import { mdnsSensor } from './mdns/spec.js';
+import { nameConfigSensor } from './hosts/spec.js';
 
 export {
   hostSensor, processesSensor, networkInterfacesSensor, networkStateSensor, wifiSensor, socketsSensor, usbSensor, displaysSensor,
-  servicesSensor, appsSensor, sessionsSensor, localeSensor,
+  servicesSensor, appsSensor, sessionsSensor, localeSensor, mdnsSensor, nameConfigSensor,
 };
 export * from './sensor.js';
 export type { HostFact } from './host/types.js';
@@ -29,3 +31,5 @@ export type { ServiceFact } from './services/types.js';
 export type { AppFact } from './apps/types.js';
 export type { RemoteSessionFact } from './sessions/types.js';
 export type { LocaleFact } from './locale/types.js';
+export type { MdnsAnswerFact } from './mdns/types.js';
+export type { NameConfigFact, HostsEntry, RelaySetting } from './hosts/types.js';

@@ -1,3 +1,5 @@
+import type { Catalog } from '@farmwatch/shared';
+import type { CommandRunner } from './command.js';
 // What every sensor is: a spec (name, platforms, cost, interval) and one collect function per
 // platform, in the manner of an osquery table. A sensor never throws to its caller: runSensor turns
 // a missing capability into "unavailable" with the reason, and any other failure into "error".
@@ -8,6 +10,15 @@ export interface SensorContext {
   platform: HostPlatform;
   /** Prefix for /proc, /sys and /etc reads: "" on a live host, a fixture folder in tests. */
   root: string;
+  /**
+   * Runs one of the fixed platform commands (ioreg, reg, netsh, ...): the real execFile by
+   * default; tests pass recorded output here (see command.ts).
+   */
+  run?: CommandRunner;
+  /** Catalog names some sensors look for (mDNS names of KVMs); the built-in catalog when absent. */
+  catalog?: Catalog;
+  /** Leave out sensors that send packets (the mDNS probe): for runs that must stay silent on the network. */
+  noNetworkProbes?: boolean;
 }
 
 export interface SensorSpec<T> {

@@ -49,20 +49,25 @@ export function parseTasklist(text: string): ProcessFact[] {
   return out;
 }
 
-/** PowerShell `Get-Process` table: Handles NPM(K) PM(K) WS(K) CPU(s) Id SI ProcessName. */
+/**
+ * PowerShell `Get-Process` table: Handles NPM(K) PM(K) WS(K) CPU(s) Id SI ProcessName. CPU(s) is
+ * blank for processes of other users, so columns are counted from the right, by the header.
+ */
 export function parseGetProcess(text: string): ProcessFact[] {
   const out: ProcessFact[] = [];
   const lines = text.split(/\r?\n/);
   const header = lines.findIndex((l) => /\bId\b.*\bProcessName\b/.test(l));
   if (header < 0) return out;
+  const cols = (lines[header] ?? '').trim().split(/\s+/);
+  const idFromEnd = cols.length - cols.indexOf('Id');
+  const nameFromEnd = cols.length - cols.indexOf('ProcessName');
   for (const line of lines.slice(header + 2)) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 4) continue;
-    const name = f[f.length - 1] ?? '';
-    const id = [...f].reverse().slice(1).find((x) => /^\d+$/.test(x) && x.length > 0);
-    const idAt = f.length >= 8 ? f[f.length - 3] : id;
-    if (!/^\d+$/.test(idAt ?? '')) continue;
-    out.push({ pid: Number(idAt), ppid: 0, name: `${name}.exe`, argv0: name });
+    if (f.length < idFromEnd || !/^\d+$/.test(f[0] ?? '')) continue;
+    const id = f[f.length - idFromEnd] ?? '';
+    const name = f[f.length - nameFromEnd] ?? '';
+    if (!/^\d+$/.test(id) || !name) continue;
+    out.push({ pid: Number(id), ppid: 0, name: `${name}.exe`, argv0: name });
   }
   return out;
 }

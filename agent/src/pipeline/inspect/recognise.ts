@@ -4,7 +4,10 @@
 import { sessionLogKind, parseSessionLog, decodeLogText } from '../../sensors/sessions/parse.js';
 import type { HostFacts } from '../scan.js';
 import { edidFromBinary, edidsFromText } from './edid-text.js';
-import { parseDmesgUsb, parseLsusb, parseLsusbVerbose, parsePnp, parseSystemProfilerUsb } from './usb-text.js';
+import { attachHidDescriptors, parseUsbhidDump, parseDmesgUsb, parseLsusb, parseLsusbVerbose, parsePnp, parseSystemProfilerUsb } from './usb-text.js';
+import { parseSystemProfilerUsbJson } from '../../sensors/usb/system-profiler.js';
+import { usbFromIoreg } from '../../sensors/usb/darwin.js';
+import { parsePnputilBlocks, usbFromPnp } from '../../sensors/usb/windows.js';
 import { parseDpkgList, parseGetProcess, parsePs, parseTasklist, parseWingetList } from './process-text.js';
 
 export interface InspectedFile {
@@ -14,7 +17,7 @@ export interface InspectedFile {
   problem?: string;
 }
 
-type Reader = { format: string; test: (text: string) => boolean; read: (text: string, file: string, facts: HostFacts) => number };
+type Reader = { format: string; test: (text: string) => boolean; read: (text: string, file: string, facts: HostFacts) => number; empty?: string };
 
 const add = <K extends keyof HostFacts>(facts: HostFacts, k: K, items: NonNullable<HostFacts[K]>): number => {
   const list = items as unknown[];
@@ -23,9 +26,14 @@ const add = <K extends keyof HostFacts>(facts: HostFacts, k: K, items: NonNullab
 };
 
 const READERS: Reader[] = [
+  { format: 'usbhid-dump', test: (t) => /^\d{3}:\d{3}:\d{3}:DESCRIPTOR\s/m.test(t), read: (t, _f, facts) => attachHidDescriptors(facts.usb ?? [], parseUsbhidDump(t)),
+    empty: 'usbhid-dump names devices by bus and device number only: give the `lsusb -v` (or `lsusb`) output of the same machine too' },
   { format: 'lsusb -v', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t) && /Device Descriptor:/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusbVerbose(t)) },
   { format: 'lsusb', test: (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t), read: (t, _f, facts) => add(facts, 'usb', parseLsusb(t)) },
   { format: 'kernel log (dmesg) USB lines', test: (t) => /New USB device found, idVendor=/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseDmesgUsb(t)) },
+  { format: 'system_profiler SPUSBDataType -json', test: (t) => /"SPUSBDataType"\s*:/.test(t), read: (t, _f, facts) => add(facts, 'usb', parseSystemProfilerUsbJson(t)) },
+  { format: 'ioreg (USB devices)', test: (t) => /<class IOUSB(Host)?Device[,>]/.test(t), read: (t, _f, facts) => add(facts, 'usb', usbFromIoreg(t)) },
+  { format: 'pnputil /enum-devices', test: (t) => /^Instance ID:\s+(USB|HID)\\VID_/im.test(t), read: (t, _f, facts) => add(facts, 'usb', usbFromPnp(parsePnputilBlocks(t))) },
   { format: 'system_profiler SPUSBDataType', test: (t) => /^\s*USB:\s*$/m.test(t) || (/Product ID: 0x/.test(t) && /Vendor ID: 0x/.test(t)), read: (t, _f, facts) => add(facts, 'usb', parseSystemProfilerUsb(t)) },
   { format: 'Windows PnP device list', test: (t) => /USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}/i.test(t), read: (t, _f, facts) => add(facts, 'usb', parsePnp(t)) },
   { format: 'ps', test: (t) => /^\s*(USER|UID)\s+PID\s/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePs(t)) },
@@ -55,7 +63,7 @@ export function inspectBytes(file: string, bytes: Buffer, facts: HostFacts): Ins
   for (const r of READERS) {
     if (!r.test(text)) continue;
     const items = r.read(text, file, facts);
-    return items > 0 ? { file, format: r.format, items } : { file, format: r.format, items: 0, problem: `looks like ${r.format} output but no entry could be read from it` };
+    return items > 0 ? { file, format: r.format, items } : { file, format: r.format, items: 0, problem: r.empty ?? `looks like ${r.format} output but no entry could be read from it` };
   }
   return { file, items: 0, problem: 'not a format inspect knows (EDID, lsusb, dmesg, system_profiler, PnP list, ps, tasklist, Get-Process, dpkg -l, winget list, AnyDesk/TeamViewer logs)' };
 }

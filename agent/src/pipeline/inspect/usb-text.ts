@@ -1,6 +1,64 @@
 // USB device lists as analysts receive them: `lsusb`, `lsusb -v`, kernel log (dmesg) lines,
 // macOS `system_profiler SPUSBDataType` and Windows PnP lists (Get-PnpDevice, pnputil, instance ids).
 import type { UsbDeviceFact, UsbInterfaceFact } from '../../sensors/usb/types.js';
+import { summarizeHidDescriptor } from '../../sensors/usb/hid-descriptor.js';
+
+// Item tags by the names lsusb prints (HID 1.11, 6.2.2.4-6.2.2.8).
+const ITEM_TAGS: Record<string, Record<string, number>> = {
+  Main: { Input: 8, Output: 9, Collection: 10, Feature: 11, 'End Collection': 12 },
+  Global: { 'Usage Page': 0, 'Logical Minimum': 1, 'Logical Maximum': 2, 'Physical Minimum': 3, 'Physical Maximum': 4, 'Unit Exponent': 5, Unit: 6, 'Report Size': 7, 'Report ID': 8, 'Report Count': 9, Push: 10, Pop: 11 },
+  Local: { Usage: 0, 'Usage Minimum': 1, 'Usage Maximum': 2, 'Designator Index': 3, 'Designator Minimum': 4, 'Designator Maximum': 5, 'String Index': 7, 'String Minimum': 8, 'String Maximum': 9, Delimiter: 10 },
+};
+const ITEM_TYPES: Record<string, number> = { Main: 0, Global: 1, Local: 2 };
+
+/**
+ * The report descriptor bytes back from `lsusb -v`'s decoded items (printed when lsusb may read
+ * the descriptor: run as root with the interface unbound): "Item(Global): Usage Page, data= [ 0x01 ] 1".
+ * Undefined when an item is one lsusb names but this table does not.
+ */
+export function reportDescriptorFromLsusbItems(block: string): Buffer | undefined {
+  const bytes: number[] = [];
+  for (const m of block.matchAll(/Item\((Main|Global|Local)\s*\):\s*([A-Za-z ]+?),\s*data=\s*(?:\[\s*((?:0x[0-9a-f]{2}\s*)*)\]|none)/gi)) {
+    const type = ITEM_TYPES[m[1] ?? ''];
+    const tag = ITEM_TAGS[m[1] ?? '']?.[m[2] ?? ''];
+    if (type === undefined || tag === undefined) return undefined;
+    const data = (m[3] ?? '').trim().split(/\s+/).filter(Boolean).map((h) => Number.parseInt(h, 16));
+    if (data.length === 3) data.push(0);
+    const sizeCode = data.length === 4 ? 3 : data.length;
+    bytes.push((tag << 4) | (type << 2) | sizeCode, ...data);
+  }
+  return bytes.length > 0 ? Buffer.from(bytes) : undefined;
+}
+
+/**
+ * `usbhid-dump` output: "BUS:DEV:IFACE:DESCRIPTOR  timestamp" then hex lines, per interface. The
+ * descriptors are attached to the devices `lsusb` listed with the same bus and device numbers.
+ */
+export function parseUsbhidDump(text: string): { bus: number; device: number; iface: number; bytes: Buffer }[] {
+  const out: { bus: number; device: number; iface: number; bytes: Buffer }[] = [];
+  for (const block of text.split(/^(?=\d{3}:\d{3}:\d{3}:DESCRIPTOR)/m)) {
+    const head = /^(\d{3}):(\d{3}):(\d{3}):DESCRIPTOR/.exec(block);
+    if (!head) continue;
+    const hex = block.split('\n').slice(1).join(' ').replace(/[^0-9a-f]/gi, '');
+    if (hex.length >= 2) out.push({ bus: Number(head[1]), device: Number(head[2]), iface: Number(head[3]), bytes: Buffer.from(hex.slice(0, hex.length - (hex.length % 2)), 'hex') });
+  }
+  return out;
+}
+
+/** Attaches usbhid-dump descriptors to `lsusb` devices (portPath "busBBB-devDDD"); says how many found a device. */
+export function attachHidDescriptors(devices: UsbDeviceFact[], dumps: ReturnType<typeof parseUsbhidDump>): number {
+  let attached = 0;
+  for (const d of dumps) {
+    const dev = devices.find((x) => x.portPath === `bus${String(d.bus).padStart(3, '0')}-dev${String(d.device).padStart(3, '0')}`);
+    if (!dev) continue;
+    let i = dev.interfaces.find((x) => x.number === d.iface);
+    if (!i) { i = { number: d.iface, interfaceClass: 3, interfaceSubclass: 0, interfaceProtocol: 0 }; dev.interfaces.push(i); }
+    i.hidReportDescriptor = d.bytes;
+    i.hid = summarizeHidDescriptor(d.bytes);
+    attached++;
+  }
+  return attached;
+}
 
 const hex = (s: string | undefined): number => Number.parseInt(s ?? '0', 16) || 0;
 
@@ -62,6 +120,8 @@ export function parseLsusbVerbose(text: string): UsbDeviceFact[] {
       };
       const alt = numField(intf, 'bAlternateSetting');
       if (alt !== 0 && d.interfaces.some((x) => x.number === i.number)) continue;
+      const rd = i.interfaceClass === 3 ? reportDescriptorFromLsusbItems(intf) : undefined;
+      if (rd) { i.hidReportDescriptor = rd; i.hid = summarizeHidDescriptor(rd); }
       d.interfaces.push(i);
     }
     d.interfacesKnown = true;

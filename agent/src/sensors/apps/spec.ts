@@ -1,14 +1,15 @@
 import type { SensorSpec } from '../sensor.js';
+import { collectDarwinApps } from './darwin.js';
 import { collectLinuxApps } from './linux.js';
+import { collectWindowsApps } from './windows.js';
 import type { AppFact } from './types.js';
 
 export const appsSensor: SensorSpec<AppFact[]> = {
   name: 'installed_apps',
   description: 'installed applications and packages (stay on the laptop; only catalog matches leave it)',
-  // macOS (/Applications bundles) and Windows (Uninstall registry keys) readers are not written yet.
-  platforms: ['linux'],
+  platforms: ['linux', 'darwin', 'win32'],
   cost: 'moderate',
   defaultIntervalS: 3600,
-  collect: collectLinuxApps,
+  collect: (ctx) => (ctx.platform === 'linux' ? collectLinuxApps(ctx) : ctx.platform === 'darwin' ? collectDarwinApps(ctx) : collectWindowsApps(ctx)),
   count: (facts) => facts.length,
 };

@@ -5,4 +5,6 @@ export interface AppFact {
   path?: string;
   source: 'dpkg' | 'rpm' | 'snap' | 'flatpak' | 'desktop' | 'opt' | 'applications' | 'registry' | 'winget' | 'listing';
   installedAtMs?: number;
+  /** macOS bundle identifier (CFBundleIdentifier). */
+  bundleId?: string;
 }

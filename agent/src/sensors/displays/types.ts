@@ -6,6 +6,8 @@ export interface DisplayFact {
   internal: boolean;
   /** Raw EDID as the display (or whatever pretends to be one) presents it. */
   edid?: Buffer;
+  /** The OS recorded this display once (Windows registry); it may not be attached now. */
+  seenBefore?: boolean;
   /** Lid state for internal panels, where the OS tells it. */
   lidOpen?: boolean;
 }

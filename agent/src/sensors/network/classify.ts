@@ -37,6 +37,8 @@ const TUNNEL_NAME = /^(tun|tap|wg|ppp|utun|ipsec|gpd|tailscale|zt|nordlynx|nordt
 /** macOS and Windows: kind from the interface name and systeminformation's type. */
 export function classifyByName(name: string, type: string, virtual: boolean): { kind: InterfaceKindName; reason: string } {
   if (/^lo\d*$|loopback/i.test(name)) return { kind: 'loopback', reason: 'loopback name' };
+  // ZeroTier on macOS carries its traffic over feth (fake Ethernet) pairs, not utun.
+  if (/^feth\d+$/.test(name)) return { kind: 'tunnel', reason: `feth pair "${name}" (ZeroTier's macOS tap)` };
   if (TUNNEL_NAME.test(name) || /wintun|tap-windows|wireguard|openvpn/i.test(name)) return { kind: 'tunnel', reason: `tunnel name "${name}"` };
   if (type === 'wireless') return { kind: 'wifi', reason: 'wireless' };
   if (virtual) return { kind: 'virtual', reason: 'virtual adapter' };

@@ -8,10 +8,20 @@ import type { ProcessFact } from './types.js';
 /** USER_HZ: the unit of /proc/<pid>/stat times, fixed at 100 by the kernel's user-space ABI. */
 const USER_HZ = 100;
 
-export async function bootTimeMs(root: string): Promise<number | undefined> {
-  const stat = await readText(`${root}/proc/stat`);
-  const m = stat === undefined ? null : /^btime (\d+)$/m.exec(stat);
-  return m?.[1] ? Number(m[1]) * 1000 : undefined;
+const bootTimes = new Map<string, Promise<number | undefined>>();
+
+/** Boot time from /proc/stat's btime: fixed for a boot, so read once per root and shared by the sensors that need it. */
+export function bootTimeMs(root: string): Promise<number | undefined> {
+  let p = bootTimes.get(root);
+  if (!p) {
+    p = readText(`${root}/proc/stat`).then((stat) => {
+      const m = stat === undefined ? null : /^btime (\d+)$/m.exec(stat);
+      if (!m?.[1]) bootTimes.delete(root);
+      return m?.[1] ? Number(m[1]) * 1000 : undefined;
+    });
+    bootTimes.set(root, p);
+  }
+  return p;
 }
 
 export async function userNames(root: string): Promise<Map<number, string>> {

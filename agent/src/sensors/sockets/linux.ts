@@ -42,17 +42,23 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'udp'): RawSocket[]
   return out;
 }
 
-/** inode -> pid for the sockets we care about, from the /proc/<pid>/fd links. */
+/**
+ * inode -> pid for the sockets we care about, from the /proc/<pid>/fd links. Only those sockets
+ * are looked for: once every wanted inode has an owner, the walk stops reading links.
+ */
 async function socketOwners(root: string, wanted: Set<string>): Promise<Map<string, number>> {
   const owners = new Map<string, number>();
+  if (wanted.size === 0) return owners;
   const pids = ((await listDir(`${root}/proc`)) ?? []).filter((e) => /^\d+$/.test(e));
   await Promise.all(pids.map(async (pid) => {
     const fds = await listDir(`${root}/proc/${pid}/fd`);
     if (!fds) return;
     for (const fd of fds) {
+      if (owners.size === wanted.size) return;
       const target = await linkTarget(`${root}/proc/${pid}/fd/${fd}`);
-      const m = target === undefined ? null : /^socket:\[(\d+)\]$/.exec(target);
-      if (m?.[1] && wanted.has(m[1]) && !owners.has(m[1])) owners.set(m[1], Number(pid));
+      if (target === undefined || !target.startsWith('socket:[')) continue;
+      const inode = target.slice(8, -1);
+      if (wanted.has(inode) && !owners.has(inode)) owners.set(inode, Number(pid));
     }
   }));
   return owners;
@@ -64,14 +70,11 @@ export async function collectLinuxSockets(ctx: SensorContext): Promise<SocketFac
   if (texts.every((t) => t === undefined)) throw new SensorUnavailable(`${ctx.root}/proc/net/tcp is not readable: is procfs mounted?`);
   const sockets = texts.flatMap((t, i) => (t === undefined ? [] : parseProcNet(t, files[i]?.[1] ?? 'tcp')))
     .filter((s) => s.state !== 'other' && !(s.state === 'established' && s.localAddress.startsWith('127.') && s.remoteAddress?.startsWith('127.')));
-  const owners = await socketOwners(ctx.root, new Set(sockets.map((s) => s.inode)));
-  const comm = new Map<number, string>();
-  await Promise.all([...new Set(owners.values())].map(async (pid) => {
-    const name = await readText(`${ctx.root}/proc/${pid}/comm`);
-    if (name) comm.set(pid, name.trim());
-  }));
+  // Inode 0: sockets in TIME_WAIT and the like belong to no process.
+  const owners = await socketOwners(ctx.root, new Set(sockets.map((s) => s.inode).filter((i) => i !== '0')));
+  // The owner's name comes from the processes sensor (detectors join on pid): not read twice here.
   return sockets.map(({ inode, ...s }) => {
     const pid = owners.get(inode);
-    return pid === undefined ? s : { ...s, pid, ...(comm.has(pid) ? { process: comm.get(pid) } : {}) };
+    return pid === undefined ? s : { ...s, pid };
   });
 }

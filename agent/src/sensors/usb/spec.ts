@@ -1,15 +1,17 @@
 import type { SensorSpec } from '../sensor.js';
+import { collectDarwinUsb } from './darwin.js';
 import { collectLinuxUsb } from './linux.js';
+import { collectWindowsUsb } from './windows.js';
 import type { UsbDeviceFact } from './types.js';
 
 export const usbSensor: SensorSpec<UsbDeviceFact[]> = {
   name: 'usb_devices',
   description: 'USB devices with device and interface descriptors and HID report descriptors',
-  // macOS (ioreg) and Windows (PnP) readers are not written yet: there the sensor reports itself
-  // unavailable rather than returning a thinner list that would look complete.
-  platforms: ['linux'],
+  // Linux: sysfs (report descriptors as root); macOS: one ioreg (report descriptors included);
+  // Windows: one pnputil (interface kinds from PnP classes, no report descriptors).
+  platforms: ['linux', 'darwin', 'win32'],
   cost: 'cheap',
   defaultIntervalS: 60,
-  collect: collectLinuxUsb,
+  collect: (ctx) => (ctx.platform === 'linux' ? collectLinuxUsb(ctx) : ctx.platform === 'darwin' ? collectDarwinUsb(ctx) : collectWindowsUsb(ctx)),
   count: (facts) => facts.length,
 };

@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/agent/test/fixtures/pcap}
 shift || true
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls dns web openvpn-udp openvpn-tcp wireguard vnc rdp ipsec quic)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls dns web openvpn-udp openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic)
 
 [ "$(id -u)" = 0 ] || { echo "make-captures: run as root (it creates network namespaces)" >&2; exit 1; }
 
@@ -30,7 +30,7 @@ need() { # command package
 need tcpdump tcpdump; need dumpcap wireshark-common; need ethtool ethtool; need openssl openssl
 need sshd openssh-server; need ssh openssh-client; need curl curl; need dig dnsutils; need dnsmasq dnsmasq-base
 need openvpn openvpn; need wireguard-go wireguard-go; need wg wireguard-tools; need Xvfb xvfb; need x11vnc x11vnc
-need vncsnapshot vncsnapshot; need swanctl strongswan-swanctl; need /usr/lib/ipsec/plugins/libstrongswan-openssl.so libstrongswan-standard-plugins; need /usr/lib/ipsec/charon strongswan-charon; need ping iputils-ping; need xrdp xrdp; need xfreerdp freerdp2-x11; need python3 python3; need caddy caddy; need chromium chromium
+need vncsnapshot vncsnapshot; need swanctl strongswan-swanctl; need /usr/lib/ipsec/plugins/libstrongswan-openssl.so libstrongswan-standard-plugins; need /usr/lib/ipsec/charon strongswan-charon; need ping iputils-ping; need xrdp xrdp; need xfreerdp freerdp2-x11; need python3 python3; need caddy caddy; need chromium chromium; need pptpd pptpd; need pptp pptp-linux; need xl2tpd xl2tpd; need ocserv ocserv; need openconnect openconnect
 
 ID=$$
 S=fws$ID            # server namespace
@@ -71,13 +71,13 @@ wait_log() { # file text
 
 # One capture: start the recorder in the server namespace, run the scenario, stop the recorder.
 CAP_PID=
-start_capture() { # file [iface] [tool]
-  local file=$1 iface=${2:-$VS} tool=${3:-tcpdump}
+start_capture() { # file [iface] [tool] [link type]
+  local file=$1 iface=${2:-$VS} tool=${3:-tcpdump} link=${4:-}
   if [ "$tool" = dumpcap ]; then
     ip netns exec "$S" dumpcap -q -i "$iface" -w "$OUT/$file" -f 'not icmp6 and not ip6 multicast and not igmp' 2>"$W/cap.err" & CAP_PID=$!
     sleep 1.5
   else
-    ip netns exec "$S" tcpdump -U --immediate-mode -n -i "$iface" -w "$OUT/$file" 'not icmp6 and not ip6 multicast and not igmp' 2>"$W/cap.err" & CAP_PID=$!
+    ip netns exec "$S" tcpdump -U --immediate-mode -n -i "$iface" ${link:+-y "$link"} -w "$OUT/$file" 'not icmp6 and not ip6 multicast and not igmp' 2>"$W/cap.err" & CAP_PID=$!
     wait_log "$W/cap.err" 'listening on'
   fi
 }
@@ -149,12 +149,16 @@ scenario_dns() {
   bg_s dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address="$SV4" --port=53 \
     --address="/#/$SV4" --pid-file="$W/dnsmasq.pid" --user=root 2>"$W/dnsmasq.log"
   sleep 1
-  start_capture dns.pcap any   # cooked capture (Linux SLL): what `tcpdump -i any` writes
+  # Cooked captures, what `tcpdump -i any` writes: Linux SLL (v1; nDPI 4.2 reads only this one)
+  # and, at the same time, SLL2 (tcpdump 4.99's default for "any").
+  ip netns exec "$S" tcpdump -U --immediate-mode -n -i any -y LINUX_SLL2 -w "$OUT/dns-sll2.pcap" 'udp port 53 or tcp port 53' 2>"$W/cap3.err" & local sll2=$!
+  wait_log "$W/cap3.err" 'listening on'
+  start_capture dns.pcap any tcpdump LINUX_SLL
   in_c dig +tries=1 +time=2 "@$SV4" www.example.org A >/dev/null
   in_c dig +tries=1 +time=2 "@$SV4" boot.net.anydesk.com A >/dev/null
   in_c dig +tries=1 +time=2 "@$SV4" controlplane.tailscale.com AAAA >/dev/null
   in_c dig +tcp +tries=1 +time=2 "@$SV4" client.teamviewer.com A >/dev/null
-  stop_capture dns.pcap; stop_bg
+  stop_capture dns.pcap; kill -INT "$sll2"; wait "$sll2" || true; stop_bg
 }
 
 scenario_web() {
@@ -198,8 +202,8 @@ scenario_openvpn-tcp() {
 scenario_wireguard() {
   local sk ck
   sk=$(wg genkey); ck=$(wg genkey)
-  bg_s wireguard-go -f "wgs$ID"
-  bg_c wireguard-go -f "wgc$ID"
+  bg_s env WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wireguard-go -f "wgs$ID"
+  bg_c env WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wireguard-go -f "wgc$ID"
   sleep 1
   in_s wg set "wgs$ID" private-key <(echo "$sk") listen-port 51820 peer "$(echo "$ck" | wg pubkey)" allowed-ips 10.9.0.2/32
   in_c wg set "wgc$ID" private-key <(echo "$ck") peer "$(echo "$sk" | wg pubkey)" endpoint "[$SV6]:51820" allowed-ips 10.9.0.0/24
@@ -308,6 +312,74 @@ run_ipsec() { # encap file
 scenario_ipsec() {
   run_ipsec yes ipsec-ikev2-natt.pcap
 }
+# PPTP and L2TP: their control connections are set up by pptpd/pptp and xl2tpd in user space. The
+# PPP sessions inside need the kernel's PPP driver, which a container often lacks; when it does,
+# pppd fails after the tunnel is up and the captures hold the tunnel set-up, which is what the
+# classifier reads.
+scenario_pptp() {
+  cat >"$W/pptpd.conf" <<EOF
+option $W/pptpd-options
+localip 10.11.0.1
+remoteip 10.11.0.2-9
+EOF
+  printf 'name pptpd\nrefuse-pap\nrefuse-chap\nnodefaultroute\n' >"$W/pptpd-options"
+  bg_s pptpd -f -c "$W/pptpd.conf" -l "$SV4" -p "$W/pptpd.pid"
+  wait_tcp "$C" "$SV4" 1723
+  start_capture pptp.pcap
+  in_c timeout 8 pptp "$SV4" --nolaunchpppd --loglevel 0 </dev/null >/dev/null 2>&1 || true
+  stop_capture pptp.pcap; stop_bg
+}
+
+scenario_l2tp() {
+  printf '[global]\nlisten-addr = %s\nport = 1701\n[lns default]\nip range = 10.12.0.2-10.12.0.9\nlocal ip = 10.12.0.1\nrequire authentication = no\nppp debug = no\n' \
+    "$SV4" >"$W/l2tp-s.conf"
+  printf '[global]\nport = 1701\n[lac fw]\nlns = %s\nrequire authentication = no\nautodial = yes\nredial = no\n' "$SV4" >"$W/l2tp-c.conf"
+  bg_s xl2tpd -D -c "$W/l2tp-s.conf" -p "$W/l2tp-s.pid" -C "$W/l2tp-s.ctl"
+  sleep 1
+  start_capture l2tp.pcap
+  bg_c xl2tpd -D -c "$W/l2tp-c.conf" -p "$W/l2tp-c.pid" -C "$W/l2tp-c.ctl"
+  sleep 4
+  stop_capture l2tp.pcap; stop_bg
+}
+
+# Cisco AnyConnect's protocol: ocserv and the openconnect client (TLS on TCP 443, then DTLS on
+# UDP 443 for the tunnel).
+scenario_anyconnect() {
+  printf 'fwpass\nfwpass\n' | ocpasswd -c "$W/ocpasswd" fwuser
+  cat >"$W/ocserv.conf" <<EOF
+auth = "plain[passwd=$W/ocpasswd]"
+listen-host = $SV4
+tcp-port = 443
+udp-port = 443
+run-as-user = root
+run-as-group = root
+socket-file = $W/ocserv.sock
+pid-file = $W/ocserv.pid
+server-cert = $W/server.pem
+server-key = $W/server.key
+isolate-workers = false
+max-clients = 4
+keepalive = 30
+dpd = 60
+try-mtu-discovery = false
+device = vpns
+ipv4-network = 10.13.0.0
+ipv4-netmask = 255.255.255.0
+dtls-legacy = true
+EOF
+  bg_s ocserv -f -c "$W/ocserv.conf"
+  wait_tcp "$C" "$SV4" 443
+  local pin
+  pin=$(openssl x509 -pubkey -noout -in "$W/server.pem" | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+  start_capture anyconnect.pcap
+  echo fwpass | ip netns exec "$C" timeout 10 openconnect --protocol=anyconnect --user=fwuser --passwd-on-stdin \
+    --servercert "pin-sha256:$pin" --script /bin/true "https://$SV4/" >"$W/openconnect.log" 2>&1 &
+  local oc=$!
+  wait_log "$W/openconnect.log" 'DTLS connected' || true
+  sleep 1; kill "$oc" 2>/dev/null || true; wait "$oc" 2>/dev/null || true
+  stop_capture anyconnect.pcap; stop_bg
+}
+
 # QUIC: Chromium fetching a page over HTTP/3 from Caddy (which serves HTTP/3 by default).
 scenario_quic() {
   cat >"$W/Caddyfile" <<EOF

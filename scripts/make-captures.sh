@@ -411,4 +411,9 @@ for s in "${SCENARIOS[@]}"; do
   say "== $s"
   "scenario_$s"
 done
+# The same OpenVPN capture rewritten by tcpdump with nanosecond timestamps (pcap magic a1b23c4d).
+if [ -f "$OUT/openvpn-udp.pcap" ]; then
+  tcpdump -r "$OUT/openvpn-udp.pcap" --time-stamp-precision=nano -w "$OUT/openvpn-udp-nanosecond.pcap" 2>/dev/null
+fi
+chmod 644 "$OUT"/*.pcap "$OUT"/*.pcapng 2>/dev/null || true
 say "done: captures are in $OUT"

@@ -35,13 +35,14 @@ export function rdpTcp(v: PacketView, notes: FlowNotes): Candidate | undefined {
 }
 
 // RDP over UDP: the client's SYN datagram has snSourceAck 0xFFFFFFFF, a receive window, uFlags
-// with RDPUDP_FLAG_SYN (0x0001), and is padded to 1232 bytes; the server answers SYN+ACK (0x0005).
-// Source: MS-RDPEUDP 2.2.2.1 (RDPUDP_FEC_HEADER), 2.2.2.5 (SYN datagram), 3.1.5.1.1.
+// with RDPUDP_FLAG_SYN (0x0001), and is padded to 1232 bytes; the server answers SYN+ACK (0x0005),
+// also padded. Source: MS-RDPEUDP 2.2.2.1 (RDPUDP_FEC_HEADER), 2.2.2.5 (SYN datagram), 3.1.5.1.1;
+// Zeek's rdpeudp signatures (scripts/base/protocols/rdp/dpd.sig) use the same sizes and flags.
 export function rdpUdp(v: PacketView, notes: FlowNotes): Candidate | undefined {
   const p = v.payload;
-  if (v.proto !== 17 || p.length < 8 || v.payloadLength < 1132 || v.payloadLength > 1232 || u32be(p, 0) !== 0xffffffff) return undefined;
+  if (v.proto !== 17 || p.length < 8 || v.payloadLength < 1132 || v.payloadLength > 1232) return undefined;
   const flags = u16be(p, 6);
-  if (v.dir === 'c2s' && (flags & 0x0001) !== 0 && (flags & 0x0004) === 0) {
+  if (v.dir === 'c2s' && u32be(p, 0) === 0xffffffff && (flags & 0x0001) !== 0 && (flags & 0x0004) === 0) {
     notes.rdpUdpSyn = true;
     return { protocol: 'rdp', confidence: 85, features: [`RDP-UDP SYN datagram: snSourceAck 0xffffffff, uFlags 0x${flags.toString(16)}, ${v.payloadLength} bytes`] };
   }
@@ -86,8 +87,9 @@ export function teamviewer(v: PacketView, notes: FlowNotes): Candidate | undefin
   const onPort = v.serverPort === TEAMVIEWER_PORT || v.clientPort === TEAMVIEWER_PORT;
   const features = [`${notes.teamviewerPackets} packet(s) with TeamViewer's message magic 0x17 0x24`];
   if (onPort) features.push(`port ${TEAMVIEWER_PORT}`);
+  // Off its port, nDPI waits for four such messages; three make it a label here, fewer only a hint.
   const sure = onPort || notes.teamviewerPackets >= 3;
-  return { protocol: 'teamviewer', confidence: sure ? 90 : 60, features, final: sure };
+  return { protocol: 'teamviewer', confidence: sure ? 90 : 45, features, final: sure };
 }
 
 // RustDesk: its ID/rendezvous server (hbbs) listens on 21115-21116 and its relay (hbbr) on 21117

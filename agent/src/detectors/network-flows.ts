@@ -33,6 +33,10 @@ function endText(e: { ip: string; port: number }): string {
   return e.port ? `${ip}:${e.port}` : ip;
 }
 
+const IPSEC = new Set(['ike', 'ipsec_esp']);
+// DTLS labelled a tunnel is an SSL VPN's data channel (AnyConnect, GlobalProtect, FortiClient).
+const VPN_NAMES: Partial<Record<string, string>> = { dtls: 'SSL VPN (DTLS)' };
+
 // Tools that reach the laptop through a vendor relay: outbound traffic is how the laptop is driven.
 const RELAYED = new Set(['teamviewer', 'anydesk', 'rustdesk', 'tailscale']);
 
@@ -54,7 +58,12 @@ function draftOf(f: FlowSummary, catalog: Catalog, ctx: FlowContext): Draft | un
   const dir = directionOf(f, ctx);
   const entry = l.catalog?.entryId;
   const name = entry && (l.protocol === 'tls' || l.protocol === 'http' || l.protocol === 'dns' || l.protocol === 'dtls')
-    ? toolName(catalog, entry) : PROTOCOL_NAMES[l.protocol];
+    ? toolName(catalog, entry) : VPN_NAMES[l.protocol] ?? PROTOCOL_NAMES[l.protocol];
+  if (l.kind === 'vpn' && IPSEC.has(l.protocol)) {
+    // IKE on UDP 500, then IKE and ESP on 4500 or ESP on its own protocol: one IPsec tunnel.
+    const peer = dir === 'inbound' ? f.client.ip : f.server.ip;
+    return { key: `ipsec:${dir === 'inbound' ? 'in:' : ''}${peer}`, category: 'vpn', severity: 'medium', title: `${dir === 'inbound' ? 'inbound ' : ''}IPsec tunnel ${dir === 'inbound' ? 'from' : 'to'} ${peer}`, catalogEntry: entry, flows: [f] };
+  }
   if (l.kind === 'vpn') {
     if (dir === 'inbound') return { key: `${l.protocol}:in:${f.client.ip}`, category: 'vpn', severity: 'medium', title: `inbound ${name} tunnel from ${f.client.ip}`, catalogEntry: entry, flows: [f] };
     return { key: `${l.protocol}:${endText(f.server)}`, category: 'vpn', severity: 'medium', title: `${name} tunnel to ${endText(f.server)}`, catalogEntry: entry, flows: [f] };

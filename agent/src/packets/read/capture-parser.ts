@@ -55,14 +55,16 @@ export class CaptureParser {
     }
     let off = 0;
     if (!this.reader) {
+      // The magic number (4 bytes) tells a capture from anything else; the header needs 24.
+      if (buf.length >= 4 && !formatOf(buf)) {
+        throw new CaptureFileError(`not a pcap or pcapng file: it starts with bytes ${hex(buf, 0, 8)}${describe(buf)}; ${HOW_TO}`, 0, 'format');
+      }
       if (buf.length < 24) {
         this.pending = buf.slice();
         return;
       }
       this.format = formatOf(buf);
-      if (!this.format) {
-        throw new CaptureFileError(`not a pcap or pcapng file: it starts with bytes ${hex(buf, 0, 8)}${describe(buf)}; ${HOW_TO}`, 0, 'format');
-      }
+      if (!this.format) throw new CaptureFileError(`not a pcap or pcapng file; ${HOW_TO}`, 0, 'format');
       if (this.format === 'pcap') {
         this.reader = new ClassicPcapReader(buf);
         off = ClassicPcapReader.headerLength;

@@ -37,7 +37,7 @@ const hex = (s: string): Uint8Array => Buffer.from(s.replace(/\s+/g, ''), 'hex')
 
 describe('real payloads in other places', () => {
   it('ESP on its own IP protocol: the ESP packets of the NAT-T capture without their UDP wrapper', () => {
-    const esp = packetsOf('ipsec-ikev2-natt.pcap').filter((p) => p.srcPort === 4500 && p.payload.length > 8 && p.payload.readUInt32BE(0) !== 0);
+    const esp = packetsOf('ipsec-ikev2-natt.pcap').filter((p) => p.srcPort === 4500 && p.payload.length > 8 && Buffer.from(p.payload).readUInt32BE(0) !== 0);
     expect(esp.length).toBeGreaterThan(0);
     const label = classify(50, 0, [{ dir: 'c2s', payload: esp[0]?.payload ?? new Uint8Array() }]);
     expect(label).toMatchObject({ protocol: 'ipsec_esp', kind: 'vpn' });

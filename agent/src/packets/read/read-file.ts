@@ -1,7 +1,7 @@
 // Streams a capture file from disk through the parser in 1 MiB reads, reporting progress, so a
 // large file needs no more memory than one read.
 import { open } from 'node:fs/promises';
-import { CaptureParser } from './capture-parser.js';
+import type { CaptureParser } from './capture-parser.js';
 
 const CHUNK = 1024 * 1024;
 

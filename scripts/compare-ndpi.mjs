@@ -71,6 +71,9 @@ for (const file of targets) {
   const ndpi = runNdpi(file);
   stored[basename(file)] = ndpi;
   const ours = await analyzeCaptureFile(file, { domains });
+  if (ndpi.length === 0 && ours.flows.length > 0) {
+    differences.push(`${basename(file)}  nDPI read no flows from it (link types ${ours.linkTypes.join(', ')}); farmwatch read ${ours.flows.length}`);
+  }
   const byKey = new Map(ours.flows.map((f) => [key(f.transport, `${f.client.ip}:${f.client.port}`, `${f.server.ip}:${f.server.port}`), f]));
   for (const n of ndpi) {
     if (/^ICMP|^IGMP/i.test(n.transport) || /^ICMP/.test(n.master)) continue;

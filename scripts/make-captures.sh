@@ -5,10 +5,12 @@
 #
 #   sudo scripts/make-captures.sh [OUT_DIR] [SCENARIO...]
 #
-# OUT_DIR defaults to agent/test/fixtures/pcap. Scenarios (all by default): ssh tls dns web
-# openvpn-udp openvpn-tcp wireguard vnc rdp ipsec quic. Needs root and the Debian packages listed in
-# need() below; run it by hand when the fixtures need remaking (npm test never runs it), then
-# regenerate the golden files with `node scripts/golden-pcap.mjs --write` and review the diff.
+# OUT_DIR defaults to agent/test/fixtures/pcap. Scenarios (all by default): ssh tls tls-chromium dns
+# web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic.
+# Needs root and the Debian packages listed in need() below; run it by hand when the fixtures need
+# remaking (npm test never runs it), then regenerate the golden files with
+# `node scripts/golden-pcap.mjs --write` and `node scripts/compare-ndpi.mjs --write`, and review
+# the diff.
 #
 # Addresses are from the documentation ranges (RFC 5737, RFC 3849): the "server" is 203.0.113.7
 # and 2001:db8:7::7, the "client" 198.51.100.9 and 2001:db8:7::9. Nothing leaves the namespaces.
@@ -20,7 +22,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/agent/test/fixtures/pcap}
 shift || true
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls dns web openvpn-udp openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls tls-chromium dns web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic)
 
 [ "$(id -u)" = 0 ] || { echo "make-captures: run as root (it creates network namespaces)" >&2; exit 1; }
 
@@ -192,6 +194,12 @@ run_openvpn() { # proto port file extra-server-args extra-client-args
 scenario_openvpn-udp() {
   openvpn_pki
   run_openvpn udp 1194 openvpn-udp.pcap "--tls-auth $W/ta.key 0" "--tls-auth $W/ta.key 1"
+}
+
+# --tls-crypt encrypts the control channel: the client's reset shows only its clear replay packet id.
+scenario_openvpn-tlscrypt() {
+  openvpn_pki
+  run_openvpn udp 1194 openvpn-udp-tlscrypt.pcap "--tls-crypt $W/ta.key" "--tls-crypt $W/ta.key"
 }
 
 # OpenVPN over TCP on port 443, as VPNs do to pass firewalls that only let HTTPS out.
@@ -378,6 +386,17 @@ EOF
   wait_log "$W/openconnect.log" 'DTLS connected' || true
   sleep 1; kill "$oc" 2>/dev/null || true; wait "$oc" 2>/dev/null || true
   stop_capture anyconnect.pcap; stop_bg
+}
+
+# TLS from a browser: Chromium's ClientHello carries a post-quantum key share (X25519MLKEM768) and
+# no longer fits one TCP segment, so the server name arrives in the second one.
+scenario_tls-chromium() {
+  bg_s openssl s_server -quiet -accept 443 -cert "$W/server.pem" -key "$W/server.key" -www
+  wait_tcp "$C" "$SV4" 443
+  start_capture tls-chromium.pcap
+  in_c timeout 30 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$W/chromium-tls" --disable-quic \
+    --host-resolver-rules="MAP www.example.org $SV4" --ignore-certificate-errors --dump-dom https://www.example.org/ >/dev/null 2>&1 || true
+  stop_capture tls-chromium.pcap; stop_bg
 }
 
 # QUIC: Chromium fetching a page over HTTP/3 from Caddy (which serves HTTP/3 by default).

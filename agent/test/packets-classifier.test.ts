@@ -58,6 +58,19 @@ describe('real payloads in other places', () => {
     expect(classify(17, 53, ovpn.map((p) => ({ dir: p.dstPort === 1194 ? 'c2s' : 's2c', payload: p.payload })))).toMatchObject({ protocol: 'openvpn', confidence: 98 });
   });
 
+  it("OpenVPN from the client's first reset alone when its layout is OpenVPN's, not from a first byte alone", () => {
+    const [reset] = packetsOf('openvpn-udp.pcap').filter((p) => p.dstPort === 1194);
+    expect(classify(17, 1194, [{ dir: 'c2s', payload: reset?.payload ?? new Uint8Array() }])).toMatchObject({
+      protocol: 'openvpn', confidence: 70, features: [expect.stringContaining('P_CONTROL_HARD_RESET_CLIENT_V2'), 'tls-auth: 20-byte HMAC, replay packet id 1, empty ACK array'],
+    });
+    // A packet of the random download whose first byte happens to read as a client reset.
+    const lookalike = packetsOf('web-http.pcapng').find((p) => p.srcPort === 80 && p.payloadLength > 100 && [1, 7, 10].includes((p.payload[0] ?? 0) >> 3));
+    expect(lookalike).toBeDefined();
+    const label = classify(17, 40000, [{ dir: 'c2s', payload: lookalike?.payload ?? new Uint8Array() }]);
+    expect(label.protocol).toBe('unknown');
+    expect(label.features[1]).toMatch(/^weak: openvpn 45/);
+  });
+
   it('a flow on a VPN port whose bytes match nothing stays unknown, with the port as a hint only', () => {
     const body = packetsOf('web-http.pcapng').find((p) => p.srcPort === 80 && p.payloadLength > 1000);
     const label = classify(17, 1194, [{ dir: 'c2s', payload: body?.payload ?? new Uint8Array() }]);

@@ -83,7 +83,7 @@ describe(`agreement with nDPI ${ndpi.ndpi}`, () => {
 
   it('every VPN and remote-desktop capture has its tunnel or session labelled', async () => {
     const expected: Record<string, ProtocolId> = {
-      'openvpn-udp.pcap': 'openvpn', 'openvpn-udp-nanosecond.pcap': 'openvpn', 'openvpn-tcp443.pcap': 'openvpn', 'wireguard-ipv6.pcap': 'wireguard',
+      'openvpn-udp.pcap': 'openvpn', 'openvpn-udp-nanosecond.pcap': 'openvpn', 'openvpn-udp-tlscrypt.pcap': 'openvpn', 'openvpn-tcp443.pcap': 'openvpn', 'wireguard-ipv6.pcap': 'wireguard',
       'ipsec-ikev2-natt.pcap': 'ike', 'l2tp.pcap': 'l2tp', 'pptp.pcap': 'pptp', 'anyconnect.pcap': 'dtls', 'rdp.pcap': 'rdp', 'vnc.pcap': 'vnc', 'ssh.pcap': 'ssh',
     };
     for (const [file, protocol] of Object.entries(expected)) {
@@ -95,7 +95,7 @@ describe(`agreement with nDPI ${ndpi.ndpi}`, () => {
 });
 
 describe('ordinary traffic', () => {
-  it.each(['web-http.pcapng', 'quic.pcap', 'dns.pcap', 'dns-sll2.pcap'])('%s: nothing is called a VPN or remote access', async (file) => {
+  it.each(['web-http.pcapng', 'quic.pcap', 'dns.pcap', 'dns-sll2.pcap', 'tls-chromium.pcap'])('%s: nothing is called a VPN or remote access', async (file) => {
     const r = await analyze(file);
     expect(r.flows.length).toBeGreaterThan(0);
     for (const f of r.flows) {
@@ -111,5 +111,13 @@ describe('ordinary traffic', () => {
     expect(bySni.get('www.example.org')?.catalog).toBeUndefined();
     expect(bySni.get('relay-0a1b2c3d.net.anydesk.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'anydesk', via: 'tls.sni' } });
     expect(bySni.get('router15.teamviewer.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'teamviewer' } });
+  });
+
+  it("finds the server name in Chromium's ClientHello, which spans two TCP segments", async () => {
+    const r = await analyze('tls-chromium.pcap');
+    for (const f of r.flows) {
+      expect(f.label.features[0]).toMatch(/^TLS ClientHello \(record version 3\.1, \d+ bytes over 2 segments\)$/);
+      expect(f.label.features).toContain('server name www.example.org');
+    }
   });
 });

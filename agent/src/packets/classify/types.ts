@@ -78,6 +78,7 @@ export interface Candidate {
 export interface FlowNotes {
   openvpnSessionId?: string;
   openvpnClientOpcode?: number;
+  openvpnLayout?: string;
   wireguardSender?: number;
   ikeSeen?: boolean;
   rfbServer?: string;

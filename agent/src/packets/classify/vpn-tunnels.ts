@@ -11,6 +11,21 @@ import type { Candidate, FlowNotes, PacketView } from './types.js';
 const OVPN_CLIENT_RESETS = new Map([[1, 'P_CONTROL_HARD_RESET_CLIENT_V1'], [7, 'P_CONTROL_HARD_RESET_CLIENT_V2'], [10, 'P_CONTROL_HARD_RESET_CLIENT_V3']]);
 const OVPN_SERVER_RESETS = new Map([[2, 'P_CONTROL_HARD_RESET_SERVER_V1'], [8, 'P_CONTROL_HARD_RESET_SERVER_V2']]);
 
+/** How the client's first reset is laid out, if it is one of OpenVPN's layouts: without
+ *  authentication (ack array length 0, message packet id 0), with --tls-auth (HMAC of 20 or 32
+ *  bytes, then replay packet id 1 and a timestamp, then the same), or with --tls-crypt (replay
+ *  packet id 1 in clear after the session id). Sources: OpenVPN ssl_pkt.h / reliable.c (packet
+ *  layout), nDPI openvpn.c (packet id 1 after the HMAC). */
+function resetLayout(p: Uint8Array): string | undefined {
+  if (p.length >= 14 && p[9] === 0 && u32be(p, 10) === 0) return 'no tls-auth: empty ACK array, message packet id 0';
+  for (const hmac of [20, 32]) {
+    const o = 9 + hmac;
+    if (p.length >= o + 13 && u32be(p, o) === 1 && p[o + 8] === 0 && u32be(p, o + 9) === 0) return `tls-auth: ${hmac}-byte HMAC, replay packet id 1, empty ACK array`;
+  }
+  if (p.length >= 17 && u32be(p, 9) === 1) return 'tls-crypt: replay packet id 1 in clear';
+  return undefined;
+}
+
 export function openvpn(v: PacketView, notes: FlowNotes): Candidate | undefined {
   let p = v.payload;
   const tcp = v.proto === 6;
@@ -24,7 +39,12 @@ export function openvpn(v: PacketView, notes: FlowNotes): Candidate | undefined 
   if (v.dir === 'c2s' && v.index === 0 && OVPN_CLIENT_RESETS.has(opcode)) {
     notes.openvpnSessionId = hex(p, 1, 9);
     notes.openvpnClientOpcode = opcode;
-    return { protocol: 'openvpn', confidence: 60, features: [`${framing}; opcode ${opcode} ${OVPN_CLIENT_RESETS.get(opcode)} from the client`] };
+    const layout = resetLayout(p);
+    notes.openvpnLayout = layout;
+    const features = [`${framing}; opcode ${opcode} ${OVPN_CLIENT_RESETS.get(opcode)} from the client`];
+    if (layout) features.push(layout);
+    // One packet whose first byte happens to read as a reset is no label; its layout too is one.
+    return { protocol: 'openvpn', confidence: layout ? 70 : 45, features };
   }
   if (v.dir === 's2c' && notes.openvpnSessionId && OVPN_SERVER_RESETS.has(opcode)) {
     // The server's reset acknowledges the client's packet, naming the client's session id in its
@@ -32,6 +52,7 @@ export function openvpn(v: PacketView, notes: FlowNotes): Candidate | undefined 
     const echoed = hex(p, 9).includes(notes.openvpnSessionId);
     const features = [
       `${framing}; opcode ${notes.openvpnClientOpcode} ${OVPN_CLIENT_RESETS.get(notes.openvpnClientOpcode ?? 0)} from the client`,
+      ...(notes.openvpnLayout ? [notes.openvpnLayout] : []),
       `opcode ${opcode} ${OVPN_SERVER_RESETS.get(opcode)} in reply`,
     ];
     if (echoed) features.push(`server acknowledges the client's session id ${notes.openvpnSessionId}`);

@@ -21,13 +21,16 @@ function kindOf(c: CatalogMatch | undefined, otherwise: FlowKind): FlowKind {
 export function tls(v: PacketView, notes: FlowNotes, ctx: ClassifierContext): Candidate | undefined {
   if (v.proto !== 6) return undefined;
   let p = v.payload;
+  let segments = 1;
   if (notes.tlsHello && v.dir === 'c2s') {
-    // The rest of a ClientHello that did not fit one segment (large key shares do that).
+    // The rest of a ClientHello that did not fit one segment (post-quantum key shares do that).
+    // Kept only until the hello is whole, and bounded by MAX_HELLO.
     const h = notes.tlsHello;
     h.parts.push(p.slice(0, Math.max(0, Math.min(p.length, h.want - h.have))));
     h.have += p.length;
     if (h.have < h.want && h.parts.length < 12) return undefined;
     p = Buffer.concat(h.parts);
+    segments = h.parts.length;
     notes.tlsHello = undefined;
   } else if (p.length < 6 || p[0] !== 0x16 || p[1] !== 3 || (p[2] as number) > 4) {
     return undefined;
@@ -44,7 +47,7 @@ export function tls(v: PacketView, notes: FlowNotes, ctx: ClassifierContext): Ca
   }
   const hello = parseClientHello(p.subarray(5, 5 + recordLen));
   if (!hello) return undefined;
-  const features = [`TLS ClientHello (record version 3.${p[2]})`];
+  const features = [`TLS ClientHello (record version 3.${p[2]}${segments > 1 ? `, ${recordLen + 5} bytes over ${segments} segments` : ''})`];
   if (hello.serverName) features.push(`server name ${hello.serverName}`);
   else features.push('no server name');
   if (hello.alpn.length > 0) features.push(`ALPN ${hello.alpn.join(',')}`);

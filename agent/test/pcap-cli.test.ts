@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
 
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const dir = join(import.meta.dirname, 'fixtures', 'pcap');
@@ -54,6 +55,14 @@ describe('farmwatch-agent pcap', () => {
     const r = run(text);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not a pcap or pcapng file: .*\(text, not a capture\); give a file written by tcpdump -w/);
+  });
+
+  it('reads capture files from a one-file bundle with no node_modules beside it (as in the single executable)', async () => {
+    const bundle = join(tmp, 'agent.cjs');
+    await build({ entryPoints: [cli], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+    const r = spawnSync(process.execPath, [bundle, 'pcap', join(dir, 'rdp.pcap')], { cwd: tmp, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('RDP remote_access 98%');
   });
 
   it('asks for exactly one file', () => {

@@ -113,6 +113,12 @@ describe('ordinary traffic', () => {
     expect(bySni.get('router15.teamviewer.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'teamviewer' } });
   });
 
+  it("reads the server name from Chromium's encrypted QUIC Initial packets", async () => {
+    const [flow] = (await analyze('quic.pcap')).flows;
+    expect(flow?.label).toMatchObject({ protocol: 'quic', kind: 'other' });
+    expect(flow?.label.features).toEqual(expect.arrayContaining(['server name www.example.org', 'ALPN h3']));
+  });
+
   it("finds the server name in Chromium's ClientHello, which spans two TCP segments", async () => {
     const r = await analyze('tls-chromium.pcap');
     for (const f of r.flows) {

@@ -91,6 +91,8 @@ export interface FlowNotes {
   dtlsVersion?: number;
   /** A TLS ClientHello split across segments: bytes wanted in total, and the bytes so far. */
   tlsHello?: { want: number; parts: Uint8Array[]; have: number };
+  /** CRYPTO data of a QUIC client's Initial packets until its ClientHello is whole. */
+  quicCrypto?: { parts: { offset: number; data: Uint8Array }[] };
 }
 
 export interface ClassifierContext {

@@ -3,6 +3,7 @@
 // catalog: a TLS session to an AnyDesk relay is AnyDesk's traffic.
 import { printable, startsWithAscii, u16be, u32be } from '../bytes.js';
 import { parseClientHello } from './tls-hello.js';
+import { initialCryptoFrames } from './quic-initial.js';
 import type { Candidate, CatalogMatch, ClassifierContext, FlowKind, FlowNotes, PacketView } from './types.js';
 
 const MAX_HELLO = 16384 + 5;
@@ -144,8 +145,10 @@ export function http(v: PacketView, _notes: FlowNotes, ctx: ClassifierContext): 
 
 // QUIC long header: form bit 0x80 and fixed bit 0x40, a 32-bit version (1: RFC 9000 §17.2;
 // 0x6b3343cf: QUIC v2, RFC 9369 §3.1; 0xff0000xx: drafts), connection id lengths of at most 20.
-// A client's Initial datagram is padded to at least 1200 bytes (RFC 9000 §14.1).
-export function quic(v: PacketView): Candidate | undefined {
+// A client's Initial datagram is padded to at least 1200 bytes (RFC 9000 §14.1). The ClientHello in
+// the client's v1 Initial packets is read for its server name (quic-initial.ts); it may span
+// several Initial packets, so their CRYPTO data is put together first (bounded, then dropped).
+export function quic(v: PacketView, notes: FlowNotes, ctx: ClassifierContext): Candidate | undefined {
   const p = v.payload;
   if (v.proto !== 17 || p.length < 7 || ((p[0] as number) & 0xc0) !== 0xc0) return undefined;
   const version = u32be(p, 1);
@@ -154,5 +157,28 @@ export function quic(v: PacketView): Candidate | undefined {
   const initial = v.dir === 'c2s' && v.payloadLength >= 1200;
   const features = [`QUIC long header, version 0x${version.toString(16).padStart(8, '0')}`];
   if (initial) features.push(`client Initial padded to ${v.payloadLength} bytes`);
-  return { protocol: 'quic', confidence: initial ? 92 : 80, features, final: v.dir === 's2c' };
+  const hello = v.dir === 'c2s' && v.index < 4 ? quicHello(p, notes) : undefined;
+  if (hello === undefined) return { protocol: 'quic', confidence: initial ? 92 : 80, features, final: v.dir === 's2c' && notes.quicCrypto === undefined };
+  if (hello.serverName) features.push(`server name ${hello.serverName}`);
+  if (hello.alpn.length > 0) features.push(`ALPN ${hello.alpn.join(',')}`);
+  const catalog = hello.serverName ? catalogOf(ctx, hello.serverName, 'tls.sni', v.serverPort) : undefined;
+  return { protocol: 'quic', confidence: 95, features, catalog, kind: kindOf(catalog, 'other'), final: true };
+}
+
+const MAX_QUIC_HELLO = 16384;
+
+function quicHello(p: Uint8Array, notes: FlowNotes): ReturnType<typeof parseClientHello> {
+  const frames = initialCryptoFrames(p);
+  if (!frames) return undefined;
+  const q = (notes.quicCrypto ??= { parts: [] });
+  for (const f of frames) if (f.offset + f.data.length <= MAX_QUIC_HELLO) q.parts.push({ offset: f.offset, data: Buffer.from(f.data) });
+  q.parts.sort((a, b) => a.offset - b.offset);
+  let stream = Buffer.alloc(0);
+  for (const part of q.parts) {
+    if (part.offset > stream.length) break;
+    if (part.offset + part.data.length > stream.length) stream = Buffer.concat([stream, part.data.subarray(stream.length - part.offset)]);
+  }
+  if (stream.length < 4 || stream.length < 4 + stream.readUIntBE(1, 3)) return undefined;
+  notes.quicCrypto = undefined;
+  return parseClientHello(stream);
 }

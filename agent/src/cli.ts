@@ -5,7 +5,6 @@ import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import { UsageError } from './cli/args.js';
 import { scanCommand } from './cli/scan.js';
 import { runCommand } from './cli/run.js';
-import { pcapCommand } from './cli/pcap.js';
 
 const HELP = `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop
 
@@ -14,7 +13,6 @@ Usage: farmwatch-agent <command> [options]
 Commands:
   scan      scan this machine once and print what was found (exit 1 when something was)
   run       stream findings to the collector until stopped
-  pcap      read a capture file and label its flows (VPN, remote desktop, ...)
   version   print the version
 
 Run \`farmwatch-agent <command> --help\` for a command's options.
@@ -27,8 +25,7 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest);
     case 'run':
       return runCommand(rest);
-    case 'pcap':
-      return pcapCommand(rest);
+    case 'pcap': return (await import('./cli/pcap.js')).pcapCommand(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${FARMWATCH_VERSION}\n`);

@@ -9,7 +9,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { connect } from 'node:tls';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
 import { runSensor } from '../src/sensors/sensor.js';
 import { createPacketsSensor, packetsSensor } from '../src/sensors/packets/spec.js';
 import type { PacketFacts } from '../src/sensors/packets/types.js';
@@ -57,6 +60,44 @@ describe('packets sensor, off by default', () => {
     const outcome = await runSensor(packetsSensor, ctx);
     expect(outcome).toMatchObject({ sensor: 'packets', status: 'unavailable' });
     expect(outcome.status === 'unavailable' && outcome.reason).toMatch(/off by configuration/);
+  });
+});
+
+const specModule = join(import.meta.dirname, '..', 'dist', 'sensors', 'packets', 'spec.js');
+const sensorModule = join(import.meta.dirname, '..', 'dist', 'sensors', 'sensor.js');
+const runOnce = `const { createPacketsSensor } = await import(${JSON.stringify(specModule)});
+  const { runSensor } = await import(${JSON.stringify(sensorModule)});
+  const outcome = await runSensor(createPacketsSensor({ enabled: true, device: 'any' }), { platform: 'linux', root: '' });
+  console.log(JSON.stringify(outcome));`;
+const NOBODY = 65534;
+/** Whether the unprivileged user can read the built agent (a checkout under /root cannot be). */
+function nobodyCanRead(): boolean {
+  if (!isRoot || process.platform !== 'linux') return false;
+  const r = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(specModule)})`], { uid: NOBODY, gid: NOBODY });
+  return r.status === 0;
+}
+
+describe('packets sensor where capture cannot work', () => {
+  it.runIf(canCapture && nobodyCanRead())('run by an unprivileged user: unavailable, saying which privilege it needs', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', runOnce], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 20_000 });
+    const outcome = JSON.parse(r.stdout) as { status: string; reason: string };
+    expect(outcome.status).toBe('unavailable');
+    expect(outcome.reason).toMatch(/^capturing on any needs root or the CAP_NET_RAW and CAP_NET_ADMIN capabilities \(/);
+  });
+
+  it.runIf(process.platform === 'linux')('without node-pcap beside it (a bundle with no node_modules): unavailable, saying what to install', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'fw-nopcap-'));
+    try {
+      const entry = join(tmp, 'entry.mjs');
+      writeFileSync(entry, runOnce);
+      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: join(tmp, 'bundle.mjs'), logLevel: 'silent' });
+      const r = spawnSync(process.execPath, [join(tmp, 'bundle.mjs')], { cwd: tmp, encoding: 'utf8', timeout: 20_000 });
+      const outcome = JSON.parse(r.stdout) as { status: string; reason: string };
+      expect(outcome.status).toBe('unavailable');
+      expect(outcome.reason).toMatch(/the node-pcap module is not installed next to the agent .*apt-get install libpcap-dev, then npm install pcap/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

@@ -20,7 +20,8 @@ export function rdpTcp(v: PacketView, notes: FlowNotes): Candidate | undefined {
   if (li !== v.payloadLength - 5) return undefined;
   if (v.dir === 'c2s' && code === X224_CR && u16be(p, 6) === 0) {
     const features = ['TPKT version 3, length matches', 'X.224 Connection Request (0xE0)'];
-    if (startsWithAscii(p, 'Cookie: mstshash=', 11)) features.push(`routing cookie "${printable(p, 11, 60)}"`);
+    // The cookie's value is the user name typed into the client: personal, and not needed.
+    if (startsWithAscii(p, 'Cookie: mstshash=', 11)) features.push('routing cookie "Cookie: mstshash=..."');
     else if (p.length >= 19 && p[p.length - 8] === 0x01 && u16be(p, p.length - 6) === 0x0800) features.push('RDP_NEG_REQ (type 1, length 8)');
     notes.rdpRequest = features.slice(1).join('; ');
     return { protocol: 'rdp', confidence: features.length > 2 ? 90 : 75, features };

@@ -4,12 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packetsOf } from './packets-helpers.js';
 import { builtinCatalog } from '@farmwatch/shared';
 import { ObservationKind } from '@farmwatch/proto';
 import { analyzeCaptureFile } from '../src/packets/analyze-file.js';
 import { CatalogDomains, domainRulesFromCatalog } from '../src/packets/classify/domains.js';
 import type { FlowSummary } from '../src/packets/flows/flow-table.js';
 import { detectNetworkFlows, remotePeerObservations } from '../src/detectors/network-flows.js';
+import { inspectPacket, labelOf, newClassifierState } from '../src/packets/classify/classifier.js';
 import { EMPTY_POLICY } from '../src/detectors/finding.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'pcap');
@@ -17,6 +19,7 @@ const catalog = builtinCatalog();
 const domains = new CatalogDomains(domainRulesFromCatalog(catalog));
 interface GoldenEntry { capture: string; laptop: string[]; findings: unknown; peers: unknown }
 const golden = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as GoldenEntry[];
+
 
 async function flowsOf(file: string): Promise<FlowSummary[]> {
   return (await analyzeCaptureFile(join(dir, file), { domains })).flows;
@@ -77,6 +80,23 @@ describe('rules', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]?.evidence.filter((e) => e.field === 'flow')).toHaveLength(3);
     expect(findings[0]?.evidence).toContainEqual({ field: 'flow.count', value: '12' });
+  });
+
+  it('a flow to an address the catalog lists for a tool is a finding, whatever its protocol', async () => {
+    // The HTTP download of the web capture, as if its server were Ammyy Admin's address in LOLRMM.
+    const [flow] = await flowsOf('web-http.pcapng');
+    const body = packetsOf('web-http.pcapng').find((p) => p.dstPort === 80 && p.payloadLength > 0);
+    if (!flow || !body) throw new Error('no flow');
+    const state = newClassifierState();
+    inspectPacket(state, { proto: 6, dir: 'c2s', clientPort: body.srcPort, serverPort: 80, payload: body.payload, payloadLength: body.payloadLength, index: 0 }, { domains });
+    const server = { ip: '136.243.104.235', port: 80 };
+    const label = labelOf(state, { proto: 6, serverPort: 80, serverIp: server.ip }, { domains });
+    expect(label).toMatchObject({ protocol: 'http', kind: 'other', catalog: { entryId: 'ammyy-admin', via: 'ip', value: server.ip } });
+    const moved = { ...flow, server, label };
+    const [finding] = detectNetworkFlows([moved], catalog, EMPTY_POLICY);
+    expect(finding).toMatchObject({ key: 'ammyy-admin:136.243.104.235', category: 'remote_access', catalogEntry: 'ammyy-admin', severity: 'low' });
+    expect(finding?.title).toBe('connection to 136.243.104.235:80, an address of Ammyy Admin');
+    expect(remotePeerObservations([moved])).toEqual([{ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '136.243.104.235', via: 'ammyy-admin' }]);
   });
 
   it('sends public peers only: private, loopback and CGNAT (Tailscale) addresses have nothing to enrich', async () => {

@@ -2,28 +2,14 @@
 // on other ports or transports, and protocols this machine cannot run (TeamViewer, RustDesk, RDP
 // over UDP, Cisco's pre-standard DTLS, PPTP's GRE data channel), whose bytes are laid out field by
 // field from the specification named next to each.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureParser } from '../src/packets/read/capture-parser.js';
-import { decodePacket, type PacketInfo } from '../src/packets/decode/packet.js';
+import { packetsOf } from './packets-helpers.js';
 import { inspectPacket, labelOf, newClassifierState, type ClassifierState } from '../src/packets/classify/classifier.js';
 import { CatalogDomains } from '../src/packets/classify/domains.js';
 import type { Direction, FlowLabel } from '../src/packets/classify/types.js';
 
-const dir = join(import.meta.dirname, 'fixtures', 'pcap');
 const ctx = { domains: new CatalogDomains([]) };
 
-function packetsOf(file: string): PacketInfo[] {
-  const out: PacketInfo[] = [];
-  const parser = new CaptureParser((raw) => {
-    const p = decodePacket(raw.linkType, raw.data.slice(), raw.tsMs);
-    if (typeof p !== 'string') out.push(p);
-  });
-  parser.push(readFileSync(join(dir, file)));
-  parser.finish();
-  return out;
-}
 
 interface Step { dir: Direction; payload: Uint8Array; length?: number }
 

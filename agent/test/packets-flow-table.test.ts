@@ -1,27 +1,13 @@
 // The flow table's bounds, on real packets replayed from the captures: a full table evicts the
 // least recently seen flow, idle flows leave on time, and every flow comes out exactly once.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureParser } from '../src/packets/read/capture-parser.js';
-import { decodePacket, type PacketInfo } from '../src/packets/decode/packet.js';
+import { packetsOf } from './packets-helpers.js';
 import { FlowTable, type FlowSummary } from '../src/packets/flows/flow-table.js';
 import { CatalogDomains } from '../src/packets/classify/domains.js';
 import { inspectPacket, labelOf, MAX_INSPECTED_PACKETS, newClassifierState } from '../src/packets/classify/classifier.js';
 
-const dir = join(import.meta.dirname, 'fixtures', 'pcap');
 const ctx = { domains: new CatalogDomains([]) };
 
-function packetsOf(file: string): PacketInfo[] {
-  const out: PacketInfo[] = [];
-  const parser = new CaptureParser((raw) => {
-    const p = decodePacket(raw.linkType, raw.data.slice(), raw.tsMs);
-    if (typeof p !== 'string') out.push(p);
-  });
-  parser.push(readFileSync(join(dir, file)));
-  parser.finish();
-  return out;
-}
 
 describe('flow table', () => {
   it('keeps at most maxFlows, evicting the least recently seen, and loses no flow', () => {

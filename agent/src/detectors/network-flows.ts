@@ -79,6 +79,13 @@ function draftOf(f: FlowSummary, catalog: Catalog, ctx: FlowContext): Draft | un
   if (l.kind === 'remote_shell' && dir === 'inbound') {
     return { key: `${l.protocol}:in:${f.client.ip}`, category: 'remote_access', severity: 'low', title: `inbound ${name} from ${f.client.ip}`, flows: [f] };
   }
+  if (l.catalog?.via === 'ip') {
+    // Whatever the protocol, the server is an address the catalog lists for a tool.
+    return {
+      key: `${l.catalog.entryId}:${f.server.ip}`, category: l.catalog.kind === 'vpn' ? 'vpn' : 'remote_access', severity: 'low',
+      title: `connection to ${endText(f.server)}, an address of ${toolName(catalog, l.catalog.entryId)}`, catalogEntry: l.catalog.entryId, flows: [f],
+    };
+  }
   if (l.protocol === 'dns' && l.catalog) {
     return {
       key: `dns:${l.catalog.entryId}`, category: l.catalog.kind === 'vpn' ? 'vpn' : 'remote_access', severity: 'low',
@@ -134,7 +141,7 @@ export function remotePeerObservations(flows: readonly FlowSummary[], ctx: FlowC
   for (const f of flows) {
     const k = f.label.kind;
     const inbound = directionOf(f, ctx) === 'inbound';
-    if (!(k === 'vpn' || k === 'remote_access' || (k === 'remote_shell' && inbound))) continue;
+    if (!(k === 'vpn' || k === 'remote_access' || (k === 'remote_shell' && inbound) || f.label.catalog?.via === 'ip')) continue;
     const peer = inbound ? f.client.ip : f.server.ip;
     if (!isInternetAddress(peer)) continue;
     const via = f.label.catalog?.entryId ?? f.label.protocol;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Puts everything `npm start` and `npm test` need in place, and does nothing that is already done:
 //   1. Node.js new enough;
-//   2. the Debian packages the build needs (compilers for better-sqlite3), installed with apt-get
-//      when missing and we are root;
+//   2. the Debian packages the build needs (compilers for better-sqlite3 and node-pcap, libpcap's
+//      headers; nDPI for the packet benchmark), installed with apt-get when missing and we are root
+//      (optional ones only warn when we are not);
 //   3. node_modules matching package-lock.json (npm ci when the lock file changed);
 //   4. the TypeScript build (tsc -b, incremental), executable CLI entry points, and the agent's
 //      single executable (build/agent/);
@@ -38,9 +39,15 @@ const APT = [
   { command: 'python3', pkg: 'python3', why: 'node-gyp builds better-sqlite3' },
   { command: 'make', pkg: 'make', why: 'node-gyp builds better-sqlite3' },
   { command: 'g++', pkg: 'g++', why: 'node-gyp builds better-sqlite3' },
+  { command: 'pcap-config', pkg: 'libpcap-dev', why: 'node-gyp builds node-pcap (live packet capture)', optional: true },
+  { command: 'ndpiReader', pkg: 'libndpi-bin', why: 'npm run bench and scripts/compare-ndpi.mjs compare with nDPI', optional: true },
 ];
 const has = (command) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
-const missing = APT.filter((a) => !has(a.command));
+let missing = APT.filter((a) => !has(a.command));
+if (missing.length > 0 && (process.getuid?.() !== 0 || !has('apt-get'))) {
+  for (const m of missing.filter((a) => a.optional)) say(`${m.command} is missing (${m.why}); install it with: sudo apt-get install -y ${m.pkg}`);
+  missing = missing.filter((a) => !a.optional);
+}
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map((m) => m.pkg))];
   const list = missing.map((m) => `${m.command} (${m.why})`).join(', ');

@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       return statusCommand(rest);
     case 'config':
       return configCommand(rest);
+    case 'pcap': return (await import('./cli/pcap.js')).pcapCommand(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${FARMWATCH_VERSION}\n`);

@@ -1,0 +1,47 @@
+// Catalog domains as the packet classifier matches them, on the real catalog (LOLRMM) and on rows a
+// VPN catalog would add.
+import { describe, expect, it } from 'vitest';
+import { builtinCatalog } from '@farmwatch/shared';
+import { CatalogDomains, domainRulesFromCatalog, rulesFor } from '../src/packets/classify/domains.js';
+
+const rules = domainRulesFromCatalog(builtinCatalog());
+const m = new CatalogDomains(rules);
+
+describe('catalog domains', () => {
+  it('builds one rule per remote-access domain of the catalog', () => {
+    expect(rules.length).toBeGreaterThan(500);
+    expect(rules).toContainEqual({ pattern: '*.anydesk.com', entryId: 'anydesk', kind: 'remote_access' });
+  });
+
+  it('matches names below a *. pattern, not the bare domain through it', () => {
+    expect(m.match('net.anydesk.com')).toMatchObject({ entryId: 'anydesk', pattern: '*.anydesk.com' });
+    expect(m.match('A.B.AnyDesk.com.')).toMatchObject({ entryId: 'anydesk' });
+    expect(m.match('notanydesk.com')).toBeUndefined();
+    expect(m.match('anydesk.com.evil.example')).toBeUndefined();
+  });
+
+  it("understands LOLRMM's character class and repeat count, and the port after the name", () => {
+    expect(m.match('relay-0a1b2c3d.net.anydesk.com', 443)?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
+    // Another port: the relay rule does not apply, the wider *.anydesk.com one does.
+    expect(m.match('relay-0a1b2c3d.net.anydesk.com', 80)?.pattern).toBe('*.anydesk.com');
+    // A DNS name has no port: the rule applies to the name.
+    expect(m.match('relay-0a1b2c3d.net.anydesk.com')?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
+  });
+
+  it('takes `*` inside a label as any run of characters within that label only', () => {
+    expect(m.match('plus2.site24x7.com')).toMatchObject({ entryId: 'site24x7' });
+    expect(m.match('rescue-list.eu.logmein-gateway.com')).toMatchObject({ entryId: 'logmein-rescue' });
+    expect(m.match('rescue-list.a.b.logmein-gateway.com')?.entryId).not.toBe('logmein-rescue');
+  });
+
+  it('matches catalog addresses against addresses, and skips placeholders that name nothing', () => {
+    expect(m.match('136.243.104.235')).toMatchObject({ entryId: 'ammyy-admin' });
+    expect(m.skipped.map((r) => r.pattern)).toContain('<operator-configured GLPI server>');
+    expect(m.match('<operator-configured GLPI server>')).toBeUndefined();
+  });
+
+  it('takes VPN rows from any list of entries, as the VPN catalog will give them', () => {
+    const vpn = new CatalogDomains([...rules, ...rulesFor([{ id: 'astrill', domains: ['*.astrill.com'] }], 'vpn')]);
+    expect(vpn.match('api.astrill.com')).toEqual({ entryId: 'astrill', kind: 'vpn', pattern: '*.astrill.com' });
+  });
+});

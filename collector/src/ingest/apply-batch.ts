@@ -2,10 +2,11 @@
 // it means (findings, inventory, sensor states, health, stop) in the derived tables. The caller
 // acknowledges only after this returns, when the transaction has committed.
 import {
-  Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event,
+  Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event, type InventoryItem,
+  type Observation,
 } from '@farmwatch/proto';
-import type { Store, StoreWriter } from '../store/store.js';
-import type { FindingRecord } from '../store/records.js';
+import type { AlertChange, Store, StoreWriter } from '../store/store.js';
+import type { AlertRecord, FindingRecord } from '../store/records.js';
 import { alertForFinding } from '../alerts/finding-alerts.js';
 import { inventoryKey } from './inventory-keys.js';
 
@@ -14,7 +15,23 @@ export interface BatchResult {
   replayed: number;
   lastSequence: number;
   alertsRaised: number;
+  /** Something the device rules look at changed (findings, observations, a stop). */
+  relevant: boolean;
+  /** Alerts opened or changed by this batch's findings. */
+  changes: AlertChange[];
 }
+
+/** What the fleet side does with observations and inventory, inside the batch's transaction. */
+export interface BatchHooks {
+  onObservation?(w: StoreWriter, deviceId: string, o: Observation, atMs: number): boolean;
+  onInventory?(deviceId: string, item: InventoryItem): void;
+  /** Catalog ids the company sanctions (collector policy, on top of what the agent says). */
+  sanctioned?: ReadonlySet<string>;
+  /** Raises an alert (with suppressions); the default stores it as is. */
+  raise?(w: StoreWriter, a: AlertRecord): AlertChange;
+}
+
+const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
 
 const INVENTORY_KIND_NAME: Record<number, string> = {
   [InventoryKind.INVENTORY_KIND_USB_DEVICE]: 'usb_device',
@@ -22,7 +39,7 @@ const INVENTORY_KIND_NAME: Record<number, string> = {
   [InventoryKind.INVENTORY_KIND_NETWORK_INTERFACE]: 'network_interface',
 };
 
-function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): number {
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[]): number {
   const at = e.observedAtMs ?? receivedAtMs;
   switch (e.body) {
     case 'finding': {
@@ -31,7 +48,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
         deviceId, detector: f.detector ?? '', key: f.key ?? '',
         category: enumName(Category, f.category), severity: enumName(Severity, f.severity),
         confidence: f.confidence ?? 0, title: f.title ?? '', catalogEntry: f.catalogEntry ?? '',
-        sanctioned: f.sanctioned ?? false,
+        sanctioned: (f.sanctioned ?? false) || (hooks.sanctioned?.has(f.catalogEntry ?? '') ?? false) || (hooks.sanctioned?.has(f.key ?? '') ?? false),
         evidence: (f.evidence ?? []).map((ev) => ({
           field: ev.field ?? '', value: ev.value ?? '',
           ...(ev.catalogEntry ? { catalogEntry: ev.catalogEntry } : {}),
@@ -43,7 +60,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       const appeared = w.upsertFinding(record);
       const alert = alertForFinding(record, receivedAtMs, appeared);
       if (alert) {
-        w.raiseAlert(alert);
+        changes.push(hooks.raise ? hooks.raise(w, alert) : w.raiseAlert(alert));
         return 1;
       }
       return 0;
@@ -60,6 +77,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       } else {
         const body = pb.InventoryItem.encode(item).finish();
         w.upsertInventory({ deviceId, ...key, body, seenAtMs: receivedAtMs });
+        hooks.onInventory?.(deviceId, item);
       }
       return 0;
     }
@@ -85,15 +103,27 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
     case 'stopped':
       w.setStopped(deviceId, at, enumName(StopReason, e.stopped.reason));
       return 0;
+    case 'observation':
+      hooks.onObservation?.(w, deviceId, e.observation, Math.min(at, receivedAtMs));
+      return 0;
     default:
-      // Heartbeats, observations and event kinds this collector does not know yet are kept in the
+      // Heartbeats and event kinds this collector does not know yet are kept in the
       // events table as they came.
       return 0;
   }
 }
 
-export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number): BatchResult {
-  return store.write((w) => {
+export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number,
+  hooks: BatchHooks = {}): BatchResult {
+  return store.write((w) => applyBatchIn(w, deviceId, lastStored, fresh, replayed, receivedAtMs, hooks));
+}
+
+/** The same, inside a transaction the caller holds (group commit puts several batches in one). */
+export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number,
+  receivedAtMs: number, hooks: BatchHooks = {}): BatchResult {
+  {
+    let relevant = false;
+    const changes: AlertChange[] = [];
     let stored = 0;
     let duplicates = replayed;
     let alertsRaised = 0;
@@ -110,9 +140,10 @@ export function applyBatch(store: Store, deviceId: string, lastStored: number, f
         continue;
       }
       stored++;
-      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs);
+      if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
+      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes);
     }
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
-    return { stored, replayed: duplicates, lastSequence, alertsRaised };
-  });
+    return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
+  }
 }

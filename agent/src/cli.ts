@@ -5,6 +5,7 @@ import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import { UsageError } from './cli/args.js';
 import { scanCommand } from './cli/scan.js';
 import { runCommand } from './cli/run.js';
+import { enrollCommand } from './cli/enroll.js';
 
 const HELP = `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop
 
@@ -12,6 +13,7 @@ Usage: farmwatch-agent <command> [options]
 
 Commands:
   scan      scan this machine once and print what was found (exit 1 when something was)
+  enroll    trade IT's one-time token for this laptop's client certificate
   run       stream findings to the collector until stopped
   version   print the version
 
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return scanCommand(rest);
+    case 'enroll':
+      return enrollCommand(rest);
     case 'run':
       return runCommand(rest);
     case 'version':

@@ -39,15 +39,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves fixed TLS material to grpc-js's certificate-provider credentials. */
+/**
+ * Serves fixed TLS material to grpc-js's certificate-provider credentials. Listeners are called on
+ * the next turn: grpc-js registers its own watcher only after adding these listeners, and an
+ * update delivered before that would be lost (the server would then drop every connection).
+ */
 class StaticCertificates implements experimental.CertificateProvider {
   constructor(private readonly tls: TlsMaterial) {}
   addCaCertificateListener(l: experimental.CaCertificateUpdateListener): void {
-    l({ caCertificate: this.tls.caPem });
+    queueMicrotask(() => l({ caCertificate: this.tls.caPem }));
   }
   removeCaCertificateListener(): void {}
   addIdentityCertificateListener(l: experimental.IdentityCertificateUpdateListener): void {
-    l({ certificate: this.tls.certPem, privateKey: this.tls.keyPem });
+    queueMicrotask(() => l({ certificate: this.tls.certPem, privateKey: this.tls.keyPem }));
   }
   removeIdentityCertificateListener(): void {}
 }

@@ -4,14 +4,17 @@ import { builtinCatalog, createLogger } from '@farmwatch/shared';
 import { hostPlatform } from '../sensors/index.js';
 import { channelCredentials } from '../transport/credentials.js';
 import { Agent } from '../runtime/agent.js';
+import { enrollmentFiles, loadEnrollment } from '../enroll/files.js';
 import { list, parse, positiveInt, UsageError } from './args.js';
 
-export const RUN_HELP = `Usage: farmwatch-agent run --server HOST:PORT --ca FILE [--cert FILE --key FILE] [options]
+export const RUN_HELP = `Usage: farmwatch-agent run --dir DIR [options]
+       farmwatch-agent run --server HOST:PORT --ca FILE --cert FILE --key FILE [options]
 
 Scans this machine on an interval and streams findings, inventory and heartbeats to the collector
 over one TLS gRPC stream.
 
-  --server HOST:PORT     the collector
+  --dir DIR              the identity \`farmwatch-agent enroll\` stored (certificate, key, pinned CA, server)
+  --server HOST:PORT     the collector (default with --dir: the one enrolled with)
   --ca FILE              the collector's CA certificate (PEM); the agent trusts only this CA
   --cert FILE --key FILE this agent's client certificate and key (PEM)
   --interval SECONDS     time between scans (default 300)
@@ -27,6 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     ca: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },
+    dir: { type: 'string' },
     interval: { type: 'string' },
     heartbeat: { type: 'string' },
     sanctioned: { type: 'string' },
@@ -38,6 +42,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return 0;
+  }
+  if (values.dir !== undefined) {
+    // An enrolled agent: certificate, key and pinned CA from its folder; the server it enrolled with.
+    const files = enrollmentFiles(values.dir);
+    const record = loadEnrollment(values.dir);
+    values.server ??= record.server;
+    values.ca ??= files.ca;
+    values.cert ??= files.cert;
+    values.key ??= files.key;
   }
   if (!values.server) throw new UsageError('--server HOST:PORT is required: where the collector listens');
   if (!/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(values.server)) throw new UsageError(`--server must be HOST:PORT, not "${values.server}"`);

@@ -1,7 +1,7 @@
 // The HTTP JSON API (fastify): token auth with roles (admin, analyst, it), JSON-schema validated
 // input, errors that say what to fix, an OpenAPI document, Prometheus /metrics and a server-sent
 // event stream of alert changes.
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
 import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import type { Collector } from '../app.js';
 import { hashToken } from '../enroll/tokens.js';
@@ -22,7 +22,15 @@ export async function buildApi(collector: Collector) {
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
+    try {
+      authorize(req);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+  const authorize = (req: FastifyRequest): void => {
     const roles = req.routeOptions.config?.roles;
     if (!roles || roles.length === 0) return;
     const header = req.headers.authorization ?? '';
@@ -36,11 +44,11 @@ export async function buildApi(collector: Collector) {
       throw new ApiError(403, `${req.method} ${req.routeOptions.url ?? req.url} needs the role ${roles.join(' or ')}; the token "${token.name}" has the role ${token.role}`);
     }
     store.alerts.touchApiToken(token.id, Date.now());
-  });
+  };
 
   app.setErrorHandler((err: FastifyError | ApiError | LifecycleError, _req, reply) => {
     const status = err instanceof ApiError || err instanceof LifecycleError ? err.statusCode
-      : (err as FastifyError).validation ? 400 : (err as FastifyError).statusCode ?? 500;
+      : (err).validation ? 400 : (err).statusCode ?? 500;
     const message = (err as FastifyError).validation ? `invalid request: ${err.message}` : status >= 500 ? 'internal error; see the collector log' : err.message;
     if (status >= 500) collector.log.error('API request failed', { error: err.message });
     void reply.status(status).send({ error: { status, message } });

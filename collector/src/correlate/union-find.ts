@@ -5,18 +5,19 @@ export class UnionFind {
   private readonly members = new Map<string, string[]>();
 
   find(x: string): string {
-    let p = this.parent.get(x);
+    const p = this.parent.get(x);
     if (p === undefined) {
       this.parent.set(x, x);
       this.members.set(x, [x]);
       return x;
     }
     let node = x;
-    while (p !== node) {
-      const grand = this.parent.get(p) as string;
+    let up: string = p;
+    while (up !== node) {
+      const grand = this.parent.get(up) ?? up;
       this.parent.set(node, grand);
       node = grand;
-      p = this.parent.get(node) as string;
+      up = this.parent.get(node) ?? node;
     }
     return node;
   }

@@ -32,7 +32,7 @@ export interface ShipTo {
   cityTimeZone: string;
 }
 
-const norm = (s: string): string => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+const norm = (s: string | number | null | undefined): string => String(s ?? '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
 
 function countryMatches(c: City, country: string): boolean {
   const n = norm(country);

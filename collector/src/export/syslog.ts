@@ -1,7 +1,7 @@
 // Syslog transport: UDP (one datagram per line), TCP or TLS (RFC 6587 / RFC 5425 octet counting:
 // "LENGTH SP MESSAGE"). Stream connections reconnect with backoff; lines wait in a bounded queue.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Logger } from '@farmwatch/shared';
 import type { AlertDocument } from './document.js';
@@ -76,7 +76,7 @@ export class SyslogExporter {
       this.flush();
     };
     const socket: Socket = this.protocol === 'tls'
-      ? tlsConnect({ host: this.host, port: this.port, ...(this.opts.ca ? { ca: this.opts.ca } : {}), servername: this.host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(this.host) ? undefined as never : this.host }, onReady)
+      ? tlsConnect({ host: this.host, port: this.port, ...(this.opts.ca ? { ca: this.opts.ca } : {}), ...(isIP(this.host) ? {} : { servername: this.host }) }, onReady)
       : tcpConnect({ host: this.host, port: this.port }, onReady);
     socket.on('error', (err) => {
       this.log.warn('syslog connection failed', { url: this.opts.url, error: err.message, retryInMs: this.retryMs });

@@ -51,11 +51,11 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
     let device: DeviceRow | undefined;
     let acceptedThrough = 0;
     let closed = false;
-    let unregister: (() => void) | undefined;
     let pingTimer: NodeJS.Timeout | undefined;
     const pings = new Map<number, number>();
     const rtts: number[] = [];
 
+    let unregister: (() => void) | undefined = undefined;
     const cleanup = (): void => {
       closed = true;
       if (pingTimer) clearInterval(pingTimer);

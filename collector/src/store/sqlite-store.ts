@@ -86,6 +86,7 @@ function writeStatements(db: Db) {
       occurrences, scope, score, details, updated_ms, suppressed_by) VALUES (@deviceId, @rule, @key, @severity, @title, 'open',
       @atMs, @atMs, 1, @scope, @score, @details, @atMs, @suppressedBy)`),
     clearMembers: db.prepare('DELETE FROM alert_members WHERE alert_id = ?'),
+    members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ?'),
     addMember: db.prepare('INSERT INTO alert_members (alert_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
   };
 }
@@ -111,6 +112,8 @@ function raiseAlert(w: WriteStatements, a: AlertRecord): AlertChange {
     change = 'new';
   }
   if (a.members) {
+    const before = new Set((w.members.all(id) as { deviceId: string }[]).map((m) => m.deviceId));
+    if (change === 'updated' && existing && a.members.some((m) => !before.has(m))) change = 'grew';
     w.clearMembers.run(id);
     for (const m of a.members) w.addMember.run(id, m);
   }

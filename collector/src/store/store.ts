@@ -36,8 +36,8 @@ export interface StoreWriter {
 
 export interface AlertChange {
   id: number;
-  /** new: first time; reopened: came back after it was resolved; escalated: severity went up. */
-  change: 'new' | 'reopened' | 'escalated' | 'updated';
+  /** new: first time; reopened: came back after it was resolved; escalated: severity went up; grew: new members. */
+  change: 'new' | 'reopened' | 'escalated' | 'grew' | 'updated';
 }
 
 export interface AlertQuery {

@@ -204,3 +204,38 @@ describe('the ingest stream, message by message', () => {
     client.close();
   });
 });
+
+describe('per-device rate limit, X-Forwarded-For and round-trip time', () => {
+  let limited: RunningCollector;
+  let limitedDb: string;
+  beforeAll(async () => {
+    limitedDb = join(work, 'limited.db');
+    limited = await startCollector(limitedDb, pki.dir, ['--rate', '2', '--burst', '5']);
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+  const events = (from: number, n: number): AgentMessage => ({
+    batch: { events: Array.from({ length: n }, (_, i) => ({ sequence: from + i, observedAtMs: Date.now(), heartbeat: { uptimeMs: i } })) },
+  });
+
+  it('refuses a burst above the limit, storing none of it, and keeps serving within it', async () => {
+    const l = await enrollLaptop(limited.address, limitedDb, pki.ca, { serial: 'RATE-0', assignee: 'Rae Te <rae@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: 'rate' });
+    const client = new RawIngestClient(limited.address, l, { forwardedFor: '73.162.10.1' });
+    const over = await client.exchange([{ hello: { ...l.hello, clockMs: Date.now() } }, events(1, 6)]);
+    expect(over.error?.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(over.error?.details).toMatch(new RegExp(`^rate limit: device ${l.deviceId} sent more than 2 events/s, bursts of 5; nothing of this batch was stored: resend it after \\d+ ms$`));
+    const within = await client.exchange([{ hello: { ...l.hello, clockMs: Date.now() } }, events(1, 5)]);
+    expect(within.error).toBeUndefined();
+    expect(within.received[1]?.ack?.sequence).toBe(5);
+    expect(within.pings).toBeGreaterThan(0);
+    client.close();
+    const conn = new Database(limitedDb, { readonly: true });
+    const row = conn.prepare('SELECT public_ip AS ip, rtt_ms AS rtt, last_sequence AS seq FROM devices WHERE id = ?').get(l.deviceId) as { ip: string; rtt: number | null; seq: number };
+    conn.close();
+    // This collector trusts no proxy: the header is ignored and the TCP peer is the address.
+    expect(row).toMatchObject({ ip: '127.0.0.1', seq: 5 });
+    expect(row.rtt).toBeGreaterThanOrEqual(0);
+    expect(row.rtt).toBeLessThan(1000);
+  });
+});

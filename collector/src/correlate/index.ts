@@ -77,11 +77,11 @@ export class CorrelationIndex {
       // Both saw it within the window of each other.
       if (seen.last < me.first - this.opts.windowMs || seen.first > me.last + this.opts.windowMs) continue;
       const [a, b] = deviceId < other ? [deviceId, other] : [other, deviceId];
-      edges.push({
-        deviceA: a, deviceB: b, kind, valueKey, value: display,
-        firstMs: Math.max(me.first, seen.first) > Math.min(me.last, seen.last) ? Math.min(me.last, seen.last) : Math.max(me.first, seen.first),
-        lastMs: Math.max(me.last, seen.last),
-      });
+      // The edge's time span: from when both had seen the value (or, when their sightings do not
+      // overlap, from the earlier one's last sighting) to the latest sighting.
+      const bothSince = Math.max(me.first, seen.first);
+      const earlierLast = Math.min(me.last, seen.last);
+      edges.push({ deviceA: a, deviceB: b, kind, valueKey, value: display, firstMs: Math.min(bothSince, earlierLast), lastMs: Math.max(me.last, seen.last) });
       this.uf.union(a, b);
     }
     return edges;

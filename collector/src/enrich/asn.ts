@@ -65,6 +65,12 @@ class V4Table {
 
   readonly size: number;
 
+  /** The organisation name of an AS, from its first IPv4 range (a scan; for checks, not lookups). */
+  orgOf(asn: number): string | undefined {
+    for (let i = 0; i < this.size; i++) if (this.asns[i] === asn) return this.orgs[this.orgIndex[i] as number];
+    return undefined;
+  }
+
   find(value: number): AsnRecord | undefined {
     let lo = 0;
     let hi = this.size - 1;
@@ -114,6 +120,11 @@ export class AsnDb {
     } catch (err) {
       throw new Error(`cannot read the ASN database ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); reinstall with npm ci`);
     }
+  }
+
+  /** The organisation name the database records for an AS (IPv4 ranges), for checking data against it. */
+  organisation(asn: number): string | undefined {
+    return (this.v4 ??= new V4Table(this.read(this.files.v4))).orgOf(asn);
   }
 
   lookup(ip: string): AsnRecord | undefined {

@@ -4,14 +4,19 @@
 // ignored: anyone can write that header.
 import { inCidr, normalizeIp, parseCidr, family, type Cidr } from '../enrich/ip.js';
 
-/** "ipv4:203.0.113.7:51234", "ipv6:[2001:db8::1]:443", "203.0.113.7:51234" -> the address. */
+/**
+ * The address in a grpc-js peer string: "203.0.113.7:51234", "[2001:db8::1]:443", and the
+ * unbracketed "::ffff:127.0.0.1:51234" / "2001:db8::1:443" grpc-js writes for IPv6 peers
+ * (address, colon, port).
+ */
 export function peerAddress(peer: string): string {
   const p = peer.replace(/^ipv[46]:/, '');
   const bracket = /^\[([^\]]+)\]:\d+$/.exec(p);
   if (bracket?.[1]) return normalizeIp(bracket[1]);
-  const i = p.lastIndexOf(':');
-  const host = i > 0 && p.indexOf(':') === i ? p.slice(0, i) : p;
-  return normalizeIp(host);
+  // grpc-js always appends the port for a TCP peer, so a trailing ":digits" is the port whenever
+  // what precedes it is an address.
+  const m = /^(.*):\d+$/.exec(p);
+  return normalizeIp(m?.[1] && family(m[1]) ? m[1] : p);
 }
 
 export class ClientAddress {

@@ -18,6 +18,7 @@ export * from './enrich/networks.js';
 export * from './enrich/ip.js';
 export * from './correlate/index.js';
 export * from './correlate/keys.js';
+export { UnionFind } from './correlate/union-find.js';
 export * from './rules/device-rules.js';
 export * from './rules/cluster-score.js';
 export * from './rules/weights.js';

@@ -8,7 +8,8 @@
 // matters (which device, still trusted?) happens per call in any design, since a CA-signed
 // certificate can be revoked and a TLS handshake knows nothing of that.
 import { Server, experimental, status as Status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { MAX_AGENT_MESSAGE_BYTES, enrollmentService, ingestService, type Decoded, type farmwatch } from '@farmwatch/proto';
+import { MAX_AGENT_MESSAGE_BYTES, enrollmentService, type Decoded, type farmwatch } from '@farmwatch/proto';
+import { collectorIngestService } from './ingest/raw-events.js';
 import type { Logger } from '@farmwatch/shared';
 import { ingestHandler, type IngestDeps } from './ingest/stream-handler.js';
 import { authenticate, Refusal } from './auth/peer.js';
@@ -82,7 +83,7 @@ export async function startServer(opts: CollectorServerOptions): Promise<Running
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ingestService, { stream: ingestHandler(opts.ingest) });
+  server.addService(collectorIngestService, { stream: ingestHandler(opts.ingest) });
   server.addService(enrollmentService, {
     enroll: (call: ServerUnaryCall<Decoded<EnrollRequest>, EnrollResponse>, cb: sendUnaryData<EnrollResponse>) => {
       const peer = call.getPeer();

@@ -87,3 +87,18 @@ describe('storage', () => {
     s.close();
   });
 });
+
+describe('raw event bytes', () => {
+  it('keeps each event exactly as the agent sent it, unknown fields from newer agents included', async () => {
+    const { collectorIngestService, rawEvent } = await import('../src/ingest/raw-events.js');
+    const e1 = Buffer.from(pb.Event.encode({ sequence: 1, observedAtMs: 5, heartbeat: { uptimeMs: 1 } }).finish());
+    // Field 99 (varint) is unknown to this collector: a newer agent's addition.
+    const e2 = Buffer.concat([Buffer.from(pb.Event.encode({ sequence: 2, observedAtMs: 5, heartbeat: { uptimeMs: 2 } }).finish()), Buffer.from([0x98, 0x06, 0x2a])]);
+    const batch = Buffer.concat([Buffer.from([0x0a, e1.length]), e1, Buffer.from([0x0a, e2.length]), e2]);
+    const frame = Buffer.concat([Buffer.from([0x12, batch.length]), batch]);
+    const decoded = collectorIngestService.stream.requestDeserialize(frame);
+    expect(decoded.ok).toBe(true);
+    const events = decoded.ok ? decoded.message.batch?.events ?? [] : [];
+    expect(events.map((e) => Buffer.from(rawEvent(e) ?? []).toString('hex'))).toEqual([e1.toString('hex'), e2.toString('hex')]);
+  });
+});

@@ -9,6 +9,7 @@ import type { AlertChange, Store, StoreWriter } from '../store/store.js';
 import type { AlertRecord, FindingRecord } from '../store/records.js';
 import { alertForFinding } from '../alerts/finding-alerts.js';
 import { inventoryKey } from './inventory-keys.js';
+import { rawEvent } from './raw-events.js';
 
 export interface BatchResult {
   stored: number;
@@ -33,20 +34,41 @@ export interface BatchHooks {
 
 const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
 
+/** enumName, memoised per enum and value (it is on the path of every event). */
+const names = new Map<object, Map<number | null | undefined, string>>();
+function nameOf(values: Readonly<Record<string, string | number>>, value: number | null | undefined): string {
+  let m = names.get(values);
+  if (!m) names.set(values, (m = new Map<number | null | undefined, string>()));
+  let n = m.get(value);
+  if (n === undefined) m.set(value, (n = enumName(values, value)));
+  return n;
+}
+
 const INVENTORY_KIND_NAME: Record<number, string> = {
   [InventoryKind.INVENTORY_KIND_USB_DEVICE]: 'usb_device',
   [InventoryKind.INVENTORY_KIND_DISPLAY]: 'display',
   [InventoryKind.INVENTORY_KIND_NETWORK_INTERFACE]: 'network_interface',
 };
 
-function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[]): number {
+/**
+ * Observations repeat: a laptop reports the same gateway and BSSID scan after scan. Within one
+ * batch each distinct observation is applied once, at its latest time.
+ */
+type Pending = Map<string, { o: Observation; atMs: number }>;
+
+function observationId(o: Observation): string {
+  const hash = o.valueHash && o.valueHash.length > 0 ? Buffer.from(o.valueHash).toString('base64') : '';
+  return `${o.kind ?? 0}|${hash}|${o.value ?? ''}|${o.via ?? ''}`;
+}
+
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[], pending: Pending): number {
   const at = e.observedAtMs ?? receivedAtMs;
   switch (e.body) {
     case 'finding': {
       const f = e.finding;
       const record: FindingRecord = {
         deviceId, detector: f.detector ?? '', key: f.key ?? '',
-        category: enumName(Category, f.category), severity: enumName(Severity, f.severity),
+        category: nameOf(Category, f.category), severity: nameOf(Severity, f.severity),
         confidence: f.confidence ?? 0, title: f.title ?? '', catalogEntry: f.catalogEntry ?? '',
         sanctioned: (f.sanctioned ?? false) || (hooks.sanctioned?.has(f.catalogEntry ?? '') ?? false) || (hooks.sanctioned?.has(f.key ?? '') ?? false),
         evidence: (f.evidence ?? []).map((ev) => ({
@@ -94,18 +116,22 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
       for (const s of h.sensors ?? []) {
         w.upsertSensorState({
-          deviceId, sensor: s.sensor ?? '', status: enumName(SensorStatus, s.status), reason: s.reason ?? '',
+          deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
           lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
         });
       }
       return 0;
     }
     case 'stopped':
-      w.setStopped(deviceId, at, enumName(StopReason, e.stopped.reason));
+      w.setStopped(deviceId, at, nameOf(StopReason, e.stopped.reason));
       return 0;
-    case 'observation':
-      hooks.onObservation?.(w, deviceId, e.observation, Math.min(at, receivedAtMs));
+    case 'observation': {
+      const id = observationId(e.observation);
+      const atMs = Math.min(at, receivedAtMs);
+      const seen = pending.get(id);
+      if (!seen || seen.atMs < atMs) pending.set(id, { o: e.observation, atMs });
       return 0;
+    }
     default:
       // Heartbeats and event kinds this collector does not know yet are kept in the
       // events table as they came.
@@ -124,6 +150,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
   {
     let relevant = false;
     const changes: AlertChange[] = [];
+    const pending: Pending = new Map();
     let stored = 0;
     let duplicates = replayed;
     let alertsRaised = 0;
@@ -132,7 +159,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       const sequence = e.sequence ?? 0;
       const inserted = w.insertEvent({
         deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: e.observedAtMs ?? 0, receivedAtMs,
-        body: pb.Event.encode(e).finish(),
+        body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
       lastSequence = Math.max(lastSequence, sequence);
       if (!inserted) {
@@ -141,8 +168,9 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       }
       stored++;
       if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
-      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes);
+      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending);
     }
+    for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
     return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
   }

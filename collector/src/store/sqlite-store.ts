@@ -66,12 +66,12 @@ function writeStatements(db: Db) {
       last_run_ms = excluded.last_run_ms, duration_ms = excluded.duration_ms, items = excluded.items`),
     setHealth: db.prepare('UPDATE devices SET cpu_permille = ?, rss_bytes = ?, spool_depth = ? WHERE id = ?'),
     setStopped: db.prepare('UPDATE devices SET stopped_at_ms = ?, stop_reason = ? WHERE id = ?'),
-    observation: db.prepare('SELECT first_seen_ms AS firstSeenMs FROM observations WHERE device_id = ? AND kind = ? AND value_key = ?'),
     upsertObservation: db.prepare(`INSERT INTO observations (device_id, kind, value_key, value, via, first_seen_ms, last_seen_ms, count)
       VALUES (@deviceId, @kind, @valueKey, @value, @via, @atMs, @atMs, 1)
       ON CONFLICT (device_id, kind, value_key) DO UPDATE SET last_seen_ms = MAX(observations.last_seen_ms, excluded.last_seen_ms),
       first_seen_ms = MIN(observations.first_seen_ms, excluded.first_seen_ms), count = observations.count + 1,
-      via = excluded.via`),
+      via = excluded.via
+      RETURNING first_seen_ms AS firstSeenMs, count`),
     upsertEdge: db.prepare(`INSERT INTO edges (device_a, device_b, kind, value_key, value, first_ms, last_ms)
       VALUES (@deviceA, @deviceB, @kind, @valueKey, @value, @firstMs, @lastMs)
       ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = MIN(edges.first_ms, excluded.first_ms),
@@ -137,9 +137,8 @@ function makeWriter(w: WriteStatements): StoreWriter {
     setHealth: (id, cpu, rss, spool) => void w.setHealth.run(cpu, rss, spool, id),
     setStopped: (id, at, reason) => void w.setStopped.run(at, reason, id),
     upsertObservation: (o) => {
-      const before = w.observation.get(o.deviceId, o.kind, o.valueKey) as { firstSeenMs: number } | undefined;
-      w.upsertObservation.run(o);
-      return { firstSeenMs: Math.min(before?.firstSeenMs ?? o.atMs, o.atMs), isNew: before === undefined };
+      const r = w.upsertObservation.get(o) as { firstSeenMs: number; count: number };
+      return { firstSeenMs: r.firstSeenMs, isNew: r.count === 1 };
     },
     upsertEdge: (e) => void w.upsertEdge.run(e),
     raiseAlert: (a) => raiseAlert(w, a),

@@ -123,6 +123,31 @@ describe('identity from the certificate', () => {
   });
 });
 
+describe('renewal', () => {
+  it('gives an enrolled laptop a new certificate for a new key over mutual TLS, and refuses strangers', async () => {
+    const l = await enrollLaptop(collector.address, db, pki.ca, laptop('T-RENEW'));
+    const { createCertificateRequest, describeCertificate } = await import('@farmwatch/shared');
+    const { enrollmentService } = await import('@farmwatch/proto');
+    const { Client, credentials, Metadata } = await import('@grpc/grpc-js');
+    const renew = (creds: ReturnType<typeof credentials.createSsl>, csrDer: Buffer) => new Promise<{ deviceId?: string | null; certificateDer?: Uint8Array | null }>((resolve, reject) => {
+      const c = new Client(collector.address, creds);
+      const m = enrollmentService.renew;
+      c.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, { csrDer }, new Metadata(), (err: ServiceError | null, v?: { deviceId?: string | null }) => {
+        c.close();
+        return err ? reject(err) : resolve(v ?? {});
+      });
+    });
+    const req = await createCertificateRequest('renew');
+    const r = await renew(credentials.createSsl(pki.ca, l.keyPem, l.certPem), req.csrDer);
+    expect(r.deviceId).toBe(l.deviceId);
+    const fresh = `-----BEGIN CERTIFICATE-----\n${Buffer.from(r.certificateDer ?? []).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    expect(describeCertificate(fresh).subjectCommonName).toBe(l.deviceId);
+    expect(describeCertificate(fresh).serialNumber).not.toBe(describeCertificate(l.certPem).serialNumber);
+    const anonymous = await refusal(renew(credentials.createSsl(pki.ca), req.csrDer));
+    expect(anonymous.code).toBe(Status.UNAUTHENTICATED);
+  });
+});
+
 describe('revocation', () => {
   it('ends a live stream, refuses new ones, and lets IT re-enroll the laptop', async () => {
     const l = laptop('T-REVOKED');

@@ -256,6 +256,27 @@ describe('innocent explanations', () => {
 });
 
 describe('the HTTP API', () => {
+  it('streams alert changes as server-sent events', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${collector.api}/v1/alerts/stream`, { headers: { authorization: `Bearer ${tokens.analyst ?? ''}` }, signal: ac.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const l = await report({ serial: 'SSE-0', assignee: 'Sky Eden <sky.eden@example.com>', shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: 'LT-sse' },
+      '71.56.10.1', () => [{ ...anydesk, finding: { ...anydesk.finding, key: 'rustdesk', catalogEntry: 'rustdesk', title: 'RustDesk is running' } }]);
+    let text = '';
+    const deadline = Date.now() + 10_000;
+    while (!text.includes('RustDesk is running') && Date.now() < deadline) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += Buffer.from(chunk.value).toString();
+    }
+    ac.abort();
+    const event = text.split('\n\n').find((e) => e.includes('RustDesk is running')) ?? '';
+    expect(event).toMatch(/^id: \d+-\d+\nevent: alert\ndata: \{/);
+    const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { change: string; rule: string; devices: { id: string }[] };
+    expect(data).toMatchObject({ change: 'new', rule: 'remote_access.process', devices: [{ id: l.deviceId }] });
+  });
+
   it('refuses a missing token, an unknown token and an analyst on an admin endpoint, saying why', async () => {
     const none = await fetch(`${collector.api}/v1/alerts`);
     expect(none.status).toBe(401);

@@ -13,7 +13,7 @@ import { observationKey, type EdgeKind } from '../correlate/keys.js';
 import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { raise } from '../alerts/raise.js';
-import { CLUSTER_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
+import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -97,7 +97,8 @@ export class FleetEngine {
       }
     }
     if (!key.edge) return key.kind === 'kvm_identity';
-    if (key.edge === 'remote_peer_ip' && this.excludedNetwork(key.valueKey)) return true;
+    // A private peer address (a LAN session) is in every home: it links nobody.
+    if (key.edge === 'remote_peer_ip' && (!isPublicIp(key.valueKey) || this.excludedNetwork(key.valueKey))) return true;
     if (this.valueExclusions.has(`${key.edge}|${key.valueKey}`)) return true;
     for (const e of this.index.observe(deviceId, key.edge, key.valueKey, key.display, atMs)) w.upsertEdge(e);
     return true;
@@ -158,7 +159,10 @@ export class FleetEngine {
     const risk = this.riskOf(deviceId);
     if (!risk) return [];
     const now = this.now();
-    const alert = riskAlert(deviceId, risk, now);
+    const existing = this.store.alerts.find(deviceId, RISK_RULE, 'risk');
+    // Nothing changed: no write, no event (the sweep re-evaluates silent agents every minute).
+    if (existing && existing.score === risk.score && existing.severity === risk.severity) return [];
+    const alert = riskAlert(deviceId, risk, now, existing !== undefined);
     if (!alert) return [];
     return [this.store.write((w) => raise(this.store, w, alert, now))];
   }
@@ -182,6 +186,8 @@ export class FleetEngine {
     const now = this.now();
     // The alert of any member's earlier (smaller) cluster carries on: the same case, grown.
     const previous = cluster.result.members.flatMap((m) => this.store.alerts.alertsOfMember(m, CLUSTER_RULE)).sort((a, b) => a.id - b.id)[0];
+    if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
+      && previous.members.join() === cluster.result.members.join()) return [];
     const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);
     if (!alert) return [];
     return [this.store.write((w) => raise(this.store, w, alert, now))];

@@ -13,11 +13,15 @@ export const RISK_ALERT_MIN = 15;
 /** Clusters score this much at least to be noted at all. */
 export const CLUSTER_ALERT_MIN = 10;
 
-export function riskAlert(deviceId: string, risk: RiskResult, atMs: number): AlertRecord | undefined {
-  if (risk.score < RISK_ALERT_MIN) return undefined;
+/**
+ * The device's risk alert: raised from RISK_ALERT_MIN on; once raised, kept up to date as signals
+ * come and go (also below the threshold, so it never shows a stale score).
+ */
+export function riskAlert(deviceId: string, risk: RiskResult, atMs: number, exists = false): AlertRecord | undefined {
+  if (risk.score < RISK_ALERT_MIN && !exists) return undefined;
   return {
     deviceId, rule: RISK_RULE, key: 'risk', severity: risk.severity, atMs, newOccurrence: false, scope: 'device', score: risk.score,
-    title: `Risk ${risk.score}: ${risk.signals.map((s) => s.title).slice(0, 3).join('; ')}`,
+    title: risk.signals.length > 0 ? `Risk ${risk.score}: ${risk.signals.map((s) => s.title).slice(0, 3).join('; ')}` : 'Risk 0: no signal any more',
     details: { explanation: risk.signals.map((s) => ({ signal: s.id, weight: s.weight, title: s.title, evidence: s.evidence })) },
   };
 }

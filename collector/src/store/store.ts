@@ -111,6 +111,8 @@ export interface FleetStore {
 /** Analysts' side: alert lifecycle, notes, suppressions, audit, API tokens. */
 export interface AlertStore {
   detail(id: number): AlertDetailRow | undefined;
+  /** The alert of (device, rule, key), the deduplication key. */
+  find(deviceId: string, rule: string, key: string): AlertRow | undefined;
   setStatus(id: number, status: AlertStatus, nowMs: number): void;
   setAssignee(id: number, assignee: string, nowMs: number): void;
   addNote(alertId: number, author: string, text: string, nowMs: number): NoteRow;

@@ -15,6 +15,7 @@ export class SqliteAlerts implements AlertStore {
   constructor(db: Db) {
     this.s = {
       alert: db.prepare(`SELECT ${ALERT_COLUMNS}, a.details FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.id = ?`),
+      find: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.device_id = ? AND a.rule = ? AND a.key = ?`),
       members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ? ORDER BY device_id'),
       ofMember: db.prepare(`SELECT a.id FROM alerts a JOIN alert_members m ON m.alert_id = a.id
         WHERE m.device_id = ? AND a.rule = ? ORDER BY a.id`),
@@ -43,6 +44,10 @@ export class SqliteAlerts implements AlertStore {
     if (!row) return undefined;
     const members = (this.s.members.all(id) as { deviceId: string }[]).map((m) => m.deviceId);
     return { ...row, details: JSON.parse(row.details) as unknown, members: members.length > 0 ? members : [row.deviceId] };
+  }
+
+  find(deviceId: string, rule: string, key: string): AlertRow | undefined {
+    return this.s.find.get(deviceId, rule, key) as AlertRow | undefined;
   }
 
   setStatus(id: number, status: AlertStatus, nowMs: number): void {

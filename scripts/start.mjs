@@ -10,6 +10,7 @@
 // ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or on free ports when taken.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { hostname, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
@@ -72,8 +73,9 @@ function thisMachine() {
   // Ship-to: $FARMWATCH_SHIP_TO, else the largest city of this machine's time zone (London for UTC).
   let shipTo = process.env.FARMWATCH_SHIP_TO;
   if (!shipTo) {
-    const req = spawnSync(process.execPath, ['-e', `const c=require(${JSON.stringify(join(root, 'node_modules', 'city-timezones'))}).cityMapping.filter(x=>x.timezone===${JSON.stringify(zone)}).sort((a,b)=>b.pop-a.pop)[0];process.stdout.write(c?[c.city,c.province,c.iso2].join(', '):'London, England, GB')`], { encoding: 'utf8' });
-    shipTo = req.stdout || 'London, England, GB';
+    const city = createRequire(import.meta.url)('city-timezones').cityMapping
+      .filter((c) => c.timezone === zone).sort((a, b) => b.pop - a.pop)[0];
+    shipTo = city ? [city.city, city.province, city.iso2].join(', ') : 'London, England, GB';
   }
   return { serial, assignee: `${user} <${user}@${hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost'}.local>`, shipTo, zone };
 }

@@ -47,7 +47,7 @@ export class Collector {
   private revocationCursor = Date.now();
 
   constructor(readonly store: Store, readonly config: CollectorConfig, readonly log: Logger) {
-    this.fleet = new FleetEngine({ store, log: log.child('fleet'), ...(config.rules ? { rules: { ...config.rules, sanctionedTools: config.sanctioned ?? [] } } : { rules: { sanctionedTools: config.sanctioned ?? [] } }) });
+    this.fleet = new FleetEngine({ store, log: log.child('fleet'), rules: { ...config.rules, sanctionedTools: config.sanctioned ?? [] } });
     this.enrollment = new Enrollment({ store, ca: config.ca, log: log.child('enroll') });
     this.exporters = new Exporters(store, config.exports ?? {}, log.child('export'), this.metrics);
     this.bus.on('alert', (c) => {

@@ -102,10 +102,16 @@ return { total, rawMs, collectorMs };
 
 
 const w = [66, 14, 10];
-console.log(`${DEVICES} devices x ${BATCHES_PER_DEVICE} batches x ${EVENTS_PER_BATCH} events per mix; each turn commits one batch from every device\n`);
+console.log(`${DEVICES} devices x ${BATCHES_PER_DEVICE} batches x ${EVENTS_PER_BATCH} events per mix; each turn commits one batch from every device; median of 5 rounds\n`);
 console.log(row(['mix / path', 'events/s', 'ratio'], w));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [name, fn] of [['first contact (findings, USB inventory, observations, health)', firstContact], ['steady (heartbeats, health, repeated observations)', steady]]) {
-  const { total, rawMs, collectorMs } = await measure(fn);
+  // Five rounds, each on fresh database files, the two paths in turn; the median of each.
+  const runs = [];
+  for (let r = 0; r < 5; r++) runs.push(await measure(fn));
+  const total = runs[0].total;
+  const rawMs = median(runs.map((x) => x.rawMs));
+  const collectorMs = median(runs.map((x) => x.collectorMs));
   console.log(name);
   console.log(row(['  raw better-sqlite3 INSERT, same rows, same table (baseline)', fmt(total / (rawMs / 1000)), '1.00x'], w));
   console.log(row(['  collector ingest (decode, validate, group commit, apply, correlate)', fmt(total / (collectorMs / 1000)), `${(rawMs / collectorMs).toFixed(2)}x`], w));

@@ -54,7 +54,20 @@ const INVENTORY_KIND_NAME: Record<number, string> = {
  * Observations repeat: a laptop reports the same gateway and BSSID scan after scan. Within one
  * batch each distinct observation is applied once, at its latest time.
  */
-type Pending = Map<string, { o: Observation; atMs: number }>;
+type Pending = Map<string, { o: Observation; atMs: number }> & { health?: Event };
+
+function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): void {
+  const h = e.health;
+  if (!h) return;
+  const at = e.observedAtMs ?? receivedAtMs;
+  w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
+  for (const s of h.sensors ?? []) {
+    w.upsertSensorState({
+      deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
+      lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
+    });
+  }
+}
 
 function observationId(o: Observation): string {
   const hash = o.valueHash && o.valueHash.length > 0 ? Buffer.from(o.valueHash).toString('base64') : '';
@@ -111,17 +124,11 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       w.retireInventory(deviceId, kinds, receivedAtMs - 60_000, receivedAtMs);
       return 0;
     }
-    case 'health': {
-      const h = e.health;
-      w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
-      for (const s of h.sensors ?? []) {
-        w.upsertSensorState({
-          deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
-          lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
-        });
-      }
+    case 'health':
+      // Health is state, not history: the batch's last report is the one that counts (every
+      // report stays in the events table).
+      pending.health = e;
       return 0;
-    }
     case 'stopped':
       w.setStopped(deviceId, at, nameOf(StopReason, e.stopped.reason));
       return 0;
@@ -171,6 +178,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending);
     }
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
+    if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
     return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
   }

@@ -205,6 +205,8 @@ describe('a laptop farm', () => {
     expect(show.stdout).toMatch(/Score 100, signal by signal:/);
     expect(show.stdout).toMatch(/\+ +40 {2}shared\.remote_peer_id/);
     expect(show.stdout).toContain(`device LT-avery.brooks (${farm[0]?.deviceId ?? ''}): Avery Brooks <avery.brooks@example.com>, serial FARM-0, shipped to Austin, Texas, US, public IP ${FARM_HOME}`);
+    const device = await run(COLLECTOR_CLI, ['devices', 'show', 'FARM-0', '--db', db]);
+    expect(device.stdout).toContain(`public IP ${FARM_HOME}: Fairfield, California, US, AS7922 Comcast Cable Communications, LLC`);
     const clusters = await run(COLLECTOR_CLI, ['clusters', 'list', '--json', '--db', db]);
     const cl = (JSON.parse(clusters.stdout) as { clusters: { members: string[]; farmCandidate: boolean }[] }).clusters;
     expect(cl.find((c) => c.members.length === 4)?.farmCandidate).toBe(true);

@@ -4,6 +4,7 @@ import type { Collector } from '../app.js';
 import { deviceViews, findDevice, importDevices, registerDevice } from '../ops/devices.js';
 import { Enrollment, DEFAULT_TOKEN_TTL_MS } from '../enroll/enrollment.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
+import { isPublicIp } from '../enrich/ip.js';
 import { ApiError, type Routes } from './route.js';
 import { PAGING, page } from './paging.js';
 
@@ -68,8 +69,9 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       const v = wrap(() => findDevice(store, (req.params as { id: string }).id));
       const risk = c.fleet.riskOf(v.id) ?? null;
       const cluster = c.fleet.clusterOf(v.id);
+      const ip = v.device?.publicIp ?? '';
       return {
-        ...v, risk, findings: store.findings(v.id), observations: store.fleet.observations(v.id), sensors: store.sensorStates(v.id),
+        ...v, risk, egress: ip && isPublicIp(ip) ? c.fleet.enricher.lookup(ip) : null, findings: store.findings(v.id), observations: store.fleet.observations(v.id), sensors: store.sensorStates(v.id),
         inventory: store.inventory(v.id), certificates: store.registry.certificates(v.id),
         cluster: cluster ? { ...cluster.result, edges: cluster.edges } : null,
       };

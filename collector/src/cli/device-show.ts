@@ -1,13 +1,17 @@
 // `devices show`: one laptop as the collector knows it.
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { DeviceView } from '../ops/devices.js';
+import { Enricher } from '../enrich/enricher.js';
+import { isPublicIp } from '../enrich/ip.js';
 import { iso } from './args.js';
 import { ago } from './table.js';
 
 export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): number {
   const d = v.device;
+  const egress = d?.publicIp && isPublicIp(d.publicIp) ? new Enricher().lookup(d.publicIp) : undefined;
   const detail = {
     device: d ? { ...d, state: v.state } : { id: v.id, state: v.state },
+    egress: egress ?? null,
     registration: v.registration,
     sensors: d ? store.sensorStates(d.id) : [],
     findings: d ? store.findings(d.id) : [],
@@ -29,6 +33,11 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
     out.push(`  last seen ${ago(d.lastSeenMs)} from ${d.publicIp || d.lastPeer}; RTT ${d.rttMs ?? '?'} ms; time zone ${d.timeZone || '?'}; ` +
       `${d.stoppedAtMs ? `stopped ${ago(d.stoppedAtMs)} (${d.stopReason ?? ''})` : 'reporting'}; ${d.lastSequence} events; ` +
       `agent RSS ${d.rssBytes === null ? '?' : `${Math.round(d.rssBytes / 1048576)} MB`}`);
+  }
+  if (egress) {
+    const g = egress.geo;
+    out.push(`  public IP ${egress.ip}: ${g ? [g.city, g.region, g.countryCode].filter(Boolean).join(', ') : 'unknown place'}` +
+      `${egress.asn ? `, AS${egress.asn} ${egress.org ?? ''}` : ''}${egress.network.kind !== 'other' ? `, ${egress.network.kind}: ${egress.network.name}` : ''}`);
   }
   out.push('', 'Alerts:');
   if (detail.alerts.length === 0) out.push('  none');

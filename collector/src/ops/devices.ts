@@ -73,8 +73,12 @@ export function deviceViews(store: Store, nowMs = Date.now()): DeviceView[] {
 }
 
 /** A device by id, serial or hostname; throws with the candidates when the name is ambiguous. */
-export function findDevice(store: Store, wanted: string): DeviceView {
-  const all = deviceViews(store);
+export function findDevice(store: Store, wanted: string, nowMs = Date.now()): DeviceView {
+  // By id first: one lookup, not a scan of the fleet.
+  const reg = store.registry.registration(wanted);
+  const dev = store.device(wanted);
+  if (reg || dev) return { id: wanted, registration: reg ?? null, device: dev ?? null, state: stateOf(reg, dev, nowMs) };
+  const all = deviceViews(store, nowMs);
   const w = wanted.toLowerCase();
   const matches = all.filter((v) => v.id === wanted || v.registration?.serial.toLowerCase() === w || v.device?.hostname.toLowerCase() === w);
   if (matches.length === 0) throw new Error(`no device has the id, serial or hostname "${wanted}"`);

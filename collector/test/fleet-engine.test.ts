@@ -84,4 +84,25 @@ describe('fleet engine', () => {
     expect(store.alerts.find(a, 'device.risk', 'risk')).toMatchObject({ score: 0, severity: 'info', title: 'Risk 0: no signal any more' });
     store.close();
   });
+
+  it('closes the younger alert when two clusters join, as merged into the older one', () => {
+    const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
+    const fleet = new FleetEngine({ store, log });
+    const bssid = (id: string, n: number) => store.write((w) => fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.alloc(16, n) }), now));
+    bssid(a, 1);
+    bssid(b, 1);
+    fleet.evaluate([a]);
+    bssid(c, 2);
+    bssid(d, 2);
+    fleet.evaluate([c]);
+    const [first, second] = [store.alerts.alertsOfMember(a, 'fleet.colocation')[0], store.alerts.alertsOfMember(c, 'fleet.colocation')[0]];
+    expect(first?.id).toBeLessThan(second?.id ?? 0);
+    bssid(b, 3);
+    bssid(c, 3);
+    fleet.evaluate([b]);
+    expect(store.alerts.detail(first?.id ?? 0)?.members).toEqual([a, b, c, d].sort());
+    expect(store.alerts.detail(second?.id ?? 0)?.status).toBe('resolved');
+    expect(store.alerts.notes(second?.id ?? 0).map((n) => n.text)).toEqual([`merged into alert ${first?.id ?? ''}: the clusters joined`]);
+    store.close();
+  });
 });

@@ -184,8 +184,19 @@ export class FleetEngine {
     const cluster = this.clusterOf(deviceId);
     if (!cluster) return [];
     const now = this.now();
-    // The alert of any member's earlier (smaller) cluster carries on: the same case, grown.
-    const previous = cluster.result.members.flatMap((m) => this.store.alerts.alertsOfMember(m, CLUSTER_RULE)).sort((a, b) => a.id - b.id)[0];
+    // The alert of any member's earlier (smaller) cluster carries on: the same case, grown. When
+    // two clusters with alerts merged, the younger alerts are closed as merged into the oldest.
+    const earlier = [...new Map(cluster.result.members.flatMap((m) => this.store.alerts.alertsOfMember(m, CLUSTER_RULE)).map((a) => [a.id, a])).values()]
+      .sort((a, b) => a.id - b.id);
+    const previous = earlier[0];
+    for (const merged of earlier.slice(1)) {
+      if (merged.status === 'resolved' || merged.status === 'false_positive') continue;
+      this.store.write(() => {
+        this.store.alerts.setStatus(merged.id, 'resolved', now);
+        this.store.alerts.addNote(merged.id, 'collector', `merged into alert ${previous?.id ?? ''}: the clusters joined`, now);
+        this.store.alerts.audit('collector', 'alert.merge', String(merged.id), `into ${previous?.id ?? ''}`, now);
+      });
+    }
     if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
       && previous.members.join() === cluster.result.members.join()) return [];
     const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);

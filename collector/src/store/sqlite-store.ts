@@ -11,6 +11,11 @@ import { SqliteAlerts } from './sqlite/alerts.js';
 
 type Row = Record<string, unknown>;
 
+// Two-argument MIN / MAX as CASE expressions: SQLite has scalar MIN(a, b), PostgreSQL calls it
+// LEAST / GREATEST; CASE is the same in both.
+const least = (a: string, b: string): string => `CASE WHEN ${b} < ${a} THEN ${b} ELSE ${a} END`;
+const greatest = (a: string, b: string): string => `CASE WHEN ${b} > ${a} THEN ${b} ELSE ${a} END`;
+
 const SEVERITY_RANK: Record<string, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
 function readStatements(db: Db) {
@@ -38,8 +43,8 @@ function writeStatements(db: Db) {
       WHERE id = @id`),
     insertEvent: db.prepare(`INSERT INTO events (device_id, sequence, kind, observed_at_ms, received_at_ms, body)
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, sequence) DO NOTHING`),
-    advanceDevice: db.prepare(`UPDATE devices SET last_sequence = MAX(last_sequence, ?), last_seen_ms = MAX(last_seen_ms, ?)
-      WHERE id = ?`),
+    advanceDevice: db.prepare(`UPDATE devices SET last_sequence = ${greatest('last_sequence', '@seq')}, last_seen_ms = ${greatest('last_seen_ms', '@seen')}
+      WHERE id = @id`),
     findingState: db.prepare('SELECT cleared_at_ms AS clearedAtMs FROM findings WHERE device_id = ? AND detector = ? AND key = ?'),
     upsertFinding: db.prepare(`INSERT INTO findings (device_id, detector, key, category, severity, confidence, title,
       catalog_entry, sanctioned, evidence, first_seen_ms, last_seen_ms, cleared_at_ms)
@@ -48,7 +53,7 @@ function writeStatements(db: Db) {
       ON CONFLICT (device_id, detector, key) DO UPDATE SET category = excluded.category, severity = excluded.severity,
       confidence = excluded.confidence, title = excluded.title, catalog_entry = excluded.catalog_entry,
       sanctioned = excluded.sanctioned, evidence = excluded.evidence,
-      first_seen_ms = MIN(findings.first_seen_ms, excluded.first_seen_ms), last_seen_ms = excluded.last_seen_ms,
+      first_seen_ms = ${least('findings.first_seen_ms', 'excluded.first_seen_ms')}, last_seen_ms = excluded.last_seen_ms,
       cleared_at_ms = NULL`),
     clearFinding: db.prepare(`UPDATE findings SET cleared_at_ms = ?
       WHERE device_id = ? AND detector = ? AND key = ? AND cleared_at_ms IS NULL`),
@@ -68,19 +73,19 @@ function writeStatements(db: Db) {
     setStopped: db.prepare('UPDATE devices SET stopped_at_ms = ?, stop_reason = ? WHERE id = ?'),
     upsertObservation: db.prepare(`INSERT INTO observations (device_id, kind, value_key, value, via, first_seen_ms, last_seen_ms, count)
       VALUES (@deviceId, @kind, @valueKey, @value, @via, @atMs, @atMs, 1)
-      ON CONFLICT (device_id, kind, value_key) DO UPDATE SET last_seen_ms = MAX(observations.last_seen_ms, excluded.last_seen_ms),
-      first_seen_ms = MIN(observations.first_seen_ms, excluded.first_seen_ms), count = observations.count + 1,
+      ON CONFLICT (device_id, kind, value_key) DO UPDATE SET last_seen_ms = ${greatest('observations.last_seen_ms', 'excluded.last_seen_ms')},
+      first_seen_ms = ${least('observations.first_seen_ms', 'excluded.first_seen_ms')}, count = observations.count + 1,
       via = excluded.via
       RETURNING first_seen_ms AS firstSeenMs, count`),
     upsertEdge: db.prepare(`INSERT INTO edges (device_a, device_b, kind, value_key, value, first_ms, last_ms)
       VALUES (@deviceA, @deviceB, @kind, @valueKey, @value, @firstMs, @lastMs)
-      ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = MIN(edges.first_ms, excluded.first_ms),
-      last_ms = MAX(edges.last_ms, excluded.last_ms)`),
+      ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = ${least('edges.first_ms', 'excluded.first_ms')},
+      last_ms = ${greatest('edges.last_ms', 'excluded.last_ms')}`),
     alertFor: db.prepare('SELECT id, status, severity FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
-    bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = MAX(last_seen_ms, @atMs), severity = @severity,
+    bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity,
       title = @title, score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy,
       status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END WHERE id = @id`),
-    touchAlert: db.prepare(`UPDATE alerts SET last_seen_ms = MAX(last_seen_ms, @atMs), severity = @severity, title = @title,
+    touchAlert: db.prepare(`UPDATE alerts SET last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity, title = @title,
       score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy WHERE id = @id`),
     insertAlert: db.prepare(`INSERT INTO alerts (device_id, rule, key, severity, title, status, first_seen_ms, last_seen_ms,
       occurrences, scope, score, details, updated_ms, suppressed_by) VALUES (@deviceId, @rule, @key, @severity, @title, 'open',
@@ -123,7 +128,7 @@ function raiseAlert(w: WriteStatements, a: AlertRecord): AlertChange {
 function makeWriter(w: WriteStatements): StoreWriter {
   return {
     insertEvent: (e) => w.insertEvent.run(e.deviceId, e.sequence, e.kind, e.observedAtMs, e.receivedAtMs, e.body).changes === 1,
-    advanceDevice: (id, seq, seen) => void w.advanceDevice.run(seq, seen, id),
+    advanceDevice: (id, seq, seen) => void w.advanceDevice.run({ seq, seen, id }),
     upsertFinding: (f) => {
       const before = w.findingState.get(f.deviceId, f.detector, f.key) as { clearedAtMs: number | null } | undefined;
       w.upsertFinding.run({ ...f, sanctioned: f.sanctioned ? 1 : 0, evidence: JSON.stringify(f.evidence) });

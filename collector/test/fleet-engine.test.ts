@@ -91,15 +91,17 @@ describe('fleet engine', () => {
     const bssid = (id: string, n: number) => store.write((w) => fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.alloc(16, n) }), now));
     bssid(a, 1);
     bssid(b, 1);
-    fleet.evaluate([a]);
+    fleet.evaluate([b]);
     bssid(c, 2);
     bssid(d, 2);
-    fleet.evaluate([c]);
+    fleet.evaluate([d]);
     const [first, second] = [store.alerts.alertsOfMember(a, 'fleet.colocation')[0], store.alerts.alertsOfMember(c, 'fleet.colocation')[0]];
     expect(first?.id).toBeLessThan(second?.id ?? 0);
     bssid(b, 3);
     bssid(c, 3);
-    fleet.evaluate([b]);
+    // b's batch repeated nothing new for b's cluster; c's batch made the edge that joins them.
+    expect(fleet.evaluate([a])).toEqual([]);
+    fleet.evaluate([c]);
     expect(store.alerts.detail(first?.id ?? 0)?.members).toEqual([a, b, c, d].sort());
     expect(store.alerts.detail(second?.id ?? 0)?.status).toBe('resolved');
     expect(store.alerts.notes(second?.id ?? 0).map((n) => n.text)).toEqual([`merged into alert ${first?.id ?? ''}: the clusters joined`]);

@@ -43,6 +43,8 @@ export class FleetEngine {
   /** Keyed hash of each enrolled laptop's own MAC -> device id (for "another enrolled laptop on my LAN"). */
   private readonly ownMacs = new Map<string, string>();
   private networkExclusions: { cidr: Cidr; reason: string }[] = [];
+  /** Devices that got new or refreshed edges since their cluster was last scored. */
+  private readonly linked = new Set<string>();
   private valueExclusions = new Set<string>();
 
   constructor(opts: FleetOptions) {
@@ -94,13 +96,16 @@ export class FleetEngine {
         const edge: EdgeRecord = { deviceA: a, deviceB: b, kind: 'lan_neighbour_laptop', valueKey: key.valueKey, value: `enrolled laptop ${owner} on the LAN of ${deviceId}`, firstMs: atMs, lastMs: atMs };
         w.upsertEdge(edge);
         this.index.link(edge);
+        this.linked.add(deviceId);
       }
     }
     if (!key.edge) return key.kind === 'kvm_identity';
     // A private peer address (a LAN session) is in every home: it links nobody.
     if (key.edge === 'remote_peer_ip' && (!isPublicIp(key.valueKey) || this.excludedNetwork(key.valueKey))) return true;
     if (this.valueExclusions.has(`${key.edge}|${key.valueKey}`)) return true;
-    for (const e of this.index.observe(deviceId, key.edge, key.valueKey, key.display, atMs)) w.upsertEdge(e);
+    const edges = this.index.observe(deviceId, key.edge, key.valueKey, key.display, atMs);
+    for (const e of edges) w.upsertEdge(e);
+    if (edges.length > 0) this.linked.add(deviceId);
     return true;
   }
 
@@ -122,17 +127,23 @@ export class FleetEngine {
       w.upsertObservation({ deviceId, kind: 'public_ip', valueKey: ip, value: ip, via: 'collector', atMs });
       // Only a residential address says two laptops share a home: hosting / VPN exits are shared by strangers.
       if (info.network.kind !== 'other' || this.excludedNetwork(ip) || this.valueExclusions.has(`public_ip|${ip}`)) return;
-      for (const e of this.index.observe(deviceId, 'public_ip', ip, ip, atMs)) w.upsertEdge(e);
+      const edges = this.index.observe(deviceId, 'public_ip', ip, ip, atMs);
+      for (const e of edges) w.upsertEdge(e);
+      if (edges.length > 0) this.linked.add(deviceId);
     });
     return info;
   }
 
-  /** After commit: re-evaluates the devices a batch touched, and their clusters. */
+  /**
+   * After commit: re-evaluates the devices a batch touched, and the clusters of those that got new
+   * edges (a batch that only repeats known observations leaves its cluster's score as it was).
+   */
   evaluate(deviceIds: Iterable<string>): AlertChange[] {
     const changes: AlertChange[] = [];
     const clustersDone = new Set<string>();
     for (const id of deviceIds) {
       changes.push(...this.evaluateRisk(id));
+      if (!this.linked.delete(id)) continue;
       const root = this.index.uf.find(id);
       if (clustersDone.has(root)) continue;
       clustersDone.add(root);

@@ -144,8 +144,13 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         if (device) device = { ...device, lastSequence: Math.max(device.lastSequence, result.lastSequence), lastSeenMs: at };
         send({ ack: { sequence: result.lastSequence } });
         deps.onBatch?.(id, result.stored);
-        deps.bus?.publish(result.changes);
-        if (result.relevant && deps.fleet) deps.bus?.publish(deps.fleet.evaluate([id]));
+        try {
+          deps.bus?.publish(result.changes);
+          if (result.relevant && deps.fleet) deps.bus?.publish(deps.fleet.evaluate([id]));
+        } catch (err) {
+          // The batch is committed and acknowledged; scoring it failed, and the sweep retries.
+          deps.log.error('could not evaluate a device after its batch', { device: id, error: (err as Error).message });
+        }
         if (result.stored > 0 || result.replayed > 0) deps.log.debug('batch stored', { device: id, ...result, changes: result.changes.length });
       }, (err: unknown) => {
         deps.log.error('could not store what an agent sent', { device: id, error: (err as Error).message });
@@ -182,7 +187,7 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
       } catch (err) {
         if (err instanceof ProtocolViolation) return fail(Status.INVALID_ARGUMENT, err.message);
         deps.log.error('could not handle what an agent sent', { device: device?.id, error: (err as Error).message });
-        return fail(Status.UNAVAILABLE, 'the collector could not store this batch; it was not acknowledged and will be resent');
+        return fail(Status.UNAVAILABLE, 'the collector failed to handle this message; nothing unacknowledged is lost: reconnect and resend');
       }
     });
     call.on('end', () => {

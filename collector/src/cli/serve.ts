@@ -84,6 +84,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
       throw new UsageError(`--trusted-proxy: ${(err as Error).message}`);
     }
   }
+  for (const url of values.webhook) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError(`--webhook ${url}: give an http:// or https:// URL`);
+  }
   if (values['syslog-format'] !== '5424' && values['syslog-format'] !== 'cef') throw new UsageError('--syslog-format must be 5424 or cef');
   let site: { lat: number; lon: number } | undefined;
   if (values.site) {

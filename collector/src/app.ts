@@ -21,6 +21,8 @@ export interface CollectorConfig {
   listen: string;
   /** host:port of the HTTP API; undefined: no API. */
   httpListen?: string;
+  /** Serve the API over TLS with the collector's server certificate. */
+  httpTls?: boolean;
   tls: TlsMaterial;
   ca: PemPair;
   trustedProxies?: string[];
@@ -74,7 +76,9 @@ export class Collector {
         ...(this.config.pingIntervalMs ? { pingIntervalMs: this.config.pingIntervalMs } : {}),
       },
     });
-    if (this.config.httpListen) this.api = await startApi(this, this.config.httpListen);
+    if (this.config.httpListen) {
+      this.api = await startApi(this, this.config.httpListen, this.config.httpTls ? { cert: this.config.tls.certPem, key: this.config.tls.keyPem } : undefined);
+    }
     this.every(this.config.revocationPollMs ?? 2000, () => this.pollRevocations());
     this.every(this.config.sweepMs ?? 60_000, () => this.bus.publish(this.fleet.sweep()));
     const retentionMs = (this.config.retentionDays ?? 90) * 86_400_000;

@@ -14,11 +14,12 @@ import { adminRoutes } from './routes-admin.js';
 export interface RunningApi {
   host: string;
   port: number;
+  scheme: 'http' | 'https';
   close(): Promise<void>;
 }
 
-export async function buildApi(collector: Collector) {
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+export async function buildApi(collector: Collector, https?: { cert: Buffer; key: Buffer }) {
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, ...(https ? { https } : {}) });
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -74,12 +75,12 @@ export async function buildApi(collector: Collector) {
   return app;
 }
 
-export async function startApi(collector: Collector, listen: string): Promise<RunningApi> {
-  const app = await buildApi(collector);
+export async function startApi(collector: Collector, listen: string, https?: { cert: Buffer; key: Buffer }): Promise<RunningApi> {
+  const app = await buildApi(collector, https);
   const i = listen.lastIndexOf(':');
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
   await app.listen({ host, port: Number(listen.slice(i + 1)) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { host, port, close: () => app.close() };
+  return { host, port, scheme: https ? 'https' : 'http', close: () => app.close() };
 }

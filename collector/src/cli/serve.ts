@@ -16,6 +16,8 @@ they send in SQLite, enriches and correlates it, raises alerts, serves the HTTP 
 
   --listen HOST:PORT      agents connect here (default 127.0.0.1:7443; port 0 picks a free port)
   --http HOST:PORT        HTTP JSON API, /metrics, /v1/openapi.json (default 127.0.0.1:7480; "off": none)
+  --http-tls              serve the API over HTTPS with the collector's server certificate
+                          (use it whenever the API listens beyond localhost: tokens are bearer secrets)
   --db FILE               the SQLite database (default ${DEFAULT_DB}; created when missing)
   --tls-dir DIR           ca.pem, ca-key.pem, server.pem, server-key.pem (default var/certs;
                           \`npm run certs\` makes them)
@@ -52,6 +54,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     listen: { type: 'string', default: '127.0.0.1:7443' },
     http: { type: 'string', default: '127.0.0.1:7480' },
+    'http-tls': { type: 'boolean', default: false },
     db: { type: 'string', default: DEFAULT_DB },
     'tls-dir': { type: 'string', default: 'var/certs' },
     'trusted-proxy': { type: 'string', multiple: true, default: [] },
@@ -107,7 +110,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const log = createLogger('collector');
   const store = new SqliteStore(values.db);
   const collector = new Collector(store, {
-    listen: values.listen, ...(http ? { httpListen: http } : {}), tls, ca,
+    listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values['http-tls'], tls, ca,
     trustedProxies: values['trusted-proxy'], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     retentionDays: int(values['retention-days'], '--retention-days', 90),
     rateLimit: { ratePerS: int(values.rate, '--rate', 100), burst: int(values.burst, '--burst', 5000) },
@@ -123,7 +126,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }, log);
   await collector.start();
   const grpc = collector.grpc as NonNullable<typeof collector.grpc>;
-  const api = collector.api ? `; API on http://${collector.api.host}:${collector.api.port}` : '';
+  const api = collector.api ? `; API on ${collector.api.scheme}://${collector.api.host}:${collector.api.port}` : '';
   // The one line on stdout: scripts and tests read the ports from it.
   process.stdout.write(`farmwatch-collector listening on ${grpc.host}:${grpc.port} (database ${values.db})${api}\n`);
   return new Promise<number>((resolve) => {

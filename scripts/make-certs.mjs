@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Makes the local PKI for a farmwatch collector: a CA, the collector's server certificate (for
-// localhost, 127.0.0.1, ::1 and this host's name) and a demo client certificate for an agent.
+// Makes the local PKI for a farmwatch collector: a CA and the collector's server certificate (for
+// localhost, 127.0.0.1, ::1 and this host's name). Agents get their client certificates from the
+// collector by enrolling with a one-time token (`farmwatch-agent enroll`), signed by this CA with
+// the device id as subject; there is no shared demo client certificate any more (an older one
+// left in the folder is removed: the collector would not accept it anyway).
 // Keys are written with mode 0600 and never committed (var/ is ignored by git).
 //
 //   node scripts/make-certs.mjs [--dir var/certs] [--force] [--quiet]
 //
 // Existing files are kept while they are valid for more than 30 days; --force makes new ones.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,8 +42,9 @@ function write(name, text, secret) {
 }
 
 mkdirSync(dir, { recursive: true, mode: 0o700 });
-const wanted = ['ca.pem', 'ca-key.pem', 'server.pem', 'server-key.pem', 'client.pem', 'client-key.pem'];
-if (!values.force && wanted.every((n) => existsSync(file(n))) && ['ca.pem', 'server.pem', 'client.pem'].every(usable)) {
+for (const stale of ['client.pem', 'client-key.pem']) rmSync(file(stale), { force: true });
+const wanted = ['ca.pem', 'ca-key.pem', 'server.pem', 'server-key.pem'];
+if (!values.force && wanted.every((n) => existsSync(file(n))) && ['ca.pem', 'server.pem'].every(usable)) {
   say(`certificates in ${dir} are in place`);
   process.exit(0);
 }
@@ -57,7 +61,4 @@ const server = await issueCertificate(ca, {
 });
 write('server.pem', server.certPem, false);
 write('server-key.pem', server.keyPem, true);
-const client = await issueCertificate(ca, { commonName: 'farmwatch-demo-agent', usage: 'client', days: 365 });
-write('client.pem', client.certPem, false);
-write('client-key.pem', client.keyPem, true);
-say(`made a CA, the collector's server certificate and a demo client certificate in ${dir}`);
+say(`made a CA and the collector's server certificate in ${dir}; agents enroll for their own certificates`);

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 // `npm start`: the main job on this machine. Runs a collector on 127.0.0.1 with its embedded
-// SQLite database and an agent that reports this machine to it, waits until the first report has
-// arrived, shows it, and says where to look next. Ctrl-C stops both (the agent says it stopped).
+// SQLite database and HTTP API, registers this machine as IT would (`devices add`), enrolls the
+// local agent with the one-time token, runs it with the certificate it was issued, waits until the
+// first report has arrived, shows it, and says where to look next. Ctrl-C stops both (the agent
+// says it stopped).
 //
-// State lives in var/ (or $FARMWATCH_HOME): certs/, collector.db. The collector listens on port
-// 7443 ($FARMWATCH_PORT), or on a free port when that one is taken.
+// State lives in var/ (or $FARMWATCH_HOME): certs/, collector.db, agent/ (the agent's key,
+// certificate and pinned CA), admin-api-token. The collector listens on port 7443
+// ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or on free ports when taken.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { hostname, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,11 +20,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const home = process.env.FARMWATCH_HOME ?? join(root, 'var');
 const certs = join(home, 'certs');
 const db = join(home, 'collector.db');
+const agentDir = join(home, 'agent');
+const tokenFile = join(home, 'admin-api-token');
 const wantedPort = Number(process.env.FARMWATCH_PORT ?? 7443);
+const wantedHttpPort = Number(process.env.FARMWATCH_HTTP_PORT ?? (wantedPort === 0 ? 0 : 7480));
 const collectorCli = join(root, 'collector', 'dist', 'cli.js');
 const agentCli = join(root, 'agent', 'dist', 'cli.js');
 const show = (p) => relative(process.cwd(), p) || '.';
-
+const quietEnv = { ...process.env, FARMWATCH_LOG_LEVEL: process.env.FARMWATCH_LOG_LEVEL ?? 'warn' };
 
 function portFree(port) {
   return new Promise((resolve) => {
@@ -47,16 +56,67 @@ function waitForLine(child, pattern, timeoutMs, what) {
   });
 }
 
-function cli(args) {
-  const r = spawnSync(process.execPath, [collectorCli, ...args, '--db', db], { encoding: 'utf8' });
-  return r.stdout;
+/** Runs a collector CLI command against this state folder; throws with its words when it fails. */
+function cli(args, { json = false } = {}) {
+  const r = spawnSync(process.execPath, [collectorCli, ...args, '--db', db], { encoding: 'utf8', env: quietEnv });
+  if (r.status !== 0) throw new Error(`farmwatch-collector ${args[0]} ${args[1] ?? ''} failed: ${(r.stderr || r.stdout).trim()}`);
+  return json ? JSON.parse(r.stdout) : r.stdout;
 }
 
-async function waitForReport(timeoutMs) {
+/** This machine as IT would register it: its serial (or machine id when firmware has none), its user, its time zone. */
+function thisMachine() {
+  const r = spawnSync(process.execPath, [agentCli, 'scan', '--json'], { encoding: 'utf8', env: quietEnv });
+  const host = JSON.parse(r.stdout || '{}').host ?? {};
+  const serial = host.hardwareSerial || `machine-${String(host.machineIdHash ?? hostname()).slice(0, 16)}`;
+  const user = (() => { try { return userInfo().username; } catch { return 'it'; } })();
+  const zone = host.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  // Ship-to: $FARMWATCH_SHIP_TO, else the largest city of this machine's time zone (London for UTC).
+  let shipTo = process.env.FARMWATCH_SHIP_TO;
+  if (!shipTo) {
+    const city = createRequire(import.meta.url)('city-timezones').cityMapping
+      .filter((c) => c.timezone === zone).sort((a, b) => b.pop - a.pop)[0];
+    shipTo = city ? [city.city, city.province, city.iso2].join(', ') : 'London, England, GB';
+  }
+  return { serial, assignee: `${user} <${user}@${hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost'}.local>`, shipTo, zone };
+}
+
+/** Registers this machine once, and enrolls the agent whenever it has no identity this collector trusts. */
+function enrollThisMachine(server) {
+  const me = thisMachine();
+  const devices = cli(['devices', 'list', '--json'], { json: true });
+  let mine = devices.find((d) => d.registration?.serial === me.serial);
+  let token;
+  if (!mine) {
+    const r = cli(['devices', 'add', '--serial', me.serial, '--assignee', me.assignee, '--ship-to', me.shipTo, '--timezone', me.zone, '--json'], { json: true });
+    mine = { id: r.registration.deviceId, state: 'registered' };
+    token = r.token;
+  }
+  const recordFile = join(agentDir, 'enrollment.json');
+  const record = existsSync(recordFile) ? JSON.parse(readFileSync(recordFile, 'utf8')) : undefined;
+  const trusted = record && record.deviceId === mine.id && mine.state !== 'revoked' && mine.state !== 'registered' && record.notAfterMs > Date.now() + 86_400_000;
+  if (trusted) return mine.id;
+  token ??= cli(['tokens', 'create', mine.id, '--json'], { json: true }).token;
+  const e = spawnSync(process.execPath, [agentCli, 'enroll', '--server', server, '--ca', join(certs, 'ca.pem'), '--token', token, '--dir', agentDir], { encoding: 'utf8', env: quietEnv });
+  if (e.status !== 0) throw new Error(`the agent could not enroll: ${(e.stderr || e.stdout).trim()}`);
+  return mine.id;
+}
+
+/** The admin's API token, made once and kept (mode 0600) in the state folder. */
+function adminToken() {
+  if (existsSync(tokenFile)) {
+    const id = Number(readFileSync(tokenFile, 'utf8').split('\n')[1]);
+    const live = cli(['api-tokens', 'list', '--json'], { json: true }).some((t) => t.id === id && t.revokedMs === null);
+    if (live) return readFileSync(tokenFile, 'utf8').split('\n')[0];
+  }
+  const t = cli(['api-tokens', 'create', '--name', 'npm-start admin', '--role', 'admin', '--json'], { json: true });
+  writeFileSync(tokenFile, `${t.token}\n${t.id}\n`, { mode: 0o600 });
+  return t.token;
+}
+
+async function waitForReport(deviceId, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const devices = JSON.parse(cli(['devices', 'list', '--json']) || '[]');
-    const me = devices.find((d) => d.lastSequence > 0 && Date.now() - d.lastSeenMs < 60_000);
+    const me = cli(['devices', 'list', '--json'], { json: true }).find((d) => d.id === deviceId && d.lastSequence > 0 && Date.now() - d.lastSeenMs < 60_000);
     if (me) return me;
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -67,9 +127,9 @@ async function waitForReport(timeoutMs) {
 spawnSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', certs, '--quiet'], { stdio: 'inherit' });
 
 const port = (await portFree(wantedPort)) ? wantedPort : 0;
-const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--tls-dir', certs], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, FARMWATCH_LOG_LEVEL: process.env.FARMWATCH_LOG_LEVEL ?? 'warn' },
+const httpPort = wantedHttpPort !== 0 && (await portFree(wantedHttpPort)) ? wantedHttpPort : 0;
+const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs], {
+  stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv,
 });
 let agent;
 const stopAll = () => {
@@ -82,22 +142,28 @@ process.once('SIGINT', stopAll);
 process.once('SIGTERM', stopAll);
 
 try {
-  const [, listenPort] = await waitForLine(collector, /listening on 127\.0\.0\.1:(\d+)/, 20_000, 'the collector');
+  const [, listenPort, apiPort] = await waitForLine(collector, /listening on 127\.0\.0\.1:(\d+) .*API on http:\/\/127\.0\.0\.1:(\d+)/, 20_000, 'the collector');
   const server = `127.0.0.1:${listenPort}`;
-  agent = spawn(process.execPath, [
-    agentCli, 'run', '--server', server, '--ca', join(certs, 'ca.pem'),
-    '--cert', join(certs, 'client.pem'), '--key', join(certs, 'client-key.pem'), '--interval', '60', '--heartbeat', '30',
-    '--state-dir', join(home, 'agent'),
-  ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FARMWATCH_LOG_LEVEL: process.env.FARMWATCH_LOG_LEVEL ?? 'warn' } });
+  const api = `http://127.0.0.1:${apiPort}`;
+  const deviceId = enrollThisMachine(server);
+  const token = adminToken();
+  agent = spawn(process.execPath, [agentCli, 'run', '--dir', agentDir, '--server', server, '--interval', '60', '--heartbeat', '30'], {
+    stdio: ['ignore', 'inherit', 'inherit'], env: quietEnv,
+  });
   agent.once('exit', (code) => {
     if (code !== 0 && code !== null) process.stderr.write(`the agent exited with code ${code}\n`);
   });
-  const me = await waitForReport(30_000);
+  const me = await waitForReport(deviceId, 30_000);
   const c = 'npx farmwatch-collector';
   const dbFlag = db === join(root, 'var', 'collector.db') && process.cwd() === root.replace(/\/$/, '') ? '' : ` --db ${show(db)}`;
   process.stdout.write([
     '',
-    `farmwatch is running: collector on ${server} (database ${show(db)}), agent reporting this machine as ${me.hostname} (${me.id}).`,
+    `farmwatch is running: collector on ${server} (database ${show(db)}), agent reporting this machine as ${me.hostname} (${me.id}),`,
+    `enrolled with its own certificate (${show(agentDir)}).`,
+    '',
+    `HTTP API: ${api} (OpenAPI document at ${api}/v1/openapi.json, Prometheus metrics at ${api}/metrics)`,
+    `Admin API token (kept in ${show(tokenFile)}, mode 0600):`,
+    `  curl -H "Authorization: Bearer ${token}" ${api}/v1/alerts`,
     '',
     'What the collector has from this machine:',
     '',
@@ -105,8 +171,10 @@ try {
     cli(['alerts', 'list']),
     'Where to look next (in another terminal, from this folder):',
     `  ${c} alerts list${dbFlag}        alerts, most severe first (--json for machines)`,
-    `  ${c} alerts show ID${dbFlag}     one alert with its evidence`,
+    `  ${c} alerts show ID${dbFlag}     one alert, its score explained, its evidence`,
     `  ${c} devices show ${me.hostname}${dbFlag}   this machine as the collector sees it`,
+    `  ${c} devices add --serial S --assignee "Name <email>" --ship-to "City, Region, Country" --timezone Area/City${dbFlag}`,
+    `  ${c} clusters list${dbFlag}      laptops that share a home, a KVM or a remote-access peer`,
     `  npx farmwatch-agent scan         this machine's findings, straight from the agent`,
     '',
     'The agent scans every 60 s and sends a heartbeat every 30 s. Ctrl-C stops both.',

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Spool } from '../agent/src/transport/spool/spool.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import {
-  AGENT_BIN, collectorOn, freePort, query, spawnProc, storedSequences, waitFor, type Proc,
+  AGENT_BIN, collectorOn, enrollAgent, freePort, query, spawnProc, storedSequences, waitFor, type Proc,
 } from './helpers/field.js';
 
 let pki: Pki;
@@ -36,8 +36,7 @@ afterAll(() => {
 
 function agent(port: number, stateDir: string, extra: string[] = []): Proc {
   const p = spawnProc(AGENT_BIN, [
-    'run', '--server', `127.0.0.1:${port}`, '--ca', join(pki.dir, 'ca.pem'), '--cert', join(pki.dir, 'client.pem'),
-    '--key', join(pki.dir, 'client-key.pem'), '--state-dir', stateDir, '--config', join(stateDir, 'agent.json'),
+    'run', '--server', `127.0.0.1:${port}`, '--state-dir', stateDir, '--config', join(stateDir, 'agent.json'),
     '--heartbeat', '1', '--interval', '30', ...extra,
   ]);
   running.push(p);
@@ -50,15 +49,25 @@ async function collector(port: number, db: string): Promise<Proc> {
   return p;
 }
 
+/** A collector with this laptop registered and the agent enrolled in `work`. */
+async function enrolled(work: string): Promise<{ port: number; db: string; c: Proc }> {
+  const db = join(work, 'collector.db');
+  const port = await freePort();
+  const c = await collector(port, db);
+  await enrollAgent(db, port, join(pki.dir, 'ca.pem'), work);
+  return { port, db, c };
+}
+
+
 const contiguous = (seqs: number[]): boolean => seqs.every((s, i) => s === i + 1);
 
 describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent executable in the field', () => {
   it('rides through kill -9 of the collector: every event arrives exactly once', async () => {
     const work = temp();
-    const db = join(work, 'collector.db');
     writeFileSync(join(work, 'agent.json'), '{}');
-    const port = await freePort();
-    let c = await collector(port, db);
+    const e = await enrolled(work);
+    const { port, db } = e;
+    let c = e.c;
     const a = agent(port, work);
     await waitFor(() => storedSequences(db).length > 20, 30_000, () => a.output());
     for (let round = 0; round < 3; round++) {
@@ -86,6 +95,7 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     writeFileSync(join(work, 'agent.json'), '{}');
     // Two days offline at one heartbeat a minute, and findings now and then: written into the
     // agent's own spool as it would have written them.
+    const { port } = await enrolled(work);
     const spool = Spool.open(join(work, 'spool'), { maxBytes: 50 * 1048576 });
     const start = Date.now() - 2 * 86_400_000;
     for (let i = 0; i < 2880; i++) {
@@ -93,8 +103,6 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
       spool.push(i % 500 === 0 ? { finding: { detector: 'remote_access.process', key: `offline-${i}`, title: 'seen offline', severity: 3, category: 1 } } : { heartbeat: { uptimeMs: i * 60_000 } }, at);
     }
     spool.close();
-    const port = await freePort();
-    await collector(port, db);
     const a = agent(port, work);
     await waitFor(() => storedSequences(db).length > 2900, 60_000, () => a.output());
     const rows = query<{ sequence: number; observed_at_ms: number }>(db, 'SELECT sequence, observed_at_ms FROM events ORDER BY sequence');
@@ -107,10 +115,8 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
 
   it('reports its own crash at the next start, and loses nothing of its spool', async () => {
     const work = temp();
-    const db = join(work, 'collector.db');
     writeFileSync(join(work, 'agent.json'), '{}');
-    const port = await freePort();
-    const c = await collector(port, db);
+    const { port, db, c } = await enrolled(work);
     const first = agent(port, work);
     await waitFor(() => storedSequences(db).length > 5, 30_000, () => first.output());
     c.child.kill('SIGKILL'); // no collector: the next events stay in the spool
@@ -130,6 +136,7 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     const work = temp();
     const db = join(work, 'collector.db');
     writeFileSync(join(work, 'agent.json'), '{}');
+    const { port } = await enrolled(work);
     const spool = Spool.open(join(work, 'spool'), { maxBytes: 1048576 });
     for (let i = 1; i <= 20; i++) spool.push({ finding: { detector: 'd', key: `k${i}`, title: 't', severity: 3, category: 1 } }, Date.now());
     spool.close();
@@ -137,8 +144,6 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     const bytes = readFileSync(seg);
     bytes[Math.floor(bytes.length / 3)] = (bytes[Math.floor(bytes.length / 3)] ?? 0) ^ 0x5a;
     writeFileSync(seg, bytes);
-    const port = await freePort();
-    await collector(port, db);
     const a = agent(port, work);
     await waitFor(() => query(db, "SELECT 1 FROM events WHERE kind = 'dropped'").length > 0, 30_000, () => a.output());
     await waitFor(() => query(db, "SELECT key FROM findings WHERE detector = 'd'").length >= 19, 30_000, () => a.output());

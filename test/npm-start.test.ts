@@ -1,7 +1,7 @@
 // `npm start`'s main job, as a user runs it: collector and agent come up, the first report is
 // shown, Ctrl-C stops both and the collector records that the agent stopped.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,16 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(out).toMatch(/Sensors:\n\s+\S+/);
       expect(out).toMatch(/processes\s+ok/);
       expect(out).toContain('npx farmwatch-collector alerts list');
+      expect(out).toMatch(/enrolled with its own certificate/);
+      // The API and the admin's token it prints work, and the token is kept in the state folder.
+      const api = /HTTP API: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const token = /Bearer (fwa_[\w-]+)/.exec(out)?.[1];
+      expect(readFileSync(join(home, 'admin-api-token'), 'utf8').split('\n')[0]).toBe(token);
+      expect(statSync(join(home, 'admin-api-token')).mode & 0o777).toBe(0o600);
+      const res = await fetch(`${api ?? ''}/v1/devices`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+      expect(res.status).toBe(200);
+      const listed = (await res.json()) as { items: { state: string; device: { hostname: string } | null }[] };
+      expect(listed.items).toContainEqual(expect.objectContaining({ state: 'reporting', device: expect.objectContaining({ hostname: hostname() }) as unknown }));
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');

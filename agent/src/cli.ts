@@ -8,6 +8,7 @@ import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
 import { configCommand } from './cli/config.js';
 import { inspectCommand } from './cli/inspect.js';
+import { enrollCommand } from './cli/enroll.js';
 
 const HELP = `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop
 
@@ -16,6 +17,7 @@ Usage: farmwatch-agent <command> [options]
 Commands:
   scan      scan this machine once and print what was found (exit 1 when something was)
   inspect   run the detectors over files recorded on a laptop (EDID, lsusb, ps, logs, ...)
+  enroll    trade IT's one-time token for this laptop's client certificate
   run       stream findings to the collector until stopped
   status    enrollment, connection, spool and sensor states of the running agent
   config    the settings the agent runs with, where each came from, and every key (--help)
@@ -31,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'enroll':
+      return enrollCommand(rest);
     case 'run':
       return runCommand(rest);
     case 'status':

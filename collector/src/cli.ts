@@ -5,16 +5,23 @@ import { UsageError } from './cli/args.js';
 import { serveCommand } from './cli/serve.js';
 import { alertsCommand } from './cli/alerts.js';
 import { devicesCommand } from './cli/devices.js';
+import { tokensCommand } from './cli/tokens.js';
+import { clustersCommand } from './cli/clusters.js';
+import { apiTokensCommand, exclusionsCommand } from './cli/admin.js';
 
 const HELP = `farmwatch-collector ${FARMWATCH_VERSION}: receives what farmwatch agents see and raises alerts
 
 Usage: farmwatch-collector <command> [options]
 
 Commands:
-  serve            run the collector (gRPC ingest over mutual TLS, SQLite storage)
-  alerts list|show what analysts review
-  devices list     the laptops that have reported
-  version          print the version
+  serve       run the collector (enrollment and ingest over TLS gRPC, HTTP API, exports)
+  devices     register laptops before shipping (add, import CSV), list, show, revoke
+  tokens      one-time enrollment tokens: create (re-enrollment), list
+  alerts      what analysts review: list, show, ack, resolve, false-positive, note, assign, suppress
+  clusters    laptops that share a home, a KVM or a remote-access peer
+  exclusions  corporate egress and VPN concentrators that must not link laptops
+  api-tokens  tokens for the HTTP API, with a role (admin, analyst, it)
+  version     print the version
 
 Run \`farmwatch-collector <command> --help\` for a command's options.
 `;
@@ -28,6 +35,14 @@ async function main(argv: string[]): Promise<number> {
       return alertsCommand(rest);
     case 'devices':
       return devicesCommand(rest);
+    case 'tokens':
+      return tokensCommand(rest);
+    case 'clusters':
+      return clustersCommand(rest);
+    case 'exclusions':
+      return exclusionsCommand(rest);
+    case 'api-tokens':
+      return apiTokensCommand(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${FARMWATCH_VERSION}\n`);

@@ -47,6 +47,23 @@ describe('batch validation', () => {
   });
 });
 
+describe('observation validation', () => {
+  const obs = (o: object): Event => ev({ sequence: 1, observedAtMs: now, observation: o });
+  it.each([
+    ['an unknown kind', { kind: 77, value: 'x' }, /observation.kind has the unknown value 77/],
+    ['no kind', { value: 'x' }, /observation.kind is missing/],
+    ['a hash that is not 16 bytes', { kind: 2, valueHash: Buffer.alloc(32) }, /value_hash is 32 bytes; keyed hashes are the first 16 bytes/],
+    ['neither hash nor value', { kind: 7, via: 'anydesk' }, /has neither value_hash nor value/],
+    ['a value too long', { kind: 7, value: '1'.repeat(300) }, /observation.value is 300 characters long; at most 256/],
+  ] as [string, object, RegExp][])('refuses %s', (_what, o, message) => {
+    expect(() => validateBatch([obs(o)], 0, now)).toThrow(message);
+  });
+  it('accepts a keyed hash and a peer address', () => {
+    expect(validateBatch([obs({ kind: 2, valueHash: Buffer.alloc(16), via: 'wlan0' })], 0, now).fresh).toHaveLength(1);
+    expect(validateBatch([obs({ kind: 7, value: '142.214.202.2', via: 'anydesk' })], 0, now).fresh).toHaveLength(1);
+  });
+});
+
 describe('hello validation', () => {
   it('needs a machine id', () => {
     expect(() => validateHello({})).toThrow('hello.machine_id is empty');

@@ -5,7 +5,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { COLLECTOR_CLI, ROOT } from './processes.js';
+import { COLLECTOR_CLI, ROOT, run } from './processes.js';
+import { register } from './enroll.js';
 
 export const AGENT_BIN = join(ROOT, 'build', 'agent', `farmwatch-agent-${process.platform}-${process.arch}`);
 
@@ -65,4 +66,20 @@ export function storedSequences(db: string): number[] {
   } catch {
     return [];
   }
+}
+
+let laptops = 0;
+
+/**
+ * IT registers a laptop and the agent executable enrolls with the token, as on a real laptop:
+ * the identity lands in <stateDir>/identity, where `run --state-dir` looks for it.
+ */
+export async function enrollAgent(db: string, port: number, caFile: string, stateDir: string): Promise<string> {
+  const { deviceId, token } = await register(db, {
+    serial: `FIELD-${process.pid}-${++laptops}`, assignee: 'Field Test <field@example.com>', shipTo: 'Austin, Texas, US',
+    timeZone: 'America/Chicago', hostname: 'field',
+  });
+  const r = await run(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity')], {});
+  if (r.code !== 0) throw new Error(`enroll failed: ${r.stderr}`);
+  return deviceId;
 }

@@ -34,29 +34,32 @@ export function run(cli: string, args: string[], opts: { env?: NodeJS.ProcessEnv
 export interface RunningCollector {
   port: number;
   address: string;
+  /** http://127.0.0.1:PORT of the HTTP API */
+  api: string;
   child: ChildProcessWithoutNullStreams;
   stderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startCollector(db: string, tlsDir: string, extra: string[] = []): Promise<RunningCollector> {
-  const child = spawn(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', '127.0.0.1:0', '--db', db, '--tls-dir', tlsDir, ...extra], {
+  const child = spawn(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--db', db, '--tls-dir', tlsDir, ...extra], {
     env: { ...process.env, FARMWATCH_LOG_FORMAT: 'json' },
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, apiPort] = await new Promise<[number, number]>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m?.[1]) resolve(Number(m[1]));
+      const m = /listening on 127\.0\.0\.1:(\d+) .*API on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m?.[1] && m[2]) resolve([Number(m[1]), Number(m[2])]);
     });
     child.once('exit', (code) => reject(new Error(`collector exited (${code}) before listening:\n${stderr}`)));
   });
   return {
     port,
     address: `127.0.0.1:${port}`,
+    api: `http://127.0.0.1:${apiPort}`,
     child,
     stderr: () => stderr,
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {

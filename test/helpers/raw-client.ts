@@ -1,67 +1,81 @@
 // A gRPC client that speaks Ingest.Stream message by message, so tests can send what a real agent
-// never would (replays, broken frames, oversized messages) and read the collector's answers.
+// never would (replays, broken frames, oversized messages, other devices' ids) and read the
+// collector's answers. It answers the collector's pings like an agent and keeps the configuration
+// the collector pushes (the fleet key) apart from the answers.
 import { Client, Metadata, credentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { ingestService, type AgentMessage, type CollectorMessage } from '@farmwatch/proto';
-import type { Pki } from './pki.js';
 
 export interface StreamResult {
+  /** HelloAck, acks and anything else that is not a ping or a configuration push. */
   received: CollectorMessage[];
+  config: CollectorMessage[];
+  pings: number;
   error: ServiceError | undefined;
+}
+
+export interface ClientIdentity {
+  ca: Buffer;
+  certPem?: Buffer;
+  keyPem?: Buffer;
+}
+
+export interface ClientOptions {
+  /** Sent as x-forwarded-for (believed only when the collector trusts this client as a proxy). */
+  forwardedFor?: string;
 }
 
 export class RawIngestClient {
   private readonly client: Client;
 
-  constructor(address: string, pki: Pki, withClientCert = true) {
-    const creds = withClientCert ? credentials.createSsl(pki.ca, pki.clientKey, pki.clientCert) : credentials.createSsl(pki.ca);
+  constructor(address: string, id: ClientIdentity, private readonly opts: ClientOptions = {}) {
+    const creds = id.certPem && id.keyPem ? credentials.createSsl(id.ca, id.keyPem, id.certPem) : credentials.createSsl(id.ca);
     this.client = new Client(address, creds);
   }
 
-  /**
-   * Opens a stream, writes each frame (a message, or raw bytes), waiting for `waitFor` answers
-   * after each message, then half-closes and returns what came back and how the stream ended.
-   */
-  async exchange(frames: (AgentMessage | Buffer)[], answersPerFrame = 1, timeoutMs = 10_000): Promise<StreamResult> {
+  /** Opens a stream and returns it with the messages collected so far (for tests that keep it open). */
+  open(): { call: ClientDuplexStream<AgentMessage | Buffer, CollectorMessage>; result: StreamResult; ended: Promise<void> } {
     const m = ingestService.stream;
     const serialize = (x: AgentMessage | Buffer): Buffer => (Buffer.isBuffer(x) ? x : m.requestSerialize(x));
+    const metadata = new Metadata();
+    if (this.opts.forwardedFor) metadata.set('x-forwarded-for', this.opts.forwardedFor);
     const call: ClientDuplexStream<AgentMessage | Buffer, CollectorMessage> =
-      this.client.makeBidiStreamRequest(m.path, serialize, m.responseDeserialize, new Metadata());
-    const received: CollectorMessage[] = [];
-    let error: ServiceError | undefined;
-    let waiter: (() => void) | undefined;
-    let ended = false;
+      this.client.makeBidiStreamRequest(m.path, serialize, m.responseDeserialize, metadata);
+    const result: StreamResult = { received: [], config: [], pings: 0, error: undefined };
     call.on('data', (msg: CollectorMessage) => {
-      received.push(msg);
-      waiter?.();
+      if (msg.body === 'ping') {
+        result.pings++;
+        call.write({ pong: { nonce: msg.ping.nonce ?? 0 } });
+      } else if (msg.body === 'config') result.config.push(msg);
+      else result.received.push(msg);
     });
-    const done = new Promise<void>((resolve) => {
+    const ended = new Promise<void>((resolve) => {
       call.on('error', (e: ServiceError) => {
-        error = e;
-        ended = true;
-        waiter?.();
+        result.error = e;
         resolve();
       });
-      call.on('end', () => {
-        ended = true;
-        waiter?.();
-        resolve();
-      });
+      call.on('end', () => resolve());
     });
+    return { call, result, ended };
+  }
+
+  /**
+   * Opens a stream, writes each frame (a message, or raw bytes), waiting for `answersPerFrame`
+   * answers after each, then half-closes and returns what came back and how the stream ended.
+   */
+  async exchange(frames: (AgentMessage | Buffer)[], answersPerFrame = 1, timeoutMs = 10_000): Promise<StreamResult> {
+    const { call, result, ended } = this.open();
+    let done = false;
+    void ended.then(() => (done = true));
     const deadline = Date.now() + timeoutMs;
     for (const frame of frames) {
-      if (ended) break;
-      const want = received.length + answersPerFrame;
+      if (done) break;
+      const want = result.received.length + answersPerFrame;
       call.write(frame);
-      while (received.length < want && !ended && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          waiter = resolve;
-          setTimeout(resolve, 50);
-        });
-      }
+      while (result.received.length < want && !done && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     }
     call.end();
-    await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
-    return { received, error };
+    await Promise.race([ended, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    return result;
   }
 
   close(): void {

@@ -11,6 +11,7 @@ import { persistedCatalog } from '../runtime/collector-updates.js';
 import { SENSOR_TABLE } from '../runtime/sensor-table.js';
 import { ConfigError, loadConfig, type AgentConfig } from '../config/index.js';
 import { policyFrom } from '../pipeline/policy-file.js';
+import { enrollmentFiles, enrollmentRecordNear } from '../enroll/files.js';
 import { parse, positiveInt, UsageError } from './args.js';
 
 export const RUN_HELP = `Usage: farmwatch-agent run [--config FILE] [options]
@@ -23,7 +24,9 @@ configuration; SIGTERM stops after telling the collector why.
 Settings come from the configuration file, MDM, environment and these flags (see
 \`farmwatch-agent config --help\`):
   --config FILE          configuration file (default /etc/farmwatch/agent.json)
-  --server HOST:PORT     the collector
+  --dir DIR              the folder \`farmwatch-agent enroll --dir\` filled (certificate, key, pinned
+                         CA, the collector enrolled with); also the state folder unless --state-dir
+  --server HOST:PORT     the collector (default: the one the agent enrolled with)
   --ca FILE              the collector's CA certificate (default <state_dir>/identity/ca.pem)
   --cert FILE --key FILE this agent's client certificate and key (default <state_dir>/identity/)
   --state-dir DIR        identity, spool and state (default /var/lib/farmwatch)
@@ -45,9 +48,24 @@ function flagSettings(values: Record<string, string | boolean | undefined>): Rec
   return s;
 }
 
+/** `--dir`: the identity folder an enrollment filled; it holds the state too unless --state-dir says otherwise. */
+function dirSettings(dir: string | undefined, stateDir: string | undefined): Record<string, unknown> {
+  if (dir === undefined) return {};
+  const f = enrollmentFiles(dir);
+  return { ca_file: f.ca, cert_file: f.cert, key_file: f.key, ...(stateDir === undefined ? { state_dir: dir } : {}) };
+}
+
+/** The collector the agent enrolled with, when no server is configured. */
+function identityDefaults(config: AgentConfig): AgentConfig {
+  if (config.server) return config;
+  const record = enrollmentRecordNear(config.cert_file);
+  return record ? { ...config, server: record.server } : config;
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     config: { type: 'string' },
+    dir: { type: 'string' },
     server: { type: 'string' },
     ca: { type: 'string' },
     cert: { type: 'string' },
@@ -66,7 +84,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return 0;
   }
-  const load = (): AgentConfig => loadConfig({ ...(values.config !== undefined ? { configFile: values.config } : {}), flags: flagSettings(values) }).config;
+  const load = (): AgentConfig => identityDefaults(loadConfig({
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    flags: { ...dirSettings(values.dir, values['state-dir']), ...flagSettings(values) },
+  }).config);
   const config = load();
   if (!config.server) {
     throw new UsageError('no collector is configured: set "server" (HOST:PORT) in the configuration file, FARMWATCH_AGENT_SERVER, or --server');

@@ -2,18 +2,46 @@
 // it means (findings, inventory, sensor states, health, stop) in the derived tables. The caller
 // acknowledges only after this returns, when the transaction has committed.
 import {
-  Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event,
+  Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event, type InventoryItem,
+  type Observation,
 } from '@farmwatch/proto';
-import type { Store, StoreWriter } from '../store/store.js';
-import type { FindingRecord } from '../store/records.js';
+import type { AlertChange, Store, StoreWriter } from '../store/store.js';
+import type { AlertRecord, FindingRecord } from '../store/records.js';
 import { alertForFinding } from '../alerts/finding-alerts.js';
 import { inventoryKey } from './inventory-keys.js';
+import { rawEvent } from './raw-events.js';
 
 export interface BatchResult {
   stored: number;
   replayed: number;
   lastSequence: number;
   alertsRaised: number;
+  /** Something the device rules look at changed (findings, observations, a stop). */
+  relevant: boolean;
+  /** Alerts opened or changed by this batch's findings. */
+  changes: AlertChange[];
+}
+
+/** What the fleet side does with observations and inventory, inside the batch's transaction. */
+export interface BatchHooks {
+  onObservation?(w: StoreWriter, deviceId: string, o: Observation, atMs: number): boolean;
+  onInventory?(deviceId: string, item: InventoryItem): void;
+  /** Catalog ids the company sanctions (collector policy, on top of what the agent says). */
+  sanctioned?: ReadonlySet<string>;
+  /** Raises an alert (with suppressions); the default stores it as is. */
+  raise?(w: StoreWriter, a: AlertRecord): AlertChange;
+}
+
+const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
+
+/** enumName, memoised per enum and value (it is on the path of every event). */
+const names = new Map<object, Map<number | null | undefined, string>>();
+function nameOf(values: Readonly<Record<string, string | number>>, value: number | null | undefined): string {
+  let m = names.get(values);
+  if (!m) names.set(values, (m = new Map<number | null | undefined, string>()));
+  let n = m.get(value);
+  if (n === undefined) m.set(value, (n = enumName(values, value)));
+  return n;
 }
 
 const INVENTORY_KIND_NAME: Record<number, string> = {
@@ -22,16 +50,40 @@ const INVENTORY_KIND_NAME: Record<number, string> = {
   [InventoryKind.INVENTORY_KIND_NETWORK_INTERFACE]: 'network_interface',
 };
 
-function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): number {
+/**
+ * Observations repeat: a laptop reports the same gateway and BSSID scan after scan. Within one
+ * batch each distinct observation is applied once, at its latest time.
+ */
+type Pending = Map<string, { o: Observation; atMs: number }> & { health?: Event };
+
+function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): void {
+  const h = e.health;
+  if (!h) return;
+  const at = e.observedAtMs ?? receivedAtMs;
+  w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
+  for (const s of h.sensors ?? []) {
+    w.upsertSensorState({
+      deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
+      lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
+    });
+  }
+}
+
+function observationId(o: Observation): string {
+  const hash = o.valueHash && o.valueHash.length > 0 ? Buffer.from(o.valueHash).toString('base64') : '';
+  return `${o.kind ?? 0}|${hash}|${o.value ?? ''}|${o.via ?? ''}`;
+}
+
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[], pending: Pending): number {
   const at = e.observedAtMs ?? receivedAtMs;
   switch (e.body) {
     case 'finding': {
       const f = e.finding;
       const record: FindingRecord = {
         deviceId, detector: f.detector ?? '', key: f.key ?? '',
-        category: enumName(Category, f.category), severity: enumName(Severity, f.severity),
+        category: nameOf(Category, f.category), severity: nameOf(Severity, f.severity),
         confidence: f.confidence ?? 0, title: f.title ?? '', catalogEntry: f.catalogEntry ?? '',
-        sanctioned: f.sanctioned ?? false,
+        sanctioned: (f.sanctioned ?? false) || (hooks.sanctioned?.has(f.catalogEntry ?? '') ?? false) || (hooks.sanctioned?.has(f.key ?? '') ?? false),
         evidence: (f.evidence ?? []).map((ev) => ({
           field: ev.field ?? '', value: ev.value ?? '',
           ...(ev.catalogEntry ? { catalogEntry: ev.catalogEntry } : {}),
@@ -43,7 +95,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       const appeared = w.upsertFinding(record);
       const alert = alertForFinding(record, receivedAtMs, appeared);
       if (alert) {
-        w.raiseAlert(alert);
+        changes.push(hooks.raise ? hooks.raise(w, alert) : w.raiseAlert(alert));
         return 1;
       }
       return 0;
@@ -60,6 +112,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       } else {
         const body = pb.InventoryItem.encode(item).finish();
         w.upsertInventory({ deviceId, ...key, body, seenAtMs: receivedAtMs });
+        hooks.onInventory?.(deviceId, item);
       }
       return 0;
     }
@@ -71,29 +124,40 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       w.retireInventory(deviceId, kinds, receivedAtMs - 60_000, receivedAtMs);
       return 0;
     }
-    case 'health': {
-      const h = e.health;
-      w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
-      for (const s of h.sensors ?? []) {
-        w.upsertSensorState({
-          deviceId, sensor: s.sensor ?? '', status: enumName(SensorStatus, s.status), reason: s.reason ?? '',
-          lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
-        });
-      }
+    case 'health':
+      // Health is state, not history: the batch's last report is the one that counts (every
+      // report stays in the events table).
+      pending.health = e;
+      return 0;
+    case 'stopped':
+      w.setStopped(deviceId, at, nameOf(StopReason, e.stopped.reason));
+      return 0;
+    case 'observation': {
+      const id = observationId(e.observation);
+      const atMs = Math.min(at, receivedAtMs);
+      const seen = pending.get(id);
+      if (!seen || seen.atMs < atMs) pending.set(id, { o: e.observation, atMs });
       return 0;
     }
-    case 'stopped':
-      w.setStopped(deviceId, at, enumName(StopReason, e.stopped.reason));
-      return 0;
     default:
-      // Heartbeats, observations and event kinds this collector does not know yet are kept in the
+      // Heartbeats and event kinds this collector does not know yet are kept in the
       // events table as they came.
       return 0;
   }
 }
 
-export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number): BatchResult {
-  return store.write((w) => {
+export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number,
+  hooks: BatchHooks = {}): BatchResult {
+  return store.write((w) => applyBatchIn(w, deviceId, lastStored, fresh, replayed, receivedAtMs, hooks));
+}
+
+/** The same, inside a transaction the caller holds (group commit puts several batches in one). */
+export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number,
+  receivedAtMs: number, hooks: BatchHooks = {}): BatchResult {
+  {
+    let relevant = false;
+    const changes: AlertChange[] = [];
+    const pending: Pending = new Map();
     let stored = 0;
     let duplicates = replayed;
     let alertsRaised = 0;
@@ -102,7 +166,7 @@ export function applyBatch(store: Store, deviceId: string, lastStored: number, f
       const sequence = e.sequence ?? 0;
       const inserted = w.insertEvent({
         deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: e.observedAtMs ?? 0, receivedAtMs,
-        body: pb.Event.encode(e).finish(),
+        body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
       lastSequence = Math.max(lastSequence, sequence);
       if (!inserted) {
@@ -110,9 +174,12 @@ export function applyBatch(store: Store, deviceId: string, lastStored: number, f
         continue;
       }
       stored++;
-      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs);
+      if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
+      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending);
     }
+    for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
+    if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
-    return { stored, replayed: duplicates, lastSequence, alertsRaised };
-  });
+    return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
+  }
 }

@@ -1,48 +1,171 @@
-// The collector's end of Ingest.Stream. The first message must be Hello; then batches, each stored
-// in one transaction and acknowledged by sequence only after it committed. Anything malformed or
-// out of order ends the stream with INVALID_ARGUMENT and a message that says what was wrong.
+// The collector's end of Ingest.Stream. The caller is the device its client certificate names
+// (never a message field). The first message must be Hello, checked against that device; then
+// batches, each rate-limited, validated, stored (group commit) and acknowledged by sequence only
+// after it committed. Anything malformed or out of order ends the stream with a status and a
+// message that says what was wrong. The collector pushes the fleet's configuration after HelloAck
+// and pings to measure the stream's round-trip time.
+import { createHash } from 'node:crypto';
 import { status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
-import {
-  DEFAULT_MAX_BATCH_BYTES, Platform, enumName,
-  type AgentMessage, type CollectorMessage, type Decoded, type Hello,
-} from '@farmwatch/proto';
+import { DEFAULT_MAX_BATCH_BYTES, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { Store } from '../store/store.js';
 import type { DeviceRow } from '../store/records.js';
-import { applyBatch } from './apply-batch.js';
+import { authenticate, Refusal, type PeerIdentity } from '../auth/peer.js';
+import type { FleetEngine } from '../fleet/engine.js';
+import type { AlertBus } from '../alerts/bus.js';
+import type { Metrics } from '../metrics.js';
 import { ProtocolViolation, validateBatch, validateHello } from './validate.js';
+import { helloMismatch, helloRecord } from './hello.js';
+import type { GroupCommit } from './group-commit.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { ClientAddress } from './client-address.js';
+import type { LiveStreams } from './live-streams.js';
 
 export type IngestCall = ServerDuplexStream<Decoded<AgentMessage>, CollectorMessage>;
 
 export interface IngestDeps {
   store: Store;
   log: Logger;
+  commit: GroupCommit;
+  limiter: RateLimiter;
+  addresses: ClientAddress;
+  live: LiveStreams;
+  fleet?: FleetEngine;
+  bus?: AlertBus;
+  metrics?: Metrics;
+  /** Catalog ids of sanctioned remote-access tools, pushed to agents. */
+  sanctioned?: string[];
+  pingIntervalMs?: number;
   now?: () => number;
   /** Called after each committed batch (tests, metrics). */
   onBatch?: (deviceId: string, stored: number) => void;
 }
 
-function helloRecord(h: Hello, peer: string, nowMs: number) {
-  return {
-    machineId: h.machineId ?? '', hostname: h.hostname ?? '', hardwareSerial: h.hardwareSerial ?? '',
-    osPlatform: enumName(Platform, h.os?.platform), osName: h.os?.name ?? '', osVersion: h.os?.version ?? '',
-    agentVersion: h.agentVersion ?? '', catalogVersion: h.catalogVersion ?? '', bootId: h.bootId ?? '',
-    timeZone: h.timeZone ?? '', clockSkewMs: h.clockMs ? h.clockMs - nowMs : 0, peer,
-  };
-}
+const RTT_SAMPLES = 5;
 
 export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
   const now = deps.now ?? Date.now;
   return (call) => {
     const peer = call.getPeer();
+    let identity: PeerIdentity | undefined;
     let device: DeviceRow | undefined;
+    let acceptedThrough = 0;
     let closed = false;
+    let pingTimer: NodeJS.Timeout | undefined;
+    const pings = new Map<number, number>();
+    const rtts: number[] = [];
 
+    let unregister: (() => void) | undefined = undefined;
+    const cleanup = (): void => {
+      closed = true;
+      if (pingTimer) clearInterval(pingTimer);
+      unregister?.();
+      deps.metrics?.liveStreams.set({}, deps.live.size);
+    };
     const fail = (code: Status, details: string): void => {
       if (closed) return;
-      closed = true;
-      deps.log.warn('refused agent stream', { peer, device: device?.id, code: Status[code], details });
+      cleanup();
+      deps.metrics?.refused.inc({ code: Status[code] });
+      deps.log.warn('refused agent stream', { peer, device: identity?.deviceId, code: Status[code], details });
       call.emit('error', { code, details });
+    };
+    const send = (m: CollectorMessage): void => {
+      if (!closed) call.write(m);
+    };
+
+    try {
+      identity = authenticate(call, deps.store);
+    } catch (err) {
+      if (err instanceof Refusal) return fail(err.code, err.message);
+      throw err;
+    }
+    const me = identity;
+    unregister = deps.live.add({ deviceId: me.deviceId, certSerial: me.certSerial, end: (code, details) => fail(code, details) });
+    deps.metrics?.liveStreams.set({}, deps.live.size);
+
+    const ping = (): void => {
+      const nonce = Math.floor(Math.random() * 2 ** 32);
+      pings.set(nonce, performance.now());
+      if (pings.size > 16) pings.delete(pings.keys().next().value as number);
+      send({ ping: { nonce } });
+    };
+
+    const onHello = (msg: Extract<AgentMessage, { body?: 'hello' }>): void => {
+      if (device) return fail(Status.INVALID_ARGUMENT, 'Hello was sent twice on one stream');
+      const hello = msg.hello;
+      if (!hello) return fail(Status.INVALID_ARGUMENT, 'empty Hello');
+      validateHello(hello);
+      const known = deps.store.device(me.deviceId);
+      if (!known) return fail(Status.FAILED_PRECONDITION, `device ${me.deviceId} has no record on this collector: enroll the agent again`);
+      const mismatch = helloMismatch(hello, known, deps.store.registry.registration(me.deviceId));
+      if (mismatch) return fail(Status.PERMISSION_DENIED, mismatch);
+      const at = now();
+      device = deps.store.recordHello(me.deviceId, helloRecord(hello, peer, at), at);
+      acceptedThrough = device.lastSequence;
+      const address = deps.addresses.resolve(peer, call.metadata.get('x-forwarded-for').map(String));
+      deps.fleet?.onPublicIp(me.deviceId, address, at);
+      deps.log.info('agent connected', { device: device.id, hostname: device.hostname, peer, address, lastSequence: device.lastSequence });
+      send({
+        helloAck: {
+          deviceId: device.id, lastSequence: device.lastSequence, serverTimeMs: at,
+          maxBatchBytes: DEFAULT_MAX_BATCH_BYTES, inventoryWanted: !deps.store.hasInventory(device.id),
+        },
+      });
+      if (deps.fleet) {
+        const settings = { observationKey: deps.fleet.fleetKey, sanctionedTools: deps.sanctioned ?? [] };
+        const version = createHash('sha256').update(deps.fleet.fleetKey).update((deps.sanctioned ?? []).join(',')).digest('hex').slice(0, 16);
+        send({ config: { version, settings } });
+        deps.bus?.publish(deps.fleet.evaluate([device.id]));
+      }
+      ping();
+      pingTimer = setInterval(ping, deps.pingIntervalMs ?? 60_000);
+      pingTimer.unref();
+    };
+
+    const onBatch = (events: NonNullable<Extract<AgentMessage, { body?: 'batch' }>['batch']>['events']): void => {
+      if (!device) return fail(Status.FAILED_PRECONDITION, 'a batch came before Hello: the agent must say Hello first');
+      const list = events ?? [];
+      const at = now();
+      const wait = deps.limiter.take(me.deviceId, list.length, at);
+      if (wait > 0) {
+        return fail(Status.RESOURCE_EXHAUSTED,
+          `rate limit: device ${me.deviceId} sent more than ${deps.limiter.describe}; nothing of this batch was stored: resend it after ${wait} ms`);
+      }
+      const { fresh, replayed } = validateBatch(list, acceptedThrough, at);
+      const before = acceptedThrough;
+      acceptedThrough = Math.max(acceptedThrough, ...list.map((e) => e.sequence ?? 0));
+      const started = performance.now();
+      const id = me.deviceId;
+      deps.commit.submit(id, before, fresh, replayed, at).then((result) => {
+        deps.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+        deps.metrics?.eventsStored.inc({}, result.stored);
+        deps.metrics?.eventsReplayed.inc({}, result.replayed);
+        deps.metrics?.batches.inc();
+        if (device) device = { ...device, lastSequence: Math.max(device.lastSequence, result.lastSequence), lastSeenMs: at };
+        send({ ack: { sequence: result.lastSequence } });
+        deps.onBatch?.(id, result.stored);
+        try {
+          deps.bus?.publish(result.changes);
+          if (result.relevant && deps.fleet) deps.bus?.publish(deps.fleet.evaluate([id]));
+        } catch (err) {
+          // The batch is committed and acknowledged; scoring it failed, and the sweep retries.
+          deps.log.error('could not evaluate a device after its batch', { device: id, error: (err as Error).message });
+        }
+        if (result.stored > 0 || result.replayed > 0) deps.log.debug('batch stored', { device: id, ...result, changes: result.changes.length });
+      }, (err: unknown) => {
+        deps.log.error('could not store what an agent sent', { device: id, error: (err as Error).message });
+        fail(Status.UNAVAILABLE, 'the collector could not store this batch; it was not acknowledged and will be resent');
+      });
+    };
+
+    const onPong = (nonce: number): void => {
+      const sent = pings.get(nonce);
+      if (sent === undefined || !device) return;
+      pings.delete(nonce);
+      rtts.push(performance.now() - sent);
+      if (rtts.length > RTT_SAMPLES) rtts.shift();
+      // The smallest recent sample: queueing only ever adds delay.
+      deps.store.fleet.setRtt(device.id, Math.min(...rtts));
     };
 
     call.on('data', (decoded: Decoded<AgentMessage>) => {
@@ -51,54 +174,32 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
       const msg = decoded.message;
       try {
         switch (msg.body) {
-          case 'hello': {
-            if (device) return fail(Status.INVALID_ARGUMENT, 'Hello was sent twice on one stream');
-            validateHello(msg.hello);
-            const at = now();
-            device = deps.store.recordHello(helloRecord(msg.hello, peer, at), at);
-            deps.log.info('agent connected', { device: device.id, hostname: device.hostname, peer, lastSequence: device.lastSequence });
-            call.write({
-              helloAck: {
-                deviceId: device.id, lastSequence: device.lastSequence, serverTimeMs: at,
-                maxBatchBytes: DEFAULT_MAX_BATCH_BYTES, inventoryWanted: !deps.store.hasInventory(device.id),
-              },
-            });
-            return;
-          }
-          case 'batch': {
-            if (!device) return fail(Status.FAILED_PRECONDITION, 'a batch came before Hello: the agent must say Hello first');
-            const at = now();
-            const { fresh, replayed } = validateBatch(msg.batch.events ?? [], device.lastSequence, at);
-            const result = applyBatch(deps.store, device.id, device.lastSequence, fresh, replayed, at);
-            device = { ...device, lastSequence: result.lastSequence, lastSeenMs: at };
-            call.write({ ack: { sequence: result.lastSequence } });
-            deps.onBatch?.(device.id, result.stored);
-            if (result.stored > 0 || result.replayed > 0) {
-              deps.log.debug('batch stored', { device: device.id, ...result });
-            }
-            return;
-          }
+          case 'hello':
+            return onHello(msg);
+          case 'batch':
+            return onBatch(msg.batch.events);
           case 'pong':
-            return;
+            return onPong(msg.pong.nonce ?? 0);
           default:
             // A message kind from a newer agent: ignored, the stream goes on.
             deps.log.debug('ignored an agent message of an unknown kind', { device: device?.id });
         }
       } catch (err) {
         if (err instanceof ProtocolViolation) return fail(Status.INVALID_ARGUMENT, err.message);
-        deps.log.error('could not store what an agent sent', { device: device?.id, error: (err as Error).message });
-        return fail(Status.UNAVAILABLE, 'the collector could not store this batch; it was not acknowledged and will be resent');
+        deps.log.error('could not handle what an agent sent', { device: device?.id, error: (err as Error).message });
+        return fail(Status.UNAVAILABLE, 'the collector failed to handle this message; nothing unacknowledged is lost: reconnect and resend');
       }
     });
     call.on('end', () => {
       if (!closed) {
-        closed = true;
+        cleanup();
         call.end();
       }
     });
     call.on('error', (err: Error) => {
       if (!closed) deps.log.debug('agent stream error', { peer, error: err.message });
-      closed = true;
+      cleanup();
     });
+    call.on('cancelled', cleanup);
   };
 }

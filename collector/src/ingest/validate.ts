@@ -1,7 +1,7 @@
 // Checks on everything an agent sends, before anything is stored. A violation is a ProtocolViolation
 // whose message says what was wrong and where; the stream ends with INVALID_ARGUMENT and nothing
 // of the offending batch is stored.
-import { MAX_EVENTS_PER_BATCH, Severity, Category, type Event, type Hello } from '@farmwatch/proto';
+import { MAX_EVENTS_PER_BATCH, ObservationKind, Severity, Category, type Event, type Hello } from '@farmwatch/proto';
 
 export class ProtocolViolation extends Error {
   constructor(message: string) {
@@ -18,6 +18,7 @@ export const LIMITS = {
   addressesPerInterface: 64,
   interfacesPerUsbDevice: 32,
   edidBytes: 32 * 128,
+  observationHashBytes: 16,
   /** How far ahead of the collector's clock an agent's timestamps may be. */
   futureSkewMs: 24 * 3600_000,
 } as const;
@@ -103,6 +104,19 @@ function validateEventBody(e: Event, where: string): void {
     case 'stopped':
       text(e.stopped.detail, `${where}.stopped.detail`);
       break;
+    case 'observation': {
+      const o = e.observation;
+      enumValue(o.kind, ObservationKind, `${where}.observation.kind`);
+      if (!o.kind) throw new ProtocolViolation(`${where}.observation.kind is missing`);
+      const hashBytes = o.valueHash?.length ?? 0;
+      if (hashBytes !== 0 && hashBytes !== LIMITS.observationHashBytes) {
+        throw new ProtocolViolation(`${where}.observation.value_hash is ${hashBytes} bytes; keyed hashes are the first ${LIMITS.observationHashBytes} bytes of HMAC-SHA-256`);
+      }
+      text(o.value, `${where}.observation.value`, 256);
+      text(o.via, `${where}.observation.via`, 64);
+      if (hashBytes === 0 && !(o.value ?? '').trim()) throw new ProtocolViolation(`${where}.observation has neither value_hash nor value`);
+      break;
+    }
     default:
       break;
   }

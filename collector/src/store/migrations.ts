@@ -106,4 +106,152 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_status ON alerts (status, last_seen_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'enrollment, observations, correlation, alert lifecycle, API tokens, audit',
+    sql: `
+      -- What IT registers before shipping a laptop. The device row (devices) appears at enrollment.
+      CREATE TABLE registrations (
+        device_id       TEXT PRIMARY KEY,
+        serial          TEXT NOT NULL UNIQUE,
+        assignee_name   TEXT NOT NULL,
+        assignee_email  TEXT NOT NULL,
+        ship_to         TEXT NOT NULL,
+        ship_country    TEXT NOT NULL DEFAULT '',
+        ship_lat        REAL,
+        ship_lon        REAL,
+        time_zone       TEXT NOT NULL,
+        registered_ms   INTEGER NOT NULL,
+        registered_by   TEXT NOT NULL,
+        enrolled_ms     INTEGER,
+        revoked_ms      INTEGER
+      );
+      CREATE INDEX registrations_by_email ON registrations (assignee_email);
+
+      -- One-time enrollment tokens, kept only as SHA-256 hashes.
+      CREATE TABLE enrollment_tokens (
+        token_hash   TEXT PRIMARY KEY,
+        device_id    TEXT NOT NULL REFERENCES registrations(device_id),
+        created_ms   INTEGER NOT NULL,
+        expires_ms   INTEGER NOT NULL,
+        created_by   TEXT NOT NULL,
+        used_ms      INTEGER
+      );
+
+      -- Every client certificate the collector's CA issued; revocation is per certificate.
+      CREATE TABLE certificates (
+        serial         TEXT PRIMARY KEY,
+        device_id      TEXT NOT NULL,
+        fingerprint    TEXT NOT NULL,
+        issued_ms      INTEGER NOT NULL,
+        not_after_ms   INTEGER NOT NULL,
+        revoked_ms     INTEGER,
+        revoke_reason  TEXT
+      );
+      CREATE INDEX certificates_by_device ON certificates (device_id);
+      CREATE INDEX certificates_by_revocation ON certificates (revoked_ms);
+
+      ALTER TABLE devices ADD COLUMN public_ip TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN rtt_ms INTEGER;
+      ALTER TABLE devices ADD COLUMN enrolled_ms INTEGER;
+
+      -- Co-location observations: one row per device and observed value, with its time span.
+      CREATE TABLE observations (
+        device_id      TEXT NOT NULL REFERENCES devices(id),
+        kind           TEXT NOT NULL,
+        value_key      TEXT NOT NULL,
+        value          TEXT NOT NULL DEFAULT '',
+        via            TEXT NOT NULL DEFAULT '',
+        first_seen_ms  INTEGER NOT NULL,
+        last_seen_ms   INTEGER NOT NULL,
+        count          INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (device_id, kind, value_key)
+      );
+      CREATE INDEX observations_by_value ON observations (kind, value_key);
+      CREATE INDEX observations_by_time ON observations (last_seen_ms);
+
+      -- Edges of the co-location graph: two devices that shared a value within the time window.
+      CREATE TABLE edges (
+        device_a   TEXT NOT NULL,
+        device_b   TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        value_key  TEXT NOT NULL,
+        value      TEXT NOT NULL DEFAULT '',
+        first_ms   INTEGER NOT NULL,
+        last_ms    INTEGER NOT NULL,
+        PRIMARY KEY (device_a, device_b, kind, value_key)
+      );
+      CREATE INDEX edges_by_b ON edges (device_b);
+      CREATE INDEX edges_by_time ON edges (last_ms);
+
+      -- Values the admin says are not co-location (corporate egress, VPN concentrators).
+      CREATE TABLE exclusions (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        UNIQUE (kind, value)
+      );
+
+      CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  BLOB NOT NULL
+      );
+
+      ALTER TABLE alerts ADD COLUMN scope TEXT NOT NULL DEFAULT 'device';
+      ALTER TABLE alerts ADD COLUMN score INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE alerts ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+      ALTER TABLE alerts ADD COLUMN updated_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN suppressed_by INTEGER;
+      CREATE INDEX alerts_by_time ON alerts (last_seen_ms);
+
+      CREATE TABLE alert_members (
+        alert_id   INTEGER NOT NULL REFERENCES alerts(id),
+        device_id  TEXT NOT NULL,
+        PRIMARY KEY (alert_id, device_id)
+      );
+      CREATE INDEX alert_members_by_device ON alert_members (device_id);
+
+      CREATE TABLE alert_notes (
+        id        INTEGER PRIMARY KEY,
+        alert_id  INTEGER NOT NULL REFERENCES alerts(id),
+        author    TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        at_ms     INTEGER NOT NULL
+      );
+
+      CREATE TABLE suppressions (
+        id          INTEGER PRIMARY KEY,
+        rule        TEXT NOT NULL,
+        device_id   TEXT NOT NULL DEFAULT '',
+        reason      TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY,
+        at_ms   INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        detail  TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX audit_by_time ON audit_log (at_ms);
+
+      CREATE TABLE api_tokens (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        token_hash    TEXT NOT NULL UNIQUE,
+        created_ms    INTEGER NOT NULL,
+        last_used_ms  INTEGER,
+        revoked_ms    INTEGER
+      );
+    `,
+  },
 ];

@@ -16,6 +16,8 @@ export interface DeviceRow {
   firstSeenMs: number;
   lastSeenMs: number;
   lastSequence: number;
+  publicIp: string;
+  rttMs: number | null;
   cpuPermille: number | null;
   rssBytes: number | null;
   spoolDepth: number | null;
@@ -99,6 +101,14 @@ export interface AlertRecord {
   atMs: number;
   /** The thing alerted on appeared (again), rather than an update of what is already known. */
   newOccurrence: boolean;
+  /** 'device' (default) or 'cluster' (a fleet alert whose members are in `members`). */
+  scope?: 'device' | 'cluster';
+  score?: number;
+  /** Explanation and evidence, stored as JSON. */
+  details?: unknown;
+  members?: string[];
+  /** A live suppression covers it: stored, but not shown by default nor exported. */
+  suppressedBy?: number | null;
 }
 
 export interface AlertRow {
@@ -113,6 +123,16 @@ export interface AlertRow {
   firstSeenMs: number;
   lastSeenMs: number;
   occurrences: number;
+  scope: 'device' | 'cluster';
+  score: number;
+  assignee: string;
+  updatedMs: number;
+  suppressedBy: number | null;
+}
+
+export interface AlertDetailRow extends AlertRow {
+  details: unknown;
+  members: string[];
 }
 
 export interface FindingRow extends FindingRecord {

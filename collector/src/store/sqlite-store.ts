@@ -1,26 +1,25 @@
 // The embedded Store: better-sqlite3 with prepared, parameterised statements only.
-import { randomUUID } from 'node:crypto';
 import { openDatabase, type Db } from './sqlite.js';
-import type { AlertQuery, Store, StoreWriter } from './store.js';
+import type { AlertChange, AlertQuery, Store, StoreWriter } from './store.js';
 import type {
-  AlertRow, DeviceRow, EvidenceRecord, FindingRow, HelloRecord, InventoryRow, SensorStateRow,
+  AlertRecord, AlertRow, DeviceRow, EvidenceRecord, FindingRow, HelloRecord, InventoryRow, SensorStateRow,
 } from './records.js';
+import { ALERT_COLUMNS, DEVICE_COLUMNS, SEVERITY_ORDER } from './sqlite/columns.js';
+import { SqliteRegistry } from './sqlite/registry.js';
+import { SqliteFleet } from './sqlite/fleet.js';
+import { SqliteAlerts } from './sqlite/alerts.js';
 
 type Row = Record<string, unknown>;
 
-const DEVICE_COLUMNS = `id, machine_id AS machineId, hostname, hardware_serial AS hardwareSerial,
-  os_platform AS osPlatform, os_name AS osName, os_version AS osVersion, agent_version AS agentVersion,
-  catalog_version AS catalogVersion, time_zone AS timeZone, clock_skew_ms AS clockSkewMs, last_peer AS lastPeer,
-  first_seen_ms AS firstSeenMs, last_seen_ms AS lastSeenMs, last_sequence AS lastSequence,
-  cpu_permille AS cpuPermille, rss_bytes AS rssBytes, spool_depth AS spoolDepth,
-  stopped_at_ms AS stoppedAtMs, stop_reason AS stopReason`;
+// Two-argument MIN / MAX as CASE expressions: SQLite has scalar MIN(a, b), PostgreSQL calls it
+// LEAST / GREATEST; CASE is the same in both.
+const least = (a: string, b: string): string => `CASE WHEN ${b} < ${a} THEN ${b} ELSE ${a} END`;
+const greatest = (a: string, b: string): string => `CASE WHEN ${b} > ${a} THEN ${b} ELSE ${a} END`;
 
-const ALERT_COLUMNS = `a.id, a.device_id AS deviceId, d.hostname, a.rule, a.key, a.severity, a.title, a.status,
-  a.first_seen_ms AS firstSeenMs, a.last_seen_ms AS lastSeenMs, a.occurrences`;
+const SEVERITY_RANK: Record<string, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
 function readStatements(db: Db) {
   return {
-    deviceByMachine: db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE machine_id = ?`),
     deviceById: db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`),
     listDevices: db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY hostname, id`),
     hasInventory: db.prepare('SELECT 1 FROM inventory WHERE device_id = ? LIMIT 1'),
@@ -37,19 +36,15 @@ function readStatements(db: Db) {
 
 function writeStatements(db: Db) {
   return {
-    insertDevice: db.prepare(`INSERT INTO devices (id, machine_id, hostname, hardware_serial, os_platform, os_name, os_version,
-      agent_version, catalog_version, boot_id, time_zone, clock_skew_ms, last_peer, first_seen_ms, last_seen_ms)
-      VALUES (@id, @machineId, @hostname, @hardwareSerial, @osPlatform, @osName, @osVersion, @agentVersion,
-      @catalogVersion, @bootId, @timeZone, @clockSkewMs, @peer, @now, @now)`),
-    updateDevice: db.prepare(`UPDATE devices SET hostname = @hostname, hardware_serial = @hardwareSerial, os_platform = @osPlatform,
-      os_name = @osName, os_version = @osVersion, agent_version = @agentVersion, catalog_version = @catalogVersion,
-      boot_id = @bootId, time_zone = @timeZone, clock_skew_ms = @clockSkewMs, last_peer = @peer, last_seen_ms = @now,
-      stopped_at_ms = NULL, stop_reason = NULL
+    updateDevice: db.prepare(`UPDATE devices SET machine_id = @machineId, hostname = @hostname, hardware_serial = @hardwareSerial,
+      os_platform = @osPlatform, os_name = @osName, os_version = @osVersion, agent_version = @agentVersion,
+      catalog_version = @catalogVersion, boot_id = @bootId, time_zone = @timeZone, clock_skew_ms = @clockSkewMs,
+      last_peer = @peer, last_seen_ms = @now, stopped_at_ms = NULL, stop_reason = NULL
       WHERE id = @id`),
     insertEvent: db.prepare(`INSERT INTO events (device_id, sequence, kind, observed_at_ms, received_at_ms, body)
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, sequence) DO NOTHING`),
-    advanceDevice: db.prepare(`UPDATE devices SET last_sequence = MAX(last_sequence, ?), last_seen_ms = MAX(last_seen_ms, ?)
-      WHERE id = ?`),
+    advanceDevice: db.prepare(`UPDATE devices SET last_sequence = ${greatest('last_sequence', '@seq')}, last_seen_ms = ${greatest('last_seen_ms', '@seen')}
+      WHERE id = @id`),
     findingState: db.prepare('SELECT cleared_at_ms AS clearedAtMs FROM findings WHERE device_id = ? AND detector = ? AND key = ?'),
     upsertFinding: db.prepare(`INSERT INTO findings (device_id, detector, key, category, severity, confidence, title,
       catalog_entry, sanctioned, evidence, first_seen_ms, last_seen_ms, cleared_at_ms)
@@ -58,7 +53,7 @@ function writeStatements(db: Db) {
       ON CONFLICT (device_id, detector, key) DO UPDATE SET category = excluded.category, severity = excluded.severity,
       confidence = excluded.confidence, title = excluded.title, catalog_entry = excluded.catalog_entry,
       sanctioned = excluded.sanctioned, evidence = excluded.evidence,
-      first_seen_ms = MIN(findings.first_seen_ms, excluded.first_seen_ms), last_seen_ms = excluded.last_seen_ms,
+      first_seen_ms = ${least('findings.first_seen_ms', 'excluded.first_seen_ms')}, last_seen_ms = excluded.last_seen_ms,
       cleared_at_ms = NULL`),
     clearFinding: db.prepare(`UPDATE findings SET cleared_at_ms = ?
       WHERE device_id = ? AND detector = ? AND key = ? AND cleared_at_ms IS NULL`),
@@ -76,21 +71,64 @@ function writeStatements(db: Db) {
       last_run_ms = excluded.last_run_ms, duration_ms = excluded.duration_ms, items = excluded.items`),
     setHealth: db.prepare('UPDATE devices SET cpu_permille = ?, rss_bytes = ?, spool_depth = ? WHERE id = ?'),
     setStopped: db.prepare('UPDATE devices SET stopped_at_ms = ?, stop_reason = ? WHERE id = ?'),
-    alertFor: db.prepare('SELECT id FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
-    bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = MAX(last_seen_ms, ?), severity = ?,
-      title = ?, status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END WHERE id = ?`),
-    touchAlert: db.prepare('UPDATE alerts SET last_seen_ms = MAX(last_seen_ms, ?), severity = ?, title = ? WHERE id = ?'),
+    upsertObservation: db.prepare(`INSERT INTO observations (device_id, kind, value_key, value, via, first_seen_ms, last_seen_ms, count)
+      VALUES (@deviceId, @kind, @valueKey, @value, @via, @atMs, @atMs, 1)
+      ON CONFLICT (device_id, kind, value_key) DO UPDATE SET last_seen_ms = ${greatest('observations.last_seen_ms', 'excluded.last_seen_ms')},
+      first_seen_ms = ${least('observations.first_seen_ms', 'excluded.first_seen_ms')}, count = observations.count + 1,
+      via = excluded.via
+      RETURNING first_seen_ms AS firstSeenMs, count`),
+    upsertEdge: db.prepare(`INSERT INTO edges (device_a, device_b, kind, value_key, value, first_ms, last_ms)
+      VALUES (@deviceA, @deviceB, @kind, @valueKey, @value, @firstMs, @lastMs)
+      ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = ${least('edges.first_ms', 'excluded.first_ms')},
+      last_ms = ${greatest('edges.last_ms', 'excluded.last_ms')}`),
+    alertFor: db.prepare('SELECT id, status, severity FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
+    bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity,
+      title = @title, score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy,
+      status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END WHERE id = @id`),
+    touchAlert: db.prepare(`UPDATE alerts SET last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity, title = @title,
+      score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy WHERE id = @id`),
     insertAlert: db.prepare(`INSERT INTO alerts (device_id, rule, key, severity, title, status, first_seen_ms, last_seen_ms,
-      occurrences) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, 1)`),
+      occurrences, scope, score, details, updated_ms, suppressed_by) VALUES (@deviceId, @rule, @key, @severity, @title, 'open',
+      @atMs, @atMs, 1, @scope, @score, @details, @atMs, @suppressedBy)`),
+    clearMembers: db.prepare('DELETE FROM alert_members WHERE alert_id = ?'),
+    members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ?'),
+    addMember: db.prepare('INSERT INTO alert_members (alert_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
   };
 }
 
 type WriteStatements = ReturnType<typeof writeStatements>;
 
+function raiseAlert(w: WriteStatements, a: AlertRecord): AlertChange {
+  const existing = w.alertFor.get(a.deviceId, a.rule, a.key) as { id: number; status: string; severity: string } | undefined;
+  const params = {
+    ...a, scope: a.scope ?? 'device', score: a.score ?? 0, details: JSON.stringify(a.details ?? {}),
+    suppressedBy: a.suppressedBy ?? null,
+  };
+  let id: number;
+  let change: AlertChange['change'];
+  if (existing) {
+    id = existing.id;
+    (a.newOccurrence ? w.bumpAlert : w.touchAlert).run({ ...params, id });
+    if (a.newOccurrence && existing.status === 'resolved') change = 'reopened';
+    else if ((SEVERITY_RANK[a.severity] ?? 0) > (SEVERITY_RANK[existing.severity] ?? 0)) change = 'escalated';
+    else change = 'updated';
+  } else {
+    id = Number(w.insertAlert.run(params).lastInsertRowid);
+    change = 'new';
+  }
+  if (a.members) {
+    const before = new Set((w.members.all(id) as { deviceId: string }[]).map((m) => m.deviceId));
+    if (change === 'updated' && existing && a.members.some((m) => !before.has(m))) change = 'grew';
+    w.clearMembers.run(id);
+    for (const m of a.members) w.addMember.run(id, m);
+  }
+  return { id, change };
+}
+
 function makeWriter(w: WriteStatements): StoreWriter {
   return {
     insertEvent: (e) => w.insertEvent.run(e.deviceId, e.sequence, e.kind, e.observedAtMs, e.receivedAtMs, e.body).changes === 1,
-    advanceDevice: (id, seq, seen) => void w.advanceDevice.run(seq, seen, id),
+    advanceDevice: (id, seq, seen) => void w.advanceDevice.run({ seq, seen, id }),
     upsertFinding: (f) => {
       const before = w.findingState.get(f.deviceId, f.detector, f.key) as { clearedAtMs: number | null } | undefined;
       w.upsertFinding.run({ ...f, sanctioned: f.sanctioned ? 1 : 0, evidence: JSON.stringify(f.evidence) });
@@ -103,19 +141,20 @@ function makeWriter(w: WriteStatements): StoreWriter {
     upsertSensorState: (st) => void w.upsertSensor.run(st),
     setHealth: (id, cpu, rss, spool) => void w.setHealth.run(cpu, rss, spool, id),
     setStopped: (id, at, reason) => void w.setStopped.run(at, reason, id),
-    raiseAlert: (a) => {
-      const existing = w.alertFor.get(a.deviceId, a.rule, a.key) as { id: number } | undefined;
-      if (existing) {
-        (a.newOccurrence ? w.bumpAlert : w.touchAlert).run(a.atMs, a.severity, a.title, existing.id);
-        return existing.id;
-      }
-      return Number(w.insertAlert.run(a.deviceId, a.rule, a.key, a.severity, a.title, a.atMs, a.atMs).lastInsertRowid);
+    upsertObservation: (o) => {
+      const r = w.upsertObservation.get(o) as { firstSeenMs: number; count: number };
+      return { firstSeenMs: r.firstSeenMs, isNew: r.count === 1 };
     },
+    upsertEdge: (e) => void w.upsertEdge.run(e),
+    raiseAlert: (a) => raiseAlert(w, a),
   };
 }
 
 export class SqliteStore implements Store {
   readonly db: Db;
+  readonly registry: SqliteRegistry;
+  readonly fleet: SqliteFleet;
+  readonly alerts: SqliteAlerts;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
@@ -123,6 +162,9 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, opts);
     this.r = readStatements(this.db);
+    this.registry = new SqliteRegistry(this.db);
+    this.fleet = new SqliteFleet(this.db);
+    this.alerts = new SqliteAlerts(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);
       this.writer = makeWriter(this.w);
@@ -134,16 +176,10 @@ export class SqliteStore implements Store {
     return { w: this.w, writer: this.writer };
   }
 
-  recordHello(hello: HelloRecord, nowMs: number): DeviceRow {
+  recordHello(deviceId: string, hello: HelloRecord, nowMs: number): DeviceRow {
     const { w } = this.writable();
-    return this.db.transaction(() => {
-      const existing = this.r.deviceByMachine.get(hello.machineId) as DeviceRow | undefined;
-      const id = existing?.id ?? `dev_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-      const params = { ...hello, id, now: nowMs };
-      if (existing) w.updateDevice.run(params);
-      else w.insertDevice.run(params);
-      return this.r.deviceById.get(id) as DeviceRow;
-    })();
+    w.updateDevice.run({ ...hello, id: deviceId, now: nowMs });
+    return this.r.deviceById.get(deviceId) as DeviceRow;
   }
 
   device(id: string): DeviceRow | undefined {
@@ -163,13 +199,40 @@ export class SqliteStore implements Store {
     return this.r.listDevices.all() as DeviceRow[];
   }
 
+  private alertWhere(q: AlertQuery): { where: string; args: unknown[] } {
+    const clauses: string[] = [];
+    const args: unknown[] = [];
+    const add = (clause: string, value: unknown): void => {
+      clauses.push(clause);
+      args.push(value);
+    };
+    if (q.status) add('a.status = ?', q.status);
+    if (q.severity) add('a.severity = ?', q.severity);
+    if (q.rule) add('a.rule = ?', q.rule);
+    if (q.scope) add('a.scope = ?', q.scope);
+    if (q.sinceMs !== undefined) add('a.updated_ms > ?', q.sinceMs);
+    if (q.deviceId) {
+      clauses.push('(a.device_id = ? OR a.id IN (SELECT alert_id FROM alert_members WHERE device_id = ?))');
+      args.push(q.deviceId, q.deviceId);
+    }
+    if (!q.includeSuppressed) clauses.push('a.suppressed_by IS NULL');
+    return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', args };
+  }
+
   listAlerts(q: AlertQuery = {}): AlertRow[] {
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
-    const where = q.status ? 'WHERE a.status = ?' : '';
-    const args: unknown[] = q.status ? [q.status, limit] : [limit];
+    const offset = Math.max(q.offset ?? 0, 0);
+    const { where, args } = this.alertWhere(q);
+    const order = q.sort === 'recent' ? 'a.updated_ms DESC, a.id DESC'
+      : q.sort === 'score' ? `a.score DESC, ${SEVERITY_ORDER}, a.id`
+        : `${SEVERITY_ORDER}, a.last_seen_ms DESC, a.id`;
     return this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id ${where}
-      ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-      a.last_seen_ms DESC, a.id LIMIT ?`).all(...args) as AlertRow[];
+      ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as AlertRow[];
+  }
+
+  countAlerts(q: AlertQuery = {}): number {
+    const { where, args } = this.alertWhere(q);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts a ${where}`).get(...args) as { n: number }).n;
   }
 
   alert(id: number): AlertRow | undefined {
@@ -190,6 +253,16 @@ export class SqliteStore implements Store {
 
   sensorStates(deviceId: string): SensorStateRow[] {
     return this.r.sensorStates.all(deviceId) as SensorStateRow[];
+  }
+
+  prune(beforeMs: number): Record<string, number> {
+    this.writable();
+    return this.db.transaction(() => ({
+      events: this.db.prepare('DELETE FROM events WHERE received_at_ms < ?').run(beforeMs).changes,
+      observations: this.db.prepare('DELETE FROM observations WHERE last_seen_ms < ?').run(beforeMs).changes,
+      edges: this.db.prepare('DELETE FROM edges WHERE last_ms < ?').run(beforeMs).changes,
+      inventory: this.db.prepare('DELETE FROM inventory WHERE removed_at_ms IS NOT NULL AND removed_at_ms < ?').run(beforeMs).changes,
+    }))();
   }
 
   close(): void {

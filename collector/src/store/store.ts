@@ -1,9 +1,13 @@
 // The storage interface the domain code talks to. SQLite is the embedded implementation; the SQL
 // behind it stays portable so a PostgreSQL implementation can sit behind the same interface.
 import type {
-  AlertRecord, AlertRow, AlertStatus, DeviceRow, EventRecord, FindingRecord, FindingRow, HelloRecord,
+  AlertDetailRow, AlertRecord, AlertRow, AlertStatus, DeviceRow, EventRecord, FindingRecord, FindingRow, HelloRecord,
   InventoryRecord, InventoryRow, SensorStateRecord, SensorStateRow,
 } from './records.js';
+import type {
+  ApiTokenRow, AuditRow, CertificateRow, EdgeRecord, ExclusionRow, NoteRow, ObservationRecord, ObservationRow,
+  RegistrationInput, RegistrationRow, Role, SuppressionRow, TokenRow,
+} from './fleet-records.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
 export interface StoreWriter {
@@ -20,30 +24,131 @@ export interface StoreWriter {
   upsertSensorState(s: SensorStateRecord): void;
   setHealth(deviceId: string, cpuPermille: number, rssBytes: number, spoolDepth: number): void;
   setStopped(deviceId: string, atMs: number, reason: string): void;
+  /** Records an observation; returns its first time seen on this device (to tell new from repeated). */
+  upsertObservation(o: ObservationRecord): { firstSeenMs: number; isNew: boolean };
+  upsertEdge(e: EdgeRecord): void;
   /**
    * Opens an alert for (device, rule, key), or updates the one there is: a new occurrence counts
    * (and reopens a resolved alert), an update of an ongoing one only refreshes it.
    */
-  raiseAlert(a: AlertRecord): number;
+  raiseAlert(a: AlertRecord): AlertChange;
+}
+
+export interface AlertChange {
+  id: number;
+  /** new: first time; reopened: came back after it was resolved; escalated: severity went up; grew: new members. */
+  change: 'new' | 'reopened' | 'escalated' | 'grew' | 'updated';
 }
 
 export interface AlertQuery {
   status?: AlertStatus;
+  severity?: string;
+  rule?: string;
+  deviceId?: string;
+  scope?: 'device' | 'cluster';
+  /** Alerts updated after this time. */
+  sinceMs?: number;
+  sort?: 'severity' | 'recent' | 'score';
   limit?: number;
+  offset?: number;
+  includeSuppressed?: boolean;
+}
+
+export interface TokenUse {
+  deviceId: string;
+  expiresMs: number;
+  usedMs: number | null;
+}
+
+export interface EnrollRecord {
+  tokenHash: string;
+  deviceId: string;
+  hello: HelloRecord;
+  certificate: { serial: string; fingerprint: string; notAfterMs: number };
+}
+
+/** IT's side: registrations, one-time tokens, certificates, revocation. */
+export interface RegistryStore {
+  register(r: RegistrationInput, actor: string, nowMs: number): RegistrationRow;
+  registration(deviceId: string): RegistrationRow | undefined;
+  registrationBySerial(serial: string): RegistrationRow | undefined;
+  listRegistrations(): RegistrationRow[];
+  createToken(deviceId: string, tokenHash: string, expiresMs: number, actor: string, nowMs: number): void;
+  token(tokenHash: string): TokenUse | undefined;
+  listTokens(): TokenRow[];
+  /** Consumes the token, creates or refreshes the device row, records the certificate: one transaction. */
+  enroll(e: EnrollRecord, nowMs: number): DeviceRow;
+  /** Records one more certificate for an enrolled device (renewal). */
+  recordRenewal(deviceId: string, certificate: EnrollRecord['certificate'], nowMs: number): void;
+  certificate(serial: string): CertificateRow | undefined;
+  certificates(deviceId: string): CertificateRow[];
+  /** Revokes every live certificate of the device; returns their serials. */
+  revokeDevice(deviceId: string, reason: string, nowMs: number): string[];
+  /** Serials revoked after `sinceMs` (to end live streams). */
+  revokedSince(sinceMs: number): { serial: string; revokedMs: number }[];
+  deviceByMachine(machineId: string): DeviceRow | undefined;
+}
+
+/** The co-location graph's raw material and the admin's exclusions. */
+export interface FleetStore {
+  observationsSince(sinceMs: number): Iterable<ObservationRow>;
+  observations(deviceId: string): ObservationRow[];
+  edgesOf(deviceIds: string[]): EdgeRecord[];
+  edgesSince(sinceMs: number): Iterable<EdgeRecord>;
+  exclusions(): ExclusionRow[];
+  addExclusion(kind: string, value: string, reason: string, actor: string, nowMs: number): ExclusionRow;
+  removeExclusion(id: number): boolean;
+  setting(key: string): Buffer | undefined;
+  setSetting(key: string, value: Buffer): void;
+  /** Stores `value` unless the key exists; returns what is stored (first writer wins). */
+  settingOnce(key: string, value: Buffer): Buffer;
+  /** Network interfaces in the inventory now (their MACs link laptops seen on each other's LAN). */
+  networkInterfaces(): Iterable<{ deviceId: string; body: Uint8Array }>;
+  setPublicIp(deviceId: string, ip: string): void;
+  setRtt(deviceId: string, rttMs: number): void;
+}
+
+/** Analysts' side: alert lifecycle, notes, suppressions, audit, API tokens. */
+export interface AlertStore {
+  detail(id: number): AlertDetailRow | undefined;
+  /** The alert of (device, rule, key), the deduplication key. */
+  find(deviceId: string, rule: string, key: string): AlertRow | undefined;
+  setStatus(id: number, status: AlertStatus, nowMs: number): void;
+  setAssignee(id: number, assignee: string, nowMs: number): void;
+  addNote(alertId: number, author: string, text: string, nowMs: number): NoteRow;
+  notes(alertId: number): NoteRow[];
+  alertsOfMember(deviceId: string, rule: string): AlertDetailRow[];
+  suppressions(nowMs: number): SuppressionRow[];
+  addSuppression(rule: string, deviceId: string, reason: string, actor: string, expiresMs: number, nowMs: number): SuppressionRow;
+  removeSuppression(id: number): boolean;
+  suppressionFor(rule: string, deviceIds: string[], nowMs: number): SuppressionRow | undefined;
+  audit(actor: string, action: string, target: string, detail: string, nowMs: number): void;
+  auditLog(limit: number, offset: number): AuditRow[];
+  createApiToken(name: string, role: Role, tokenHash: string, nowMs: number): ApiTokenRow;
+  apiToken(tokenHash: string): ApiTokenRow | undefined;
+  touchApiToken(id: number, nowMs: number): void;
+  listApiTokens(): ApiTokenRow[];
+  revokeApiToken(id: number, nowMs: number): boolean;
 }
 
 export interface Store {
-  /** Records a Hello: creates the device on first contact, refreshes what it says about itself. */
-  recordHello(hello: HelloRecord, nowMs: number): DeviceRow;
+  /** Refreshes the device row of an enrolled device with what its Hello says. */
+  recordHello(deviceId: string, hello: HelloRecord, nowMs: number): DeviceRow;
   device(id: string): DeviceRow | undefined;
   hasInventory(deviceId: string): boolean;
   write<T>(fn: (w: StoreWriter) => T): T;
   listDevices(): DeviceRow[];
   listAlerts(q?: AlertQuery): AlertRow[];
+  countAlerts(q?: AlertQuery): number;
   alert(id: number): AlertRow | undefined;
   findings(deviceId: string): FindingRow[];
   /** Inventory items present now (not removed). */
   inventory(deviceId: string): InventoryRow[];
   sensorStates(deviceId: string): SensorStateRow[];
+  /** Deletes events, observations and edges older than `beforeMs`; returns rows deleted per table. */
+  prune(beforeMs: number): Record<string, number>;
+  readonly registry: RegistryStore;
+  readonly fleet: FleetStore;
+  readonly alerts: AlertStore;
   close(): void;
 }

@@ -1,0 +1,53 @@
+// Where an enrolled agent keeps its identity: one folder (mode 0700) with the key and certificate
+// (0600), the collector's CA it pins, and a small JSON record. Files are replaced atomically.
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface EnrollmentRecord {
+  server: string;
+  deviceId: string;
+  notAfterMs: number;
+  enrolledAtMs: number;
+}
+
+export const enrollmentFiles = (dir: string) => ({
+  ca: join(dir, 'ca.pem'),
+  cert: join(dir, 'agent.pem'),
+  key: join(dir, 'agent-key.pem'),
+  record: join(dir, 'enrollment.json'),
+});
+
+function writeAtomic(path: string, text: string, mode: number): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+export function saveEnrollment(dir: string, files: { caPem: string; certPem: string; keyPem: string }, record: EnrollmentRecord): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const f = enrollmentFiles(dir);
+  writeAtomic(f.key, files.keyPem, 0o600);
+  writeAtomic(f.cert, files.certPem, 0o600);
+  writeAtomic(f.ca, files.caPem, 0o644);
+  writeAtomic(f.record, JSON.stringify(record, null, 2) + '\n', 0o644);
+}
+
+export function loadEnrollment(dir: string): EnrollmentRecord {
+  const f = enrollmentFiles(dir);
+  try {
+    return JSON.parse(readFileSync(f.record, 'utf8')) as EnrollmentRecord;
+  } catch (err) {
+    throw new Error(`${f.record} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): enroll this agent first with \`farmwatch-agent enroll --dir ${dir}\``);
+  }
+}
+
+/** The enrollment record in the folder of a certificate file, if there is one. */
+export function enrollmentRecordNear(certFile: string): EnrollmentRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dirname(certFile), 'enrollment.json'), 'utf8')) as EnrollmentRecord;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+// Alert endpoints: list (filters, sorting, paging), one alert with evidence and notes, lifecycle
+// actions, notes, assignment, and a server-sent event stream of alert changes.
+import type { Collector } from '../app.js';
+import type { AlertChange, AlertQuery } from '../store/store.js';
+import type { AlertStatus } from '../store/records.js';
+import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
+import { alertDocument } from '../export/document.js';
+import { ApiError, type Routes } from './route.js';
+import { PAGING } from './paging.js';
+
+const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };
+
+export function alertRoutes(routes: Routes, c: Collector): void {
+  const store = c.store;
+  routes.add({
+    method: 'GET', url: '/v1/alerts', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Alerts, filtered, sorted and paged',
+    query: {
+      type: 'object', additionalProperties: false, properties: {
+        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'false_positive'] },
+        severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
+        rule: { type: 'string', maxLength: 128 }, device: { type: 'string', maxLength: 128 },
+        scope: { type: 'string', enum: ['device', 'cluster'] },
+        sort: { type: 'string', enum: ['severity', 'recent', 'score'], default: 'severity' },
+        since: { type: 'integer', minimum: 0, description: 'only alerts changed after this time (epoch ms)' },
+        suppressed: { type: 'boolean', default: false },
+        ...PAGING,
+      },
+    },
+    handler: (req) => {
+      const q = req.query as { status?: AlertStatus; severity?: string; rule?: string; device?: string; scope?: 'device' | 'cluster'; sort?: AlertQuery['sort']; since?: number; suppressed?: boolean; limit?: number; offset?: number };
+      const query: AlertQuery = {
+        ...(q.status ? { status: q.status } : {}), ...(q.severity ? { severity: q.severity } : {}), ...(q.rule ? { rule: q.rule } : {}),
+        ...(q.device ? { deviceId: q.device } : {}), ...(q.scope ? { scope: q.scope } : {}), ...(q.since !== undefined ? { sinceMs: q.since } : {}),
+        includeSuppressed: q.suppressed ?? false, ...(q.sort ? { sort: q.sort } : {}),
+      };
+      return { items: store.listAlerts({ ...query, limit: q.limit ?? 100, offset: q.offset ?? 0 }), total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0 };
+    },
+  });
+  routes.add({
+    method: 'GET', url: '/v1/alerts/stream', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Alert changes as server-sent events (event: alert)',
+    handler: (req, reply) => {
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      reply.raw.write(': farmwatch alert stream\n\n');
+      const listener = (change: AlertChange): void => {
+        const doc = alertDocument(store, change);
+        if (doc) reply.raw.write(`id: ${doc.id}-${Date.now()}\nevent: alert\ndata: ${JSON.stringify(doc)}\n\n`);
+      };
+      c.bus.on('alert', listener);
+      const keepalive = setInterval(() => reply.raw.write(': keepalive\n\n'), 15_000);
+      req.raw.on('close', () => {
+        clearInterval(keepalive);
+        c.bus.off('alert', listener);
+      });
+    },
+  });
+  routes.add({
+    method: 'GET', url: '/v1/alerts/:id', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'One alert: explanation, evidence, members, notes',
+    params: ID,
+    handler: (req) => {
+      const id = (req.params as { id: number }).id;
+      const a = store.alerts.detail(id);
+      if (!a) throw new ApiError(404, `there is no alert ${id}`);
+      const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
+      return { ...a, finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }) };
+    },
+  });
+  const actions: [string, AlertAction, string][] = [
+    ['ack', 'ack', 'Acknowledge: someone is on it'], ['resolve', 'resolve', 'Resolve: dealt with'],
+    ['false-positive', 'false_positive', 'Close as a false positive'], ['reopen', 'reopen', 'Reopen'],
+  ];
+  for (const [path, action, summary] of actions) {
+    routes.add({
+      method: 'POST', url: `/v1/alerts/:id/${path}`, roles: ['admin', 'analyst'], tag: 'alerts', summary, params: ID, body: NOTE,
+      handler: (req) => {
+        const id = (req.params as { id: number }).id;
+        transition(store, id, action, `api:${req.caller?.name ?? '?'}`, (req.body as { note?: string } | undefined)?.note);
+        return store.alerts.detail(id);
+      },
+    });
+  }
+  routes.add({
+    method: 'POST', url: '/v1/alerts/:id/notes', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Add a note', params: ID,
+    body: { type: 'object', required: ['note'], additionalProperties: false, properties: { note: { type: 'string', minLength: 1, maxLength: 4000 } } },
+    handler: (req) => {
+      const id = (req.params as { id: number }).id;
+      note(store, id, (req.body as { note: string }).note, `api:${req.caller?.name ?? '?'}`);
+      return store.alerts.notes(id);
+    },
+  });
+  routes.add({
+    method: 'POST', url: '/v1/alerts/:id/assign', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Assign to an analyst', params: ID,
+    body: { type: 'object', required: ['assignee'], additionalProperties: false, properties: { assignee: { type: 'string', maxLength: 200 } } },
+    handler: (req) => {
+      const id = (req.params as { id: number }).id;
+      assign(store, id, (req.body as { assignee: string }).assignee, `api:${req.caller?.name ?? '?'}`);
+      return store.alerts.detail(id);
+    },
+  });
+}

@@ -1,0 +1,137 @@
+// The whole collector in one object: storage, fleet engine, gRPC (enrollment + ingest), the HTTP
+// API, alert exports, metrics, and the timers (revocation poll, sweep, retention).
+import { status as Status } from '@grpc/grpc-js';
+import type { Logger, PemPair } from '@farmwatch/shared';
+import type { Store } from './store/store.js';
+import { startServer, type RunningServer, type TlsMaterial } from './server.js';
+import { Enrollment } from './enroll/enrollment.js';
+import { FleetEngine } from './fleet/engine.js';
+import { AlertBus } from './alerts/bus.js';
+import { raise } from './alerts/raise.js';
+import { Metrics } from './metrics.js';
+import { GroupCommit } from './ingest/group-commit.js';
+import { RateLimiter, type RateLimit } from './ingest/rate-limit.js';
+import { ClientAddress } from './ingest/client-address.js';
+import { LiveStreams } from './ingest/live-streams.js';
+import { Exporters, type ExportConfig } from './export/exporters.js';
+import { startApi, type RunningApi } from './api/server.js';
+import type { RuleConfig } from './rules/device-rules.js';
+
+export interface CollectorConfig {
+  listen: string;
+  /** host:port of the HTTP API; undefined: no API. */
+  httpListen?: string;
+  /** Serve the API over TLS with the collector's server certificate. */
+  httpTls?: boolean;
+  tls: TlsMaterial;
+  ca: PemPair;
+  trustedProxies?: string[];
+  sanctioned?: string[];
+  retentionDays?: number;
+  rateLimit?: RateLimit;
+  rules?: Partial<RuleConfig>;
+  exports?: ExportConfig;
+  pingIntervalMs?: number;
+  revocationPollMs?: number;
+  sweepMs?: number;
+}
+
+export class Collector {
+  readonly bus = new AlertBus();
+  readonly metrics = new Metrics();
+  readonly live = new LiveStreams();
+  readonly fleet: FleetEngine;
+  readonly enrollment: Enrollment;
+  readonly exporters: Exporters;
+  grpc: RunningServer | undefined;
+  api: RunningApi | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private revocationCursor = Date.now();
+
+  constructor(readonly store: Store, readonly config: CollectorConfig, readonly log: Logger) {
+    this.fleet = new FleetEngine({ store, log: log.child('fleet'), rules: { ...config.rules, sanctionedTools: config.sanctioned ?? [] } });
+    this.enrollment = new Enrollment({ store, ca: config.ca, log: log.child('enroll') });
+    this.exporters = new Exporters(store, config.exports ?? {}, log.child('export'), this.metrics);
+    this.bus.on('alert', (c) => {
+      const a = store.alert(c.id);
+      if (a) this.metrics.alerts.inc({ rule: a.rule, change: c.change });
+      this.exporters.onChange(c);
+    });
+  }
+
+  async start(): Promise<void> {
+    const commit = new GroupCommit(this.store, {
+      onObservation: (w, id, o, at) => this.fleet.onObservation(w, id, o, at),
+      onInventory: (id, item) => this.fleet.onInventory(id, item),
+      sanctioned: new Set(this.config.sanctioned ?? []),
+      raise: (w, a) => raise(this.store, w, a, Date.now()),
+    });
+    this.grpc = await startServer({
+      listen: this.config.listen, tls: this.config.tls, store: this.store, log: this.log, metrics: this.metrics,
+      enrollment: this.enrollment,
+      ingest: {
+        store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
+        addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,
+        metrics: this.metrics, sanctioned: this.config.sanctioned ?? [],
+        ...(this.config.pingIntervalMs ? { pingIntervalMs: this.config.pingIntervalMs } : {}),
+      },
+    });
+    if (this.config.httpListen) {
+      this.api = await startApi(this, this.config.httpListen, this.config.httpTls ? { cert: this.config.tls.certPem, key: this.config.tls.keyPem } : undefined);
+    }
+    this.every(this.config.revocationPollMs ?? 2000, () => this.pollRevocations());
+    this.every(this.config.sweepMs ?? 60_000, () => this.bus.publish(this.fleet.sweep()));
+    const retentionMs = (this.config.retentionDays ?? 90) * 86_400_000;
+    this.fleet.retain(retentionMs);
+    this.every(3_600_000, () => this.fleet.retain(retentionMs));
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error('periodic task failed', { error: (err as Error).message });
+      }
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** Revokes a device's certificates and ends its live streams now. */
+  revoke(deviceId: string, reason: string, actor: string): string[] {
+    const now = Date.now();
+    const serials = this.store.registry.revokeDevice(deviceId, reason, now);
+    this.store.alerts.audit(actor, 'device.revoke', deviceId, `${reason}; certificates ${serials.join(', ') || 'none'}`, now);
+    this.endRevoked(new Set(serials));
+    return serials;
+  }
+
+  /** Revocations made by another process (the CLI) reach live streams here. */
+  pollRevocations(): void {
+    const rows = this.store.registry.revokedSince(this.revocationCursor - 5000);
+    if (rows.length === 0) return;
+    this.revocationCursor = Math.max(this.revocationCursor, ...rows.map((r) => r.revokedMs));
+    this.endRevoked(new Set(rows.map((r) => r.serial)));
+  }
+
+  private endRevoked(serials: Set<string>): void {
+    const n = this.live.endCertificates(serials, Status.PERMISSION_DENIED,
+      (s) => `certificate revoked: device ${s.deviceId}'s certificate was revoked while this stream was open; IT can re-enroll the laptop with a new token`);
+    if (n > 0) this.log.info('ended streams of revoked certificates', { streams: n });
+  }
+
+  /** Raises an alert outside ingest (API, sweep) and announces it. */
+  raiseNow(a: Parameters<typeof raise>[2]): void {
+    const c = this.store.write((w) => raise(this.store, w, a, Date.now()));
+    this.bus.publish([c]);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.api?.close();
+    await this.grpc?.close();
+    await this.exporters.close();
+  }
+}

@@ -1,0 +1,61 @@
+// `alerts show`: one alert with its score explained signal by signal and every piece of evidence.
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { iso, UsageError } from './args.js';
+
+interface Explained {
+  signal: string;
+  weight: number;
+  title: string;
+  evidence: string[];
+}
+
+interface Details {
+  explanation?: Explained[];
+  members?: string[];
+  people?: string[];
+  edges?: { a: string; b: string; kind: string; value: string; firstMs: number; lastMs: number }[];
+}
+
+export function showAlert(store: SqliteStore, id: number, json: boolean): number {
+  const alert = store.alerts.detail(id);
+  if (!alert) throw new UsageError(`there is no alert ${id}`);
+  const finding = alert.scope === 'device' ? store.findings(alert.deviceId).find((f) => f.detector === alert.rule && f.key === alert.key) : undefined;
+  const notes = store.alerts.notes(id);
+  if (json) {
+    process.stdout.write(JSON.stringify({ ...alert, finding: finding ?? null, notes }, null, 2) + '\n');
+    return 0;
+  }
+  const d = alert.details as Details;
+  const lines = [
+    `Alert ${alert.id}: ${alert.title}`,
+    `  severity ${alert.severity}, score ${alert.score}, ${alert.status}${alert.assignee ? `, assigned to ${alert.assignee}` : ''}, seen ${alert.occurrences}x, ` +
+      `first ${iso(alert.firstSeenMs)}, last ${iso(alert.lastSeenMs)}`,
+  ];
+  for (const m of alert.members) {
+    const dev = store.device(m);
+    const r = store.registry.registration(m);
+    lines.push(`  device ${dev?.hostname ?? '?'} (${m})${r ? `: ${r.assigneeName} <${r.assigneeEmail}>, serial ${r.serial}, shipped to ${r.shipTo}` : ''}${dev?.publicIp ? `, public IP ${dev.publicIp}` : ''}`);
+  }
+  if (d.explanation && d.explanation.length > 0) {
+    lines.push('', `Score ${alert.score}, signal by signal:`);
+    for (const s of d.explanation) {
+      lines.push(`  +${String(s.weight).padStart(3)}  ${s.signal}: ${s.title}`);
+      for (const e of s.evidence.slice(0, 20)) lines.push(`          ${e}`);
+      if (s.evidence.length > 20) lines.push(`          ... ${s.evidence.length - 20} more (--json has all)`);
+    }
+  }
+  if (d.edges && d.edges.length > 0) {
+    lines.push('', `Edges (${d.edges.length}):`);
+    for (const e of d.edges) lines.push(`  ${e.a} — ${e.b}  ${e.kind} ${e.value}  ${iso(e.firstMs)} .. ${iso(e.lastMs)}`);
+  }
+  if (finding) {
+    lines.push('', `Finding ${finding.detector} / ${finding.key}: confidence ${finding.confidence}${finding.clearedAtMs ? `, gone since ${iso(finding.clearedAtMs)}` : ''}`);
+    for (const e of finding.evidence) lines.push(`    ${e.field} = ${e.value}${e.matched ? `  (catalog ${e.catalogEntry ?? ''}: "${e.matched}")` : ''}`);
+  }
+  if (notes.length > 0) {
+    lines.push('', 'Notes:');
+    for (const n of notes) lines.push(`  ${iso(n.atMs)} ${n.author}: ${n.text}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,53 @@
+// What in an observation makes two laptops co-located: its edge kind, a key that is equal across
+// laptops (the keyed hash, or the normalised text for peer IPs and KVM identities) and a value to
+// show analysts. KVM identities whose only distinguishing part is a factory-default serial are
+// not identities: every PiKVM and GL.iNet Comet says CAFEBABE.
+import { ObservationKind, enumName, type Observation } from '@farmwatch/proto';
+
+export type EdgeKind =
+  | 'public_ip' | 'gateway_mac' | 'wifi_bssid' | 'lan_neighbour' | 'lan_neighbour_laptop'
+  | 'kvm_identity' | 'remote_peer_id' | 'remote_peer_ip';
+
+/** Observation kinds that become edges. Visible BSSIDs, SSIDs and mDNS names are too common to link laptops. */
+const EDGE_KINDS: Partial<Record<number, EdgeKind>> = {
+  [ObservationKind.OBSERVATION_KIND_GATEWAY_MAC]: 'gateway_mac',
+  [ObservationKind.OBSERVATION_KIND_WIFI_BSSID]: 'wifi_bssid',
+  [ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC]: 'lan_neighbour',
+  [ObservationKind.OBSERVATION_KIND_REMOTE_PEER_ID]: 'remote_peer_id',
+  [ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP]: 'remote_peer_ip',
+  [ObservationKind.OBSERVATION_KIND_KVM_IDENTITY]: 'kvm_identity',
+};
+
+/**
+ * Factory-default serials shared by every unit of a KVM model (../shared/reference/kvm-devices.json,
+ * notes: "CAFEBABE" PiKVM and GL.iNet Comet; "6b65796d696d6570690" TinyPilot and BliKVM; EDID
+ * serial 0x88888800 on Toshiba-bridge KVMs; 0x01010101 on PiKVM EDIDs).
+ */
+export const DEFAULT_KVM_SERIALS = new Set(['cafebabe', '6b65796d696d6570690', '88888800', '0x88888800', '01010101', '0x01010101', '', '0', '00000000']);
+
+export interface ObservationKey {
+  /** Stored kind name ("wifi_bssid"), for every observation. */
+  kind: string;
+  /** Edge kind, when this observation can link laptops. */
+  edge: EdgeKind | undefined;
+  valueKey: string;
+  /** What analysts see: the text for peer IPs and KVM identities, a short hash prefix otherwise. */
+  display: string;
+}
+
+export function kvmIsIdentity(value: string): boolean {
+  const serial = value.split(':').slice(3).join(':').trim().toLowerCase();
+  return !DEFAULT_KVM_SERIALS.has(serial);
+}
+
+export function observationKey(o: Observation): ObservationKey | undefined {
+  const kind = enumName(ObservationKind, o.kind);
+  const hash = o.valueHash && o.valueHash.length > 0 ? Buffer.from(o.valueHash).toString('hex') : '';
+  const text = (o.value ?? '').trim();
+  const valueKey = o.kind === ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP || o.kind === ObservationKind.OBSERVATION_KIND_KVM_IDENTITY
+    ? (text ? text.toLowerCase() : hash) : (hash || text.toLowerCase());
+  if (!valueKey) return undefined;
+  let edge = EDGE_KINDS[o.kind ?? 0];
+  if (edge === 'kvm_identity' && !kvmIsIdentity(text)) edge = undefined;
+  return { kind, edge, valueKey, display: text || `hash:${hash.slice(0, 12)}` };
+}

@@ -1,0 +1,124 @@
+// Enrollment: IT's one-time token plus the laptop's CSR become a client certificate whose subject
+// is the device id. The token is checked (known, not used, not expired), the laptop's Hello is
+// checked against what IT registered, and the token is consumed in the same transaction as the
+// certificate is recorded.
+import { status as Status } from '@grpc/grpc-js';
+import { describeCertificate, signCertificateRequest, type PemPair } from '@farmwatch/shared';
+import type { farmwatch } from '@farmwatch/proto';
+import type { Logger } from '@farmwatch/shared';
+import type { Store } from '../store/store.js';
+import { RegistryConflict } from '../store/sqlite/registry.js';
+import { Refusal } from '../auth/peer.js';
+import { validateHello } from '../ingest/validate.js';
+import { helloRecord } from '../ingest/hello.js';
+import { hashToken, looksLikeToken, newToken } from './tokens.js';
+
+type EnrollRequest = farmwatch.v1.EnrollRequest.$Shape;
+type EnrollResponse = farmwatch.v1.EnrollResponse.$Shape;
+
+export const DEFAULT_TOKEN_TTL_MS = 7 * 86_400_000;
+export const DEFAULT_CERT_DAYS = 365;
+
+export interface EnrollmentOptions {
+  store: Store;
+  ca: PemPair;
+  log: Logger;
+  certDays?: number;
+  now?: () => number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export class Enrollment {
+  private readonly now: () => number;
+  private readonly caDer: Buffer;
+
+  constructor(private readonly opts: EnrollmentOptions) {
+    this.now = opts.now ?? Date.now;
+    this.caDer = Buffer.from(opts.ca.certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  }
+
+  /** A new one-time token for a registered device; the token itself is returned once, only its hash is kept. */
+  static issueToken(store: Store, deviceId: string, ttlMs: number, actor: string, nowMs: number): { token: string; expiresMs: number } {
+    if (!store.registry.registration(deviceId)) throw new Error(`there is no registered device ${deviceId}`);
+    const { token, hash } = newToken('enroll');
+    const expiresMs = nowMs + ttlMs;
+    store.registry.createToken(deviceId, hash, expiresMs, actor, nowMs);
+    store.alerts.audit(actor, 'token.create', deviceId, `expires ${iso(expiresMs)}`, nowMs);
+    return { token, expiresMs };
+  }
+
+  async enroll(req: EnrollRequest, peer: string): Promise<EnrollResponse> {
+    const now = this.now();
+    const token = (req.token ?? '').trim();
+    if (!token) throw new Refusal(Status.UNAUTHENTICATED, 'no enrollment token: pass the one-time token IT gave you with --token');
+    if (!looksLikeToken('enroll', token)) {
+      throw new Refusal(Status.UNAUTHENTICATED, 'this is not an enrollment token (they start with "fwe_" and have 36 characters): check it was copied whole');
+    }
+    const hash = hashToken(token);
+    const use = this.opts.store.registry.token(hash);
+    if (!use) throw new Refusal(Status.UNAUTHENTICATED, 'unknown enrollment token: this collector never issued it; ask IT for a token (farmwatch-collector tokens create SERIAL)');
+    if (use.usedMs !== null) {
+      throw new Refusal(Status.UNAUTHENTICATED, `enrollment token already used at ${iso(use.usedMs)}: tokens work once; ask IT for a new one`);
+    }
+    if (use.expiresMs <= now) throw new Refusal(Status.UNAUTHENTICATED, `enrollment token expired at ${iso(use.expiresMs)}: ask IT for a new one`);
+    const reg = this.opts.store.registry.registration(use.deviceId);
+    if (!reg) throw new Refusal(Status.FAILED_PRECONDITION, `the registration of ${use.deviceId} is gone: ask IT to register the laptop again`);
+    if (!req.hello) throw new Refusal(Status.INVALID_ARGUMENT, 'the enrollment request has no Hello: the agent must say which machine it is');
+    try {
+      validateHello(req.hello);
+    } catch (err) {
+      throw new Refusal(Status.INVALID_ARGUMENT, (err as Error).message);
+    }
+    const serial = (req.hello.hardwareSerial ?? '').trim();
+    if (serial && serial.toLowerCase() !== reg.serial.toLowerCase()) {
+      throw new Refusal(Status.PERMISSION_DENIED,
+        `this laptop's serial is ${serial}, but the token is for the laptop IT registered with serial ${reg.serial} (${reg.deviceId}); use the token made for this laptop`);
+    }
+    if (!req.csrDer || req.csrDer.length === 0 || req.csrDer.length > 4096) {
+      throw new Refusal(Status.INVALID_ARGUMENT, 'the enrollment request needs a PKCS#10 certificate signing request (csr_der, at most 4096 bytes)');
+    }
+    let certPem: string;
+    try {
+      certPem = await signCertificateRequest(this.opts.ca, req.csrDer, { commonName: reg.deviceId, usage: 'client', days: this.opts.certDays ?? DEFAULT_CERT_DAYS });
+    } catch (err) {
+      throw new Refusal(Status.INVALID_ARGUMENT, (err as Error).message);
+    }
+    const info = describeCertificate(certPem);
+    try {
+      this.opts.store.registry.enroll({
+        tokenHash: hash, deviceId: reg.deviceId, hello: helloRecord(req.hello, peer, now),
+        certificate: { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() },
+      }, now);
+    } catch (err) {
+      if (err instanceof RegistryConflict) throw new Refusal(Status.FAILED_PRECONDITION, err.message);
+      throw err;
+    }
+    this.opts.store.alerts.audit(`device:${reg.deviceId}`, 'device.enroll', reg.deviceId, `certificate ${info.serialNumber} from ${peer}`, now);
+    this.opts.log.info('device enrolled', { device: reg.deviceId, serial: reg.serial, certificate: info.serialNumber, peer });
+    return {
+      deviceId: reg.deviceId,
+      certificateDer: Buffer.from(certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'),
+      caCertificateDer: this.caDer,
+      notAfterMs: info.notAfter.getTime(),
+    };
+  }
+
+  /** A new certificate for a new key, for a device that holds a live one (checked by the caller). */
+  async renew(deviceId: string, csrDer: Uint8Array, peer: string): Promise<EnrollResponse> {
+    const now = this.now();
+    let certPem: string;
+    try {
+      certPem = await signCertificateRequest(this.opts.ca, csrDer, { commonName: deviceId, usage: 'client', days: this.opts.certDays ?? DEFAULT_CERT_DAYS });
+    } catch (err) {
+      throw new Refusal(Status.INVALID_ARGUMENT, (err as Error).message);
+    }
+    const info = describeCertificate(certPem);
+    this.opts.store.registry.recordRenewal(deviceId, { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() }, now);
+    this.opts.store.alerts.audit(`device:${deviceId}`, 'device.renew', deviceId, `certificate ${info.serialNumber} from ${peer}`, now);
+    return {
+      deviceId, certificateDer: Buffer.from(certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'),
+      caCertificateDer: this.caDer, notAfterMs: info.notAfter.getTime(),
+    };
+  }
+}

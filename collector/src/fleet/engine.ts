@@ -1,0 +1,233 @@
+// The fleet side of ingest: enrichment, the co-location index, device rules and the alerts they
+// raise. Ingest calls it inside a batch's transaction (observations, inventory) and after commit
+// (evaluate the devices the batch touched); a periodic sweep finds silent agents.
+import { createHmac, randomBytes } from 'node:crypto';
+import { pb, type InventoryItem, type Observation } from '@farmwatch/proto';
+import type { Logger } from '@farmwatch/shared';
+import type { AlertChange, Store, StoreWriter } from '../store/store.js';
+import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
+import { Enricher, type IpInfo } from '../enrich/enricher.js';
+import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
+import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
+import { observationKey, type EdgeKind } from '../correlate/keys.js';
+import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
+import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
+import { raise } from '../alerts/raise.js';
+import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
+
+export const FLEET_KEY_SETTING = 'observation_key';
+
+export interface FleetOptions {
+  store: Store;
+  log: Logger;
+  enricher?: Enricher;
+  rules?: Partial<RuleConfig>;
+  index?: Partial<IndexOptions>;
+  now?: () => number;
+}
+
+/** Hashes a laptop's own MAC the way agents hash neighbour MACs: HMAC-SHA-256 of "aa:bb:cc:dd:ee:ff", 16 bytes. */
+export function keyedHash(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value.trim().toLowerCase()).digest().subarray(0, 16).toString('hex');
+}
+
+export class FleetEngine {
+  readonly enricher: Enricher;
+  index: CorrelationIndex;
+  readonly rules: RuleConfig;
+  private readonly indexOpts: Partial<IndexOptions>;
+  readonly fleetKey: Buffer;
+  private readonly store: Store;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  /** Keyed hash of each enrolled laptop's own MAC -> device id (for "another enrolled laptop on my LAN"). */
+  private readonly ownMacs = new Map<string, string>();
+  private networkExclusions: { cidr: Cidr; reason: string }[] = [];
+  /** Devices that got new or refreshed edges since their cluster was last scored. */
+  private readonly linked = new Set<string>();
+  private valueExclusions = new Set<string>();
+
+  constructor(opts: FleetOptions) {
+    this.store = opts.store;
+    this.log = opts.log;
+    this.now = opts.now ?? Date.now;
+    this.enricher = opts.enricher ?? new Enricher();
+    this.rules = { ...DEFAULT_RULES, ...opts.rules };
+    this.indexOpts = opts.index ?? {};
+    this.index = new CorrelationIndex(this.indexOpts);
+    // Generated once per fleet and kept in the database; agents get it after HelloAck.
+    this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
+    this.reloadExclusions();
+    this.rebuild();
+    for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));
+  }
+
+  /** Rebuilds the in-memory index from what is stored within the window (start, retention). */
+  rebuild(): void {
+    const fresh = new CorrelationIndex(this.indexOpts);
+    const since = this.now() - fresh.windowMs;
+    const edgeKinds = new Set<string>(['public_ip', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip']);
+    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind))
+      .map((o) => ({ ...o, kind: o.kind as EdgeKind }));
+    fresh.load(obs, this.store.fleet.edgesSince(since));
+    this.index = fresh;
+  }
+
+  reloadExclusions(): void {
+    const rows = this.store.fleet.exclusions();
+    this.networkExclusions = rows.filter((r) => r.kind === 'network').map((r) => ({ cidr: parseCidr(r.value), reason: r.reason }));
+    this.valueExclusions = new Set(rows.filter((r) => r.kind !== 'network').map((r) => `${r.kind}|${r.value.toLowerCase()}`));
+  }
+
+  /** Corporate egress, VPN concentrators and other admin-configured networks. */
+  excludedNetwork(ip: string): string | undefined {
+    return this.networkExclusions.find((x) => inCidr(ip, x.cidr))?.reason;
+  }
+
+  /** Inside the batch transaction: an observation the agent sent. Returns true when it matters for rules. */
+  onObservation(w: StoreWriter, deviceId: string, o: Observation, atMs: number): boolean {
+    const key = observationKey(o);
+    if (!key) return false;
+    w.upsertObservation({ deviceId, kind: key.kind, valueKey: key.valueKey, value: key.display, via: o.via ?? '', atMs });
+    if (key.kind === 'lan_neighbour_mac') {
+      const owner = this.ownMacs.get(key.valueKey);
+      if (owner && owner !== deviceId) {
+        const [a, b] = deviceId < owner ? [deviceId, owner] : [owner, deviceId];
+        const edge: EdgeRecord = { deviceA: a, deviceB: b, kind: 'lan_neighbour_laptop', valueKey: key.valueKey, value: `enrolled laptop ${owner} on the LAN of ${deviceId}`, firstMs: atMs, lastMs: atMs };
+        w.upsertEdge(edge);
+        this.index.link(edge);
+        this.linked.add(deviceId);
+      }
+    }
+    if (!key.edge) return key.kind === 'kvm_identity';
+    // A private peer address (a LAN session) is in every home: it links nobody.
+    if (key.edge === 'remote_peer_ip' && (!isPublicIp(key.valueKey) || this.excludedNetwork(key.valueKey))) return true;
+    if (this.valueExclusions.has(`${key.edge}|${key.valueKey}`)) return true;
+    const edges = this.index.observe(deviceId, key.edge, key.valueKey, key.display, atMs);
+    for (const e of edges) w.upsertEdge(e);
+    if (edges.length > 0) this.linked.add(deviceId);
+    return true;
+  }
+
+  /** Inside the batch transaction: inventory; the laptop's own MACs are remembered for LAN links. */
+  onInventory(deviceId: string, item: InventoryItem): void {
+    const mac = item.networkInterface?.mac;
+    if (mac && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac) && mac !== '00:00:00:00:00:00') {
+      this.ownMacs.set(keyedHash(this.fleetKey, mac), deviceId);
+    }
+  }
+
+  /** The public address the collector sees for a device: stored, enriched, and a co-location value when residential. */
+  onPublicIp(deviceId: string, rawIp: string, atMs: number): IpInfo {
+    const ip = normalizeIp(rawIp);
+    const info = this.enricher.lookup(ip);
+    this.store.write((w) => {
+      this.store.fleet.setPublicIp(deviceId, ip);
+      if (!info.public) return;
+      w.upsertObservation({ deviceId, kind: 'public_ip', valueKey: ip, value: ip, via: 'collector', atMs });
+      // Only a residential address says two laptops share a home: hosting / VPN exits are shared by strangers.
+      if (info.network.kind !== 'other' || this.excludedNetwork(ip) || this.valueExclusions.has(`public_ip|${ip}`)) return;
+      const edges = this.index.observe(deviceId, 'public_ip', ip, ip, atMs);
+      for (const e of edges) w.upsertEdge(e);
+      if (edges.length > 0) this.linked.add(deviceId);
+    });
+    return info;
+  }
+
+  /**
+   * After commit: re-evaluates the devices a batch touched, and the clusters of those that got new
+   * edges (a batch that only repeats known observations leaves its cluster's score as it was).
+   */
+  evaluate(deviceIds: Iterable<string>): AlertChange[] {
+    const changes: AlertChange[] = [];
+    const clustersDone = new Set<string>();
+    for (const id of deviceIds) {
+      changes.push(...this.evaluateRisk(id));
+      if (!this.linked.delete(id)) continue;
+      const root = this.index.uf.find(id);
+      if (clustersDone.has(root)) continue;
+      clustersDone.add(root);
+      changes.push(...this.evaluateCluster(id));
+    }
+    return changes;
+  }
+
+  riskOf(deviceId: string): ReturnType<typeof evaluateDevice> | undefined {
+    const device = this.store.device(deviceId);
+    if (!device) return undefined;
+    const registration = this.store.registry.registration(deviceId);
+    const observations = this.store.fleet.observations(deviceId);
+    const peers = observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
+      .map((o) => this.enricher.lookup(o.valueKey));
+    const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
+    return evaluateDevice({
+      device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
+      enrolledMs: registration?.enrolledMs ?? null, nowMs: this.now(),
+    }, this.rules);
+  }
+
+  private evaluateRisk(deviceId: string): AlertChange[] {
+    const risk = this.riskOf(deviceId);
+    if (!risk) return [];
+    const now = this.now();
+    const existing = this.store.alerts.find(deviceId, RISK_RULE, 'risk');
+    // Nothing changed: no write, no event (the sweep re-evaluates silent agents every minute).
+    if (existing && existing.score === risk.score && existing.severity === risk.severity) return [];
+    const alert = riskAlert(deviceId, risk, now, existing !== undefined);
+    if (!alert) return [];
+    return [this.store.write((w) => raise(this.store, w, alert, now))];
+  }
+
+  clusterOf(deviceId: string): { result: ClusterResult; edges: EdgeRecord[] } | undefined {
+    const members = this.index.component(deviceId);
+    if (members.length < 2) return undefined;
+    const edges = this.store.fleet.edgesOf([...members]);
+    const registrations = new Map<string, RegistrationRow>();
+    for (const m of members) {
+      const r = this.store.registry.registration(m);
+      if (r) registrations.set(m, r);
+    }
+    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined));
+    return { result, edges };
+  }
+
+  private evaluateCluster(deviceId: string): AlertChange[] {
+    const cluster = this.clusterOf(deviceId);
+    if (!cluster) return [];
+    const now = this.now();
+    // The alert of any member's earlier (smaller) cluster carries on: the same case, grown. When
+    // two clusters with alerts merged, the younger alerts are closed as merged into the oldest.
+    const earlier = [...new Map(cluster.result.members.flatMap((m) => this.store.alerts.alertsOfMember(m, CLUSTER_RULE)).map((a) => [a.id, a])).values()]
+      .sort((a, b) => a.id - b.id);
+    const previous = earlier[0];
+    for (const merged of earlier.slice(1)) {
+      if (merged.status === 'resolved' || merged.status === 'false_positive') continue;
+      this.store.write(() => {
+        this.store.alerts.setStatus(merged.id, 'resolved', now);
+        this.store.alerts.addNote(merged.id, 'collector', `merged into alert ${previous?.id ?? ''}: the clusters joined`, now);
+        this.store.alerts.audit('collector', 'alert.merge', String(merged.id), `into ${previous?.id ?? ''}`, now);
+      });
+    }
+    if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
+      && previous.members.join() === cluster.result.members.join()) return [];
+    const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);
+    if (!alert) return [];
+    return [this.store.write((w) => raise(this.store, w, alert, now))];
+  }
+
+  /** Periodic: agents that went silent raise their risk; exclusions changed by the CLI are picked up. */
+  sweep(): AlertChange[] {
+    this.reloadExclusions();
+    const now = this.now();
+    const silent = this.store.listDevices().filter((d) => d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs);
+    return silent.flatMap((d) => this.evaluateRisk(d.id));
+  }
+
+  /** Deletes what is older than the retention period and rebuilds the index from what is left. */
+  retain(retentionMs: number): Record<string, number> {
+    const deleted = this.store.prune(this.now() - retentionMs);
+    this.rebuild();
+    this.log.info('retention applied', deleted);
+    return deleted;
+  }
+}

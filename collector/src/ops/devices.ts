@@ -1,0 +1,87 @@
+// What IT does, for the CLI and the API alike: register laptops (one, or a CSV export), issue
+// one-time enrollment tokens, and list devices with their registration.
+import type { Store } from '../store/store.js';
+import type { DeviceRow } from '../store/records.js';
+import type { RegistrationRow } from '../store/fleet-records.js';
+import { checkRegistration, type RawRegistration } from '../enroll/registration.js';
+import { readRegistrationsCsv } from '../enroll/csv-import.js';
+import { DEFAULT_TOKEN_TTL_MS, Enrollment } from '../enroll/enrollment.js';
+
+export interface Registered {
+  registration: RegistrationRow;
+  token: string;
+  tokenExpiresMs: number;
+}
+
+export function registerDevice(store: Store, raw: RawRegistration, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): Registered {
+  const input = checkRegistration(raw);
+  const registration = store.registry.register(input, actor, nowMs);
+  store.alerts.audit(actor, 'device.register', registration.deviceId, `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}`, nowMs);
+  const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
+  return { registration, token, tokenExpiresMs: expiresMs };
+}
+
+export interface ImportOutcome {
+  registered: Registered[];
+  errors: string[];
+}
+
+/** All rows or none: when any row is wrong (or its serial is taken), nothing is stored. */
+export function importDevices(store: Store, csv: string, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): ImportOutcome {
+  const parsed = readRegistrationsCsv(csv);
+  const errors = [...parsed.errors];
+  for (const row of parsed.rows) {
+    const taken = store.registry.registrationBySerial(row.registration.serial);
+    if (taken) errors.push(`line ${row.line}: serial ${row.registration.serial} is already registered as ${taken.deviceId}`);
+  }
+  if (errors.length > 0) return { registered: [], errors };
+  if (parsed.rows.length === 0) return { registered: [], errors: ['the file has a header but no laptops'] };
+  const registered = store.write(() => parsed.rows.map((row) => {
+    const registration = store.registry.register(row.registration, actor, nowMs);
+    const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
+    return { registration, token, tokenExpiresMs: expiresMs };
+  }));
+  store.alerts.audit(actor, 'device.import', `${registered.length} devices`, registered.map((r) => r.registration.serial).join(', '), nowMs);
+  return { registered, errors: [] };
+}
+
+export interface DeviceView {
+  id: string;
+  registration: RegistrationRow | null;
+  device: DeviceRow | null;
+  state: 'registered' | 'enrolled' | 'reporting' | 'stopped' | 'revoked' | 'unregistered';
+}
+
+function stateOf(r: RegistrationRow | undefined, d: DeviceRow | undefined, nowMs: number): DeviceView['state'] {
+  if (r?.revokedMs) return 'revoked';
+  if (!d) return r ? 'registered' : 'unregistered';
+  if (d.stoppedAtMs !== null) return 'stopped';
+  if (d.lastSequence === 0) return 'enrolled';
+  return nowMs - d.lastSeenMs < 86_400_000 ? 'reporting' : 'enrolled';
+}
+
+export function deviceViews(store: Store, nowMs = Date.now()): DeviceView[] {
+  const devices = new Map(store.listDevices().map((d) => [d.id, d]));
+  const out: DeviceView[] = [];
+  for (const r of store.registry.listRegistrations()) {
+    const d = devices.get(r.deviceId);
+    devices.delete(r.deviceId);
+    out.push({ id: r.deviceId, registration: r, device: d ?? null, state: stateOf(r, d, nowMs) });
+  }
+  for (const d of devices.values()) out.push({ id: d.id, registration: null, device: d, state: stateOf(undefined, d, nowMs) });
+  return out;
+}
+
+/** A device by id, serial or hostname; throws with the candidates when the name is ambiguous. */
+export function findDevice(store: Store, wanted: string, nowMs = Date.now()): DeviceView {
+  // By id first: one lookup, not a scan of the fleet.
+  const reg = store.registry.registration(wanted);
+  const dev = store.device(wanted);
+  if (reg || dev) return { id: wanted, registration: reg ?? null, device: dev ?? null, state: stateOf(reg, dev, nowMs) };
+  const all = deviceViews(store, nowMs);
+  const w = wanted.toLowerCase();
+  const matches = all.filter((v) => v.id === wanted || v.registration?.serial.toLowerCase() === w || v.device?.hostname.toLowerCase() === w);
+  if (matches.length === 0) throw new Error(`no device has the id, serial or hostname "${wanted}"`);
+  if (matches.length > 1) throw new Error(`${matches.length} devices match "${wanted}": use the id (${matches.map((m) => m.id).join(', ')})`);
+  return matches[0] as DeviceView;
+}

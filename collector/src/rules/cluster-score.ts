@@ -1,0 +1,59 @@
+// Scoring a co-location cluster: which kinds of shared evidence link its laptops, how many people
+// they belong to, and whether the shared remote-access peer is a VPN or hosting address.
+import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
+import type { IpInfo } from '../enrich/enricher.js';
+import { CLUSTER_BONUS, EDGE_WEIGHTS, severityFor } from './weights.js';
+
+export interface ClusterSignal {
+  id: string;
+  weight: number;
+  title: string;
+  evidence: string[];
+}
+
+export interface ClusterResult {
+  members: string[];
+  people: string[];
+  score: number;
+  severity: ReturnType<typeof severityFor>;
+  signals: ClusterSignal[];
+  /** A farm candidate: two or more laptops assigned to different people. */
+  farmCandidate: boolean;
+}
+
+const span = (e: EdgeRecord): string => `${new Date(e.firstMs).toISOString()} .. ${new Date(e.lastMs).toISOString()}`;
+
+export function scoreCluster(members: readonly string[], edges: EdgeRecord[], registrations: Map<string, RegistrationRow>,
+  peerInfo: (ip: string) => IpInfo | undefined): ClusterResult {
+  const people = [...new Set(members.map((m) => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`))].sort();
+  const byKind = new Map<string, EdgeRecord[]>();
+  for (const e of edges) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
+  const signals: ClusterSignal[] = [];
+  for (const [kind, list] of byKind) {
+    const weight = EDGE_WEIGHTS[kind as keyof typeof EDGE_WEIGHTS] ?? 0;
+    const values = [...new Set(list.map((e) => e.value))];
+    signals.push({
+      id: `shared.${kind}`, weight, title: `${list.length} link(s) by shared ${kind.replace(/_/g, ' ')}: ${values.slice(0, 3).join(', ')}`,
+      evidence: list.map((e) => `${e.deviceA} — ${e.deviceB}: ${e.value} (${span(e)})`),
+    });
+  }
+  const peerIps = [...new Set((byKind.get('remote_peer_ip') ?? []).map((e) => e.value))];
+  const risky = peerIps.map(peerInfo).filter((i): i is IpInfo => !!i && i.network.kind !== 'other');
+  if (risky.length > 0) {
+    signals.push({
+      id: 'shared.remote_peer_ip.vpn_or_hosting', weight: CLUSTER_BONUS.peerOnVpnOrHosting,
+      title: 'The shared remote-access peer is a VPN / hosting address',
+      evidence: risky.map((i) => `${i.ip}: ${i.network.name || i.network.kind}${i.org ? ` (AS${i.asn} ${i.org})` : ''}`),
+    });
+  }
+  const extraPeople = Math.max(0, people.length - 2);
+  if (extraPeople > 0) {
+    signals.push({
+      id: 'cluster.people', weight: Math.min(CLUSTER_BONUS.maxPeople, extraPeople * CLUSTER_BONUS.perPerson),
+      title: `${people.length} different people's laptops in one place`, evidence: people,
+    });
+  }
+  signals.sort((a, b) => b.weight - a.weight);
+  const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
+  return { members: [...members].sort(), people, score, severity: severityFor(score), signals, farmCandidate: people.length >= 2 };
+}

@@ -1,0 +1,153 @@
+// Device rules: what one laptop's own facts say, as signals with weights and evidence. Pure: the
+// caller gathers the facts (device row, registration, findings, observations, enrichment).
+import type { DeviceRow, FindingRow } from '../store/records.js';
+import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js';
+import type { IpInfo } from '../enrich/enricher.js';
+import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
+import { DEVICE_WEIGHTS, severityFor, type DeviceSignalId } from './weights.js';
+
+export interface RuleConfig {
+  /** Observed location this far from the ship-to city is a signal. */
+  farKm: number;
+  /** Unsanctioned remote access within this many days of enrollment weighs more. */
+  earlyDays: number;
+  /** No message for this long (and no stop said) is heartbeat loss. */
+  silentAfterMs: number;
+  /** RTT above the physical minimum for the distance plus this much suggests a tunnel. */
+  rttSlackMs: number;
+  /** Where the collector is, for the RTT rule. */
+  collectorSite?: { lat: number; lon: number };
+  /** Catalog ids of the company's own remote-access tools. */
+  sanctionedTools: string[];
+}
+
+export const DEFAULT_RULES: RuleConfig = { farKm: 500, earlyDays: 14, silentAfterMs: 15 * 60_000, rttSlackMs: 80, sanctionedTools: [] };
+
+export interface Signal {
+  id: DeviceSignalId;
+  weight: number;
+  title: string;
+  evidence: string[];
+}
+
+export interface DeviceFacts {
+  device: DeviceRow;
+  registration: RegistrationRow | undefined;
+  findings: FindingRow[];
+  observations: ObservationRow[];
+  egress: IpInfo | undefined;
+  /** Enrichment of each remote-access peer IP observed. */
+  peers: IpInfo[];
+  enrolledMs: number | null;
+  nowMs: number;
+}
+
+export interface RiskResult {
+  score: number;
+  severity: ReturnType<typeof severityFor>;
+  signals: Signal[];
+}
+
+const signal = (id: DeviceSignalId, title: string, evidence: string[]): Signal => ({ id, weight: DEVICE_WEIGHTS[id], title, evidence });
+
+function place(info: IpInfo): string {
+  const g = info.geo;
+  const where = g ? [g.city, g.region, g.countryCode].filter(Boolean).join(', ') : 'unknown place';
+  return `${info.ip} (${where}${info.asn ? `; AS${info.asn} ${info.org ?? ''}` : ''})`;
+}
+
+function networkSignals(infos: IpInfo[], prefix: 'peer' | 'egress', what: string): Signal[] {
+  const vpn = infos.filter((i) => i.network.kind === 'vpn');
+  const priority = vpn.filter((i) => i.network.priority === 'highest');
+  if (priority.length > 0) {
+    return [signal(`${prefix}.vpn.priority`, `${what} on ${priority[0]?.network.name ?? 'a VPN'}`, priority.map((i) => `${place(i)} is a ${i.network.name} exit`))];
+  }
+  if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}`))];
+  const hosting = infos.filter((i) => i.network.kind === 'hosting');
+  if (hosting.length > 0) return [signal(`${prefix}.hosting`, `${what} on a hosting network`, hosting.map((i) => `${place(i)}: ${i.network.name}`))];
+  return [];
+}
+
+function locationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const reg = f.registration;
+  const g = f.egress?.geo;
+  if (!reg || !g || !f.egress || f.egress.network.kind !== 'other') return [];
+  if (reg.shipCountry && g.countryCode !== reg.shipCountry) {
+    return [signal('location.country', `Online from ${g.countryCode}, shipped to ${reg.shipCountry}`, [`public IP ${place(f.egress)}; ship-to ${reg.shipTo}`])];
+  }
+  if (reg.shipLat !== null && reg.shipLon !== null) {
+    const km = Math.round(distanceKm({ lat: g.lat, lon: g.lon }, { lat: reg.shipLat, lon: reg.shipLon }));
+    if (km > cfg.farKm) {
+      return [signal('location.far', `Online ${km} km from where it was shipped`, [`public IP ${place(f.egress)} is ${km} km from ship-to ${reg.shipTo} (limit ${cfg.farKm} km)`])];
+    }
+  }
+  return [];
+}
+
+function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const unsanctioned = f.findings.filter((x) => x.category === 'remote_access' && x.clearedAtMs === null && !x.sanctioned
+    && !cfg.sanctionedTools.includes(x.catalogEntry) && !cfg.sanctionedTools.includes(x.key) && x.severity !== 'info');
+  if (unsanctioned.length === 0) return [];
+  const start = f.enrolledMs ?? f.device.firstSeenMs;
+  const early = unsanctioned.filter((x) => x.firstSeenMs - start <= cfg.earlyDays * 86_400_000);
+  const describe = (x: FindingRow): string => `${x.title} (first seen ${new Date(x.firstSeenMs).toISOString()})`;
+  if (early.length > 0) {
+    return [signal('remote_access.early', `Unsanctioned remote access within ${cfg.earlyDays} days of first check-in`, early.map(describe))];
+  }
+  return [signal('remote_access.unsanctioned', 'Unsanctioned remote-access tool', unsanctioned.map(describe))];
+}
+
+function kvmSignals(f: DeviceFacts): Signal[] {
+  const found = f.findings.filter((x) => x.category === 'kvm' && x.clearedAtMs === null && x.severity !== 'info').map((x) => x.title);
+  const seen = f.observations.filter((o) => o.kind === 'kvm_identity').map((o) => `KVM identity ${o.value} (via ${o.via || 'agent'})`);
+  return found.length + seen.length > 0 ? [signal('kvm.present', 'IP-KVM attached', [...found, ...seen])] : [];
+}
+
+function timeZoneSignals(f: DeviceFacts): Signal[] {
+  const reg = f.registration;
+  const tz = f.device.timeZone;
+  if (!reg || !tz || tz === reg.timeZone) return [];
+  const mine = utcOffsetMinutes(tz, f.nowMs);
+  const theirs = utcOffsetMinutes(reg.timeZone, f.nowMs);
+  if (mine === undefined || theirs === undefined || mine === theirs) return [];
+  return [signal('timezone.mismatch', `Clock set to ${tz}, assigned ${reg.timeZone}`, [`UTC offset ${mine / 60} h on the laptop, ${theirs / 60} h where it was assigned`])];
+}
+
+function rttSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const g = f.egress?.geo;
+  if (!cfg.collectorSite || !g || f.device.rttMs === null || f.egress?.network.kind !== 'other') return [];
+  const km = distanceKm(cfg.collectorSite, { lat: g.lat, lon: g.lon });
+  const floor = minimumRttMs(km);
+  if (f.device.rttMs <= floor + cfg.rttSlackMs) return [];
+  return [signal('rtt.tunnel', 'Round-trip time too long for the distance', [
+    `stream RTT ${f.device.rttMs} ms; ${Math.round(km)} km to the collector allow about ${Math.round(floor)} ms (+${cfg.rttSlackMs} ms slack)`,
+  ])];
+}
+
+function agentSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const d = f.device;
+  if (d.stoppedAtMs !== null) {
+    return d.stopReason === 'uninstall' || d.stopReason === 'user'
+      ? [signal('agent.stopped', `Agent stopped (${d.stopReason})`, [`stopped at ${new Date(d.stoppedAtMs).toISOString()}, reason ${d.stopReason}`])]
+      : [];
+  }
+  if (f.nowMs - d.lastSeenMs > cfg.silentAfterMs) {
+    return [signal('agent.silent', 'Agent silent (heartbeat lost)', [`last message ${new Date(d.lastSeenMs).toISOString()}, no stop reported`])];
+  }
+  return [];
+}
+
+export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {
+  const signals = [
+    ...networkSignals(f.peers, 'peer', 'Remote-access peer'),
+    ...(f.egress ? networkSignals([f.egress], 'egress', 'Laptop egress') : []),
+    ...kvmSignals(f),
+    ...locationSignals(f, cfg),
+    ...remoteAccessSignals(f, cfg),
+    ...rttSignals(f, cfg),
+    ...agentSignals(f, cfg),
+    ...timeZoneSignals(f),
+  ].sort((a, b) => b.weight - a.weight);
+  const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
+  return { score, severity: severityFor(score), signals };
+}

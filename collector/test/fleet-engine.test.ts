@@ -1,0 +1,110 @@
+// The fleet engine over a real SQLite store: a laptop that sees another enrolled laptop's own MAC
+// on its LAN, LAN-only peer addresses that link nobody, excluded networks, the fleet key kept
+// once, and risk alerts that follow their signals without rewriting what did not change.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InterfaceKind, ObservationKind, pb, type Observation } from '@farmwatch/proto';
+import { createLogger } from '@farmwatch/shared';
+import { FleetEngine, SqliteStore, keyedHash } from '../src/index.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const log = createLogger('test', 'silent');
+const now = Date.now();
+
+function setup(n: number): { store: SqliteStore; ids: string[]; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'farmwatch-fleet-'));
+  dirs.push(dir);
+  const path = join(dir, 'c.db');
+  const store = new SqliteStore(path);
+  const ids = Array.from({ length: n }, (_, i) => {
+    const r = store.registry.register({ serial: `S${i}`, assigneeName: `P${i}`, assigneeEmail: `p${i}@x.com`, shipTo: 'Fairfield, California, US', shipCountry: 'US',
+      shipLat: 38.25, shipLon: -122.04, timeZone: 'America/Los_Angeles' }, 'test', now);
+    store.db.prepare("INSERT INTO devices (id, machine_id, time_zone, first_seen_ms, last_seen_ms) VALUES (?, ?, 'America/Los_Angeles', ?, ?)").run(r.deviceId, `m${i}`, now, now);
+    return r.deviceId;
+  });
+  return { store, ids, path };
+}
+const obs = (o: object): Observation => pb.Observation.decode(pb.Observation.encode(o).finish());
+
+describe('fleet engine', () => {
+  it('links a laptop that sees another enrolled laptop on its LAN, by the keyed hash of that laptop\'s own MAC', () => {
+    const { store, ids: [a = '', b = ''] } = setup(2);
+    const fleet = new FleetEngine({ store, log });
+    const mac = '3c:22:fb:8e:41:07';
+    fleet.onInventory(b, { networkInterface: { name: 'en0', kind: InterfaceKind.INTERFACE_KIND_WIFI, mac } });
+    store.write((w) => fleet.onObservation(w, a, obs({ kind: ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC, valueHash: Buffer.from(keyedHash(fleet.fleetKey, mac), 'hex'), via: 'arp' }), now));
+    expect([...fleet.index.component(a)].sort()).toEqual([a, b].sort());
+    expect(store.fleet.edgesOf([a]).map((e) => e.kind)).toEqual(['lan_neighbour_laptop']);
+    store.close();
+  });
+
+  it('keeps the fleet key across restarts, and rebuilds the index from what is stored', () => {
+    const { store, ids: [a = '', b = ''], path } = setup(2);
+    const first = new FleetEngine({ store, log });
+    store.write((w) => {
+      first.onObservation(w, a, obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.alloc(16, 7) }), now);
+      first.onObservation(w, b, obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.alloc(16, 7) }), now);
+    });
+    store.close();
+    const again = new SqliteStore(path);
+    const second = new FleetEngine({ store: again, log });
+    expect(second.fleetKey.equals(first.fleetKey)).toBe(true);
+    expect([...second.index.component(a)].sort()).toEqual([a, b].sort());
+    again.close();
+  });
+
+  it('does not link through a LAN-only peer address or an excluded network', () => {
+    const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
+    store.fleet.addExclusion('network', '12.0.0.0/24', 'corporate egress', 'test', now);
+    const fleet = new FleetEngine({ store, log });
+    store.write((w) => {
+      for (const id of [a, b]) fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '192.168.1.20', via: 'anydesk' }), now);
+      for (const id of [c, d]) fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '12.0.0.9', via: 'teamviewer' }), now);
+    });
+    fleet.onPublicIp(a, '12.0.0.1', now);
+    fleet.onPublicIp(b, '12.0.0.1', now);
+    for (const id of [a, b, c, d]) expect(fleet.index.component(id)).toEqual([id]);
+    expect(store.fleet.observations(a).map((o) => o.kind).sort()).toEqual(['public_ip', 'remote_peer_ip']);
+    store.close();
+  });
+
+  it('updates a risk alert when its signals change, and writes nothing when they do not', () => {
+    const { store, ids: [a = ''] } = setup(1);
+    const fleet = new FleetEngine({ store, log });
+    store.write((w) => fleet.onObservation(w, a, obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '142.214.202.2', via: 'anydesk' }), now));
+    expect(fleet.evaluate([a]).map((c) => c.change)).toEqual(['new']);
+    expect(fleet.evaluate([a])).toEqual([]);
+    const alert = store.alerts.find(a, 'device.risk', 'risk');
+    expect(alert).toMatchObject({ severity: 'medium', score: 45 });
+    store.db.prepare('DELETE FROM observations').run();
+    expect(fleet.evaluate([a]).map((c) => c.change)).toEqual(['updated']);
+    expect(store.alerts.find(a, 'device.risk', 'risk')).toMatchObject({ score: 0, severity: 'info', title: 'Risk 0: no signal any more' });
+    store.close();
+  });
+
+  it('closes the younger alert when two clusters join, as merged into the older one', () => {
+    const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
+    const fleet = new FleetEngine({ store, log });
+    const bssid = (id: string, n: number) => store.write((w) => fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.alloc(16, n) }), now));
+    bssid(a, 1);
+    bssid(b, 1);
+    fleet.evaluate([b]);
+    bssid(c, 2);
+    bssid(d, 2);
+    fleet.evaluate([d]);
+    const [first, second] = [store.alerts.alertsOfMember(a, 'fleet.colocation')[0], store.alerts.alertsOfMember(c, 'fleet.colocation')[0]];
+    expect(first?.id).toBeLessThan(second?.id ?? 0);
+    bssid(b, 3);
+    bssid(c, 3);
+    // b's batch repeated nothing new for b's cluster; c's batch made the edge that joins them.
+    expect(fleet.evaluate([a])).toEqual([]);
+    fleet.evaluate([c]);
+    expect(store.alerts.detail(first?.id ?? 0)?.members).toEqual([a, b, c, d].sort());
+    expect(store.alerts.detail(second?.id ?? 0)?.status).toBe('resolved');
+    expect(store.alerts.notes(second?.id ?? 0).map((n) => n.text)).toEqual([`merged into alert ${first?.id ?? ''}: the clusters joined`]);
+    store.close();
+  });
+});

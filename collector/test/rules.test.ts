@@ -1,0 +1,106 @@
+// Device rules and the cluster score: each signal with its weight and evidence, and the innocent
+// cases that must stay quiet.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES, DEVICE_WEIGHTS, Enricher, distanceKm, evaluateDevice, minimumRttMs, scoreCluster, severityFor, utcOffsetMinutes } from '../src/index.js';
+import type { DeviceFacts, DeviceRow, FindingRow, RegistrationRow } from '../src/index.js';
+
+const now = Date.UTC(2026, 10, 27, 12);
+const enricher = new Enricher();
+const device = (over: Partial<DeviceRow> = {}): DeviceRow => ({
+  id: 'dev_1', machineId: 'm', hostname: 'lt', hardwareSerial: 'S1', osPlatform: 'windows', osName: 'Windows', osVersion: '11',
+  agentVersion: 't', catalogVersion: 't', timeZone: 'America/Chicago', clockSkewMs: 0, lastPeer: '', firstSeenMs: now - 3 * 86_400_000,
+  lastSeenMs: now, lastSequence: 10, publicIp: '', rttMs: null, cpuPermille: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null, ...over,
+});
+const registration: RegistrationRow = {
+  deviceId: 'dev_1', serial: 'S1', assigneeName: 'Avery Brooks', assigneeEmail: 'avery@example.com', shipTo: 'Austin, Texas, US', shipCountry: 'US',
+  shipLat: 30.267, shipLon: -97.743, timeZone: 'America/Chicago', registeredMs: now - 5 * 86_400_000, registeredBy: 'it', enrolledMs: now - 3 * 86_400_000, revokedMs: null,
+};
+const finding = (over: Partial<FindingRow>): FindingRow => ({
+  deviceId: 'dev_1', detector: 'remote_access.process', key: 'anydesk', category: 'remote_access', severity: 'medium', confidence: 80,
+  title: 'AnyDesk is running', catalogEntry: 'anydesk', sanctioned: false, evidence: [], firstSeenMs: now - 86_400_000, lastSeenMs: now, clearedAtMs: null, ...over,
+});
+const facts = (over: Partial<DeviceFacts> = {}): DeviceFacts => ({
+  device: device(), registration, findings: [], observations: [], egress: undefined, peers: [], enrolledMs: registration.enrolledMs, nowMs: now, ...over,
+});
+
+describe('device rules', () => {
+  it('a laptop at home where it was shipped, with nothing on it: score 0', () => {
+    const r = evaluateDevice(facts({ egress: enricher.lookup('71.56.10.1'), registration: { ...registration, shipTo: 'Cincinnati, Ohio, US', shipLat: 39.16, shipLon: -84.46, timeZone: 'America/New_York' }, device: device({ timeZone: 'America/New_York' }) }));
+    expect(r).toEqual({ score: 0, severity: 'info', signals: [] });
+  });
+
+  it('Astrill peer, unsanctioned AnyDesk early, far from ship-to, clock in Shanghai: each signal with its weight', () => {
+    const r = evaluateDevice(facts({
+      device: device({ timeZone: 'Asia/Shanghai' }), findings: [finding({})],
+      egress: enricher.lookup('73.162.10.1'), peers: [enricher.lookup('142.214.202.2')],
+    }));
+    expect(r.signals.map((s) => [s.id, s.weight])).toEqual([
+      ['peer.vpn.priority', 45], ['remote_access.early', 25], ['location.far', 20], ['timezone.mismatch', 10],
+    ]);
+    expect(r.score).toBe(100);
+    expect(r.severity).toBe('critical');
+    expect(r.signals.find((s) => s.id === 'timezone.mismatch')?.evidence).toEqual(['UTC offset 8 h on the laptop, -6 h where it was assigned']);
+  });
+
+  it('a sanctioned tool, by the agent or by collector policy, is no signal', () => {
+    expect(evaluateDevice(facts({ findings: [finding({ sanctioned: true })] })).signals).toEqual([]);
+    expect(evaluateDevice(facts({ findings: [finding({ key: 'teamviewer', catalogEntry: 'teamviewer' })] }), { ...DEFAULT_RULES, sanctionedTools: ['teamviewer'] }).signals).toEqual([]);
+  });
+
+  it('AnyDesk months after check-in weighs less than in the first days', () => {
+    const late = evaluateDevice(facts({ findings: [finding({ firstSeenMs: now })], enrolledMs: now - 200 * 86_400_000 }));
+    expect(late.signals.map((s) => s.id)).toEqual(['remote_access.unsanctioned']);
+  });
+
+  it('egress in another country; egress through a hosting network', () => {
+    expect(evaluateDevice(facts({ egress: enricher.lookup('104.28.10.1') })).signals.map((s) => s.id)).toEqual(['location.country']);
+    expect(evaluateDevice(facts({ egress: enricher.lookup('159.89.10.10') })).signals.map((s) => [s.id, s.weight])).toEqual([['egress.hosting', DEVICE_WEIGHTS['egress.hosting']]]);
+  });
+
+  it('heartbeat loss versus a stop the agent announced', () => {
+    expect(evaluateDevice(facts({ device: device({ lastSeenMs: now - 3_600_000 }) })).signals.map((s) => s.id)).toEqual(['agent.silent']);
+    expect(evaluateDevice(facts({ device: device({ lastSeenMs: now - 3_600_000, stoppedAtMs: now - 3_600_000, stopReason: 'shutdown' }) })).signals).toEqual([]);
+    expect(evaluateDevice(facts({ device: device({ stoppedAtMs: now, stopReason: 'uninstall' }) })).signals.map((s) => s.id)).toEqual(['agent.stopped']);
+  });
+
+  it('a round-trip time that the distance cannot explain (a tunnel hop)', () => {
+    const site = { lat: 39.04, lon: -77.49 }; // collector in Ashburn VA
+    const egress = enricher.lookup('73.162.10.1'); // Fairfield CA, ~3,700 km
+    const floor = minimumRttMs(distanceKm(site, { lat: egress.geo?.lat ?? 0, lon: egress.geo?.lon ?? 0 }));
+    expect(floor).toBeGreaterThan(50);
+    expect(floor).toBeLessThan(60);
+    const cfg = { ...DEFAULT_RULES, collectorSite: site, farKm: 10_000 };
+    expect(evaluateDevice(facts({ egress, device: device({ rttMs: 70 }) }), cfg).signals).toEqual([]);
+    const slow = evaluateDevice(facts({ egress, device: device({ rttMs: 260 }) }), cfg);
+    expect(slow.signals.map((s) => s.id)).toEqual(['rtt.tunnel']);
+    expect(slow.signals[0]?.evidence[0]).toMatch(/^stream RTT 260 ms; 3\d{3} km to the collector allow about 5\d ms/);
+  });
+
+  it('time zones are compared by offset: Detroit is New York', () => {
+    expect(utcOffsetMinutes('America/Detroit', now)).toBe(utcOffsetMinutes('America/New_York', now));
+    const r = evaluateDevice(facts({ device: device({ timeZone: 'America/Detroit' }), registration: { ...registration, timeZone: 'America/New_York' } }));
+    expect(r.signals).toEqual([]);
+  });
+});
+
+describe('cluster score', () => {
+  const reg = (id: string, email: string): [string, RegistrationRow] => [id, { ...registration, deviceId: id, assigneeEmail: email }];
+  const edge = (a: string, b: string, kind: string, value: string) => ({ deviceA: a, deviceB: b, kind, valueKey: value, value, firstMs: now, lastMs: now });
+
+  it('a couple behind one home IP: 10, info', () => {
+    const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'public_ip', '24.5.1.1')], new Map([reg('a', 'sam@x.com'), reg('b', 'alex@x.com')]), (ip) => enricher.lookup(ip));
+    expect(r).toMatchObject({ score: 10, severity: 'info', farmCandidate: true, people: ['alex@x.com', 'sam@x.com'] });
+  });
+
+  it('one person with two laptops is no farm candidate', () => {
+    const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'wifi_bssid', 'h')], new Map([reg('a', 'sam@x.com'), reg('b', 'sam@x.com')]), () => undefined);
+    expect(r.farmCandidate).toBe(false);
+  });
+
+  it('a shared Astrill peer adds its bonus; severities follow the documented thresholds', () => {
+    const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'remote_peer_ip', '142.214.202.2')], new Map([reg('a', 'p@x.com'), reg('b', 'q@x.com')]), (ip) => enricher.lookup(ip));
+    expect(r.signals.map((s) => [s.id, s.weight])).toEqual([['shared.remote_peer_ip', 30], ['shared.remote_peer_ip.vpn_or_hosting', 15]]);
+    expect(r.score).toBe(45);
+    expect([severityFor(14), severityFor(15), severityFor(30), severityFor(50), severityFor(70)]).toEqual(['info', 'low', 'medium', 'high', 'critical']);
+  });
+});

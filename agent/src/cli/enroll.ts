@@ -62,10 +62,10 @@ export async function enrollCommand(argv: string[]): Promise<number> {
   const host = await runSensor(hostSensor, { platform: hostPlatform(), root: values.root });
   if (host.status !== 'ok') throw new Error(`cannot identify this machine: ${host.reason}`);
   const record = await enroll({
-    server: values.server as string, caPem, token: token as string, dir: values.dir as string,
+    server: values.server as string, caPem, token: token as string, dir: values.dir,
     hello: helloFromHost(host.facts, builtinCatalog().version ?? '', ''),
   });
-  const f = enrollmentFiles(values.dir as string);
+  const f = enrollmentFiles(values.dir);
   process.stdout.write(`Enrolled as ${record.deviceId}; certificate valid until ${new Date(record.notAfterMs).toISOString()}.\n` +
     `  key ${f.key}, certificate ${f.cert}, collector CA ${f.ca}\n` +
     `Start reporting: farmwatch-agent run${runHint}\n`);

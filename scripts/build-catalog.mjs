@@ -130,10 +130,18 @@ function buildRemoteAccess(rmm, additions) {
   return { tools, skipped };
 }
 
+/**
+ * Domains every laptop reaches for reasons of its own: a tool that downloads its installer from
+ * GitHub or reports through Microsoft's support endpoint says nothing about remote access when a
+ * laptop resolves them. LOLRMM lists them under some tools; they are left out of the catalog.
+ */
+const SHARED_INFRASTRUCTURE = [/^github\.com$/, /(^|\.)githubusercontent\.com$/, /^support\.services\.microsoft\.com$/, /(^|\.)github\.io$/];
+
 /** LOLRMM domains sometimes carry a port or a regular expression ("relay-[a-f0-9]{8}.net.anydesk.com:443"). */
 function cleanDomain(d) {
-  const host = d.trim().replace(/:\d+$/, '').replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[+*])?/g, '*').replace(/\*+/g, '*');
-  return /^[a-z0-9*.-]+$/i.test(host) && host.includes('.') ? host.toLowerCase() : '';
+  const host = d.trim().replace(/:\d+$/, '').replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[+*])?/g, '*').replace(/\*+/g, '*').toLowerCase();
+  if (SHARED_INFRASTRUCTURE.some((re) => re.test(host))) return '';
+  return /^[a-z0-9*.-]+$/i.test(host) && host.includes('.') ? host : '';
 }
 
 function dedupe(patterns) {

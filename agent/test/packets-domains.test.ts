@@ -21,11 +21,18 @@ describe('catalog domains', () => {
   });
 
   it("understands LOLRMM's character class and repeat count, and the port after the name", () => {
-    expect(m.match('relay-0a1b2c3d.net.anydesk.com', 443)?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
+    // The catalog builder normalises these rows; the matcher still reads them as LOLRMM writes them.
+    const raw = new CatalogDomains([
+      ...rulesFor([{ id: 'anydesk', domains: ['relay-[a-f0-9]{8}.net.anydesk.com:443', '*.anydesk.com'] }], 'remote_access'),
+    ]);
+    expect(raw.match('relay-0a1b2c3d.net.anydesk.com', 443)?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
     // Another port: the relay rule does not apply, the wider *.anydesk.com one does.
-    expect(m.match('relay-0a1b2c3d.net.anydesk.com', 80)?.pattern).toBe('*.anydesk.com');
+    expect(raw.match('relay-0a1b2c3d.net.anydesk.com', 80)?.pattern).toBe('*.anydesk.com');
     // A DNS name has no port: the rule applies to the name.
-    expect(m.match('relay-0a1b2c3d.net.anydesk.com')?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
+    expect(raw.match('relay-0a1b2c3d.net.anydesk.com')?.pattern).toBe('relay-[a-f0-9]{8}.net.anydesk.com:443');
+    expect(raw.match('relay-xyz.net.anydesk.com', 443)?.pattern).toBe('*.anydesk.com');
+    // In the catalog it is a label wildcard.
+    expect(m.match('relay-0a1b2c3d.net.anydesk.com')?.pattern).toBe('relay-*.net.anydesk.com');
   });
 
   it('takes `*` inside a label as any run of characters within that label only', () => {
@@ -36,8 +43,12 @@ describe('catalog domains', () => {
 
   it('matches catalog addresses against addresses, and skips placeholders that name nothing', () => {
     expect(m.match('136.243.104.235')).toMatchObject({ entryId: 'ammyy-admin' });
-    expect(m.skipped.map((r) => r.pattern)).toContain('<operator-configured GLPI server>');
-    expect(m.match('<operator-configured GLPI server>')).toBeUndefined();
+    const raw = new CatalogDomains(rulesFor([{ id: 'glpi-agent', domains: ['<operator-configured GLPI server>', 'glpi-project.org'] }], 'remote_access'));
+    expect(raw.skipped.map((r) => r.pattern)).toContain('<operator-configured GLPI server>');
+    expect(raw.match('<operator-configured GLPI server>')).toBeUndefined();
+    // Shared infrastructure LOLRMM lists under some tools is not in the catalog.
+    expect(m.match('github.com')).toBeUndefined();
+    expect(m.match('objects.githubusercontent.com')).toBeUndefined();
   });
 
   it('takes VPN rows from any list of entries, as the VPN catalog will give them', () => {

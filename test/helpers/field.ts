@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { COLLECTOR_CLI, ROOT, run } from './processes.js';
+import { COLLECTOR_CLI, ROOT } from './processes.js';
 import { register } from './enroll.js';
 
 export const AGENT_BIN = join(ROOT, 'build', 'agent', `farmwatch-agent-${process.platform}-${process.arch}`);
@@ -79,7 +79,7 @@ export async function enrollAgent(db: string, port: number, caFile: string, stat
     serial: `FIELD-${process.pid}-${++laptops}`, assignee: 'Field Test <field@example.com>', shipTo: 'Austin, Texas, US',
     timeZone: 'America/Chicago', hostname: 'field',
   });
-  const r = await run(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity')], {});
-  if (r.code !== 0) throw new Error(`enroll failed: ${r.stderr}`);
+  const p = spawnProc(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity')]);
+  if ((await p.exited) !== 0) throw new Error(`enroll failed: ${p.output()}`);
   return deviceId;
 }

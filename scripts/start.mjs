@@ -96,7 +96,15 @@ function enrollThisMachine(server) {
   const trusted = record && record.deviceId === mine.id && mine.state !== 'revoked' && mine.state !== 'registered' && record.notAfterMs > Date.now() + 86_400_000;
   if (trusted) return mine.id;
   token ??= cli(['tokens', 'create', mine.id, '--json'], { json: true }).token;
-  const e = spawnSync(process.execPath, [agentCli, 'enroll', '--server', server, '--ca', join(certs, 'ca.pem'), '--token', token, '--dir', agentDir], { encoding: 'utf8', env: quietEnv });
+  const enroll = (t) => spawnSync(process.execPath, [agentCli, 'enroll', '--server', server, '--ca', join(certs, 'ca.pem'), '--token', t, '--dir', agentDir], { encoding: 'utf8', env: quietEnv });
+  let e = enroll(token);
+  // The collector knows this machine under another device (registered earlier under another
+  // serial): enroll as that device.
+  const known = /enroll with a token for (dev_[A-Za-z0-9]+)/.exec(e.stderr ?? '');
+  if (e.status !== 0 && known) {
+    mine = { id: known[1] };
+    e = enroll(cli(['tokens', 'create', mine.id, '--json'], { json: true }).token);
+  }
   if (e.status !== 0) throw new Error(`the agent could not enroll: ${(e.stderr || e.stdout).trim()}`);
   return mine.id;
 }

@@ -59,6 +59,7 @@ export class SqliteRegistry implements RegistryStore {
       liveCerts: db.prepare('SELECT serial FROM certificates WHERE device_id = ? AND revoked_ms IS NULL'),
       revokeCert: db.prepare('UPDATE certificates SET revoked_ms = ?, revoke_reason = ? WHERE serial = ?'),
       markRevoked: db.prepare('UPDATE registrations SET revoked_ms = ? WHERE device_id = ?'),
+      detachMachine: db.prepare('UPDATE devices SET machine_id = ? WHERE id = ?'),
       revokedSince: db.prepare('SELECT serial, revoked_ms AS revokedMs FROM certificates WHERE revoked_ms > ? ORDER BY revoked_ms'),
     };
   }
@@ -104,7 +105,14 @@ export class SqliteRegistry implements RegistryStore {
       if (this.s.useToken.run(nowMs, e.tokenHash, nowMs).changes !== 1) {
         throw new RegistryConflict('this enrollment token was used or expired a moment ago: ask IT for a new one');
       }
-      const other = this.s.deviceByMachine.get(e.hello.machineId) as DeviceRow | undefined;
+      let other = this.s.deviceByMachine.get(e.hello.machineId) as DeviceRow | undefined;
+      if (other && other.id !== e.deviceId && !this.s.byId.get(other.id) && this.s.certs.all(other.id).length === 0) {
+        // A device row from before enrollment existed (it reported with a shared demo certificate and
+        // was never registered): its history stays under its old id; the machine now belongs to
+        // the registered device.
+        this.s.detachMachine.run(`unregistered:${other.id}:${e.hello.machineId}`, other.id);
+        other = undefined;
+      }
       if (other && other.id !== e.deviceId) {
         throw new RegistryConflict(`this machine is already enrolled as ${other.id}: revoke that device first (farmwatch-collector devices revoke ${other.id}), or enroll with a token for ${other.id}`);
       }

@@ -1,3 +1,4 @@
+import { builtinCatalog } from '@farmwatch/shared';
 // The whole collector in one object: storage, fleet engine, gRPC (enrollment + ingest), the HTTP
 // API, alert exports, metrics, and the timers (revocation poll, sweep, retention).
 import { status as Status } from '@grpc/grpc-js';
@@ -72,7 +73,7 @@ export class Collector {
       ingest: {
         store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
         addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,
-        metrics: this.metrics, sanctioned: this.config.sanctioned ?? [],
+        metrics: this.metrics, sanctioned: this.config.sanctioned ?? [], catalog: builtinCatalog(),
         ...(this.config.pingIntervalMs ? { pingIntervalMs: this.config.pingIntervalMs } : {}),
       },
     });

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Platform } from '@farmwatch/proto';
-import { appliesTo, builtinCatalog, compileGlob } from '../src/index.js';
+import { Platform, pb } from '@farmwatch/proto';
+import { appliesTo, builtinCatalog, compileGlob, loadCatalogMessage } from '../src/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const reference = fileURLToPath(new URL('../../../shared/reference/rmm-tools.json', import.meta.url));
@@ -51,6 +51,13 @@ describe('built-in catalog', () => {
     const ultra = (catalog.remoteAccess ?? []).filter((t) => /^ultra-?vnc$/.test(t.id ?? ''));
     expect(ultra).toHaveLength(1);
     expect(ultra[0]?.sources?.map((s) => s.path)).toEqual(expect.arrayContaining(['yaml/ultra_vnc.yaml', 'yaml/ultravnc.yaml']));
+  });
+
+  it('loads again after a protobuf round trip, as the collector pushes it', () => {
+    const wire = pb.Catalog.encode(catalog).finish();
+    const again = loadCatalogMessage(pb.Catalog.decode(wire), 'the pushed catalog');
+    expect(again.version).toBe(catalog.version);
+    expect(again.kvmDevices?.length).toBe(catalog.kvmDevices?.length);
   });
 
   it('ships the LOLRMM licence beside the catalog', () => {

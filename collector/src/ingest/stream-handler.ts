@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { DEFAULT_MAX_BATCH_BYTES, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
-import type { Logger } from '@farmwatch/shared';
+import type { Catalog, Logger } from '@farmwatch/shared';
 import type { Store } from '../store/store.js';
 import type { DeviceRow } from '../store/records.js';
 import { authenticate, Refusal, type PeerIdentity } from '../auth/peer.js';
@@ -35,6 +35,8 @@ export interface IngestDeps {
   metrics?: Metrics;
   /** Catalog ids of sanctioned remote-access tools, pushed to agents. */
   sanctioned?: string[];
+  /** The collector's catalog: pushed to an agent that says it runs another one. */
+  catalog?: Catalog;
   pingIntervalMs?: number;
   now?: () => number;
   /** Called after each committed batch (tests, metrics). */
@@ -116,6 +118,10 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         const version = createHash('sha256').update(deps.fleet.fleetKey).update((deps.sanctioned ?? []).join(',')).digest('hex').slice(0, 16);
         send({ config: { version, settings } });
         deps.bus?.publish(deps.fleet.evaluate([device.id]));
+      }
+      if (deps.catalog?.version && hello.catalogVersion !== deps.catalog.version) {
+        deps.log.info('pushing the catalog to an agent on another version', { device: device.id, agent: hello.catalogVersion ?? '', collector: deps.catalog.version });
+        send({ catalog: { version: deps.catalog.version, catalog: deps.catalog } });
       }
       ping();
       pingTimer = setInterval(ping, deps.pingIntervalMs ?? 60_000);

@@ -24,7 +24,7 @@ const remoteAccessTool = obj({
 });
 
 const usbIdentity = obj({
-  vendorId: req(int(0, 0xffff)), productId: opt(int(0, 0xffff)), anyProduct: opt(bool), manufacturer: opt(text), product: opt(text),
+  vendorId: opt(int(0, 0xffff)), productId: opt(int(0, 0xffff)), anyProduct: opt(bool), manufacturer: opt(text), product: opt(text),
   serial: opt(text), idsAlone: opt(bool), noStrings: opt(bool), confidence: req(int(1, 100)), side: opt(oneOf(['target', 'controller'])), note: opt(text),
 });
 

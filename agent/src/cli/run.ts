@@ -12,6 +12,9 @@ import { SENSOR_TABLE } from '../runtime/sensor-table.js';
 import { ConfigError, loadConfig, type AgentConfig } from '../config/index.js';
 import { policyFrom } from '../pipeline/policy-file.js';
 import { enrollmentFiles, enrollmentRecordNear } from '../enroll/files.js';
+import { ensureEnrolled } from '../enroll/ensure.js';
+import { helloFromHost } from '../pipeline/to-proto.js';
+import { hostSensor, runSensor } from '../sensors/index.js';
 import { parse, positiveInt, UsageError } from './args.js';
 
 export const RUN_HELP = `Usage: farmwatch-agent run [--config FILE] [options]
@@ -62,6 +65,13 @@ function identityDefaults(config: AgentConfig): AgentConfig {
   return record ? { ...config, server: record.server } : config;
 }
 
+/** What the laptop says it is, for enrollment at start. */
+async function helloOf(root: string): Promise<ReturnType<typeof helloFromHost>> {
+  const host = await runSensor(hostSensor, { platform: hostPlatform(), root });
+  if (host.status !== 'ok') throw new Error(`cannot identify this machine: ${host.reason}`);
+  return helloFromHost(host.facts, builtinCatalog().version ?? '', '');
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     config: { type: 'string' },
@@ -95,6 +105,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const log = createLogger('agent', (process.env.FARMWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.log_level);
   const catalog = (values.once ? undefined : persistedCatalog(config.state_dir, log)) ?? builtinCatalog();
   const policy = policyFrom(values.policy, [], catalog);
+  await ensureEnrolled(config, () => helloOf(values.root), log);
   const credentials = channelCredentials({ caFile: config.ca_file, certFile: config.cert_file, keyFile: config.key_file });
   const outbox = values.once ? new MemoryOutbox() : Spool.open(join(config.state_dir, 'spool'), { maxBytes: config.spool_max_mb * 1048576, log: log.child('spool') });
   let restart: ((reason: string) => void) | undefined;

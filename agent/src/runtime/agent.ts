@@ -4,6 +4,8 @@
 // cleared findings, inventory changes, new co-location observations — plus heartbeats and health.
 // Events wait in the outbox (the durable spool) until the collector acknowledges them. On a stop
 // the agent says why, flushes, and leaves a clean-stop mark.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StopReason, type CollectorMessage } from '@farmwatch/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { FARMWATCH_VERSION, type Catalog, type Logger } from '@farmwatch/shared';
@@ -15,6 +17,9 @@ import type { AgentConfig } from '../config/index.js';
 import type { Outbox } from '../transport/outbox.js';
 import type { Spool } from '../transport/spool/spool.js';
 import { StreamClient } from '../transport/stream-client.js';
+import { channelCredentials } from '../transport/credentials.js';
+import { enrollmentFiles } from '../enroll/files.js';
+import { renewCertificate, renewalDue } from '../enroll/renew.js';
 import { ResourceMeter } from './health.js';
 import { Scheduler } from './scheduler.js';
 import { HotplugWatcher } from './hotplug.js';
@@ -46,6 +51,7 @@ const FLUSH_ON_STOP_MS = 5000;
 const HEALTH_EVERY_MS = 10 * 60_000;
 const WATCHDOG_EVERY_MS = 5000;
 const STATUS_EVERY_MS = 5000;
+const RENEWAL_CHECK_MS = 6 * 3600_000;
 
 export class Agent {
   private readonly client: StreamClient;
@@ -109,7 +115,7 @@ export class Agent {
     }
     this.client.start();
     this.schedule();
-    this.scheduler.start(this.enabledSensors().map((e) => e.spec.name));
+    this.scheduler.start([...this.enabledSensors().map((e) => e.spec.name), 'renewal']);
     if (this.opts.ctx.platform === 'linux') {
       this.hotplug = new HotplugWatcher((kind) => {
         this.opts.log.info('hardware changed', { kind });
@@ -152,6 +158,7 @@ export class Agent {
     this.scheduler.add({ name: 'health', intervalMs: HEALTH_EVERY_MS, run: () => Promise.resolve(this.pushHealth()) });
     this.scheduler.add({ name: 'watchdog', intervalMs: WATCHDOG_EVERY_MS, run: () => Promise.resolve(this.checkWatchdog()) });
     this.scheduler.add({ name: 'status', intervalMs: STATUS_EVERY_MS, run: () => Promise.resolve(this.writeStatus()) });
+    this.scheduler.add({ name: 'renewal', intervalMs: RENEWAL_CHECK_MS, run: () => this.renewIfDue() });
   }
 
   private applyIntervals(): void {
@@ -213,6 +220,21 @@ export class Agent {
       void this.stop(StopReason.STOP_REASON_WATCHDOG, verdict.reason).then(() => this.opts.onRestart?.(verdict.reason));
     } else if (this.watchdog.throttleFactor === 1) {
       this.scheduler.setThrottle(1);
+    }
+  }
+
+  /** Renews the client certificate when it nears expiry, and reconnects with the new one. */
+  private async renewIfDue(): Promise<void> {
+    const c = this.opts.config;
+    // Only identities laid out by enrollment are renewed (the files are replaced together).
+    if (enrollmentFiles(dirname(c.cert_file)).cert !== c.cert_file || !existsSync(c.cert_file)) return;
+    if (!renewalDue(readFileSync(c.cert_file))) return;
+    try {
+      const { notAfterMs } = await renewCertificate(c.server ?? '', { caFile: c.ca_file, certFile: c.cert_file, keyFile: c.key_file });
+      this.opts.log.info('renewed the client certificate', { validUntil: new Date(notAfterMs).toISOString() });
+      this.client.replaceCredentials(channelCredentials({ caFile: c.ca_file, certFile: c.cert_file, keyFile: c.key_file }));
+    } catch (err) {
+      this.opts.log.error('certificate renewal failed; will try again', { error: (err as Error).message });
     }
   }
 

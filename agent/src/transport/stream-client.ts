@@ -30,7 +30,7 @@ export interface StreamClientOptions {
 type Call = ClientDuplexStream<AgentMessage, CollectorMessage>;
 
 export class StreamClient {
-  private readonly client: Client;
+  private client: Client;
   private readonly backoff: Backoff;
   private call: Call | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -43,13 +43,30 @@ export class StreamClient {
   lastAckAtMs: number | undefined;
 
   constructor(private readonly opts: StreamClientOptions) {
-    this.client = new Client(opts.server, opts.credentials, {
+    this.client = StreamClient.channel(opts.server, opts.credentials);
+    this.backoff = new Backoff(opts.backoff?.initialMs ?? 1000, opts.backoff?.maxMs ?? 60_000);
+  }
+
+  private static channel(server: string, creds: ChannelCredentials): Client {
+    return new Client(server, creds, {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
     });
-    this.backoff = new Backoff(opts.backoff?.initialMs ?? 1000, opts.backoff?.maxMs ?? 60_000);
+  }
+
+  /** New TLS material (a renewed certificate): a new channel, and the stream again over it. */
+  replaceCredentials(creds: ChannelCredentials): void {
+    const old = this.client;
+    this.client = StreamClient.channel(this.opts.server, creds);
+    const call = this.call;
+    this.call = undefined;
+    call?.cancel();
+    old.close();
+    if (this.state === 'stopped' || this.state === 'idle') return;
+    if (this.timer) clearTimeout(this.timer);
+    this.connect();
   }
 
   start(): void {

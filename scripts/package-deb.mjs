@@ -6,7 +6,7 @@
 // the binary carries (the LOLRMM-derived catalog).
 //   node scripts/package-deb.mjs [--out build/packages]
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,19 @@ writeFileSync(join(doc, 'copyright'), [
   '',
   readFileSync(join(root, 'shared', 'catalog', 'LICENSE-LOLRMM.txt'), 'utf8'),
 ].join('\n'));
+
+// node-pcap for live packet capture (off unless configured): the single executable cannot hold a
+// native addon, so it loads this copy beside it (/usr/lib/farmwatch/node_modules/pcap).
+const pcapSrc = join(root, 'node_modules', 'pcap');
+if (existsSync(join(pcapSrc, 'build', 'Release', 'pcap_binding.node'))) {
+  const dest = dir('usr/lib/farmwatch/node_modules/pcap');
+  for (const f of readdirSync(pcapSrc).filter((f) => f.endsWith('.js') || f === 'package.json' || f === 'LICENSE')) copyFileSync(join(pcapSrc, f), join(dest, f));
+  cpSync(join(pcapSrc, 'decode'), join(dest, 'decode'), { recursive: true });
+  mkdirSync(join(dest, 'build', 'Release'), { recursive: true });
+  copyFileSync(join(pcapSrc, 'build', 'Release', 'pcap_binding.node'), join(dest, 'build', 'Release', 'pcap_binding.node'));
+} else {
+  console.warn('node-pcap is not built here: the package will have no live packet capture');
+}
 
 const debian = dir('DEBIAN');
 for (const f of ['postinst', 'prerm', 'postrm']) {

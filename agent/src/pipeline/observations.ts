@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import { ObservationKind, type Observation } from '@farmwatch/proto';
 import { decodeEdid } from '@farmwatch/shared';
 import type { Finding } from '../detectors/finding.js';
-import type { HostFacts } from './scan.js';
+import { localAddresses, type HostFacts } from './scan.js';
+import { remotePeerObservations } from '../detectors/network-flows.js';
 
 export function keyedHash(key: Uint8Array, value: string): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(value).digest().subarray(0, 16));
@@ -45,6 +46,8 @@ export function buildObservations(facts: HostFacts, findings: readonly Finding[]
     // Sent as the device shows it; the collector decides that a default serial alone is no identity.
     out.push({ kind: ObservationKind.OBSERVATION_KIND_KVM_IDENTITY, value: `usb:${key4}:${d.serial ?? ''}`, via: d.portPath });
   }
+  // Remote peers of VPN tunnels and remote-access sessions seen on the wire (public addresses only).
+  if (facts.packets) out.push(...remotePeerObservations(facts.packets.flows, { localAddresses: localAddresses(facts) }));
   const kvmDisplays = new Set(findings.filter((f) => f.detector === 'kvm.edid').map((f) => f.key.split(':')[0]));
   for (const d of facts.displays ?? []) {
     if (!d.edid || !kvmDisplays.has(d.connector)) continue;

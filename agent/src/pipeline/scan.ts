@@ -1,5 +1,7 @@
 // One pass over the host: run every sensor, then every detector over what they saw.
 import type { Catalog } from '@farmwatch/shared';
+import type { PacketFacts } from '../sensors/packets/types.js';
+import { detectNetworkFlows } from '../detectors/network-flows.js';
 import { Platform } from '@farmwatch/proto';
 import {
   appsSensor, displaysSensor, hostSensor, localeSensor, networkInterfacesSensor, networkStateSensor, processesSensor, runSensor,
@@ -17,7 +19,7 @@ import {
 
 export interface SensorSummary {
   sensor: string;
-  status: 'ok' | 'unavailable' | 'error';
+  status: 'ok' | 'unavailable' | 'error' | 'disabled';
   reason?: string;
   items: number;
   startedAtMs: number;
@@ -25,6 +27,8 @@ export interface SensorSummary {
 }
 
 export interface HostFacts {
+  /** Notable flows from live capture (the runtime keeps a window of them). */
+  packets?: PacketFacts;
   host?: HostFact;
   processes?: ProcessFact[];
   interfaces?: NetworkInterfaceFact[];
@@ -119,7 +123,13 @@ export function detect(facts: HostFacts, catalog: Catalog, policy: Policy, platf
   if (facts.nameConfig) findings.push(...detectNameConfig(facts.nameConfig, catalog, policy));
   if (facts.sockets) findings.push(...detectRelayPorts(facts.sockets, catalog, policy));
   findings.push(...detectVpn(facts, catalog, policy, platform));
+  if (facts.packets) findings.push(...detectNetworkFlows(facts.packets.flows, catalog, policy, { localAddresses: localAddresses(facts) }));
   const afterPolicy = applyExceptions(findings, policy);
   afterPolicy.push(...detectMultipleVendors(afterPolicy));
   return afterPolicy.sort(bySeverity);
+}
+
+/** The laptop's own addresses (without prefix lengths), to tell inbound flows from outbound. */
+export function localAddresses(facts: HostFacts): string[] {
+  return (facts.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.split('/')[0] ?? a));
 }

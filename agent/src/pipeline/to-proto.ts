@@ -23,6 +23,7 @@ const CATEGORY: Record<CategoryName, Category> = {
 
 const STATUS: Record<SensorSummary['status'], SensorStatus> = {
   ok: SensorStatus.SENSOR_STATUS_OK, unavailable: SensorStatus.SENSOR_STATUS_UNAVAILABLE, error: SensorStatus.SENSOR_STATUS_ERROR,
+  disabled: SensorStatus.SENSOR_STATUS_DISABLED,
 };
 
 const KIND: Record<NetworkInterfaceFact['kind'], InterfaceKind> = {

@@ -24,7 +24,8 @@ import { ResourceMeter } from './health.js';
 import { Scheduler } from './scheduler.js';
 import { HotplugWatcher } from './hotplug.js';
 import { Watchdog } from './watchdog.js';
-import { SENSOR_TABLE, type SensorEntry } from './sensor-table.js';
+import { sensorTable, type SensorEntry } from './sensor-table.js';
+import type { PacketsSensor } from '../sensors/packets/spec.js';
 import { Evaluator } from './evaluate.js';
 import { CollectorUpdates } from './collector-updates.js';
 import { markRunning, markStopped, takeStopReason } from './run-marker.js';
@@ -65,11 +66,14 @@ export class Agent {
   private readonly evaluator: Evaluator;
   private readonly updates: CollectorUpdates;
   private hotplug: HotplugWatcher | undefined;
+  private readonly table: SensorEntry[];
+  private readonly packets: PacketsSensor;
   private lastUsage = { cpuPermille: 0, rssBytes: 0 };
   private stopping: Promise<boolean> | undefined;
 
   private constructor(private readonly opts: AgentOptions, private readonly host: HostFact) {
     this.facts.host = host;
+    ({ table: this.table, packets: this.packets } = sensorTable(opts.config));
     this.updates = new CollectorUpdates(opts.config, opts.catalog, opts.policy, opts.log.child('updates'));
     this.evaluator = new Evaluator(opts.outbox, () => this.updates.current, opts.ctx.platform, opts.log.child('evaluate'));
     this.client = new StreamClient({
@@ -106,6 +110,7 @@ export class Agent {
       this.heartbeat();
       const delivered = await this.client.drain(this.opts.onceTimeoutMs ?? 60_000);
       this.client.stop();
+      await this.packets.stop();
       return delivered;
     }
     const previous = markRunning(this.opts.config.state_dir, this.host.bootId ?? '');
@@ -143,7 +148,7 @@ export class Agent {
 
   private enabledSensors(): SensorEntry[] {
     const disabled = new Set(this.updates.current.config.disabled_sensors);
-    return SENSOR_TABLE.filter((e) => e.spec.platforms.includes(this.opts.ctx.platform) && !disabled.has(e.spec.name));
+    return this.table.filter((e) => e.spec.platforms.includes(this.opts.ctx.platform) && !disabled.has(e.spec.name));
   }
 
   private intervalMs(entry: SensorEntry): number {
@@ -278,6 +283,7 @@ export class Agent {
     const why = left ?? reason;
     this.hotplug?.stop();
     await this.scheduler.stop();
+    await this.packets.stop();
     this.opts.outbox.push({ stopped: { reason: why, detail: left ? `${StopReason[left]} (left by the package scripts); ${detail}` : detail } });
     this.client.notify();
     const flushed = await this.client.drain(FLUSH_ON_STOP_MS);

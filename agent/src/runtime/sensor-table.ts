@@ -5,6 +5,9 @@ import {
   servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor, type SensorSpec,
 } from '../sensors/index.js';
 import type { HostFacts } from '../pipeline/scan.js';
+import { createPacketsSensor, type PacketsSensor } from '../sensors/packets/spec.js';
+import type { AgentConfig } from '../config/index.js';
+import { windowed } from './packet-window.js';
 
 export interface SensorEntry {
   spec: SensorSpec<unknown>;
@@ -25,6 +28,12 @@ export const SENSOR_TABLE: readonly SensorEntry[] = [
   { spec: sessionsSensor, key: 'sessions' },
   { spec: localeSensor, key: 'locale' },
 ] as SensorEntry[];
+
+/** The sensors of a running agent: the fixed ones and the packets sensor as configured. */
+export function sensorTable(config: AgentConfig): { table: SensorEntry[]; packets: PacketsSensor } {
+  const packets = createPacketsSensor({ enabled: config.packet_capture, ...(config.packet_capture_interface ? { device: config.packet_capture_interface } : {}) });
+  return { table: [...SENSOR_TABLE, { spec: windowed(packets), key: 'packets' }], packets };
+}
 
 /** The facts that make up each inventory kind, for the inventory differ. */
 export const INVENTORY_FACTS: Partial<Record<keyof HostFacts, 'usb' | 'display' | 'interface'>> = {

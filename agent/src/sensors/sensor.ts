@@ -43,7 +43,7 @@ export class SensorUnavailable extends Error {
 
 export type SensorOutcome<T> =
   | { sensor: string; status: 'ok'; facts: T; items: number; startedAtMs: number; durationMs: number }
-  | { sensor: string; status: 'unavailable' | 'error'; reason: string; startedAtMs: number; durationMs: number };
+  | { sensor: string; status: 'unavailable' | 'error' | 'disabled'; reason: string; startedAtMs: number; durationMs: number };
 
 export async function runSensor<T>(spec: SensorSpec<T>, ctx: SensorContext): Promise<SensorOutcome<T>> {
   const startedAtMs = Date.now();
@@ -57,7 +57,9 @@ export async function runSensor<T>(spec: SensorSpec<T>, ctx: SensorContext): Pro
     return { sensor: spec.name, status: 'ok', facts, items: spec.count(facts), startedAtMs, durationMs: elapsed() };
   } catch (err) {
     if (err instanceof SensorUnavailable) {
-      return { sensor: spec.name, status: 'unavailable', reason: err.message, startedAtMs, durationMs: elapsed() };
+      // A sensor turned off by configuration says so (SensorDisabled is a SensorUnavailable).
+      const status = err.name === 'SensorDisabled' ? 'disabled' : 'unavailable';
+      return { sensor: spec.name, status, reason: err.message, startedAtMs, durationMs: elapsed() };
     }
     const reason = err instanceof Error ? err.message : String(err);
     return { sensor: spec.name, status: 'error', reason, startedAtMs, durationMs: elapsed() };

@@ -12,6 +12,8 @@
 //    completes with the next captured packet.
 import { createSocket, type Socket } from 'node:dgram';
 import { endianness } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 export interface RawLivePacket {
   /** The frame's bytes (reused by node-pcap for the next packet). */
@@ -49,10 +51,33 @@ function isPcapModule(m: unknown): m is PcapModuleLike {
   return typeof m === 'object' && m !== null && typeof (m as { createSession?: unknown }).createSession === 'function';
 }
 
+/**
+ * Where the single executable looks for node-pcap: it cannot load addons from inside itself, so
+ * packages install the module beside it (the .deb in /usr/lib/farmwatch/node_modules).
+ */
+export function besideExecutable(execPath = process.execPath): string[] {
+  const dir = dirname(execPath);
+  return [join(dir, '..', 'lib', 'farmwatch', 'node_modules', 'x.js'), join(dir, 'node_modules', 'x.js')];
+}
+
 async function loadPcap(): Promise<PcapModuleLike> {
   let mod: unknown;
   try {
-    mod = await import(MODULE);
+    try {
+      mod = await import(MODULE);
+    } catch (first) {
+      let found: unknown;
+      for (const anchor of besideExecutable()) {
+        try {
+          found = createRequire(anchor)(MODULE);
+          break;
+        } catch {
+          // not there
+        }
+      }
+      if (found === undefined) throw first;
+      mod = found;
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (/libpcap/i.test(msg)) throw new CaptureUnavailable(`libpcap is missing (${msg}); install it (Debian: apt-get install libpcap0.8)`);

@@ -58,8 +58,8 @@ async function dnsQuery(name: string): Promise<void> {
 describe('packets sensor, off by default', () => {
   it('is disabled until configured, and says how to turn it on', async () => {
     const outcome = await runSensor(packetsSensor, ctx);
-    expect(outcome).toMatchObject({ sensor: 'packets', status: 'unavailable' });
-    expect(outcome.status === 'unavailable' && outcome.reason).toMatch(/off by configuration/);
+    expect(outcome).toMatchObject({ sensor: 'packets', status: 'disabled' });
+    expect(outcome.status === 'disabled' && outcome.reason).toMatch(/off by configuration/);
   });
 });
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { enrollmentService, Platform, type Hello, type farmwatch } from '@farmwatch/proto';
-import { createCertificateRequest } from '@farmwatch/shared';
+import { builtinCatalog, createCertificateRequest } from '@farmwatch/shared';
 import { COLLECTOR_CLI, run } from './processes.js';
 import type { ClientIdentity } from './raw-client.js';
 
@@ -26,7 +26,7 @@ export interface EnrolledLaptop extends ClientIdentity {
 export function helloFor(l: Pick<Laptop, 'serial' | 'hostname' | 'timeZone'>): Hello {
   return {
     machineId: createHash('sha256').update(`farmwatch:test:${l.serial}`).digest('hex'), hostname: l.hostname, hardwareSerial: l.serial,
-    agentVersion: 'test', catalogVersion: 'test', os: { platform: Platform.PLATFORM_WINDOWS, name: 'Windows 11 Pro', version: '10.0.22631' },
+    agentVersion: 'test', catalogVersion: builtinCatalog().version ?? '', os: { platform: Platform.PLATFORM_WINDOWS, name: 'Windows 11 Pro', version: '10.0.22631' },
     clockMs: Date.now(), timeZone: l.timeZone,
   };
 }

@@ -1,11 +1,23 @@
 // X.509 for farmwatch's private PKI: the collector's CA, its server certificate, and client
 // certificates for agents (from a CSR whose key never leaves the laptop). ECDSA P-256 with SHA-256
 // everywhere: small certificates, fast handshakes, supported by every TLS stack we talk to.
-import 'reflect-metadata'; // @peculiar/x509 needs it loaded first (its DI container reads metadata)
-import * as x509 from '@peculiar/x509';
+//
+// @peculiar/x509 (and the reflect-metadata it needs loaded first) is loaded on first use: an agent
+// uses it only to enroll and renew, and should not carry it in memory the rest of the time.
+import type * as X509 from '@peculiar/x509';
 import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let loaded: Promise<typeof X509> | undefined;
+
+function x509Lib(): Promise<typeof X509> {
+  loaded ??= (async () => {
+    await import('reflect-metadata');
+    const lib = await import('@peculiar/x509');
+    lib.cryptoProvider.set(webcrypto as unknown as Parameters<typeof lib.cryptoProvider.set>[0]);
+    return lib;
+  })();
+  return loaded;
+}
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
@@ -53,6 +65,7 @@ function dn(commonName: string): string {
 }
 
 export async function createAuthority(commonName: string, days: number): Promise<PemPair> {
+  const x509 = await x509Lib();
   const keys = await generateKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -79,14 +92,15 @@ export interface IssueOptions {
   ipAddresses?: string[];
 }
 
-async function sign(ca: PemPair, publicKey: x509.PublicKeyType, options: IssueOptions): Promise<string> {
+async function sign(ca: PemPair, publicKey: X509.PublicKeyType, options: IssueOptions): Promise<string> {
+  const x509 = await x509Lib();
   const caCert = new x509.X509Certificate(ca.certPem);
   const now = Date.now();
   const names = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension(
@@ -123,6 +137,7 @@ export interface CertificateRequest {
 
 /** A new key and a PKCS#10 request for it: what an agent sends to enroll. */
 export async function createCertificateRequest(commonName: string): Promise<CertificateRequest> {
+  const x509 = await x509Lib();
   const keys = await generateKeys();
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: dn(commonName),
@@ -137,7 +152,8 @@ export async function createCertificateRequest(commonName: string): Promise<Cert
  * (proof that the caller holds the key). The subject is what the CA decides, not what the CSR says.
  */
 export async function signCertificateRequest(ca: PemPair, csrDer: Uint8Array, options: IssueOptions): Promise<string> {
-  let csr: x509.Pkcs10CertificateRequest;
+  const x509 = await x509Lib();
+  let csr: X509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(Buffer.from(csrDer));
   } catch (err) {

@@ -1,11 +1,12 @@
 // Who this laptop is, on macOS and Windows, through systeminformation (called without arguments).
 import { createHash } from 'node:crypto';
 import { hostname, release, arch, uptime } from 'node:os';
-import si from 'systeminformation';
+import { systeminformation } from '../si.js';
 import { SensorUnavailable, type SensorContext } from '../sensor.js';
 import type { HostFact } from './types.js';
 
 export async function collectHostWithSi(ctx: SensorContext): Promise<HostFact> {
+  const si = await systeminformation();
   const [uuid, system, osInfo] = await Promise.all([si.uuid(), si.system(), si.osInfo()]);
   const machineId = uuid.os || uuid.hardware;
   if (!machineId) throw new SensorUnavailable('the OS machine id (IOPlatformUUID / MachineGuid) could not be read');

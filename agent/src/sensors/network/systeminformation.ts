@@ -1,5 +1,5 @@
 // Network interfaces on macOS and Windows through systeminformation (called without arguments).
-import si from 'systeminformation';
+import { systeminformation } from '../si.js';
 import { classifyByName } from './classify.js';
 import type { NetworkInterfaceFact } from './types.js';
 
@@ -11,6 +11,7 @@ function cidr(address: string, mask: string): string {
 }
 
 export async function collectInterfacesWithSi(): Promise<NetworkInterfaceFact[]> {
+  const si = await systeminformation();
   const list = await si.networkInterfaces();
   const arr = Array.isArray(list) ? list : [list];
   return arr.map((n) => {

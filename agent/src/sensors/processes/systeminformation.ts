@@ -1,10 +1,11 @@
 // Processes on macOS and Windows through systeminformation (ps / PowerShell underneath). Nothing
 // from outside goes into it: it is called without arguments.
-import si from 'systeminformation';
+import { systeminformation } from '../si.js';
 import { SensorUnavailable } from '../sensor.js';
 import type { ProcessFact } from './types.js';
 
 export async function collectProcessesWithSi(): Promise<ProcessFact[]> {
+  const si = await systeminformation();
   const data = await si.processes();
   if (data.list.length === 0) throw new SensorUnavailable('systeminformation returned no processes (ps or PowerShell unavailable?)');
   return data.list.map((p) => {

@@ -1,9 +1,10 @@
 // Sockets on macOS and Windows through systeminformation (lsof / netstat underneath; called
 // without arguments).
-import si from 'systeminformation';
+import { systeminformation } from '../si.js';
 import type { SocketFact } from './types.js';
 
 export async function collectSocketsWithSi(): Promise<SocketFact[]> {
+  const si = await systeminformation();
   const list = await si.networkConnections();
   return list.map((c) => {
     const state = /listen/i.test(c.state) ? 'listen' : /established/i.test(c.state) ? 'established' : (c.protocol.startsWith('udp') && (!c.peerAddress || c.peerAddress === '*') ? 'listen' : 'other');

@@ -34,7 +34,7 @@ children.push(bare);
 
 // Collector and a counting relay in front of it.
 execFileSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', join(work, 'certs'), '--quiet']);
-const collector = spawn(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'serve', '--listen', '127.0.0.1:0', '--db', join(work, 'c.db'), '--tls-dir', join(work, 'certs')], { stdio: ['ignore', 'pipe', 'ignore'] });
+const collector = spawn(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'serve', '--listen', '127.0.0.1:0', '--http', 'off', '--db', join(work, 'c.db'), '--tls-dir', join(work, 'certs')], { stdio: ['ignore', 'pipe', 'ignore'] });
 children.push(collector);
 const collectorPort = await new Promise((resolve) => {
   let out = '';
@@ -54,14 +54,14 @@ const relay = createServer((client) => {
 await new Promise((r) => relay.listen(0, '127.0.0.1', r));
 const relayPort = relay.address().port;
 
-const args = ['run', '--server', `127.0.0.1:${relayPort}`, '--state-dir', join(work, 'agent'), '--config', join(work, 'agent.json')];
+// IT registers the laptop; the agent enrolls with the token, as in the field.
+const reg = JSON.parse(execFileSync(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'devices', 'add', '--serial', 'BENCH-IDLE', '--assignee', 'Bench <bench@example.com>',
+  '--ship-to', 'London, England, GB', '--timezone', 'Europe/London', '--json', '--db', join(work, 'c.db')], { encoding: 'utf8' }));
+// (straight to the collector: this process's relay cannot forward while execFileSync waits)
+execFileSync(bin, ['enroll', '--server', `127.0.0.1:${collectorPort}`, '--ca', join(work, 'certs', 'ca.pem'), '--token', reg.token, '--dir', join(work, 'agent', 'identity')], { stdio: 'ignore' });
 writeFileSync(join(work, 'agent.json'), '{}');
-const certArgs = ['--ca', join(work, 'certs', 'ca.pem')];
-// Enrollment-aware: use the demo client certificate when make-certs made one, else enroll.
-try {
-  readFileSync(join(work, 'certs', 'client.pem'));
-  certArgs.push('--cert', join(work, 'certs', 'client.pem'), '--key', join(work, 'certs', 'client-key.pem'));
-} catch { /* issued at enrollment */ }
+const args = ['run', '--server', `127.0.0.1:${relayPort}`, '--state-dir', join(work, 'agent'), '--config', join(work, 'agent.json')];
+const certArgs = [];
 const agent = spawn(bin, [...args, ...certArgs], { stdio: 'ignore', env: { ...process.env, FARMWATCH_LOG_LEVEL: 'error' } });
 children.push(agent);
 

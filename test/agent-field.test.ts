@@ -151,6 +151,33 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     expect(a.output()).toMatch(/damaged records; they were skipped/);
   }, 60_000);
 
+  it('reports its state with `status`, and reloads its configuration on SIGHUP, keeping it when the new one is wrong', async () => {
+    const work = temp();
+    writeFileSync(join(work, 'agent.json'), '{}');
+    const { port, db } = await enrolled(work);
+    const a = agent(port, work);
+    await waitFor(() => storedSequences(db).length > 5, 30_000, () => a.output());
+    await waitFor(() => existsSync(join(work, 'status.json')), 30_000, () => a.output());
+    const status = spawnProc(AGENT_BIN, ['status', '--state-dir', work, '--config', join(work, 'agent.json'), '--json']);
+    expect(await status.exited).toBe(0);
+    const report = JSON.parse(status.output()) as { enrolled: boolean; running: boolean; status: { connection: string; lastAckedSequence: number; sensors: unknown[] } };
+    expect(report).toMatchObject({ enrolled: true, running: true, status: { connection: 'streaming' } });
+    expect(report.status.lastAckedSequence).toBeGreaterThan(0);
+    expect(report.status.sensors.length).toBeGreaterThan(5);
+
+    writeFileSync(join(work, 'agent.json'), '{"heartbeat_interval_s": "often"}');
+    a.child.kill('SIGHUP');
+    await waitFor(() => /the reloaded configuration is not valid; keeping the current one/.test(a.output()), 10_000, () => a.output());
+    const before = storedSequences(db).length;
+    await waitFor(() => storedSequences(db).length > before + 2, 15_000, () => a.output()); // still reporting
+    writeFileSync(join(work, 'agent.json'), '{"heartbeat_interval_s": 2, "spool_max_mb": 20}');
+    a.child.kill('SIGHUP');
+    await waitFor(() => /configuration reloaded/.test(a.output()), 10_000, () => a.output());
+    expect(a.output()).toMatch(/"needsRestart":\["spool_max_mb"\]/);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+  }, 90_000);
+
   it('refuses a bad configuration, naming the key and the fix', async () => {
     const work = temp();
     writeFileSync(join(work, 'agent.json'), JSON.stringify({ spool_max_mb: 'lots', heartbeat_intervall_s: 5 }));

@@ -74,12 +74,12 @@ let laptops = 0;
  * IT registers a laptop and the agent executable enrolls with the token, as on a real laptop:
  * the identity lands in <stateDir>/identity, where `run --state-dir` looks for it.
  */
-export async function enrollAgent(db: string, port: number, caFile: string, stateDir: string): Promise<string> {
+export async function enrollAgent(db: string, port: number, caFile: string, stateDir: string, extra: string[] = []): Promise<string> {
   const { deviceId, token } = await register(db, {
     serial: `FIELD-${process.pid}-${++laptops}`, assignee: 'Field Test <field@example.com>', shipTo: 'Austin, Texas, US',
     timeZone: 'America/Chicago', hostname: 'field',
   });
-  const p = spawnProc(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity')]);
+  const p = spawnProc(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity'), ...extra]);
   if ((await p.exited) !== 0) throw new Error(`enroll failed: ${p.output()}`);
   return deviceId;
 }

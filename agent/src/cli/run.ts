@@ -40,6 +40,7 @@ Settings come from the configuration file, MDM, environment and these flags (see
   --once                 run every sensor once, deliver, exit (0 when the collector acknowledged
                          everything); keeps nothing on disk
   --timeout SECONDS      with --once: how long to keep trying to deliver (default 60)
+  --no-network-probes    send no mDNS query for KVM names on the LAN
 `;
 
 /** Flags that are settings, in the names the configuration uses. */
@@ -86,6 +87,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     sanctioned: { type: 'string' },
     policy: { type: 'string' },
     root: { type: 'string', default: '' },
+    'no-network-probes': { type: 'boolean', default: false },
     once: { type: 'boolean', default: false },
     timeout: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -110,7 +112,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const outbox = values.once ? new MemoryOutbox() : Spool.open(join(config.state_dir, 'spool'), { maxBytes: config.spool_max_mb * 1048576, log: log.child('spool') });
   let restart: ((reason: string) => void) | undefined;
   const agent = await Agent.create({
-    config, credentials, ctx: { platform: hostPlatform(), root: values.root }, catalog, policy, outbox, log,
+    config, credentials, ctx: { platform: hostPlatform(), root: values.root, catalog, noNetworkProbes: values['no-network-probes'] }, catalog, policy, outbox, log,
     once: values.once, onceTimeoutMs: positiveInt(values.timeout, '--timeout', 60) * 1000,
     onRestart: (reason) => restart?.(reason),
   });

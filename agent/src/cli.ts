@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // farmwatch-agent: the laptop side of farmwatch.
 import './cli/quiet-warnings.js';
-import { FARMWATCH_VERSION } from '@farmwatch/shared';
-import { UsageError } from './cli/args.js';
+import { FARMWATCH_VERSION, runProgram } from '@farmwatch/shared';
 import { scanCommand } from './cli/scan.js';
 import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
@@ -21,49 +20,18 @@ Commands:
   run       stream findings to the collector until stopped
   status    enrollment, connection, spool and sensor states of the running agent
   config    the settings the agent runs with, where each came from, and every key (--help)
+  pcap      label every flow of a pcap/pcapng capture (VPN tunnels, remote desktop, catalog names)
   version   print the version
 
 Run \`farmwatch-agent <command> --help\` for a command's options.
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'scan':
-      return scanCommand(rest);
-    case 'inspect':
-      return inspectCommand(rest);
-    case 'enroll':
-      return enrollCommand(rest);
-    case 'run':
-      return runCommand(rest);
-    case 'status':
-      return statusCommand(rest);
-    case 'config':
-      return configCommand(rest);
-    case 'pcap': return (await import('./cli/pcap.js')).pcapCommand(rest);
-    case 'version':
-    case '--version':
-      process.stdout.write(`${FARMWATCH_VERSION}\n`);
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`farmwatch-agent: ${message}\n`);
-    process.exitCode = 2;
-  },
-);
+runProgram('farmwatch-agent', HELP, {
+  scan: scanCommand,
+  inspect: inspectCommand,
+  enroll: enrollCommand,
+  run: runCommand,
+  status: statusCommand,
+  config: configCommand,
+  pcap: async (argv) => (await import('./cli/pcap.js')).pcapCommand(argv),
+});

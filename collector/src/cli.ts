@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // farmwatch-collector: the fleet side of farmwatch.
-import { FARMWATCH_VERSION } from '@farmwatch/shared';
-import { UsageError } from './cli/args.js';
+import { FARMWATCH_VERSION, runProgram } from '@farmwatch/shared';
 import { serveCommand } from './cli/serve.js';
 import { alertsCommand } from './cli/alerts.js';
 import { devicesCommand } from './cli/devices.js';
@@ -26,44 +25,12 @@ Commands:
 Run \`farmwatch-collector <command> --help\` for a command's options.
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'serve':
-      return serveCommand(rest);
-    case 'alerts':
-      return alertsCommand(rest);
-    case 'devices':
-      return devicesCommand(rest);
-    case 'tokens':
-      return tokensCommand(rest);
-    case 'clusters':
-      return clustersCommand(rest);
-    case 'exclusions':
-      return exclusionsCommand(rest);
-    case 'api-tokens':
-      return apiTokensCommand(rest);
-    case 'version':
-    case '--version':
-      process.stdout.write(`${FARMWATCH_VERSION}\n`);
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`farmwatch-collector: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runProgram('farmwatch-collector', HELP, {
+  serve: serveCommand,
+  alerts: alertsCommand,
+  devices: devicesCommand,
+  tokens: tokensCommand,
+  clusters: clustersCommand,
+  exclusions: exclusionsCommand,
+  'api-tokens': apiTokensCommand,
+});

@@ -3,3 +3,4 @@ export * from './log.js';
 export * from './version.js';
 export * from './crypto/certs.js';
 export * from './edid/index.js';
+export * from './cli.js';

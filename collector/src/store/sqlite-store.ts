@@ -1,4 +1,5 @@
 // The embedded Store: better-sqlite3 with prepared, parameterised statements only.
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Db } from './sqlite.js';
 import type { AlertChange, AlertQuery, Store, StoreWriter } from './store.js';
 import type {
@@ -8,6 +9,8 @@ import { ALERT_COLUMNS, DEVICE_COLUMNS, SEVERITY_ORDER } from './sqlite/columns.
 import { SqliteRegistry } from './sqlite/registry.js';
 import { SqliteFleet } from './sqlite/fleet.js';
 import { SqliteAlerts } from './sqlite/alerts.js';
+import { SqlitePeople } from '../auth/sqlite-people.js';
+import { SqliteViews } from './sqlite/views.js';
 
 type Row = Record<string, unknown>;
 
@@ -155,9 +158,12 @@ export class SqliteStore implements Store {
   readonly registry: SqliteRegistry;
   readonly fleet: SqliteFleet;
   readonly alerts: SqliteAlerts;
+  readonly people: SqlitePeople;
+  readonly views: SqliteViews;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
+  private readonly shapes = new Map<string, Statement<unknown[]>>();
 
   constructor(path: string, opts: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, opts);
@@ -165,6 +171,8 @@ export class SqliteStore implements Store {
     this.registry = new SqliteRegistry(this.db);
     this.fleet = new SqliteFleet(this.db);
     this.alerts = new SqliteAlerts(this.db);
+    this.people = new SqlitePeople(this.db);
+    this.views = new SqliteViews(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);
       this.writer = makeWriter(this.w);
@@ -207,6 +215,10 @@ export class SqliteStore implements Store {
       args.push(value);
     };
     if (q.status) add('a.status = ?', q.status);
+    if (q.statuses && q.statuses.length > 0) {
+      clauses.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
+      args.push(...q.statuses);
+    }
     if (q.severity) add('a.severity = ?', q.severity);
     if (q.rule) add('a.rule = ?', q.rule);
     if (q.scope) add('a.scope = ?', q.scope);
@@ -214,6 +226,17 @@ export class SqliteStore implements Store {
     if (q.deviceId) {
       clauses.push('(a.device_id = ? OR a.id IN (SELECT alert_id FROM alert_members WHERE device_id = ?))');
       args.push(q.deviceId, q.deviceId);
+    }
+    const text = q.text?.trim().toLowerCase();
+    if (text) {
+      // LOWER(..) LIKE: case-insensitive in SQLite and PostgreSQL alike; % and _ are taken literally.
+      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const devices = `SELECT id FROM devices WHERE LOWER(hostname) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\'
+        UNION SELECT device_id FROM registrations WHERE LOWER(serial) LIKE ? ESCAPE '\\' OR LOWER(assignee_name) LIKE ? ESCAPE '\\'
+        OR LOWER(assignee_email) LIKE ? ESCAPE '\\'`;
+      clauses.push(`(LOWER(a.title) LIKE ? ESCAPE '\\' OR LOWER(a.rule) LIKE ? ESCAPE '\\' OR a.device_id IN (${devices})
+        OR a.id IN (SELECT alert_id FROM alert_members WHERE device_id IN (${devices})))`);
+      args.push(like, like, ...Array<string>(10).fill(like));
     }
     if (!q.includeSuppressed) clauses.push('a.suppressed_by IS NULL');
     return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', args };
@@ -223,16 +246,34 @@ export class SqliteStore implements Store {
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
     const offset = Math.max(q.offset ?? 0, 0);
     const { where, args } = this.alertWhere(q);
-    const order = q.sort === 'recent' ? 'a.updated_ms DESC, a.id DESC'
-      : q.sort === 'score' ? `a.score DESC, ${SEVERITY_ORDER}, a.id`
-        : `${SEVERITY_ORDER}, a.last_seen_ms DESC, a.id`;
-    return this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id ${where}
-      ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as AlertRow[];
+    // Each order matches one of the queue's indexes (migration 3), read forwards or backwards.
+    const orders: Record<NonNullable<AlertQuery['sort']>, [string, string]> = {
+      severity: [`${SEVERITY_ORDER}, a.last_seen_ms DESC, a.id`, `${SEVERITY_ORDER} DESC, a.last_seen_ms, a.id DESC`],
+      score: [`a.score DESC, ${SEVERITY_ORDER}, a.id`, `a.score, ${SEVERITY_ORDER} DESC, a.id DESC`],
+      recent: ['a.updated_ms DESC, a.id DESC', 'a.updated_ms, a.id'],
+      age: ['a.first_seen_ms, a.id', 'a.first_seen_ms DESC, a.id DESC'],
+    };
+    const order = orders[q.sort ?? 'severity'][q.reverse ? 1 : 0];
+    // The page's ids first (from the index alone), then their rows: skipping to a deep page does
+    // not join the rows it skips.
+    return this.prepared(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id
+      WHERE a.id IN (SELECT a.id FROM alerts a ${where} ORDER BY ${order} LIMIT ? OFFSET ?)
+      ORDER BY ${order}`).all(...args, limit, offset) as AlertRow[];
   }
 
   countAlerts(q: AlertQuery = {}): number {
     const { where, args } = this.alertWhere(q);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts a ${where}`).get(...args) as { n: number }).n;
+    return (this.prepared(`SELECT COUNT(*) AS n FROM alerts a ${where}`).get(...args) as { n: number }).n;
+  }
+
+  /** Statements built from a query's filters, prepared once per shape (there are few shapes). */
+  private prepared(sql: string): Statement<unknown[]> {
+    let st = this.shapes.get(sql);
+    if (!st) {
+      if (this.shapes.size >= 256) this.shapes.clear();
+      this.shapes.set(sql, (st = this.db.prepare(sql)));
+    }
+    return st;
   }
 
   alert(id: number): AlertRow | undefined {

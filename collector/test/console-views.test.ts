@@ -115,7 +115,7 @@ describe("a laptop's page", () => {
 });
 
 describe('the fleet and its clusters', () => {
-  async function farm(app: ConsoleApp): Promise<string[]> {
+  function farm(app: ConsoleApp): string[] {
     const ids = ['Avery Brooks', 'Jordan Ellis', 'Riley Chen'].map((p, i) => laptop(app, i, `LT-${p.split(' ')[0]?.toLowerCase() ?? ''}`, p));
     for (const id of ids) {
       app.collector.fleet.onPublicIp(id, FARM_HOME, Date.now());
@@ -126,7 +126,7 @@ describe('the fleet and its clusters', () => {
 
   it('draws a cluster as laptops and the values they share, each link with its evidence', async () => {
     c = await consoleApp();
-    const ids = await farm(c);
+    const ids = farm(c);
     const lone = laptop(c, 9, 'LT-alone', 'Sam Alone', 'Seattle, Washington, US');
     const s = await login(c, 'bob');
     const g = await get<{ members: string[]; score: number; alert: { id: number } | null; nodes: { id: string; type: string; label: string; kind?: string; ip?: { network: { name: string } } }[];
@@ -154,7 +154,7 @@ describe('the fleet and its clusters', () => {
 
   it('counts alerts by severity, buckets them over time, and counts the agents', async () => {
     c = await consoleApp();
-    await farm(c);
+    farm(c);
     const s = await login(c, 'bob');
     const o = await get<{ bucketMs: number; bySeverity: Record<string, Record<string, number>>; farmClusters: number; trend: Record<string, number>[]; agents: Record<string, number> }>(c, s, '/v1/fleet/overview?range=24h');
     expect(o.status).toBe(200);

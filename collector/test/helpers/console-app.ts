@@ -59,5 +59,5 @@ export async function login(c: ConsoleApp, who: Person, password: string = PASSW
   const res = await c.app.inject({ method: 'POST', url: '/v1/session', payload: { name: who, password } });
   if (res.statusCode !== 200) throw new Error(`login ${who}: ${res.statusCode} ${res.body}`);
   const setCookie = String(res.headers['set-cookie']);
-  return { cookie: setCookie.split(';')[0] ?? '', csrf: (res.json() as { csrfToken: string }).csrfToken, setCookie };
+  return { cookie: setCookie.split(';')[0] ?? '', csrf: res.json<{ csrfToken: string }>().csrfToken, setCookie };
 }

@@ -294,6 +294,10 @@ export const MIGRATIONS: readonly Migration[] = [
         id, status, severity, scope) WHERE suppressed_by IS NULL;
       CREATE INDEX alerts_queue_updated ON alerts (updated_ms DESC, id DESC, status, severity, scope) WHERE suppressed_by IS NULL;
       CREATE INDEX alerts_queue_age ON alerts (first_seen_ms, id, status, severity, scope) WHERE suppressed_by IS NULL;
+      -- Replaced by the queue's indexes (status is in each of them). Without table statistics
+      -- SQLite took "status = ?" on this index as selective, fetched every open alert and sorted
+      -- them all for each page.
+      DROP INDEX alerts_by_status;
       -- Fleet overview: alerts opened per hour or day.
       CREATE INDEX alerts_by_first_seen ON alerts (first_seen_ms, severity);
 

@@ -275,6 +275,34 @@ describe('the console for an analyst', () => {
   });
 });
 
+describe('the layout', () => {
+  it('fits the window without scrolling sideways, on a wide screen and a small laptop', async () => {
+    const cluster = farm[0]?.deviceId ?? '';
+    const alertId = (await page.goto(`${collector.api}/alerts`), await page.locator('tr[data-alert]').first().getAttribute('data-alert'));
+    const pages = ['/fleet', '/alerts', `/alerts/${alertId ?? ''}`, `/clusters/${cluster}`, `/devices/${cluster}`, `/devices/${hostile.deviceId}`, '/devices'];
+    for (const width of [1400, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of pages) {
+        await page.goto(`${collector.api}${path}`);
+        await page.locator('.page-header h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        const sideways = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(sideways, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+        // Nor do the tables scroll inside their frames.
+        const tables = await page.evaluate<number[]>('[...document.querySelectorAll("#main .table-wrap")].map((t) => t.scrollWidth - t.clientWidth)');
+        expect(tables.filter((d) => d > 0), `${path} at ${width} px`).toEqual([]);
+      }
+    }
+    await page.goto(`${collector.api}/alerts`);
+    await page.locator('tr[data-alert]').first().waitFor();
+    await browser.shot(page, '14-queue-1024px');
+    await page.goto(`${collector.api}/devices/${cluster}`);
+    await page.locator('.timeline').waitFor();
+    await browser.shot(page, '15-device-1024px');
+    await page.setViewportSize({ width: 1400, height: 900 });
+  }, 60_000);
+});
+
 describe('the console for IT and admins', () => {
   it('lets IT register a laptop, issue a token and import a CSV, and refuses IT the alert queue', async () => {
     await page.click('.who button:has-text("Log out")');

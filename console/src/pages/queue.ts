@@ -14,7 +14,7 @@ interface AlertItem {
 interface AlertPage { items: AlertItem[]; total: number; limit: number; offset: number }
 
 const PAGE_SIZE = 50;
-const SORTS: Record<string, string> = { severity: 'Severity', score: 'Score', age: 'Age', recent: 'Last change' };
+const SORTS: Record<string, string> = { severity: 'Severity', score: 'Score', age: 'Age', recent: 'Changed' };
 
 export function queuePage(el: HTMLElement, _params: Record<string, string>, query: URLSearchParams): () => void {
   const state = {

@@ -53,6 +53,20 @@ describe('logging in', () => {
     expect((await attempt('alice', PASSWORDS.alice)).statusCode).toBe(200);
   });
 
+  it("behind a trusted proxy, counts failures per the proxy's client address and marks the cookie Secure for HTTPS", async () => {
+    c = await consoleApp({ trustedProxies: ['127.0.0.1/32'], loginLimits: { windowMs: 60_000, perUserAndClient: 2, perClient: 10, perUser: 50 } });
+    const attempt = (client: string, password: string) => c!.app.inject({
+      method: 'POST', url: '/v1/session', headers: { 'x-forwarded-for': client, 'x-forwarded-proto': 'https' }, payload: { name: 'bob', password },
+    });
+    await attempt('203.0.113.7', 'wrong password one');
+    await attempt('203.0.113.7', 'wrong password two');
+    expect((await attempt('203.0.113.7', PASSWORDS.bob)).statusCode).toBe(429);
+    const other = await attempt('198.51.100.20', PASSWORDS.bob);
+    expect(other.statusCode).toBe(200);
+    expect(String(other.headers['set-cookie'])).toMatch(/; Secure$/);
+    expect(c.store.alerts.auditLog(1, 0)[0]).toMatchObject({ action: 'user.login', detail: 'from 198.51.100.20' });
+  });
+
   it('refuses a disabled person after the right password, and ends their sessions', async () => {
     c = await consoleApp();
     const s = await login(c, 'bob');

@@ -2,7 +2,7 @@
 // (HttpOnly, SameSite=Strict, Secure over HTTPS) and a CSRF token; failed attempts are counted per
 // name and address and slowed down; logging out ends the session. Also: who am I, which pages may
 // I open, change my password.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Collector } from '../app.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
@@ -19,11 +19,13 @@ const LOGIN = {
   },
 };
 
-export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, limiter: LoginLimiter, secure: boolean): void {
+export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, limiter: LoginLimiter, https: boolean): void {
   const store = c.store;
   const pages = Object.fromEntries(PAGES.filter((p) => p.roles.length > 0).map((p) => [p.path, p.roles]));
-  const setCookie = (reply: FastifyReply, token: string, expiresMs: number): void => {
-    void reply.header('set-cookie', sessionCookie(token, { secure, maxAgeS: (expiresMs - Date.now()) / 1000 }));
+  // Secure over HTTPS: the collector's own (--http-tls), or a trusted proxy's (X-Forwarded-Proto).
+  const secure = (req: FastifyRequest): boolean => https || req.protocol === 'https';
+  const setCookie = (req: FastifyRequest, reply: FastifyReply, token: string, expiresMs: number): void => {
+    void reply.header('set-cookie', sessionCookie(token, { secure: secure(req), maxAgeS: (expiresMs - Date.now()) / 1000 }));
   };
 
   routes.add({
@@ -50,7 +52,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       if (verified.needsRehash) store.people.setPassword(user.id, await hashPassword(password), user.passwordChangedMs);
       const opened = sessions.open(user, `${client} ${String(req.headers['user-agent'] ?? '').slice(0, 200)}`);
       store.alerts.audit(`user:${user.name}`, 'user.login', user.name, `from ${client}`, Date.now());
-      setCookie(reply, opened.token, opened.expiresMs);
+      setCookie(req, reply, opened.token, opened.expiresMs);
       return { user: { name: user.name, role: user.role }, csrfToken: opened.csrfToken, expiresMs: opened.expiresMs, home: HOME[user.role] };
     },
   });
@@ -72,7 +74,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       if (!s) throw new ApiError(400, 'an API token does not log out: an admin revokes it (DELETE /v1/api-tokens/ID)');
       store.people.deleteSession(s.tokenHash);
       store.alerts.audit(actor(req), 'user.logout', req.caller?.name ?? '', '', Date.now());
-      void reply.header('set-cookie', clearedSessionCookie(secure));
+      void reply.header('set-cookie', clearedSessionCookie(secure(req)));
       return { loggedOut: true };
     },
   });
@@ -86,6 +88,11 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       const who = req.caller;
       if (!who?.session) throw new ApiError(400, 'only a person logged in to the console changes a password here');
       const b = req.body as { current: string; password: string };
+      const wait = limiter.retryAfterMs(who.name, req.ip);
+      if (wait > 0) {
+        void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new ApiError(429, `too many wrong passwords for "${who.name}" from ${req.ip}: try again in ${Math.ceil(wait / 60_000)} minute(s)`);
+      }
       const user = store.people.user(who.id);
       if (!user || !(await verifyPassword(b.current, store.people.passwordHash(user.id) ?? NO_USER_HASH)).ok) {
         limiter.failed(who.name, req.ip);
@@ -98,7 +105,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       const ended = store.people.deleteSessionsOf(user.id);
       store.alerts.audit(actor(req), 'user.password', user.name, `changed by themself; ${ended} session(s) ended`, now);
       const opened = sessions.open(user, `${req.ip} ${String(req.headers['user-agent'] ?? '').slice(0, 200)}`);
-      setCookie(reply, opened.token, opened.expiresMs);
+      setCookie(req, reply, opened.token, opened.expiresMs);
       return { changed: true, csrfToken: opened.csrfToken, expiresMs: opened.expiresMs };
     },
   });

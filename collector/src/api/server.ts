@@ -35,7 +35,10 @@ export interface ApiOptions {
 }
 
 export async function buildApi(collector: Collector, https?: { cert: Buffer; key: Buffer }, opts: ApiOptions = {}) {
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, ...(https ? { https } : {}) });
+  // Behind a load balancer the admin trusts (--trusted-proxy), the client address (login limits,
+  // the audit log) and the scheme (Secure cookies) come from its X-Forwarded-* headers.
+  const proxies = collector.config.trustedProxies ?? [];
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ...(https ? { https } : {}) });
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

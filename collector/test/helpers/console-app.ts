@@ -21,7 +21,7 @@ export interface ConsoleApp {
   close(): Promise<void>;
 }
 
-export async function consoleApp(opts: { loginLimits?: LoginLimits; built?: boolean } = {}): Promise<ConsoleApp> {
+export async function consoleApp(opts: { loginLimits?: LoginLimits; built?: boolean; trustedProxies?: string[] } = {}): Promise<ConsoleApp> {
   const dir = mkdtempSync(join(tmpdir(), 'farmwatch-console-app-'));
   const dist = join(dir, 'dist');
   if (opts.built ?? true) {
@@ -33,7 +33,7 @@ export async function consoleApp(opts: { loginLimits?: LoginLimits; built?: bool
   }
   const store = new SqliteStore(join(dir, 'c.db'));
   const fake = Buffer.from('not used: the app does not listen');
-  const collector = new Collector(store, { listen: '127.0.0.1:0', tls: { caPem: fake, certPem: fake, keyPem: fake }, ca: { certPem: '', keyPem: '' } }, createLogger('test', 'silent'));
+  const collector = new Collector(store, { listen: '127.0.0.1:0', tls: { caPem: fake, certPem: fake, keyPem: fake }, ca: { certPem: '', keyPem: '' }, trustedProxies: opts.trustedProxies ?? [] }, createLogger('test', 'silent'));
   const apiOpts: ApiOptions = { console: () => loadConsole(dist), ...(opts.loginLimits ? { loginLimits: opts.loginLimits } : {}) };
   const app = await buildApi(collector, undefined, apiOpts);
   await createAccount(store, 'alice', 'admin', PASSWORDS.alice, 'test');

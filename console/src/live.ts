@@ -19,11 +19,23 @@ const listeners = new Set<Listener>();
 const stateListeners = new Set<(up: boolean) => void>();
 let source: EventSource | undefined;
 
+let retry: ReturnType<typeof setTimeout> | undefined;
+
 export function startLive(): void {
   if (source) return;
   source = new EventSource('/v1/alerts/stream');
   source.addEventListener('open', () => stateListeners.forEach((l) => l(true)));
-  source.addEventListener('error', () => stateListeners.forEach((l) => l(false)));
+  source.addEventListener('error', () => {
+    stateListeners.forEach((l) => l(false));
+    // The browser retries by itself after a dropped connection, but not after a refusal (the
+    // session ended, the collector restarted): then ask who we are, and start again or log in.
+    if (source?.readyState !== EventSource.CLOSED) return;
+    source = undefined;
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      void fetch('/v1/session', { credentials: 'same-origin' }).then((r) => (r.status === 401 ? toLogin() : startLive()), () => startLive());
+    }, 3000);
+  });
   source.addEventListener('alert', (e) => {
     let data: AlertEvent;
     try {
@@ -40,6 +52,7 @@ export function startLive(): void {
 }
 
 export function stopLive(): void {
+  clearTimeout(retry);
   source?.close();
   source = undefined;
 }

@@ -10,7 +10,6 @@ import { messagePage } from './html.js';
 export interface PageSpec {
   path: string;
   roles: Role[];
-  title: string;
 }
 
 const ALL: Role[] = ['admin', 'analyst', 'it'];
@@ -18,17 +17,17 @@ const SOC: Role[] = ['admin', 'analyst'];
 
 /** Every console page; an empty role list means anyone (the login page). */
 export const PAGES: PageSpec[] = [
-  { path: '/login', roles: [], title: 'Log in' },
-  { path: '/', roles: ALL, title: 'Home' },
-  { path: '/fleet', roles: SOC, title: 'Fleet overview' },
-  { path: '/alerts', roles: SOC, title: 'Alert queue' },
-  { path: '/alerts/:id', roles: SOC, title: 'Alert' },
-  { path: '/clusters', roles: SOC, title: 'Farm clusters' },
-  { path: '/clusters/:id', roles: SOC, title: 'Farm cluster' },
-  { path: '/devices', roles: ALL, title: 'Devices' },
-  { path: '/devices/:id', roles: ALL, title: 'Device' },
-  { path: '/it', roles: ['admin', 'it'], title: 'IT: register laptops' },
-  { path: '/admin', roles: ['admin'], title: 'Admin: people and tokens' },
+  { path: '/login', roles: [] },
+  { path: '/', roles: ALL },
+  { path: '/fleet', roles: SOC },
+  { path: '/alerts', roles: SOC },
+  { path: '/alerts/:id', roles: SOC },
+  { path: '/clusters', roles: SOC },
+  { path: '/clusters/:id', roles: SOC },
+  { path: '/devices', roles: ALL },
+  { path: '/devices/:id', roles: ALL },
+  { path: '/it', roles: ['admin', 'it'] },
+  { path: '/admin', roles: ['admin'] },
 ];
 
 /** The page each role lands on after logging in. */

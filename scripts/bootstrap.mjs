@@ -2,11 +2,12 @@
 // Puts everything `npm start` and `npm test` need in place, and does nothing that is already done:
 //   1. Node.js new enough;
 //   2. the Debian packages the build needs (compilers for better-sqlite3 and node-pcap, libpcap's
-//      headers; nDPI for the packet benchmark), installed with apt-get when missing and we are root
+//      headers; nDPI for the packet benchmark; Chromium for the web console's end-to-end tests),
+//      installed with apt-get when missing and we are root
 //      (optional ones only warn when we are not);
 //   3. node_modules matching package-lock.json (npm ci when the lock file changed);
-//   4. the TypeScript build (tsc -b, incremental), executable CLI entry points, and the agent's
-//      single executable (build/agent/);
+//   4. the TypeScript build (tsc -b, incremental), executable CLI entry points, the web console's
+//      bundle (console/dist/) and the agent's single executable (build/agent/);
 //   5. the local certificates (scripts/make-certs.mjs keeps valid ones).
 // Only node's own modules are used here: this runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
@@ -41,6 +42,7 @@ const APT = [
   { command: 'g++', pkg: 'g++', why: 'node-gyp builds better-sqlite3' },
   { command: 'pcap-config', pkg: 'libpcap-dev', why: 'node-gyp builds node-pcap (live packet capture)', optional: true },
   { command: 'ndpiReader', pkg: 'libndpi-bin', why: 'npm run bench and scripts/compare-ndpi.mjs compare with nDPI', optional: true },
+  { command: 'chromium', pkg: 'chromium', why: 'the web console is tested end to end in headless Chromium (playwright-core drives it; no browser is downloaded)', optional: true },
 ];
 const has = (command) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
 let missing = APT.filter((a) => !has(a.command));
@@ -76,6 +78,8 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== lockHash) {
 // 4. TypeScript build, incremental.
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'the TypeScript build (tsc -b)');
 for (const bin of ['agent/dist/cli.js', 'collector/dist/cli.js']) chmodSync(join(root, bin), 0o755);
+// The web console's browser code, bundled for the collector to serve.
+run(process.execPath, [join(root, 'scripts', 'build-console.mjs'), '--quiet'], 'building the web console');
 // The agent as one executable (skipped when the bundle has not changed); the tests run it.
 run(process.execPath, [join(root, 'scripts', 'build-agent.mjs'), '--quiet'], 'building the agent executable');
 

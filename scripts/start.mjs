@@ -6,7 +6,7 @@
 // says it stopped).
 //
 // State lives in var/ (or $FARMWATCH_HOME): certs/, collector.db, agent/ (the agent's key,
-// certificate and pinned CA), admin-api-token. The collector listens on port 7443
+// certificate and pinned CA), admin-api-token, admin-login (the web console's first admin). The collector listens on port 7443
 // ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or on free ports when taken.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ const certs = join(home, 'certs');
 const db = join(home, 'collector.db');
 const agentDir = join(home, 'agent');
 const tokenFile = join(home, 'admin-api-token');
+const loginFile = join(home, 'admin-login');
 const wantedPort = Number(process.env.FARMWATCH_PORT ?? 7443);
 const wantedHttpPort = Number(process.env.FARMWATCH_HTTP_PORT ?? (wantedPort === 0 ? 0 : 7480));
 const collectorCli = join(root, 'collector', 'dist', 'cli.js');
@@ -121,6 +122,32 @@ function adminToken() {
   return t.token;
 }
 
+/** Logs in to the console with a name and password (and out again): true when they work. */
+async function loginWorks(api, name, password) {
+  const res = await fetch(`${api}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  if (!res.ok) return false;
+  const { csrfToken } = await res.json();
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  await fetch(`${api}/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } });
+  return true;
+}
+
+/** The console's first admin ("admin", a generated password), kept (mode 0600) in the state folder. */
+async function adminLogin(api) {
+  let note = '';
+  if (existsSync(loginFile)) {
+    const [name, password] = readFileSync(loginFile, 'utf8').split('\n');
+    if (name && password && (await loginWorks(api, name, password))) return { name, password, note };
+    note = ` (the password kept there did not log in any more, so it was reset)`;
+  }
+  const admin = cli(['users', 'list', '--json'], { json: true }).find((u) => u.name === 'admin');
+  if (admin?.disabledMs) cli(['users', 'enable', 'admin']);
+  const made = admin ? cli(['users', 'password', 'admin', '--json'], { json: true }) : cli(['users', 'create', '--name', 'admin', '--role', 'admin', '--json'], { json: true });
+  writeFileSync(loginFile, `admin\n${made.password}\n`, { mode: 0o600 });
+  if (!(await loginWorks(api, 'admin', made.password))) throw new Error('the console login just made does not work');
+  return { name: 'admin', password: made.password, note };
+}
+
 async function waitForReport(deviceId, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -155,6 +182,7 @@ try {
   const api = `http://127.0.0.1:${apiPort}`;
   const deviceId = enrollThisMachine(server);
   const token = adminToken();
+  const login = await adminLogin(api);
   agent = spawn(process.execPath, [agentCli, 'run', '--dir', agentDir, '--server', server, '--interval', '60', '--heartbeat', '30'], {
     stdio: ['ignore', 'inherit', 'inherit'], env: quietEnv,
   });
@@ -168,6 +196,10 @@ try {
     '',
     `farmwatch is running: collector on ${server} (database ${show(db)}), agent reporting this machine as ${me.hostname} (${me.id}),`,
     `enrolled with its own certificate (${show(agentDir)}).`,
+    '',
+    `Web console: ${api}/`,
+    `  log in as "${login.name}" with the password ${login.password}`,
+    `  (kept in ${show(loginFile)}, mode 0600${login.note}; more people: ${c} users create --name NAME --role analyst${dbFlag})`,
     '',
     `HTTP API: ${api} (OpenAPI document at ${api}/v1/openapi.json, Prometheus metrics at ${api}/metrics)`,
     `Admin API token (kept in ${show(tokenFile)}, mode 0600):`,

@@ -1,5 +1,6 @@
 // `npm start`'s main job, as a user runs it: collector and agent come up, the first report is
-// shown, Ctrl-C stops both and the collector records that the agent stopped.
+// shown with the web console's address and a login that works, Ctrl-C stops both and the
+// collector records that the agent stopped.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -42,6 +43,22 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(res.status).toBe(200);
       const listed = (await res.json()) as { items: { state: string; device: { hostname: string } | null }[] };
       expect(listed.items).toContainEqual(expect.objectContaining({ state: 'reporting', device: expect.objectContaining({ hostname: hostname() }) as unknown }));
+
+      // The web console: its URL and a login that works, kept like the token.
+      const consoleUrl = /Web console: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      expect(consoleUrl).toBe(`${api ?? ''}/`);
+      const password = /log in as "admin" with the password (\S+)/.exec(out)?.[1];
+      expect(readFileSync(join(home, 'admin-login'), 'utf8')).toBe(`admin\n${password ?? ''}\n`);
+      expect(statSync(join(home, 'admin-login')).mode & 0o777).toBe(0o600);
+      const login = await fetch(`${api ?? ''}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password }) });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const page = await fetch(consoleUrl ?? '', { headers: { cookie }, redirect: 'manual' });
+      expect(page.status).toBe(302);
+      expect(page.headers.get('location')).toBe('/fleet');
+      const fleet = await fetch(`${api ?? ''}/fleet`, { headers: { cookie } });
+      expect(fleet.status).toBe(200);
+      expect(await fleet.text()).toMatch(/<script type="module" src="\/assets\/app-[A-Z0-9]{8}\.js"><\/script>/);
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');

@@ -1,14 +1,16 @@
 // A gRPC client that speaks Ingest.Stream message by message, so tests can send what a real agent
 // never would (replays, broken frames, oversized messages, other devices' ids) and read the
-// collector's answers. It answers the collector's pings like an agent and keeps the configuration
-// the collector pushes (the fleet key) apart from the answers.
+// collector's answers. It answers the collector's pings like an agent and keeps what the collector
+// pushes (configuration with the fleet key, a newer catalog) apart from the answers.
 import { Client, Metadata, credentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { ingestService, type AgentMessage, type CollectorMessage } from '@farmwatch/proto';
 
 export interface StreamResult {
-  /** HelloAck, acks and anything else that is not a ping or a configuration push. */
+  /** HelloAck, acks and anything else that is not a ping, a configuration push or a catalog push. */
   received: CollectorMessage[];
   config: CollectorMessage[];
+  /** Catalogs the collector pushed (it does so when Hello names another catalog version). */
+  catalogs: CollectorMessage[];
   pings: number;
   error: ServiceError | undefined;
 }
@@ -40,12 +42,13 @@ export class RawIngestClient {
     if (this.opts.forwardedFor) metadata.set('x-forwarded-for', this.opts.forwardedFor);
     const call: ClientDuplexStream<AgentMessage | Buffer, CollectorMessage> =
       this.client.makeBidiStreamRequest(m.path, serialize, m.responseDeserialize, metadata);
-    const result: StreamResult = { received: [], config: [], pings: 0, error: undefined };
+    const result: StreamResult = { received: [], config: [], catalogs: [], pings: 0, error: undefined };
     call.on('data', (msg: CollectorMessage) => {
       if (msg.body === 'ping') {
         result.pings++;
         call.write({ pong: { nonce: msg.ping.nonce ?? 0 } });
       } else if (msg.body === 'config') result.config.push(msg);
+      else if (msg.body === 'catalog') result.catalogs.push(msg);
       else result.received.push(msg);
     });
     const ended = new Promise<void>((resolve) => {

@@ -29,7 +29,15 @@ export interface Caller {
   id: number;
   name: string;
   role: Role;
+  /** Who the audit log names: "api:NAME" for an API token, "user:NAME" for a person in the console. */
+  actor: string;
+  via: 'token' | 'session';
+  /** The console session (hash of its secret) and its CSRF token, for a person. */
+  session?: { tokenHash: string; csrfToken: string; expiresMs: number };
 }
+
+/** The audit log's name for whoever makes this request. */
+export const actor = (req: FastifyRequest): string => req.caller?.actor ?? 'api:?';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +45,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     roles?: Role[];
+    /** A console page: without a session it redirects to the login page, and refusals are HTML. */
+    page?: boolean;
   }
 }
 
@@ -73,7 +83,7 @@ export class Routes {
         tags: [s.tag],
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(s.body ? { requestBody: { required: true, content: { 'application/json': { schema: s.body } } } } : {}),
-        ...(s.roles.length > 0 ? { security: [{ bearer: [] }], 'x-roles': s.roles } : { security: [] }),
+        ...(s.roles.length > 0 ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': s.roles } : { security: [] }),
         responses: {
           200: { description: 'OK', content: { 'application/json': { schema: s.response ?? { type: 'object' } } } },
           ...(s.roles.length > 0 ? { 401: { $ref: '#/components/responses/Unauthorized' }, 403: { $ref: '#/components/responses/Forbidden' } } : {}),
@@ -84,10 +94,16 @@ export class Routes {
     const error = { type: 'object', properties: { error: { type: 'object', properties: { status: { type: 'integer' }, message: { type: 'string' } } } } };
     return {
       openapi: '3.1.0',
-      info: { title: 'farmwatch collector API', version, description: 'Alerts, devices, clusters and administration of a farmwatch collector. Every call but /v1/health and /v1/openapi.json needs `Authorization: Bearer <API token>`; each operation lists the roles (x-roles) allowed to call it.' },
+      info: { title: 'farmwatch collector API', version, description: 'Alerts, devices, clusters and administration of a farmwatch collector. Every call but /v1/health, /v1/openapi.json and the login (POST /v1/session) needs `Authorization: Bearer <API token>` or a console session; each operation lists the roles (x-roles) allowed to call it.' },
       servers: [{ url: '/' }],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token made with `farmwatch-collector api-tokens create --role ROLE`' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token made with `farmwatch-collector api-tokens create --role ROLE`' },
+          session: {
+            type: 'apiKey', in: 'cookie', name: 'fw_session',
+            description: 'The web console\'s session (POST /v1/session logs in); a change (POST, PUT, DELETE) also needs the header X-CSRF-Token with the csrfToken the login returned',
+          },
+        },
         responses: {
           BadRequest: { description: 'The request is malformed: the message says which field and why', content: { 'application/json': { schema: error } } },
           Unauthorized: { description: 'No API token, or one this collector does not know or has revoked', content: { 'application/json': { schema: error } } },

@@ -6,7 +6,7 @@ import { clusterViews } from '../ops/clusters.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
-import { ApiError, type Routes } from './route.js';
+import { ApiError, actor, type Routes } from './route.js';
 import { PAGING, page } from './paging.js';
 
 const NUM_ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
@@ -39,8 +39,8 @@ export function adminRoutes(routes: Routes, c: Collector): void {
           throw new ApiError(400, (err as Error).message);
         }
       }
-      const row = store.fleet.addExclusion(b.kind, b.value.trim().toLowerCase(), b.reason, `api:${req.caller?.name ?? '?'}`, Date.now());
-      store.alerts.audit(`api:${req.caller?.name ?? '?'}`, 'exclusion.add', `${b.kind} ${b.value}`, b.reason, Date.now());
+      const row = store.fleet.addExclusion(b.kind, b.value.trim().toLowerCase(), b.reason, actor(req), Date.now());
+      store.alerts.audit(actor(req), 'exclusion.add', `${b.kind} ${b.value}`, b.reason, Date.now());
       c.fleet.reloadExclusions();
       void reply.status(201);
       return row;
@@ -51,7 +51,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.fleet.removeExclusion(id)) throw new ApiError(404, `there is no exclusion ${id}`);
-      store.alerts.audit(`api:${req.caller?.name ?? '?'}`, 'exclusion.remove', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'exclusion.remove', String(id), '', Date.now());
       c.fleet.reloadExclusions();
       return { removed: id };
     },
@@ -70,7 +70,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req, reply) => {
       const b = req.body as { rule: string; device?: string; reason: string; for: string };
       void reply.status(201);
-      return suppress(store, b.rule, b.device ?? '', b.reason, parseDuration(b.for), `api:${req.caller?.name ?? '?'}`);
+      return suppress(store, b.rule, b.device ?? '', b.reason, parseDuration(b.for), actor(req));
     },
   });
   routes.add({
@@ -78,7 +78,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.alerts.removeSuppression(id)) throw new ApiError(404, `there is no suppression ${id}`);
-      store.alerts.audit(`api:${req.caller?.name ?? '?'}`, 'suppression.remove', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'suppression.remove', String(id), '', Date.now());
       return { removed: id };
     },
   });
@@ -104,7 +104,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
       const b = req.body as { name: string; role: Role };
       const { token, hash } = newToken('api');
       const row = store.alerts.createApiToken(b.name, b.role, hash, Date.now());
-      store.alerts.audit(`api:${req.caller?.name ?? '?'}`, 'api-token.create', String(row.id), `${b.name} (${b.role})`, Date.now());
+      store.alerts.audit(actor(req), 'api-token.create', String(row.id), `${b.name} (${b.role})`, Date.now());
       void reply.status(201);
       return { ...row, token };
     },
@@ -114,7 +114,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.alerts.revokeApiToken(id, Date.now())) throw new ApiError(404, `there is no live API token ${id}`);
-      store.alerts.audit(`api:${req.caller?.name ?? '?'}`, 'api-token.revoke', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'api-token.revoke', String(id), '', Date.now());
       return { revoked: id };
     },
   });

@@ -5,7 +5,7 @@ import type { AlertChange, AlertQuery } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
 import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
 import { alertDocument } from '../export/document.js';
-import { ApiError, type Routes } from './route.js';
+import { ApiError, actor, type Routes } from './route.js';
 import { PAGING } from './paging.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
@@ -17,42 +17,65 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     method: 'GET', url: '/v1/alerts', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Alerts, filtered, sorted and paged',
     query: {
       type: 'object', additionalProperties: false, properties: {
-        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'false_positive'] },
+        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'false_positive', 'active'], description: 'active: open or acknowledged' },
         severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
         rule: { type: 'string', maxLength: 128 }, device: { type: 'string', maxLength: 128 },
         scope: { type: 'string', enum: ['device', 'cluster'] },
-        sort: { type: 'string', enum: ['severity', 'recent', 'score'], default: 'severity' },
+        q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
+        sort: { type: 'string', enum: ['severity', 'recent', 'score', 'age'], default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
+        reverse: { type: 'boolean', default: false, description: 'the other way round' },
         since: { type: 'integer', minimum: 0, description: 'only alerts changed after this time (epoch ms)' },
         suppressed: { type: 'boolean', default: false },
         ...PAGING,
       },
     },
     handler: (req) => {
-      const q = req.query as { status?: AlertStatus; severity?: string; rule?: string; device?: string; scope?: 'device' | 'cluster'; sort?: AlertQuery['sort']; since?: number; suppressed?: boolean; limit?: number; offset?: number };
-      const query: AlertQuery = {
-        ...(q.status ? { status: q.status } : {}), ...(q.severity ? { severity: q.severity } : {}), ...(q.rule ? { rule: q.rule } : {}),
-        ...(q.device ? { deviceId: q.device } : {}), ...(q.scope ? { scope: q.scope } : {}), ...(q.since !== undefined ? { sinceMs: q.since } : {}),
-        includeSuppressed: q.suppressed ?? false, ...(q.sort ? { sort: q.sort } : {}),
+      const q = req.query as {
+        status?: AlertStatus | 'active'; severity?: string; rule?: string; device?: string; scope?: 'device' | 'cluster'; q?: string; sort?: AlertQuery['sort'];
+        reverse?: boolean; since?: number; suppressed?: boolean; limit?: number; offset?: number;
       };
-      return { items: store.listAlerts({ ...query, limit: q.limit ?? 100, offset: q.offset ?? 0 }), total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0 };
+      const query: AlertQuery = {
+        ...(q.status === 'active' ? { statuses: ['open', 'acknowledged'] } : q.status ? { status: q.status } : {}),
+        ...(q.severity ? { severity: q.severity } : {}), ...(q.rule ? { rule: q.rule } : {}),
+        ...(q.device ? { deviceId: q.device } : {}), ...(q.scope ? { scope: q.scope } : {}), ...(q.since !== undefined ? { sinceMs: q.since } : {}),
+        ...(q.q?.trim() ? { text: q.q } : {}), includeSuppressed: q.suppressed ?? false, ...(q.sort ? { sort: q.sort } : {}), reverse: q.reverse ?? false,
+      };
+      const items = store.listAlerts({ ...query, limit: q.limit ?? 100, offset: q.offset ?? 0 });
+      const members = store.views.memberCounts(items.filter((a) => a.scope === 'cluster').map((a) => a.id));
+      return {
+        items: items.map((a) => ({ ...a, memberCount: members.get(a.id) ?? 1 })),
+        total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0,
+      };
     },
   });
   routes.add({
     method: 'GET', url: '/v1/alerts/stream', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Alert changes as server-sent events (event: alert)',
     handler: (req, reply) => {
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
       reply.raw.write(': farmwatch alert stream\n\n');
-      const listener = (change: AlertChange): void => {
+      const send = (change: AlertChange): void => {
         const doc = alertDocument(store, change);
         if (doc) reply.raw.write(`id: ${doc.id}-${Date.now()}\nevent: alert\ndata: ${JSON.stringify(doc)}\n\n`);
       };
-      c.bus.on('alert', listener);
-      const keepalive = setInterval(() => reply.raw.write(': keepalive\n\n'), 15_000);
-      req.raw.on('close', () => {
+      c.bus.on('alert', send);
+      c.bus.on('lifecycle', send);
+      const session = req.caller?.session;
+      const stop = (): void => {
         clearInterval(keepalive);
-        c.bus.off('alert', listener);
-      });
+        c.bus.off('alert', send);
+        c.bus.off('lifecycle', send);
+      };
+      const keepalive = setInterval(() => {
+        // A console's stream ends with its session (logout, expiry, the person disabled).
+        if (session && !store.people.session(session.tokenHash)) {
+          stop();
+          reply.raw.end('event: session\ndata: {"ended":true}\n\n');
+          return;
+        }
+        reply.raw.write(': keepalive\n\n');
+      }, 15_000);
+      req.raw.on('close', stop);
     },
   });
   routes.add({
@@ -63,7 +86,10 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const a = store.alerts.detail(id);
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
-      return { ...a, finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }) };
+      return {
+        ...a, finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
+        audit: store.views.auditFor([String(id)], 200),
+      };
     },
   });
   const actions: [string, AlertAction, string][] = [
@@ -75,7 +101,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       method: 'POST', url: `/v1/alerts/:id/${path}`, roles: ['admin', 'analyst'], tag: 'alerts', summary, params: ID, body: NOTE,
       handler: (req) => {
         const id = (req.params as { id: number }).id;
-        transition(store, id, action, `api:${req.caller?.name ?? '?'}`, (req.body as { note?: string } | undefined)?.note);
+        transition(store, id, action, actor(req), (req.body as { note?: string } | undefined)?.note);
+        c.bus.lifecycle([id]);
         return store.alerts.detail(id);
       },
     });
@@ -85,7 +112,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     body: { type: 'object', required: ['note'], additionalProperties: false, properties: { note: { type: 'string', minLength: 1, maxLength: 4000 } } },
     handler: (req) => {
       const id = (req.params as { id: number }).id;
-      note(store, id, (req.body as { note: string }).note, `api:${req.caller?.name ?? '?'}`);
+      note(store, id, (req.body as { note: string }).note, actor(req));
+      c.bus.lifecycle([id]);
       return store.alerts.notes(id);
     },
   });
@@ -94,7 +122,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     body: { type: 'object', required: ['assignee'], additionalProperties: false, properties: { assignee: { type: 'string', maxLength: 200 } } },
     handler: (req) => {
       const id = (req.params as { id: number }).id;
-      assign(store, id, (req.body as { assignee: string }).assignee, `api:${req.caller?.name ?? '?'}`);
+      assign(store, id, (req.body as { assignee: string }).assignee, actor(req));
+      c.bus.lifecycle([id]);
       return store.alerts.detail(id);
     },
   });

@@ -5,8 +5,10 @@ import { deviceViews, findDevice, importDevices, registerDevice } from '../ops/d
 import { Enrollment, DEFAULT_TOKEN_TTL_MS } from '../enroll/enrollment.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
 import { isPublicIp } from '../enrich/ip.js';
-import { ApiError, type Routes } from './route.js';
+import { ApiError, actor, type Routes } from './route.js';
 import { PAGING, page } from './paging.js';
+import { agentHealth } from './views/device-health.js';
+import { deviceLocations } from './views/device-locations.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128 } } };
 const TTL = { type: 'integer', minimum: 1, maximum: 90, default: 7, description: 'days the enrollment token is valid' };
@@ -43,7 +45,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     },
     handler: (req, reply) => {
       const b = req.body as { serial: string; assignee: string; shipTo: string; timeZone: string; tokenDays?: number };
-      const r = wrap(() => registerDevice(store, b, `api:${req.caller?.name ?? '?'}`, (b.tokenDays ?? 7) * 86_400_000));
+      const r = wrap(() => registerDevice(store, b, actor(req), (b.tokenDays ?? 7) * 86_400_000));
       void reply.status(201);
       return r;
     },
@@ -53,7 +55,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string', maxLength: 8_000_000 }, tokenDays: TTL } },
     handler: (req, reply) => {
       const b = req.body as { csv: string; tokenDays?: number };
-      const r = importDevices(store, b.csv, `api:${req.caller?.name ?? '?'}`, (b.tokenDays ?? 7) * 86_400_000);
+      const r = importDevices(store, b.csv, actor(req), (b.tokenDays ?? 7) * 86_400_000);
       if (r.errors.length > 0) {
         void reply.status(400);
         return { error: { status: 400, message: `nothing was imported: ${r.errors.length} problem(s)`, problems: r.errors } };
@@ -70,10 +72,15 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       const risk = c.fleet.riskOf(v.id) ?? null;
       const cluster = c.fleet.clusterOf(v.id);
       const ip = v.device?.publicIp ?? '';
+      const observations = store.fleet.observations(v.id);
+      const now = Date.now();
       return {
-        ...v, risk, egress: ip && isPublicIp(ip) ? c.fleet.enricher.lookup(ip) : null, findings: store.findings(v.id), observations: store.fleet.observations(v.id), sensors: store.sensorStates(v.id),
+        ...v, risk, egress: ip && isPublicIp(ip) ? c.fleet.enricher.lookup(ip) : null, findings: store.findings(v.id), observations, sensors: store.sensorStates(v.id),
         inventory: store.inventory(v.id), certificates: store.registry.certificates(v.id),
         cluster: cluster ? { ...cluster.result, edges: cluster.edges } : null,
+        health: agentHealth(v.device, c.live.byDevice(v.id).length > 0, c.fleet.rules.silentAfterMs, now),
+        locations: deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }),
+        alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }),
       };
     },
   });
@@ -83,7 +90,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     handler: (req, reply) => {
       const v = wrap(() => findDevice(store, (req.params as { id: string }).id));
       const days = (req.body as { tokenDays?: number } | undefined)?.tokenDays;
-      const t = wrap(() => Enrollment.issueToken(store, v.id, days ? days * 86_400_000 : DEFAULT_TOKEN_TTL_MS, `api:${req.caller?.name ?? '?'}`, Date.now()));
+      const t = wrap(() => Enrollment.issueToken(store, v.id, days ? days * 86_400_000 : DEFAULT_TOKEN_TTL_MS, actor(req), Date.now()));
       void reply.status(201);
       return { deviceId: v.id, token: t.token, expiresMs: t.expiresMs };
     },
@@ -93,7 +100,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     params: ID, body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } },
     handler: (req) => {
       const v = wrap(() => findDevice(store, (req.params as { id: string }).id));
-      const serials = c.revoke(v.id, (req.body as { reason: string }).reason, `api:${req.caller?.name ?? '?'}`);
+      const serials = c.revoke(v.id, (req.body as { reason: string }).reason, actor(req));
       return { deviceId: v.id, revokedCertificates: serials };
     },
   });

@@ -1,10 +1,20 @@
 // The HTTP JSON API (fastify): token auth with roles (admin, analyst, it), JSON-schema validated
 // input, errors that say what to fix, an OpenAPI document, Prometheus /metrics and a server-sent
-// event stream of alert changes.
-import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
+// event stream of alert changes; and, on the same port, the web console (src/web) for people who
+// log in with a password and get a session with the same roles.
+import Fastify, { type FastifyError } from 'fastify';
 import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import type { Collector } from '../app.js';
-import { hashToken } from '../enroll/tokens.js';
+import { Sessions } from '../auth/sessions.js';
+import { resolveCaller, sessionCaller } from '../auth/http-auth.js';
+import { LoginLimiter, type LoginLimits } from '../auth/login-limiter.js';
+import { loadConsole, type ConsoleAssets } from '../web/assets.js';
+import { ConsoleSite } from '../web/pages.js';
+import { securityHeaders } from '../web/headers.js';
+import { sessionRoutes } from './routes-session.js';
+import { userRoutes } from './routes-users.js';
+import { bulkRoutes } from './routes-bulk.js';
+import { viewRoutes } from './routes-views.js';
 import { LifecycleError } from '../ops/alerts.js';
 import { ApiError, Routes } from './route.js';
 import { alertRoutes } from './routes-alerts.js';
@@ -18,34 +28,50 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function buildApi(collector: Collector, https?: { cert: Buffer; key: Buffer }) {
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, ...(https ? { https } : {}) });
+export interface ApiOptions {
+  /** Where the console's built files come from (tests point it elsewhere). */
+  console?: () => ConsoleAssets | { missing: string };
+  loginLimits?: LoginLimits;
+}
+
+export async function buildApi(collector: Collector, https?: { cert: Buffer; key: Buffer }, opts: ApiOptions = {}) {
+  // Behind a load balancer the admin trusts (--trusted-proxy), the client address (login limits,
+  // the audit log) and the scheme (Secure cookies) come from its X-Forwarded-* headers.
+  const proxies = collector.config.trustedProxies ?? [];
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ...(https ? { https } : {}) });
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', (req, _reply, done) => {
-    try {
-      authorize(req);
-      done();
-    } catch (err) {
-      done(err as Error);
+  const sessions = new Sessions(store.people);
+  const site = new ConsoleSite(opts.console ?? (() => loadConsole()));
+  securityHeaders(app, https !== undefined);
+  app.addHook('onRequest', async (req, reply) => {
+    const config = req.routeOptions.config;
+    const roles = config?.roles;
+    if (!roles || roles.length === 0) {
+      // Public (login page, assets, health): a person's session still says who they are.
+      if (config?.page) req.caller = sessionCaller(sessions, req);
+      return;
     }
+    const caller = resolveCaller(store, sessions, req);
+    if (!caller) {
+      if (config?.page) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 302);
+      throw new ApiError(401, 'no API token: send "Authorization: Bearer <token>" (an admin makes tokens with `farmwatch-collector api-tokens create --name NAME --role ROLE`), or log in to the console (your session may have ended)');
+    }
+    req.caller = caller;
+    if (!roles.includes(caller.role)) {
+      if (config?.page) return site.refuse(req, reply, roles);
+      const who = caller.via === 'token' ? `the token "${caller.name}"` : `the user "${caller.name}"`;
+      throw new ApiError(403, `${req.method} ${req.routeOptions.url ?? req.url} needs the role ${roles.join(' or ')}; ${who} has the role ${caller.role}`);
+    }
+    if (caller.via === 'token') store.alerts.touchApiToken(caller.id, Date.now());
   });
-  const authorize = (req: FastifyRequest): void => {
-    const roles = req.routeOptions.config?.roles;
-    if (!roles || roles.length === 0) return;
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) throw new ApiError(401, 'no API token: send "Authorization: Bearer <token>" (an admin makes tokens with `farmwatch-collector api-tokens create --name NAME --role ROLE`)');
-    const token = store.alerts.apiToken(hashToken(m[1]));
-    if (!token) throw new ApiError(401, 'unknown API token: check it was copied whole, or ask an admin for one');
-    if (token.revokedMs !== null) throw new ApiError(401, `this API token ("${token.name}") was revoked at ${new Date(token.revokedMs).toISOString()}`);
-    req.caller = { id: token.id, name: token.name, role: token.role };
-    if (!roles.includes(token.role)) {
-      throw new ApiError(403, `${req.method} ${req.routeOptions.url ?? req.url} needs the role ${roles.join(' or ')}; the token "${token.name}" has the role ${token.role}`);
-    }
-    store.alerts.touchApiToken(token.id, Date.now());
-  };
+  const sweep = setInterval(() => sessions.sweep(), 3_600_000);
+  sweep.unref();
+  app.addHook('onClose', (_app, done) => {
+    clearInterval(sweep);
+    done();
+  });
 
   app.setErrorHandler((err: FastifyError | ApiError | LifecycleError, _req, reply) => {
     const status = err instanceof ApiError || err instanceof LifecycleError ? err.statusCode
@@ -69,14 +95,19 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
       void reply.type('text/plain; version=0.0.4').send(collector.metrics.render());
     },
   });
+  bulkRoutes(routes, collector);
   alertRoutes(routes, collector);
   deviceRoutes(routes, collector);
   adminRoutes(routes, collector);
+  viewRoutes(routes, collector);
+  sessionRoutes(routes, collector, sessions, new LoginLimiter(opts.loginLimits), https !== undefined);
+  userRoutes(routes, collector);
+  site.register(app);
   return app;
 }
 
-export async function startApi(collector: Collector, listen: string, https?: { cert: Buffer; key: Buffer }): Promise<RunningApi> {
-  const app = await buildApi(collector, https);
+export async function startApi(collector: Collector, listen: string, https?: { cert: Buffer; key: Buffer }, opts: ApiOptions = {}): Promise<RunningApi> {
+  const app = await buildApi(collector, https, opts);
   const i = listen.lastIndexOf(':');
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
   await app.listen({ host, port: Number(listen.slice(i + 1)) });

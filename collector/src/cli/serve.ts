@@ -15,9 +15,11 @@ one-time token, everything else with the client certificate enrollment issued); 
 they send in SQLite, enriches and correlates it, raises alerts, serves the HTTP API and exports.
 
   --listen HOST:PORT      agents connect here (default 127.0.0.1:7443; port 0 picks a free port)
-  --http HOST:PORT        HTTP JSON API, /metrics, /v1/openapi.json (default 127.0.0.1:7480; "off": none)
+  --http HOST:PORT        HTTP JSON API, /metrics, /v1/openapi.json and the web console (people log in
+                          with accounts from \`farmwatch-collector users create\`) (default 127.0.0.1:7480; "off": none)
   --http-tls              serve the API over HTTPS with the collector's server certificate
-                          (use it whenever the API listens beyond localhost: tokens are bearer secrets)
+                          (use it whenever the API listens beyond localhost: tokens, passwords and session
+                          cookies are secrets; the session cookie is then also marked Secure)
   --db FILE               the SQLite database (default ${DEFAULT_DB}; created when missing)
   --tls-dir DIR           ca.pem, ca-key.pem, server.pem, server-key.pem (default var/certs;
                           \`npm run certs\` makes them)
@@ -126,7 +128,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }, log);
   await collector.start();
   const grpc = collector.grpc as NonNullable<typeof collector.grpc>;
-  const api = collector.api ? `; API on ${collector.api.scheme}://${collector.api.host}:${collector.api.port}` : '';
+  const base = collector.api ? `${collector.api.scheme}://${collector.api.host.includes(':') ? `[${collector.api.host}]` : collector.api.host}:${collector.api.port}` : '';
+  const api = collector.api ? `; API on ${base}, web console at ${base}/` : '';
   // The one line on stdout: scripts and tests read the ports from it.
   process.stdout.write(`farmwatch-collector listening on ${grpc.host}:${grpc.port} (database ${values.db})${api}\n`);
   return new Promise<number>((resolve) => {

@@ -208,10 +208,12 @@ export class FleetEngine {
         this.store.alerts.audit('collector', 'alert.merge', String(merged.id), `into ${previous?.id ?? ''}`, now);
       });
     }
-    if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
-      && previous.members.join() === cluster.result.members.join()) return [];
     const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);
     if (!alert) return [];
+    // Unchanged: no write, no event. New links change the evidence even when the score is already
+    // at its cap and no laptop joined: the alert must still show every link.
+    if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
+      && previous.members.join() === cluster.result.members.join() && JSON.stringify(previous.details) === JSON.stringify(alert.details)) return [];
     return [this.store.write((w) => raise(this.store, w, alert, now))];
   }
 

@@ -18,6 +18,11 @@ export class LiveStreams {
     return this.streams.size;
   }
 
+  /** Devices with a stream open now. */
+  connectedDevices(): Set<string> {
+    return new Set([...this.streams].map((s) => s.deviceId));
+  }
+
   byDevice(deviceId: string): LiveStream[] {
     return [...this.streams].filter((s) => s.deviceId === deviceId);
   }

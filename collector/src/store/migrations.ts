@@ -254,4 +254,60 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'console: people and sessions; indexes for the alert queue, timelines and audit trails',
+    sql: `
+      -- People who log in to the web console, with the roles API tokens have. Passwords are kept
+      -- as scrypt hashes with their parameters (src/auth/passwords.ts).
+      CREATE TABLE users (
+        id                   INTEGER PRIMARY KEY,
+        name                 TEXT NOT NULL UNIQUE,
+        role                 TEXT NOT NULL,
+        password_hash        TEXT NOT NULL,
+        created_ms           INTEGER NOT NULL,
+        created_by           TEXT NOT NULL,
+        password_changed_ms  INTEGER NOT NULL,
+        last_login_ms        INTEGER,
+        disabled_ms          INTEGER
+      );
+
+      -- Console sessions, kept only as SHA-256 hashes of the cookie's secret.
+      CREATE TABLE sessions (
+        token_hash    TEXT PRIMARY KEY,
+        user_id       INTEGER NOT NULL REFERENCES users(id),
+        csrf_token    TEXT NOT NULL,
+        created_ms    INTEGER NOT NULL,
+        last_seen_ms  INTEGER NOT NULL,
+        expires_ms    INTEGER NOT NULL,
+        client        TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_ms);
+
+      -- The alert queue: one index per sort order over the alerts lists show (not suppressed),
+      -- with the filtered columns, so a page is read in order from the index and a deep page skips
+      -- index entries only. The severity expression is the one the queries order by.
+      CREATE INDEX alerts_queue_severity ON alerts ((CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END),
+        last_seen_ms DESC, id, status, severity, scope) WHERE suppressed_by IS NULL;
+      CREATE INDEX alerts_queue_score ON alerts (score DESC, (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END),
+        id, status, severity, scope) WHERE suppressed_by IS NULL;
+      CREATE INDEX alerts_queue_updated ON alerts (updated_ms DESC, id DESC, status, severity, scope) WHERE suppressed_by IS NULL;
+      CREATE INDEX alerts_queue_age ON alerts (first_seen_ms, id, status, severity, scope) WHERE suppressed_by IS NULL;
+      -- Replaced by the queue's indexes (status is in each of them). Without table statistics
+      -- SQLite took "status = ?" on this index as selective, fetched every open alert and sorted
+      -- them all for each page.
+      DROP INDEX alerts_by_status;
+      -- Fleet overview: alerts opened per hour or day.
+      CREATE INDEX alerts_by_first_seen ON alerts (first_seen_ms, severity);
+
+      -- An alert's or a device's audit trail.
+      CREATE INDEX audit_by_target ON audit_log (target, id);
+
+      -- A device's timeline: the events that change something (not heartbeats, health reports or
+      -- repeated observations), newest first.
+      CREATE INDEX events_changes ON events (device_id, sequence)
+        WHERE kind IN ('finding', 'findingCleared', 'inventoryChange', 'stopped', 'dropped');
+    `,
+  },
 ];

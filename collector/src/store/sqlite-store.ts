@@ -4,10 +4,13 @@ import type { AlertChange, AlertQuery, Store, StoreWriter } from './store.js';
 import type {
   AlertRecord, AlertRow, DeviceRow, EvidenceRecord, FindingRow, HelloRecord, InventoryRow, SensorStateRow,
 } from './records.js';
-import { ALERT_COLUMNS, DEVICE_COLUMNS, SEVERITY_ORDER } from './sqlite/columns.js';
+import { ALERT_COLUMNS, DEVICE_COLUMNS } from './sqlite/columns.js';
 import { SqliteRegistry } from './sqlite/registry.js';
 import { SqliteFleet } from './sqlite/fleet.js';
 import { SqliteAlerts } from './sqlite/alerts.js';
+import { SqlitePeople } from '../auth/sqlite-people.js';
+import { SqliteViews } from './sqlite/views.js';
+import { SqliteAlertQueue } from './sqlite/alert-queue.js';
 
 type Row = Record<string, unknown>;
 
@@ -155,9 +158,12 @@ export class SqliteStore implements Store {
   readonly registry: SqliteRegistry;
   readonly fleet: SqliteFleet;
   readonly alerts: SqliteAlerts;
+  readonly people: SqlitePeople;
+  readonly views: SqliteViews;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
+  private readonly queue: SqliteAlertQueue;
 
   constructor(path: string, opts: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, opts);
@@ -165,6 +171,9 @@ export class SqliteStore implements Store {
     this.registry = new SqliteRegistry(this.db);
     this.fleet = new SqliteFleet(this.db);
     this.alerts = new SqliteAlerts(this.db);
+    this.people = new SqlitePeople(this.db);
+    this.views = new SqliteViews(this.db);
+    this.queue = new SqliteAlertQueue(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);
       this.writer = makeWriter(this.w);
@@ -199,40 +208,17 @@ export class SqliteStore implements Store {
     return this.r.listDevices.all() as DeviceRow[];
   }
 
-  private alertWhere(q: AlertQuery): { where: string; args: unknown[] } {
-    const clauses: string[] = [];
-    const args: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      clauses.push(clause);
-      args.push(value);
-    };
-    if (q.status) add('a.status = ?', q.status);
-    if (q.severity) add('a.severity = ?', q.severity);
-    if (q.rule) add('a.rule = ?', q.rule);
-    if (q.scope) add('a.scope = ?', q.scope);
-    if (q.sinceMs !== undefined) add('a.updated_ms > ?', q.sinceMs);
-    if (q.deviceId) {
-      clauses.push('(a.device_id = ? OR a.id IN (SELECT alert_id FROM alert_members WHERE device_id = ?))');
-      args.push(q.deviceId, q.deviceId);
-    }
-    if (!q.includeSuppressed) clauses.push('a.suppressed_by IS NULL');
-    return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', args };
+  listAlerts(q: AlertQuery = {}): AlertRow[] {
+    return this.queue.list(q);
   }
 
-  listAlerts(q: AlertQuery = {}): AlertRow[] {
-    const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
-    const offset = Math.max(q.offset ?? 0, 0);
-    const { where, args } = this.alertWhere(q);
-    const order = q.sort === 'recent' ? 'a.updated_ms DESC, a.id DESC'
-      : q.sort === 'score' ? `a.score DESC, ${SEVERITY_ORDER}, a.id`
-        : `${SEVERITY_ORDER}, a.last_seen_ms DESC, a.id`;
-    return this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id ${where}
-      ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as AlertRow[];
+  /** How SQLite reads a page of alerts (EXPLAIN QUERY PLAN): for tests and the benchmark. */
+  explainAlertPage(q: AlertQuery = {}): string[] {
+    return this.queue.explain(q);
   }
 
   countAlerts(q: AlertQuery = {}): number {
-    const { where, args } = this.alertWhere(q);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts a ${where}`).get(...args) as { n: number }).n;
+    return this.queue.count(q);
   }
 
   alert(id: number): AlertRow | undefined {

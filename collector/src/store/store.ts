@@ -8,6 +8,7 @@ import type {
   ApiTokenRow, AuditRow, CertificateRow, EdgeRecord, ExclusionRow, NoteRow, ObservationRecord, ObservationRow,
   RegistrationInput, RegistrationRow, Role, SuppressionRow, TokenRow,
 } from './fleet-records.js';
+import type { PeopleStore } from '../auth/people-store.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
 export interface StoreWriter {
@@ -42,13 +43,20 @@ export interface AlertChange {
 
 export interface AlertQuery {
   status?: AlertStatus;
+  /** Any of these statuses (with `status`, both apply). */
+  statuses?: AlertStatus[];
   severity?: string;
   rule?: string;
   deviceId?: string;
   scope?: 'device' | 'cluster';
   /** Alerts updated after this time. */
   sinceMs?: number;
-  sort?: 'severity' | 'recent' | 'score';
+  /** Words in the title, rule, or a laptop's id, hostname, serial or assignee (case-insensitive). */
+  text?: string;
+  /** severity: most severe first; score: highest first; recent: last changed first; age: oldest first. */
+  sort?: 'severity' | 'recent' | 'score' | 'age';
+  /** Reverses the sort order. */
+  reverse?: boolean;
   limit?: number;
   offset?: number;
   includeSuppressed?: boolean;
@@ -131,6 +139,33 @@ export interface AlertStore {
   revokeApiToken(id: number, nowMs: number): boolean;
 }
 
+export interface AlertCount {
+  severity: string;
+  status: AlertStatus;
+  scope: 'device' | 'cluster';
+  n: number;
+}
+
+export interface TrendBucket {
+  startMs: number;
+  severity: string;
+  n: number;
+}
+
+/** Read models for the web console. */
+export interface ViewStore {
+  /** Alerts (not suppressed) by severity, status and scope. */
+  alertCounts(): AlertCount[];
+  /** Alerts (not suppressed) first seen since `sinceMs`, by time bucket and severity. */
+  alertTrend(sinceMs: number, bucketMs: number): TrendBucket[];
+  /** A device's events that change something (findings, inventory, stops, drops), newest first, before a sequence. */
+  changeEvents(deviceId: string, beforeSequence: number, limit: number): EventRecord[];
+  /** How many laptops each (cluster) alert names. */
+  memberCounts(alertIds: number[]): Map<number, number>;
+  /** Audit records about any of these targets (alert ids, device ids, user names), newest first. */
+  auditFor(targets: string[], limit: number): AuditRow[];
+}
+
 export interface Store {
   /** Refreshes the device row of an enrolled device with what its Hello says. */
   recordHello(deviceId: string, hello: HelloRecord, nowMs: number): DeviceRow;
@@ -150,5 +185,8 @@ export interface Store {
   readonly registry: RegistryStore;
   readonly fleet: FleetStore;
   readonly alerts: AlertStore;
+  /** People who log in to the web console, and their sessions. */
+  readonly people: PeopleStore;
+  readonly views: ViewStore;
   close(): void;
 }

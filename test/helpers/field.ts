@@ -37,7 +37,7 @@ export function spawnProc(command: string, args: string[], env: NodeJS.ProcessEn
 }
 
 export async function collectorOn(port: number, db: string, tlsDir: string): Promise<Proc> {
-  const p = spawnProc(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--tls-dir', tlsDir]);
+  const p = spawnProc(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--http', 'off', '--db', db, '--tls-dir', tlsDir]);
   await waitFor(() => /listening on/.test(p.output()), 20_000, () => `collector did not start:\n${p.output()}`);
   return p;
 }

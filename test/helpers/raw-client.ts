@@ -6,8 +6,9 @@ import { Client, Metadata, credentials, type ClientDuplexStream, type ServiceErr
 import { ingestService, type AgentMessage, type CollectorMessage } from '@farmwatch/proto';
 
 export interface StreamResult {
-  /** HelloAck, acks and anything else that is not a ping or a configuration push. */
+  /** HelloAck, acks and anything else that is not a ping, a configuration push or a catalog push. */
   received: CollectorMessage[];
+  /** Configuration and catalog pushes. */
   config: CollectorMessage[];
   pings: number;
   error: ServiceError | undefined;
@@ -45,7 +46,7 @@ export class RawIngestClient {
       if (msg.body === 'ping') {
         result.pings++;
         call.write({ pong: { nonce: msg.ping.nonce ?? 0 } });
-      } else if (msg.body === 'config') result.config.push(msg);
+      } else if (msg.body === 'config' || msg.body === 'catalog') result.config.push(msg);
       else result.received.push(msg);
     });
     const ended = new Promise<void>((resolve) => {

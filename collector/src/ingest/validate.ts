@@ -35,6 +35,20 @@ function required(value: string | null | undefined, field: string, max: number =
   return v;
 }
 
+/** The largest time a Date holds (year 275760): a timestamp beyond it, or not a whole number, is no time at all. */
+const MAX_TIME_MS = 8.64e15;
+
+function time(value: number | null | undefined, field: string, required: boolean): void {
+  const v = value ?? 0;
+  if (v === 0) {
+    if (required) throw new ProtocolViolation(`${field} is missing`);
+    return;
+  }
+  if (!Number.isSafeInteger(v) || v < 0 || v > MAX_TIME_MS) {
+    throw new ProtocolViolation(`${field} is ${v}, which is no time: milliseconds since 1970 are expected (at most ${MAX_TIME_MS})`);
+  }
+}
+
 function enumValue(value: number | null | undefined, values: object, field: string): void {
   if (value != null && !Object.values(values).includes(value)) {
     throw new ProtocolViolation(`${field} has the unknown value ${value}`);
@@ -51,6 +65,8 @@ export function validateHello(h: Hello): void {
   text(h.timeZone, 'hello.time_zone', 64);
   text(h.os?.name, 'hello.os.name', 255);
   text(h.os?.version, 'hello.os.version', 64);
+  time(h.clockMs, 'hello.clock_ms', false);
+  time(h.bootTimeMs, 'hello.boot_time_ms', false);
 }
 
 function validateEventBody(e: Event, where: string): void {
@@ -64,6 +80,7 @@ function validateEventBody(e: Event, where: string): void {
       enumValue(f.severity, Severity, `${where}.finding.severity`);
       enumValue(f.category, Category, `${where}.finding.category`);
       if ((f.confidence ?? 0) > 100) throw new ProtocolViolation(`${where}.finding.confidence is ${f.confidence}; it is a percentage (0..100)`);
+      time(f.firstSeenMs, `${where}.finding.first_seen_ms`, false);
       const evidence = f.evidence ?? [];
       if (evidence.length > LIMITS.evidencePerFinding) {
         throw new ProtocolViolation(`${where}.finding has ${evidence.length} evidence items; at most ${LIMITS.evidencePerFinding}`);
@@ -99,6 +116,7 @@ function validateEventBody(e: Event, where: string): void {
       for (const s of e.health.sensors ?? []) {
         required(s.sensor, `${where}.health.sensors.sensor`);
         text(s.reason, `${where}.health.sensors.reason`);
+        time(s.lastRunMs, `${where}.health.sensors.last_run_ms`, false);
       }
       break;
     case 'stopped':
@@ -142,7 +160,7 @@ export function validateBatch(events: readonly Event[], lastStored: number, nowM
     }
     previous = seq;
     const at = e.observedAtMs ?? 0;
-    if (at <= 0) throw new ProtocolViolation(`${where}.observed_at_ms is missing`);
+    time(at, `${where}.observed_at_ms`, true);
     if (at > nowMs + LIMITS.futureSkewMs) {
       throw new ProtocolViolation(`${where}.observed_at_ms is ${new Date(at).toISOString()}, more than a day ahead of the collector's clock`);
     }

@@ -20,7 +20,6 @@ describe('batch validation', () => {
     ['a repeated sequence', [hb(3), hb(3)], /does not follow 3/],
     ['sequence 0', [hb(0)], /sequences start at 1/],
     ['a missing time', [hb(1, { observedAtMs: 0 })], /observed_at_ms is missing/],
-    ['a time two days ahead', [hb(1, { observedAtMs: now + 2 * 86_400_000 })], /more than a day ahead/],
     // Found by test/fuzz/ingest.fuzz.test.ts: these broke Date formatting, and the collector answered UNAVAILABLE
     // (blaming itself, so the agent sent them again forever) instead of saying what was wrong.
     ['a time beyond any date', [hb(1, { observedAtMs: 1e16 })], /observed_at_ms is 10000000000000000, which is no time/],
@@ -29,6 +28,10 @@ describe('batch validation', () => {
   ] as [string, Event[], RegExp][])('refuses %s', (_what, events, message) => {
     expect(() => validateBatch(events, 0, now)).toThrow(ProtocolViolation);
     expect(() => validateBatch(events, 0, now)).toThrow(message);
+  });
+
+  it('takes times far from its own clock: a laptop\'s clock may be off by days', () => {
+    expect(validateBatch([hb(1, { observedAtMs: now + 3 * 86_400_000 }), hb(2, { observedAtMs: now - 400 * 86_400_000 })], 0, now).fresh).toHaveLength(2);
   });
 
   it('refuses too many events in one batch', () => {

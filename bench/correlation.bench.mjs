@@ -3,7 +3,8 @@
 // components from every stored observation (what an incremental design avoids), measured in the
 // same run on the same fleet.
 import { CorrelationIndex, UnionFind } from '../collector/dist/index.js';
-import { fmt, measure, row } from './harness.mjs';
+import { fmt, measure } from './harness.mjs';
+import { Table, record } from './results.mjs';
 
 const DAY = 86_400_000;
 const t0 = Date.UTC(2026, 5, 1);
@@ -43,8 +44,8 @@ function recompute(obs) {
   return uf;
 }
 
-const w = [14, 22, 22, 22, 12];
-console.log(row(['devices', 'observations stored', 'incremental µs/obs', 'recompute ms/obs', 'speed-up'], w));
+const table = new Table('One new observation: the incremental index against recomputing the components of every stored observation',
+  ['devices', 'observations stored', 'incremental µs/obs', 'recompute ms/obs', 'speed-up'], [14, 22, 22, 22, 12]).header();
 const results = [];
 for (const n of [10_000, 100_000]) {
   const obs = fleet(n);
@@ -58,7 +59,8 @@ for (const n of [10_000, 100_000]) {
   }, { rounds: 7, minMs: 300 });
   const full = measure(() => recompute(obs), { rounds: 3, minMs: 200 });
   results.push(inc.msPerOp);
-  console.log(row([fmt(n, 0), fmt(obs.length, 0), (inc.msPerOp * 1000).toFixed(2), full.msPerOp.toFixed(1), `${fmt(full.msPerOp / inc.msPerOp, 0)}x`], w));
+  table.add([fmt(n, 0), fmt(obs.length, 0), (inc.msPerOp * 1000).toFixed(2), full.msPerOp.toFixed(1), `${fmt(full.msPerOp / inc.msPerOp, 0)}x`]);
 }
-console.log(`\nincremental cost at 100k / at 10k devices: ${(results[1] / results[0]).toFixed(2)}x (flat = independent of fleet size)`);
-console.log('speed-up = recompute time / incremental time for one new observation');
+table.note(`incremental cost at 100k / at 10k devices: ${(results[1] / results[0]).toFixed(2)}x (flat = independent of fleet size)`);
+table.note('speed-up = recompute time / incremental time for one new observation');
+record('correlation', 'Correlation at 10k and 100k devices', [table]);

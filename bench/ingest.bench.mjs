@@ -10,7 +10,8 @@ import { createLogger } from '../shared/dist/index.js';
 import { SqliteStore, FleetEngine, openDatabase, validateBatch } from '../collector/dist/index.js';
 import { GroupCommit } from '../collector/dist/ingest/group-commit.js';
 import { collectorIngestService, eventSlices } from '../collector/dist/ingest/raw-events.js';
-import { fmt, row } from './harness.mjs';
+import { fmt } from './harness.mjs';
+import { Table, record } from './results.mjs';
 
 const DEVICES = 200;
 const BATCHES_PER_DEVICE = 10;
@@ -101,9 +102,8 @@ return { total, rawMs, collectorMs };
 }
 
 
-const w = [66, 14, 10];
-console.log(`${DEVICES} devices x ${BATCHES_PER_DEVICE} batches x ${EVENTS_PER_BATCH} events per mix; each turn commits one batch from every device; median of 5 rounds\n`);
-console.log(row(['mix / path', 'events/s', 'ratio'], w));
+const table = new Table(`${DEVICES} devices x ${BATCHES_PER_DEVICE} batches x ${EVENTS_PER_BATCH} events per mix; each turn commits one batch from every device; median of 5 rounds`,
+  ['mix / path', 'events/s', 'ratio'], [66, 14, 10]).header();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [name, fn] of [['first contact (findings, USB inventory, observations, health)', firstContact], ['steady (heartbeats, health, repeated observations)', steady]]) {
   // Five rounds, each on fresh database files, the two paths in turn; the median of each.
@@ -112,8 +112,8 @@ for (const [name, fn] of [['first contact (findings, USB inventory, observations
   const total = runs[0].total;
   const rawMs = median(runs.map((x) => x.rawMs));
   const collectorMs = median(runs.map((x) => x.collectorMs));
-  console.log(name);
-  console.log(row(['  raw better-sqlite3 INSERT, same rows, same table (baseline)', fmt(total / (rawMs / 1000)), '1.00x'], w));
-  console.log(row(['  collector ingest (decode, validate, group commit, apply, correlate)', fmt(total / (collectorMs / 1000)), `${(rawMs / collectorMs).toFixed(2)}x`], w));
+  table.add([`${name}: raw better-sqlite3 INSERT, same rows, same table (baseline)`, fmt(total / (rawMs / 1000)), '1.00x']);
+  table.add([`${name}: collector ingest (decode, validate, group commit, apply, correlate)`, fmt(total / (collectorMs / 1000)), `${(rawMs / collectorMs).toFixed(2)}x`]);
 }
-console.log('\nratio = collector events/s / raw insert events/s (aim: at least 0.5)');
+table.note('ratio = collector events/s / raw insert events/s (aim: at least 0.5)');
+record('ingest', 'Ingest into SQLite against raw inserts', [table]);

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { builtinCatalog } from '../shared/dist/index.js';
 import { analyzeCaptureFile } from '../agent/dist/packets/analyze-file.js';
 import { CatalogDomains, domainRulesFromCatalog } from '../agent/dist/packets/classify/domains.js';
-import { fmt, row } from './harness.mjs';
+import { fmt } from './harness.mjs';
+import { Table, record } from './results.mjs';
 
 const fixtures = fileURLToPath(new URL('../agent/test/fixtures/pcap/', import.meta.url));
 const REPEAT = Number(process.env.FW_BENCH_REPEAT ?? 400);
@@ -88,21 +89,21 @@ try {
     if (version !== 'missing') n.push(ndpi());
   }
   const oursMs = median(o.map((x) => x.ms));
-  console.log(`file: ${packets} packets (${mib} MiB), ${o[0].flows} flows, from the Ethernet test captures x${REPEAT}\n`);
-  const w = [38, 12, 12, 8];
-  console.log(row(['reader', 'packets/s', 'ms (median)', 'ratio'], w));
-  console.log(row(['farmwatch (read+decode+flows+labels)', fmt(packets / (oursMs / 1000)), oursMs.toFixed(0), '1.00x'], w));
+  const table = new Table(`File: ${packets} packets (${mib} MiB), ${o[0].flows} flows, from the Ethernet test captures x${REPEAT}`,
+    ['reader', 'packets/s', 'ms (median)', 'ratio'], [38, 12, 12, 8]).header();
+  table.add(['farmwatch (read+decode+flows+labels)', fmt(packets / (oursMs / 1000)), oursMs.toFixed(0), '1.00x']);
   if (n.length > 0) {
     const ndpiMs = median(n.map((x) => x.ms));
-    console.log(row([`ndpiReader ${version}, wall clock`, fmt(packets / (ndpiMs / 1000)), ndpiMs.toFixed(0), `${(ndpiMs / oursMs).toFixed(2)}x`], w));
+    table.add([`ndpiReader ${version}, wall clock`, fmt(packets / (ndpiMs / 1000)), ndpiMs.toFixed(0), `${(ndpiMs / oursMs).toFixed(2)}x`]);
     const own = median(n.map((x) => x.ownPps ?? 0));
-    if (own > 0) console.log(row([`ndpiReader ${version}, its own figure`, fmt(own), '', `${(own / (packets / (oursMs / 1000))).toFixed(2)}x`], w));
-    console.log('\nratio: ndpiReader time / farmwatch time for the wall clock (above 1: farmwatch is faster);');
-    console.log("       ndpiReader's own packets/s (detection loop only, no process start or file read) / farmwatch's.");
+    if (own > 0) table.add([`ndpiReader ${version}, its own figure`, fmt(own), '', `${(own / (packets / (oursMs / 1000))).toFixed(2)}x`]);
+    table.note('ratio: ndpiReader time / farmwatch time for the wall clock (above 1: farmwatch is faster);');
+    table.note("ndpiReader's own packets/s (detection loop only, no process start or file read) / farmwatch's.");
   } else {
-    console.log('\nndpiReader is missing (apt-get install libndpi-bin): no baseline this run');
+    table.note('ndpiReader is missing (apt-get install libndpi-bin): no baseline this run');
   }
-  console.log(`farmwatch peak RSS after the runs: ${(Math.max(...o.map((x) => x.rss)) / 1048576).toFixed(0)} MiB`);
+  table.note(`farmwatch peak RSS after the runs: ${(Math.max(...o.map((x) => x.rss)) / 1048576).toFixed(0)} MiB`);
+  record('packets', 'Packet classification against nDPI', [table]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

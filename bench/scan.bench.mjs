@@ -3,6 +3,7 @@
 // RSS, printed with ratios. Each side runs in its own child process so RSS figures do not mix.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Table, record } from './results.mjs';
 
 const ROUNDS = 5;
 const self = fileURLToPath(import.meta.url);
@@ -48,14 +49,16 @@ for (let i = 0; i < ROUNDS; i++) {
     runs[kind].push(JSON.parse(r.stdout));
   }
 }
+const table = new Table(`Full scan against reading the same facts from /proc and /sys directly (median of ${ROUNDS} runs, each in its own process)`,
+  ['figure', 'scan', 'direct reads', 'ratio'], [14, 10, 14, 8]).header();
 const row = (name, k) => {
   const s = median(runs.scan.map((x) => x[k]));
   const b = median(runs.baseline.map((x) => x[k]));
-  console.log(`${name.padEnd(14)} scan ${s.toFixed(1).padStart(8)}   direct reads ${b.toFixed(1).padStart(8)}   ratio ${(s / b).toFixed(2)}x`);
+  table.add([name, s.toFixed(1), b.toFixed(1), `${(s / b).toFixed(2)}x`]);
 };
-console.log(`full scan vs reading the same facts from /proc and /sys directly (median of ${ROUNDS} runs, each in its own process)`);
 row('CPU ms', 'cpuMs');
 row('wall ms', 'wallMs');
 row('peak RSS MB', 'rssMb');
 row('RSS at start', 'rssBeforeMb');
-console.log('(RSS at start: the agent\'s modules and catalog loaded, before the clock starts; the baseline loads nothing)');
+table.note('(RSS at start: the agent\'s modules and catalog loaded, before the clock starts; the baseline loads nothing)');
+record('scan', 'Agent scan against direct /proc and /sys reads', [table]);

@@ -1,7 +1,8 @@
 // The same agent events as protobuf (what farmwatch sends) and as JSON (the baseline): bytes on
 // the wire, and encode + decode speed, measured in the same run.
 import { decodeAgentMessage, encodeAgentMessage, Category, Severity, InventoryOp } from '../proto/dist/index.js';
-import { fmt, measure, row } from './harness.mjs';
+import { fmt, measure } from './harness.mjs';
+import { Table, record } from './results.mjs';
 
 const now = Date.now();
 const heartbeat = (seq) => ({ sequence: seq, observedAtMs: now + seq * 60_000, heartbeat: { uptimeMs: seq * 60_000, spoolDepth: 0 } });
@@ -33,14 +34,14 @@ const cases = [
   ['mixed batch (200 events)', { batch: { events: Array.from({ length: 200 }, (_, i) => [heartbeat, finding, usb][i % 3](i + 1)) } }],
 ];
 
-const w = [36, 12, 12, 10, 16, 16, 8];
-console.log(row(['message', 'protobuf B', 'JSON B', 'size', 'pb enc+dec/s', 'JSON enc+dec/s', 'speed'], w));
+const table = new Table('The same events as protobuf (what farmwatch sends) and as JSON', ['message', 'protobuf B', 'JSON B', 'size', 'pb enc+dec/s', 'JSON enc+dec/s', 'speed'], [36, 12, 12, 10, 16, 16, 8]).header();
 for (const [name, msg] of cases) {
   const pb = encodeAgentMessage(msg);
   const json = Buffer.from(JSON.stringify(msg));
   const pbSpeed = measure(() => decodeAgentMessage(encodeAgentMessage(msg)));
   const jsonSpeed = measure(() => JSON.parse(Buffer.from(JSON.stringify(msg)).toString()));
-  console.log(row([name, pb.length, json.length, `${(pb.length / json.length).toFixed(2)}x`, fmt(pbSpeed.opsPerSec), fmt(jsonSpeed.opsPerSec),
-    `${(pbSpeed.opsPerSec / jsonSpeed.opsPerSec).toFixed(2)}x`], w));
+  table.add([name, pb.length, json.length, `${(pb.length / json.length).toFixed(2)}x`, fmt(pbSpeed.opsPerSec), fmt(jsonSpeed.opsPerSec),
+    `${(pbSpeed.opsPerSec / jsonSpeed.opsPerSec).toFixed(2)}x`]);
 }
-console.log('\nsize = protobuf bytes / JSON bytes (lower is better); speed = protobuf ops/s / JSON ops/s (higher is better)');
+table.note('size = protobuf bytes / JSON bytes (lower is better); speed = protobuf ops/s / JSON ops/s (higher is better)');
+record('wire-format', 'Protobuf against JSON, same events', [table]);

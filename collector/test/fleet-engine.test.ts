@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InterfaceKind, ObservationKind, pb, type Observation } from '@farmwatch/proto';
 import { createLogger } from '@farmwatch/shared';
 import { FleetEngine, SqliteStore, keyedHash } from '../src/index.js';
@@ -85,6 +85,24 @@ describe('fleet engine', () => {
     store.close();
   });
 
+  it('keeps one alert for a cluster that grows to 60 laptops, without reading any alert\'s details per member', () => {
+    // Found by the fleet simulator: the helpdesk's TeamViewer id linked 40 laptops, and scoring the
+    // cluster parsed its alert's details (every edge) once per member, at every new member.
+    const { store, ids } = setup(60);
+    const fleet = new FleetEngine({ store, log });
+    const details = vi.spyOn(store.alerts, 'detail');
+    for (const id of ids) {
+      store.write((w) => fleet.onObservation(w, id, obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_ID, valueHash: Buffer.alloc(16, 9), via: 'anydesk' }), now));
+      fleet.evaluate([id]);
+    }
+    expect(details).not.toHaveBeenCalled();
+    const alerts = store.alerts.alertsOfMembers(ids, 'fleet.colocation');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.members).toEqual([...ids].sort());
+    expect(store.alerts.detail(alerts[0]?.id ?? 0)?.details).toMatchObject({ edges: expect.arrayContaining([expect.objectContaining({ kind: 'remote_peer_id' })]) as unknown });
+    store.close();
+  });
+
   it('closes the younger alert when two clusters join, as merged into the older one', () => {
     const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
     const fleet = new FleetEngine({ store, log });
@@ -95,7 +113,7 @@ describe('fleet engine', () => {
     bssid(c, 2);
     bssid(d, 2);
     fleet.evaluate([d]);
-    const [first, second] = [store.alerts.alertsOfMember(a, 'fleet.colocation')[0], store.alerts.alertsOfMember(c, 'fleet.colocation')[0]];
+    const [first, second] = [store.alerts.alertsOfMembers([a], 'fleet.colocation')[0], store.alerts.alertsOfMembers([c], 'fleet.colocation')[0]];
     expect(first?.id).toBeLessThan(second?.id ?? 0);
     bssid(b, 3);
     bssid(c, 3);

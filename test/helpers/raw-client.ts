@@ -8,6 +8,7 @@ import { ingestService, type AgentMessage, type CollectorMessage } from '@farmwa
 export interface StreamResult {
   /** HelloAck, acks and anything else that is not a ping, a configuration push or a catalog push. */
   received: CollectorMessage[];
+  /** Configuration pushes. */
   config: CollectorMessage[];
   /** Catalogs the collector pushed (it does so when Hello names another catalog version). */
   catalogs: CollectorMessage[];

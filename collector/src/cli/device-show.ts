@@ -5,6 +5,14 @@ import { Enricher } from '../enrich/enricher.js';
 import { isPublicIp } from '../enrich/ip.js';
 import { iso } from './args.js';
 import { ago } from './table.js';
+import { CLOCK_TOLERANCE_MS } from '../ingest/apply-batch.js';
+
+/** "3 h 5 min ahead of" / "20 days behind". */
+function skew(ms: number): string {
+  const a = Math.abs(ms);
+  const text = a >= 2 * 86_400_000 ? `${Math.round(a / 86_400_000)} days` : a >= 3_600_000 ? `${Math.floor(a / 3_600_000)} h ${Math.round((a % 3_600_000) / 60_000)} min` : `${Math.round(a / 60_000)} min`;
+  return `${text} ${ms > 0 ? 'ahead of' : 'behind'}`;
+}
 
 export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): number {
   const d = v.device;
@@ -33,6 +41,7 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
     out.push(`  last seen ${ago(d.lastSeenMs)} from ${d.publicIp || d.lastPeer}; RTT ${d.rttMs ?? '?'} ms; time zone ${d.timeZone || '?'}; ` +
       `${d.stoppedAtMs ? `stopped ${ago(d.stoppedAtMs)} (${d.stopReason ?? ''})` : 'reporting'}; ${d.lastSequence} events; ` +
       `agent RSS ${d.rssBytes === null ? '?' : `${Math.round(d.rssBytes / 1048576)} MB`}`);
+    if (Math.abs(d.clockSkewMs) > CLOCK_TOLERANCE_MS) out.push(`  clock ${skew(d.clockSkewMs)} the collector's at its last Hello (its times are corrected)`);
   }
   if (egress) {
     const g = egress.geo;

@@ -3,6 +3,7 @@
 // show analysts. KVM identities whose only distinguishing part is a factory-default serial are
 // not identities: every PiKVM and GL.iNet Comet says CAFEBABE.
 import { ObservationKind, enumName, type Observation } from '@farmwatch/proto';
+import { builtinCatalog } from '@farmwatch/shared';
 
 export type EdgeKind =
   | 'public_ip' | 'gateway_mac' | 'wifi_bssid' | 'lan_neighbour' | 'lan_neighbour_laptop'
@@ -21,9 +22,11 @@ const EDGE_KINDS: Partial<Record<number, EdgeKind>> = {
 /**
  * Factory-default serials shared by every unit of a KVM model (../shared/reference/kvm-devices.json,
  * notes: "CAFEBABE" PiKVM and GL.iNet Comet; "6b65796d696d6570690" TinyPilot and BliKVM; EDID
- * serial 0x88888800 on Toshiba-bridge KVMs; 0x01010101 on PiKVM EDIDs).
+ * serial 0x88888800 on Toshiba-bridge KVMs; 0x01010101 on PiKVM EDIDs; "0123456789ABCDEF" the
+ * NanoKVM's USB serial, sipeed-nanokvm usb[0].serial, also in a real NanoKVM's kernel log:
+ * agent/test/fixtures/golden/usb-kvm). The catalog's EDID and USB serials are added below.
  */
-export const DEFAULT_KVM_SERIALS = new Set(['cafebabe', '6b65796d696d6570690', '88888800', '0x88888800', '01010101', '0x01010101', '', '0', '00000000']);
+export const DEFAULT_KVM_SERIALS = new Set(['cafebabe', '6b65796d696d6570690', '88888800', '0x88888800', '01010101', '0x01010101', '0123456789abcdef', '', '0', '00000000']);
 
 export interface ObservationKey {
   /** Stored kind name ("wifi_bssid"), for every observation. */
@@ -35,9 +38,37 @@ export interface ObservationKey {
   display: string;
 }
 
+let catalogDefaults: Set<string> | undefined;
+
+/**
+ * Serials every unit of a KVM model ships with, from the catalog (../shared/reference/kvm-devices.json):
+ * USB serials and EDID serial numbers and strings, e.g. NanoKVM's USB serial 0123456789ABCDEF and
+ * EDID "NanoKVM" 0x00000015, and the fixed serials of JetKVM's monitor presets (T8NEE0038522, ...).
+ */
+function factoryDefault(serial: string): boolean {
+  if (DEFAULT_KVM_SERIALS.has(serial)) return true;
+  if (!catalogDefaults) {
+    catalogDefaults = new Set<string>();
+    for (const k of builtinCatalog().kvmDevices ?? []) {
+      for (const u of k.usb ?? []) if (u.serial) catalogDefaults.add(u.serial.toLowerCase());
+      for (const e of k.edid ?? []) {
+        if (e.serialNumberHex) catalogDefaults.add(e.serialNumberHex.toLowerCase()).add(`0x${e.serialNumberHex.toLowerCase()}`);
+        if (e.serialString) catalogDefaults.add(e.serialString.toLowerCase());
+      }
+    }
+  }
+  return catalogDefaults.has(serial);
+}
+
+/**
+ * Whether a KVM identity as the agent sends it tells one unit from another: `usb:VID:PID:SERIAL`,
+ * or `edid:PNP:PRODUCT:SERIALNUMBER:SERIALSTRING`. It does when one of its serials is not a
+ * factory default.
+ */
 export function kvmIsIdentity(value: string): boolean {
-  const serial = value.split(':').slice(3).join(':').trim().toLowerCase();
-  return !DEFAULT_KVM_SERIALS.has(serial);
+  const parts = value.split(':');
+  const serials = parts[0] === 'edid' ? parts.slice(3) : [parts.slice(3).join(':')];
+  return serials.some((s) => !factoryDefault(s.trim().toLowerCase()));
 }
 
 export function observationKey(o: Observation): ObservationKey | undefined {

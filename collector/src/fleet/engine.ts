@@ -197,8 +197,7 @@ export class FleetEngine {
     const now = this.now();
     // The alert of any member's earlier (smaller) cluster carries on: the same case, grown. When
     // two clusters with alerts merged, the younger alerts are closed as merged into the oldest.
-    const earlier = [...new Map(cluster.result.members.flatMap((m) => this.store.alerts.alertsOfMember(m, CLUSTER_RULE)).map((a) => [a.id, a])).values()]
-      .sort((a, b) => a.id - b.id);
+    const earlier = this.store.alerts.alertsOfMembers(cluster.result.members, CLUSTER_RULE);
     const previous = earlier[0];
     for (const merged of earlier.slice(1)) {
       if (merged.status === 'resolved' || merged.status === 'false_positive') continue;

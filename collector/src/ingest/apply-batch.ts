@@ -34,6 +34,19 @@ export interface BatchHooks {
 
 const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
 
+/** A clock off by less than this is a synced clock measured through network and queueing delay: its times stay as they are. */
+export const CLOCK_TOLERANCE_MS = 120_000;
+
+/**
+ * A time on the agent's clock, put on the collector's: less the agent's clock skew (measured at
+ * Hello) when that clock is off by more than CLOCK_TOLERANCE_MS, and never later than the batch
+ * arrived. A laptop whose clock is days behind still shares the correlation window with its
+ * neighbours; one ahead does not post-date its findings.
+ */
+export function collectorTime(agentMs: number, clockSkewMs: number, receivedAtMs: number): number {
+  return Math.min(Math.abs(clockSkewMs) > CLOCK_TOLERANCE_MS ? agentMs - clockSkewMs : agentMs, receivedAtMs);
+}
+
 /** enumName, memoised per enum and value (it is on the path of every event). */
 const names = new Map<object, Map<number | null | undefined, string>>();
 function nameOf(values: Readonly<Record<string, string | number>>, value: number | null | undefined): string {
@@ -56,15 +69,15 @@ const INVENTORY_KIND_NAME: Record<number, string> = {
  */
 type Pending = Map<string, { o: Observation; atMs: number }> & { health?: Event };
 
-function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number): void {
+function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, skew: number): void {
   const h = e.health;
   if (!h) return;
-  const at = e.observedAtMs ?? receivedAtMs;
+  const at = collectorTime(e.observedAtMs || receivedAtMs, skew, receivedAtMs);
   w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
   for (const s of h.sensors ?? []) {
     w.upsertSensorState({
       deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
-      lastRunMs: s.lastRunMs ?? at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
+      lastRunMs: s.lastRunMs ? collectorTime(s.lastRunMs, skew, receivedAtMs) : at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
     });
   }
 }
@@ -74,8 +87,9 @@ function observationId(o: Observation): string {
   return `${o.kind ?? 0}|${hash}|${o.value ?? ''}|${o.via ?? ''}`;
 }
 
-function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[], pending: Pending): number {
-  const at = e.observedAtMs ?? receivedAtMs;
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[], pending: Pending,
+  skew: number): number {
+  const at = collectorTime(e.observedAtMs || receivedAtMs, skew, receivedAtMs);
   switch (e.body) {
     case 'finding': {
       const f = e.finding;
@@ -89,7 +103,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
           ...(ev.catalogEntry ? { catalogEntry: ev.catalogEntry } : {}),
           ...(ev.matched ? { matched: ev.matched } : {}),
         })),
-        firstSeenMs: f.firstSeenMs || at,
+        firstSeenMs: f.firstSeenMs ? collectorTime(f.firstSeenMs, skew, receivedAtMs) : at,
         lastSeenMs: at,
       };
       const appeared = w.upsertFinding(record);
@@ -134,9 +148,8 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       return 0;
     case 'observation': {
       const id = observationId(e.observation);
-      const atMs = Math.min(at, receivedAtMs);
       const seen = pending.get(id);
-      if (!seen || seen.atMs < atMs) pending.set(id, { o: e.observation, atMs });
+      if (!seen || seen.atMs < at) pending.set(id, { o: e.observation, atMs: at });
       return 0;
     }
     default:
@@ -147,13 +160,17 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
 }
 
 export function applyBatch(store: Store, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number,
-  hooks: BatchHooks = {}): BatchResult {
-  return store.write((w) => applyBatchIn(w, deviceId, lastStored, fresh, replayed, receivedAtMs, hooks));
+  hooks: BatchHooks = {}, clockSkewMs = 0): BatchResult {
+  return store.write((w) => applyBatchIn(w, deviceId, lastStored, fresh, replayed, receivedAtMs, hooks, clockSkewMs));
 }
 
-/** The same, inside a transaction the caller holds (group commit puts several batches in one). */
+/**
+ * The same, inside a transaction the caller holds (group commit puts several batches in one).
+ * `clockSkewMs`: how far the agent's clock is ahead of the collector's (from its Hello); the
+ * events table keeps each event's bytes as sent, with its time on the collector's clock.
+ */
 export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number,
-  receivedAtMs: number, hooks: BatchHooks = {}): BatchResult {
+  receivedAtMs: number, hooks: BatchHooks = {}, clockSkewMs = 0): BatchResult {
   {
     let relevant = false;
     const changes: AlertChange[] = [];
@@ -165,7 +182,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     for (const e of fresh) {
       const sequence = e.sequence ?? 0;
       const inserted = w.insertEvent({
-        deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: e.observedAtMs ?? 0, receivedAtMs,
+        deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: collectorTime(e.observedAtMs || receivedAtMs, clockSkewMs, receivedAtMs), receivedAtMs,
         body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
       lastSequence = Math.max(lastSequence, sequence);
@@ -175,10 +192,10 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       }
       stored++;
       if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
-      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending);
+      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending, clockSkewMs);
     }
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
-    if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs);
+    if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
     return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
   }

@@ -12,6 +12,7 @@ interface Job {
   fresh: readonly Event[];
   replayed: number;
   receivedAtMs: number;
+  clockSkewMs: number;
   resolve: (r: BatchResult) => void;
   reject: (err: unknown) => void;
 }
@@ -25,9 +26,10 @@ export class GroupCommit {
 
   constructor(private readonly store: Store, private readonly hooks: BatchHooks = {}, private readonly maxBatches = 128) {}
 
-  submit(deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number): Promise<BatchResult> {
+  /** `clockSkewMs`: how far the agent's clock is ahead of the collector's (apply-batch corrects its times). */
+  submit(deviceId: string, lastStored: number, fresh: readonly Event[], replayed: number, receivedAtMs: number, clockSkewMs = 0): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ deviceId, lastStored, fresh, replayed, receivedAtMs, resolve, reject });
+      this.queue.push({ deviceId, lastStored, fresh, replayed, receivedAtMs, clockSkewMs, resolve, reject });
       if (this.queue.length >= this.maxBatches) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -43,12 +45,12 @@ export class GroupCommit {
     if (jobs.length === 0) return;
     let results: BatchResult[];
     try {
-      results = this.store.write((w) => jobs.map((j) => applyBatchIn(w, j.deviceId, j.lastStored, j.fresh, j.replayed, j.receivedAtMs, this.hooks)));
+      results = this.store.write((w) => jobs.map((j) => applyBatchIn(w, j.deviceId, j.lastStored, j.fresh, j.replayed, j.receivedAtMs, this.hooks, j.clockSkewMs)));
       this.commits++;
     } catch {
       for (const j of jobs) {
         try {
-          const r = this.store.write((w) => applyBatchIn(w, j.deviceId, j.lastStored, j.fresh, j.replayed, j.receivedAtMs, this.hooks));
+          const r = this.store.write((w) => applyBatchIn(w, j.deviceId, j.lastStored, j.fresh, j.replayed, j.receivedAtMs, this.hooks, j.clockSkewMs));
           this.commits++;
           this.batches++;
           j.resolve(r);

@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics.js';
 import { ProtocolViolation, validateBatch, validateHello } from './validate.js';
 import { helloMismatch, helloRecord } from './hello.js';
 import type { GroupCommit } from './group-commit.js';
+import { CLOCK_TOLERANCE_MS } from './apply-batch.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ClientAddress } from './client-address.js';
 import type { LiveStreams } from './live-streams.js';
@@ -107,6 +108,9 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
       const address = deps.addresses.resolve(peer, call.metadata.get('x-forwarded-for').map(String));
       deps.fleet?.onPublicIp(me.deviceId, address, at);
       deps.log.info('agent connected', { device: device.id, hostname: device.hostname, peer, address, lastSequence: device.lastSequence });
+      if (Math.abs(device.clockSkewMs) > CLOCK_TOLERANCE_MS) {
+        deps.log.warn('agent clock is off; its times are put on the collector\'s clock', { device: device.id, hostname: device.hostname, clockSkewMs: device.clockSkewMs });
+      }
       send({
         helloAck: {
           deviceId: device.id, lastSequence: device.lastSequence, serverTimeMs: at,
@@ -142,7 +146,7 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
       acceptedThrough = Math.max(acceptedThrough, ...list.map((e) => e.sequence ?? 0));
       const started = performance.now();
       const id = me.deviceId;
-      deps.commit.submit(id, before, fresh, replayed, at).then((result) => {
+      deps.commit.submit(id, before, fresh, replayed, at, device.clockSkewMs).then((result) => {
         deps.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
         deps.metrics?.eventsStored.inc({}, result.stored);
         deps.metrics?.eventsReplayed.inc({}, result.replayed);

@@ -19,8 +19,6 @@ export const LIMITS = {
   interfacesPerUsbDevice: 32,
   edidBytes: 32 * 128,
   observationHashBytes: 16,
-  /** How far ahead of the collector's clock an agent's timestamps may be. */
-  futureSkewMs: 24 * 3600_000,
 } as const;
 
 function text(value: string | null | undefined, field: string, max: number = LIMITS.textChars): string {
@@ -33,6 +31,20 @@ function required(value: string | null | undefined, field: string, max: number =
   const v = text(value, field, max);
   if (v.length === 0) throw new ProtocolViolation(`${field} is empty`);
   return v;
+}
+
+/** The largest time a Date holds (year 275760): a timestamp beyond it, or not a whole number, is no time at all. */
+const MAX_TIME_MS = 8.64e15;
+
+function time(value: number | null | undefined, field: string, required: boolean): void {
+  const v = value ?? 0;
+  if (v === 0) {
+    if (required) throw new ProtocolViolation(`${field} is missing`);
+    return;
+  }
+  if (!Number.isSafeInteger(v) || v < 0 || v > MAX_TIME_MS) {
+    throw new ProtocolViolation(`${field} is ${v}, which is no time: milliseconds since 1970 are expected (at most ${MAX_TIME_MS})`);
+  }
 }
 
 function enumValue(value: number | null | undefined, values: object, field: string): void {
@@ -51,6 +63,8 @@ export function validateHello(h: Hello): void {
   text(h.timeZone, 'hello.time_zone', 64);
   text(h.os?.name, 'hello.os.name', 255);
   text(h.os?.version, 'hello.os.version', 64);
+  time(h.clockMs, 'hello.clock_ms', false);
+  time(h.bootTimeMs, 'hello.boot_time_ms', false);
 }
 
 function validateEventBody(e: Event, where: string): void {
@@ -64,6 +78,7 @@ function validateEventBody(e: Event, where: string): void {
       enumValue(f.severity, Severity, `${where}.finding.severity`);
       enumValue(f.category, Category, `${where}.finding.category`);
       if ((f.confidence ?? 0) > 100) throw new ProtocolViolation(`${where}.finding.confidence is ${f.confidence}; it is a percentage (0..100)`);
+      time(f.firstSeenMs, `${where}.finding.first_seen_ms`, false);
       const evidence = f.evidence ?? [];
       if (evidence.length > LIMITS.evidencePerFinding) {
         throw new ProtocolViolation(`${where}.finding has ${evidence.length} evidence items; at most ${LIMITS.evidencePerFinding}`);
@@ -99,6 +114,7 @@ function validateEventBody(e: Event, where: string): void {
       for (const s of e.health.sensors ?? []) {
         required(s.sensor, `${where}.health.sensors.sensor`);
         text(s.reason, `${where}.health.sensors.reason`);
+        time(s.lastRunMs, `${where}.health.sensors.last_run_ms`, false);
       }
       break;
     case 'stopped':
@@ -123,10 +139,13 @@ function validateEventBody(e: Event, where: string): void {
 }
 
 /**
- * Checks a batch: size, strictly increasing sequences, plausible times, bounded fields. Returns
- * the events that are new (sequence above what is stored); older ones are replays, stored already.
+ * Checks a batch: size, strictly increasing sequences, times that are times, bounded fields.
+ * Returns the events that are new (sequence above what is stored); older ones are replays, stored
+ * already. A time far from the collector's clock is not refused: a laptop's clock may be off by
+ * hours or days (apply-batch puts its times on the collector's clock), and refusing its batches
+ * would stall that agent for good.
  */
-export function validateBatch(events: readonly Event[], lastStored: number, nowMs: number): { fresh: Event[]; replayed: number } {
+export function validateBatch(events: readonly Event[], lastStored: number, _nowMs?: number): { fresh: Event[]; replayed: number } {
   if (events.length === 0) throw new ProtocolViolation('the batch has no events');
   if (events.length > MAX_EVENTS_PER_BATCH) {
     throw new ProtocolViolation(`the batch has ${events.length} events; at most ${MAX_EVENTS_PER_BATCH} are accepted per batch`);
@@ -142,10 +161,7 @@ export function validateBatch(events: readonly Event[], lastStored: number, nowM
     }
     previous = seq;
     const at = e.observedAtMs ?? 0;
-    if (at <= 0) throw new ProtocolViolation(`${where}.observed_at_ms is missing`);
-    if (at > nowMs + LIMITS.futureSkewMs) {
-      throw new ProtocolViolation(`${where}.observed_at_ms is ${new Date(at).toISOString()}, more than a day ahead of the collector's clock`);
-    }
+    time(at, `${where}.observed_at_ms`, true);
     validateEventBody(e, where);
     if (seq > lastStored) fresh.push(e);
   });

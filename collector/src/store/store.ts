@@ -125,7 +125,8 @@ export interface AlertStore {
   setAssignee(id: number, assignee: string, nowMs: number): void;
   addNote(alertId: number, author: string, text: string, nowMs: number): NoteRow;
   notes(alertId: number): NoteRow[];
-  alertsOfMember(deviceId: string, rule: string): AlertDetailRow[];
+  /** The alerts of `rule` that any of these devices is a member of, each once, with their members (not their details). */
+  alertsOfMembers(deviceIds: readonly string[], rule: string): (AlertRow & { members: string[] })[];
   suppressions(nowMs: number): SuppressionRow[];
   addSuppression(rule: string, deviceId: string, reason: string, actor: string, expiresMs: number, nowMs: number): SuppressionRow;
   removeSuppression(id: number): boolean;

@@ -15,6 +15,7 @@ export class SqliteAlerts implements AlertStore {
   constructor(db: Db) {
     this.s = {
       alert: db.prepare(`SELECT ${ALERT_COLUMNS}, a.details FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.id = ?`),
+      alertRow: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.id = ?`),
       find: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.device_id = ? AND a.rule = ? AND a.key = ?`),
       members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ? ORDER BY device_id'),
       ofMember: db.prepare(`SELECT a.id FROM alerts a JOIN alert_members m ON m.alert_id = a.id
@@ -67,8 +68,20 @@ export class SqliteAlerts implements AlertStore {
     return this.s.notes.all(alertId) as NoteRow[];
   }
 
-  alertsOfMember(deviceId: string, rule: string): AlertDetailRow[] {
-    return (this.s.ofMember.all(deviceId, rule) as { id: number }[]).map((r) => this.detail(r.id)).filter((a): a is AlertDetailRow => !!a);
+  alertsOfMembers(deviceIds: readonly string[], rule: string): (AlertRow & { members: string[] })[] {
+    // A cluster's members share its alert: each alert is read once, and its details (every edge of
+    // the cluster) are not read at all. Reading them per member made scoring a growing cluster of n
+    // laptops cost n² parses of a document of n² edges.
+    const ids = new Set<number>();
+    for (const id of deviceIds) for (const r of this.s.ofMember.all(id, rule) as { id: number }[]) ids.add(r.id);
+    const out: (AlertRow & { members: string[] })[] = [];
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const row = this.s.alertRow.get(id) as AlertRow | undefined;
+      if (!row) continue;
+      const members = (this.s.members.all(id) as { deviceId: string }[]).map((m) => m.deviceId);
+      out.push({ ...row, members: members.length > 0 ? members : [row.deviceId] });
+    }
+    return out;
   }
 
   suppressions(nowMs: number): SuppressionRow[] {

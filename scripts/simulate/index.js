@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// The fleet simulator (`node scripts/simulate`, `npm run simulate`): N virtual agents in a few
+// worker processes against a real collector process, each enrolled with its one-time token and
+// streaming over mutual TLS, through the scenarios of fleet.mjs. Prints precision and recall per
+// laptop and per cluster at each severity threshold and the time from evidence to alert (read
+// from the alert stream), and records every figure for the report (bench-results/simulate.json,
+// then reports/latest.md).
+//   node scripts/simulate [--agents N] [--workers N] [--seed N] [--heartbeat S] [--json FILE] [--no-report] [--keep]
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Enricher } from '../../collector/dist/enrich/enricher.js';
+import { planFleet, checkAddresses, POLICY } from './fleet.mjs';
+import { alertStream, startCollector } from './collector.mjs';
+import { score } from './score.mjs';
+import { summarize } from './summary.mjs';
+import { writeReport } from '../report.mjs';
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '100' }, workers: { type: 'string' }, seed: { type: 'string', default: '1' },
+    heartbeat: { type: 'string', default: '30' }, json: { type: 'string' }, 'no-report': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false }, quiet: { type: 'string', default: '3' }, help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`Usage: node scripts/simulate [--agents N] [--workers N] [--seed N] [--heartbeat S] [--json FILE] [--no-report] [--keep]
+  --agents N      virtual laptops (default 100)
+  --workers N     worker processes (default: one per 250 laptops, 1 to 4)
+  --seed N        the fleet's random seed (default 1): the same seed makes the same fleet
+  --heartbeat S   seconds between heartbeats of each laptop (default 30)
+  --quiet S       an alert-free pause this long ends a phase (default 3)
+  --json FILE     also write the results here
+  --no-report     do not rewrite bench-results/simulate.json and reports/latest.md
+  --keep          keep the collector's folder (database, certificates) and print where
+`);
+  process.exit(0);
+}
+const count = (v, flag) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) {
+    process.stderr.write(`simulate: ${flag} must be a whole number above 0, not "${v}"\n`);
+    process.exit(2);
+  }
+  return Number(v);
+};
+const agents = count(values.agents, '--agents');
+const workers = values.workers ? count(values.workers, '--workers') : Math.min(4, Math.max(1, Math.ceil(agents / 250)));
+const seed = count(values.seed, '--seed');
+const heartbeatMs = count(values.heartbeat, '--heartbeat') * 1000;
+const quietMs = count(values.quiet, '--quiet') * 1000;
+const say = (text) => process.stdout.write(`${text}\n`);
+
+const problems = checkAddresses(new Enricher());
+if (problems.length > 0) {
+  process.stderr.write(`simulate: the address book no longer matches the GeoIP / ASN databases:\n  ${problems.slice(0, 10).join('\n  ')}\n` +
+    'run `node scripts/simulate/make-addresses.mjs`, review the diff and commit it\n');
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const fleet = planFleet({ agents, seed });
+const collector = await startCollector({ args: ['--trusted-proxy', '127.0.0.1/32', '--sanctioned', POLICY.sanctioned.join(',')] });
+const children = [];
+const cleanup = () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+};
+process.on('exit', cleanup);
+let failed;
+try {
+  say(`collector ${collector.address} (API ${collector.api}); ${agents} laptops in ${workers} worker(s), seed ${seed}`);
+  await collector.call('POST', '/v1/exclusions', { kind: 'network', value: POLICY.corporate.cidr, reason: POLICY.corporate.reason });
+  // IT registers the fleet from an HR export: one CSV, one token per laptop.
+  const csv = ['serial,assignee,ship_to,timezone', ...fleet.map((l) => [l.serial, l.assignee, l.shipTo, l.timeZone].map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n');
+  const imported = await collector.call('POST', '/v1/devices/import', { csv });
+  const tokens = new Map(imported.registered.map((r) => [r.registration.serial, { token: r.token, deviceId: r.registration.deviceId }]));
+  for (const l of fleet) Object.assign(l, tokens.get(l.serial));
+  const stream = await alertStream(collector);
+
+  const bySerial = new Map(fleet.map((l) => [l.serial, l]));
+  const waiting = new Map();
+  const expect = (type, n) => new Promise((resolve, reject) => waiting.set(type, { n, resolve, reject, got: [] }));
+  const work = join(collector.work, 'agents');
+  mkdirSync(work, { recursive: true });
+  const shares = Array.from({ length: workers }, (_, w) => fleet.filter((_, i) => i % workers === w));
+  let enrollMs = 0;
+  for (let w = 0; w < shares.length; w++) {
+    const child = fork(fileURLToPath(new URL('./worker.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    child.on('message', (m) => {
+      if (m.type === 'enrolled' || m.type === 'signal') {
+        const l = bySerial.get(m.serial);
+        if (m.signalAt !== undefined) l.signalAt = m.signalAt;
+        return;
+      }
+      if (m.type === 'started') enrollMs = Math.max(enrollMs, m.enrollMs);
+      if (m.type === 'error') {
+        for (const w of waiting.values()) w.reject(new Error(m.message));
+        return;
+      }
+      const w = waiting.get(m.type);
+      if (!w) return;
+      w.got.push(m);
+      if (w.got.length === w.n) {
+        waiting.delete(m.type);
+        w.resolve(w.got);
+      }
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) for (const w of waiting.values()) w.reject(new Error(`a worker exited with ${code}`));
+    });
+  }
+  const quiet = async (since) => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() - stream.lastAt(since) < quietMs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  };
+  const phaseTimes = [];
+  let settled = expect('settled', workers);
+  const p0 = Date.now();
+  children.forEach((c, i) => c.send({ type: 'start', server: collector.address, caPem: collector.caPem, laptops: shares[i], workDir: work, heartbeatMs }));
+  await settled;
+  await quiet(p0);
+  phaseTimes.push(Date.now() - p0);
+  say(`phase 0: ${agents} laptops enrolled (${(enrollMs / 1000).toFixed(1)} s) and reported their first scan (${((Date.now() - p0) / 1000).toFixed(1)} s)`);
+  settled = expect('settled', workers);
+  const p1 = Date.now();
+  for (const c of children) c.send({ type: 'phase', phase: 1 });
+  await settled;
+  await quiet(p1);
+  phaseTimes.push(Date.now() - p1);
+  say(`phase 1: remote access, KVMs, moves and VPNs reported (${((Date.now() - p1) / 1000).toFixed(1)} s)`);
+  const collectorRssMb = collector.rssMb();
+  const alerts = await readAlerts(collector);
+  await stream.close();
+  const result = score(fleet, alerts, stream.events);
+  const run = {
+    agents, workers, seed, phaseStartMs: [p0, p1], heartbeatS: heartbeatMs / 1000, enrollS: enrollMs / 1000, phaseS: phaseTimes.map((t) => t / 1000),
+    totalS: (Date.now() - t0) / 1000, collectorRssMb, alertChanges: stream.events.length,
+  };
+  summarize(fleet, result, run, { record: !values['no-report'] });
+  if (values.json) {
+    const laptops = fleet.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => k !== 'phases')));
+    const changes = stream.events.map((e) => [e.atMs, e.doc.rule, e.doc.severity, e.doc.devices.length, e.doc.change]);
+    writeFileSync(values.json, `${JSON.stringify({ run, ...result, fleet: laptops, alerts, stream: changes }, null, 1)}\n`);
+  }
+  if (!values['no-report']) for (const f of writeReport()) say(`wrote ${f}`);
+  if (values.keep) say(`kept ${collector.work}`);
+} catch (err) {
+  failed = err;
+} finally {
+  for (const c of children) if (c.connected) c.send({ type: 'stop' });
+  await new Promise((r) => setTimeout(r, 500));
+  cleanup();
+  await collector.stop({ keep: values.keep });
+}
+if (failed) {
+  process.stderr.write(`simulate: ${failed.message}\n${collector.stderr().split('\n').filter((l) => /"level":"(error|warn)"/.test(l)).slice(-10).join('\n')}\n`);
+  process.exit(1);
+}
+
+/** Every alert, with the members and explanation of each cluster and risk alert. */
+async function readAlerts(c) {
+  const items = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await c.call('GET', `/v1/alerts?suppressed=true&limit=500&offset=${offset}`);
+    items.push(...page.items);
+    if (items.length >= page.total || page.items.length === 0) break;
+  }
+  const out = [];
+  for (const a of items) {
+    if (a.rule === 'device.risk' || a.rule === 'fleet.colocation') {
+      const d = await c.call('GET', `/v1/alerts/${a.id}`);
+      out.push({ ...a, members: d.members, explanation: d.details.explanation ?? [] });
+    } else out.push(a);
+  }
+  return out;
+}

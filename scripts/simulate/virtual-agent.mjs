@@ -1,0 +1,132 @@
+// One simulated laptop: the agent's own runtime parts — its detectors and change evaluator
+// (Evaluator), the collector's pushed settings (CollectorUpdates), its outbox (in memory, or the
+// durable spool) and its gRPC stream client over mutual TLS with the certificate it enrolled for —
+// fed with scenario facts instead of sensor reads. The collector sees the laptop's public address
+// in X-Forwarded-For, as from a load balancer it trusts (the simulator plays that part).
+import { join } from 'node:path';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { builtinCatalog, createLogger } from '../../shared/dist/index.js';
+import { Evaluator } from '../../agent/dist/runtime/evaluate.js';
+import { CollectorUpdates } from '../../agent/dist/runtime/collector-updates.js';
+import { StreamClient } from '../../agent/dist/transport/stream-client.js';
+import { MemoryOutbox } from '../../agent/dist/transport/outbox.js';
+import { Spool } from '../../agent/dist/transport/spool/spool.js';
+import { channelCredentials } from '../../agent/dist/transport/credentials.js';
+import { enrollmentFiles } from '../../agent/dist/enroll/files.js';
+import { defaults } from '../../agent/dist/config/schema.js';
+import { helloFromHost } from '../../agent/dist/pipeline/to-proto.js';
+
+const SENSORS = ['host', 'processes', 'network_interfaces', 'network_state', 'wifi', 'sockets', 'usb_devices', 'displays', 'services', 'installed_apps', 'remote_sessions', 'locale'];
+const FACT_KEYS = ['host', 'processes', 'interfaces', 'network', 'wifi', 'sockets', 'usb', 'displays', 'services', 'apps', 'sessions', 'locale'];
+
+let catalog;
+const log = createLogger('simulate', process.env.FARMWATCH_LOG_LEVEL ?? 'error');
+
+export class VirtualAgent {
+  /**
+   * @param {object} o
+   * @param {string} o.server host:port of the collector
+   * @param {string} o.dir the folder `enroll` filled (identity), also the state folder
+   * @param {string} o.publicIp the address the collector should see
+   * @param {object} o.facts HostFacts
+   * @param {boolean} [o.spool] keep events in the durable spool (dir/spool) instead of memory
+   * @param {number} [o.heartbeatMs] 0: no heartbeats
+   */
+  constructor(o) {
+    catalog ??= builtinCatalog();
+    this.o = o;
+    this.publicIp = o.publicIp;
+    this.facts = o.facts;
+    this.startedAt = Date.now();
+    const config = { ...defaults(o.dir), server: o.server };
+    this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : new MemoryOutbox();
+    this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: [] }, log);
+    this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);
+    this.helloAcks = 0;
+    this.client = undefined;
+    this.timer = undefined;
+  }
+
+  credentials() {
+    const f = enrollmentFiles(this.o.dir);
+    const tls = channelCredentials({ caFile: f.ca, certFile: f.cert, keyFile: f.key });
+    const forwarded = credentials.createFromMetadataGenerator((_params, cb) => {
+      const md = new Metadata();
+      md.set('x-forwarded-for', this.publicIp);
+      cb(null, md);
+    });
+    return credentials.combineChannelCredentials(tls, forwarded);
+  }
+
+  connect() {
+    this.client = new StreamClient({
+      server: this.o.server, credentials: this.credentials(), outbox: this.outbox, log,
+      hello: () => helloFromHost(this.facts.host, this.updates.current.catalog.version ?? '', this.updates.current.configVersion),
+      onMessage: (m) => this.onMessage(m),
+      backoff: { initialMs: 250, maxMs: 5000 },
+    });
+    this.client.start();
+  }
+
+  /** Every sensor has run: the first evaluation, then the stream. */
+  start() {
+    const now = Date.now();
+    const states = SENSORS.map((sensor) => ({ sensor, status: 'ok', items: 1, startedAtMs: now, durationMs: 5 }));
+    this.evaluator.ready(this.facts, states, { cpuPermille: 4, rssBytes: 62_000_000 });
+    this.connect();
+    if (this.o.heartbeatMs) {
+      const beat = () => {
+        this.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAt, spoolDepth: this.outbox.depth } });
+        this.client?.notify();
+        this.timer = setTimeout(beat, this.o.heartbeatMs * (0.8 + Math.random() * 0.4));
+      };
+      this.timer = setTimeout(beat, this.o.heartbeatMs * Math.random());
+    }
+  }
+
+  onMessage(m) {
+    if (m.body === 'helloAck') {
+      this.helloAcks++;
+      if (m.helloAck.inventoryWanted) this.evaluator.owe({ findings: false });
+    } else if (m.body === 'config') {
+      if (this.updates.applyConfig(m.config)) this.evaluator.setObservationKey(this.updates.current.observationKey);
+    } else if (m.body === 'inventoryRequest') {
+      this.evaluator.owe({ findings: true });
+    }
+    if (this.evaluator.isReady) {
+      this.evaluator.flushOwed(this.facts);
+      this.client?.notify();
+    }
+  }
+
+  /** New facts (something was installed, plugged in, the laptop moved): what changed goes out. */
+  update(facts) {
+    const before = this.facts;
+    this.facts = facts;
+    for (const key of FACT_KEYS) {
+      if (JSON.stringify(before[key]) !== JSON.stringify(facts[key])) this.evaluator.changed(key, facts);
+    }
+    this.client?.notify();
+  }
+
+  /** The laptop is online somewhere else: a new network, a new stream. */
+  moveTo(publicIp) {
+    this.publicIp = publicIp;
+    this.client?.stop();
+    this.connect();
+  }
+
+  get pending() {
+    return this.outbox.depth;
+  }
+
+  get connected() {
+    return this.client?.state === 'streaming';
+  }
+
+  stop() {
+    if (this.timer) clearTimeout(this.timer);
+    this.client?.stop();
+    if (this.outbox instanceof Spool) this.outbox.close();
+  }
+}

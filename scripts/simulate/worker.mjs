@@ -1,0 +1,94 @@
+// A worker process of the fleet simulator: enrolls its share of the laptops with their one-time
+// tokens (the agent's own enrollment code: a new key and CSR each), runs each as a virtual agent
+// over its own mutual-TLS stream, and applies the scenario's phases when told. It reports to the
+// coordinator over the IPC channel: enrolled, signal (when a laptop's evidence appeared), settled.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { enroll } from '../../agent/dist/enroll/enroll.js';
+import { helloFromHost } from '../../agent/dist/pipeline/to-proto.js';
+import { builtinCatalog } from '../../shared/dist/index.js';
+import { VirtualAgent } from './virtual-agent.mjs';
+import { situationFacts, whereIn } from './situation.mjs';
+
+const send = (m) => process.send?.(m);
+const agents = new Map();
+let init;
+
+async function pool(items, limit, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+async function start(msg) {
+  init = msg;
+  const version = builtinCatalog().version ?? '';
+  const t0 = Date.now();
+  await pool(msg.laptops, msg.enrollConcurrency ?? 8, async (l) => {
+    const dir = join(msg.workDir, l.serial);
+    mkdirSync(dir, { recursive: true });
+    const facts = situationFacts(l, 0, Date.now());
+    let record;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        record = await enroll({ server: msg.server, caPem: msg.caPem, token: l.token, dir, hello: helloFromHost(facts.host, version, '') });
+        break;
+      } catch (err) {
+        // A refusal is final; a collector too busy to answer in time is asked again.
+        if (attempt >= 5 || /refused the enrollment/.test(err.message)) throw new Error(`${l.serial}: ${err.message}`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+    const a = new VirtualAgent({ server: msg.server, dir, publicIp: whereIn(l, 0).ip, facts, heartbeatMs: msg.heartbeatMs, spool: msg.spool });
+    agents.set(l.serial, { laptop: l, agent: a, deviceId: record.deviceId });
+    const at = Date.now();
+    a.start();
+    send({ type: 'enrolled', serial: l.serial, deviceId: record.deviceId, ...(l.signalPhase === 0 ? { signalAt: at } : {}) });
+  });
+  send({ type: 'started', enrollMs: Date.now() - t0 });
+  await settled(0);
+}
+
+/** Every agent connected and everything it had acknowledged. */
+async function settled(phase) {
+  const t = Date.now();
+  for (;;) {
+    const list = [...agents.values()];
+    const waiting = list.filter(({ agent }) => agent.helloAcks === 0 || agent.pending > 0).length;
+    if (waiting === 0) break;
+    if (Date.now() - t > (init.settleTimeoutMs ?? 120_000)) {
+      send({ type: 'error', message: `phase ${phase}: ${waiting} agent(s) still have unacknowledged events after ${Math.round((Date.now() - t) / 1000)} s` });
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  send({ type: 'settled', phase, ms: Date.now() - t });
+}
+
+async function phase(p) {
+  for (const { laptop, agent } of agents.values()) {
+    const now = Date.now();
+    const facts = situationFacts(laptop, p, now);
+    const moved = laptop.phases[p]?.ip !== undefined && laptop.phases[p].ip !== agent.publicIp;
+    agent.update(facts);
+    if (moved) agent.moveTo(laptop.phases[p].ip);
+    if (laptop.signalPhase === p) send({ type: 'signal', serial: laptop.serial, signalAt: now });
+  }
+  await settled(p);
+}
+
+process.on('message', (msg) => {
+  const fail = (err) => {
+    send({ type: 'error', message: err.message });
+    process.exit(1);
+  };
+  if (msg.type === 'start') start(msg).catch(fail);
+  else if (msg.type === 'phase') phase(msg.phase).catch(fail);
+  else if (msg.type === 'stop') {
+    for (const { agent } of agents.values()) agent.stop();
+    send({ type: 'stopped' });
+    setTimeout(() => process.exit(0), 200);
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -212,7 +212,8 @@ export class FleetEngine {
     // Unchanged: no write, no event. New links change the evidence even when the score is already
     // at its cap and no laptop joined: the alert must still show every link.
     if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
-      && previous.members.join() === cluster.result.members.join() && JSON.stringify(previous.details) === JSON.stringify(alert.details)) return [];
+      && previous.members.join() === cluster.result.members.join()
+      && this.store.alerts.detailsText(previous.id) === JSON.stringify(alert.details ?? {})) return [];
     return [this.store.write((w) => raise(this.store, w, alert, now))];
   }
 

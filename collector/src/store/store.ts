@@ -127,6 +127,8 @@ export interface AlertStore {
   notes(alertId: number): NoteRow[];
   /** The alerts of `rule` that any of these devices is a member of, each once, with their members (not their details). */
   alertsOfMembers(deviceIds: readonly string[], rule: string): (AlertRow & { members: string[] })[];
+  /** The stored details of an alert as written (JSON text): compared without parsing. */
+  detailsText(id: number): string | undefined;
   suppressions(nowMs: number): SuppressionRow[];
   addSuppression(rule: string, deviceId: string, reason: string, actor: string, expiresMs: number, nowMs: number): SuppressionRow;
   removeSuppression(id: number): boolean;

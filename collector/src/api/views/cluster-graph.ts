@@ -96,8 +96,7 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
       });
     }
   }
-  const alerts = members.flatMap((m) => store.alerts.alertsOfMember(m, CLUSTER_RULE));
-  const alert = [...new Map(alerts.map((a) => [a.id, a])).values()].sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved') || a.id - b.id)[0];
+  const alert = store.alerts.alertsOfMembers(members, CLUSTER_RULE).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved') || a.id - b.id)[0];
   const { result } = cluster;
   return {
     id: `cluster:${members[0] ?? deviceId}`, members, people: result.people, score: result.score, severity: result.severity,

@@ -15,6 +15,7 @@ export class SqliteAlerts implements AlertStore {
   constructor(db: Db) {
     this.s = {
       alert: db.prepare(`SELECT ${ALERT_COLUMNS}, a.details FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.id = ?`),
+      detailsText: db.prepare('SELECT details FROM alerts WHERE id = ?').pluck(),
       alertRow: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.id = ?`),
       find: db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN devices d ON d.id = a.device_id WHERE a.device_id = ? AND a.rule = ? AND a.key = ?`),
       members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ? ORDER BY device_id'),
@@ -82,6 +83,10 @@ export class SqliteAlerts implements AlertStore {
       out.push({ ...row, members: members.length > 0 ? members : [row.deviceId] });
     }
     return out;
+  }
+
+  detailsText(id: number): string | undefined {
+    return this.s.detailsText.get(id) as string | undefined;
   }
 
   suppressions(nowMs: number): SuppressionRow[] {

@@ -33,12 +33,12 @@ describe('catalog push', () => {
     const client = new RawIngestClient(collector.address, laptop);
     const old = await client.exchange([{ hello: { ...laptop.hello, catalogVersion: '0123456789abcdef' } }, { batch: { events: [{ sequence: 1, observedAtMs: Date.now(), heartbeat: { uptimeMs: 1 } }] } }], 1);
     expect(old.received[0]?.body).toBe('helloAck');
-    const pushed = old.received.find((m) => m.body === 'catalog')?.catalog;
+    const pushed = old.catalogs[0]?.catalog;
     expect(pushed?.version).toBe(builtinCatalog().version);
     expect(pushed?.catalog?.remoteAccess?.length).toBe(builtinCatalog().remoteAccess?.length);
     const current = await client.exchange([{ hello: laptop.hello }, { batch: { events: [{ sequence: 2, observedAtMs: Date.now(), heartbeat: { uptimeMs: 2 } }] } }], 1);
     expect(current.received.some((m) => m.body === 'ack')).toBe(true);
-    expect(current.received.some((m) => m.body === 'catalog')).toBe(false);
+    expect(current.catalogs).toHaveLength(0);
     client.close();
   });
 });

@@ -56,6 +56,25 @@ describe('fleet engine', () => {
     again.close();
   });
 
+  it('a helpdesk technician on the sanctioned tool links no laptops; the same on another tool does', () => {
+    const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
+    const fleet = new FleetEngine({ store, log, rules: { sanctionedTools: ['teamviewer'] } });
+    const peer = (via: string) => obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_ID, valueHash: Buffer.alloc(16, via.length), via });
+    const peerIp = (via: string) => obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '142.214.202.2', via });
+    store.write((w) => {
+      for (const id of [a, b]) { fleet.onObservation(w, id, peer('teamviewer'), now); fleet.onObservation(w, id, peerIp('teamviewer'), now); }
+      for (const id of [c, d]) fleet.onObservation(w, id, peer('anydesk'), now);
+    });
+    expect(fleet.index.component(a)).toEqual([a]);
+    expect([...fleet.index.component(c)].sort()).toEqual([c, d].sort());
+    expect(store.fleet.edgesOf([a, b]).length).toBe(0);
+    // The observations are kept (the device page shows them); a restart does not link them either.
+    expect(store.fleet.observations(a).map((o) => o.kind).sort()).toEqual(['remote_peer_id', 'remote_peer_ip']);
+    fleet.rebuild();
+    expect(fleet.index.component(b)).toEqual([b]);
+    store.close();
+  });
+
   it('does not link through a LAN-only peer address or an excluded network', () => {
     const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
     store.fleet.addExclusion('network', '12.0.0.0/24', 'corporate egress', 'test', now);

@@ -57,6 +57,16 @@ describe('device rules', () => {
     expect(evaluateDevice(facts({ egress: enricher.lookup('159.89.10.10') })).signals.map((s) => [s.id, s.weight])).toEqual([['egress.hosting', DEVICE_WEIGHTS['egress.hosting']]]);
   });
 
+  it('online from a home in the countries the scheme\'s workers sit in weighs more than another country', () => {
+    // Residential addresses of Chinanet (Liaoning) and a US-shipped laptop: the worker has it himself.
+    const cn = enricher.lookup('42.4.0.1');
+    expect(cn.geo?.countryCode).toBe('CN');
+    expect(cn.network.kind).toBe('other');
+    const r = evaluateDevice(facts({ egress: cn }));
+    expect(r.signals.map((s) => [s.id, s.weight])).toEqual([['location.country.priority', DEVICE_WEIGHTS['location.country.priority']]]);
+    expect(r.severity).toBe('high');
+  });
+
   it('heartbeat loss versus a stop the agent announced', () => {
     expect(evaluateDevice(facts({ device: device({ lastSeenMs: now - 3_600_000 }) })).signals.map((s) => s.id)).toEqual(['agent.silent']);
     expect(evaluateDevice(facts({ device: device({ lastSeenMs: now - 3_600_000, stoppedAtMs: now - 3_600_000, stopReason: 'shutdown' }) })).signals).toEqual([]);
@@ -90,6 +100,29 @@ describe('cluster score', () => {
   it('a couple behind one home IP: 10, info', () => {
     const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'public_ip', '24.5.1.1')], new Map([reg('a', 'sam@x.com'), reg('b', 'alex@x.com')]), (ip) => enricher.lookup(ip));
     expect(r).toMatchObject({ score: 10, severity: 'info', farmCandidate: true, people: ['alex@x.com', 'sam@x.com'] });
+  });
+
+  it('a couple at home shares the address, gateway, Wi-Fi and each other\'s MACs: one place, counted once, still info', () => {
+    const home = [edge('a', 'b', 'public_ip', '24.5.1.1'), edge('a', 'b', 'gateway_mac', 'g'), edge('a', 'b', 'wifi_bssid', 'w'), edge('a', 'b', 'lan_neighbour_laptop', 'm')];
+    const r = scoreCluster(['a', 'b'], home, new Map([reg('a', 'sam@x.com'), reg('b', 'alex@x.com')]), (ip) => enricher.lookup(ip));
+    expect(r.signals.filter((s) => s.weight > 0).map((s) => s.id)).toEqual(['shared.lan_neighbour_laptop']);
+    expect(r.signals.map((s) => s.id).sort()).toEqual(['shared.gateway_mac', 'shared.lan_neighbour_laptop', 'shared.public_ip', 'shared.wifi_bssid']);
+    expect(r.severity).toBe('info');
+  });
+
+  it('more people in one place than a household holds: medium at three, high at four, critical at five', () => {
+    const place = (n: number) => {
+      const ids = Array.from({ length: n }, (_, i) => `d${i}`);
+      const edges = ids.slice(1).flatMap((id) => [edge('d0', id, 'gateway_mac', 'g'), edge('d0', id, 'wifi_bssid', 'w')]);
+      return scoreCluster(ids, edges, new Map(ids.map((id) => reg(id, `${id}@x.com`))), () => undefined);
+    };
+    expect([2, 3, 4, 5, 9].map((n) => place(n).severity)).toEqual(['info', 'medium', 'high', 'critical', 'critical']);
+    expect(place(4).signals.find((s) => s.id === 'cluster.people')?.evidence).toHaveLength(4);
+  });
+
+  it('two people in one place driven by the same AnyDesk id: high however few they are', () => {
+    const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'gateway_mac', 'g'), edge('a', 'b', 'remote_peer_id', 'anydesk:1')], new Map([reg('a', 'p@x.com'), reg('b', 'q@x.com')]), () => undefined);
+    expect(r.score).toBeGreaterThanOrEqual(50);
   });
 
   it('one person with two laptops is no farm candidate', () => {

@@ -48,7 +48,14 @@ describe('kill -9 of the collector during ingest', () => {
       const deadline = Date.now() + 20_000;
       while (stored(db) < before + 200 && Date.now() < deadline) await sleep(50);
       await sleep(50 + Math.random() * 400);
-      const pending = (await agents.status()).reduce((n, a) => n + a.pending, 0);
+      // Kill while agents hold events not yet acknowledged (on a loaded machine they may be caught
+      // up for a moment: wait for the next unacknowledged batch).
+      let pending = 0;
+      const due = Date.now() + 10_000;
+      do {
+        pending = (await agents.status()).reduce((n, a) => n + a.pending, 0);
+        if (pending === 0) await sleep(10);
+      } while (pending === 0 && Date.now() < due);
       collector.child.kill('SIGKILL');
       await collector.exited;
       inFlight.push(pending);

@@ -67,7 +67,7 @@ export class FleetEngine {
     const fresh = new CorrelationIndex(this.indexOpts);
     const since = this.now() - fresh.windowMs;
     const edgeKinds = new Set<string>(['public_ip', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip']);
-    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind))
+    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via))
       .map((o) => ({ ...o, kind: o.kind as EdgeKind }));
     fresh.load(obs, this.store.fleet.edgesSince(since));
     this.index = fresh;
@@ -77,6 +77,11 @@ export class FleetEngine {
     const rows = this.store.fleet.exclusions();
     this.networkExclusions = rows.filter((r) => r.kind === 'network').map((r) => ({ cidr: parseCidr(r.value), reason: r.reason }));
     this.valueExclusions = new Set(rows.filter((r) => r.kind !== 'network').map((r) => `${r.kind}|${r.value.toLowerCase()}`));
+  }
+
+  /** A remote-access peer seen through a sanctioned tool (the helpdesk) links no laptops. */
+  private sanctionedPeer(kind: string, via: string): boolean {
+    return (kind === 'remote_peer_id' || kind === 'remote_peer_ip') && via !== '' && this.rules.sanctionedTools.includes(via);
   }
 
   /** Corporate egress, VPN concentrators and other admin-configured networks. */
@@ -100,6 +105,8 @@ export class FleetEngine {
       }
     }
     if (!key.edge) return key.kind === 'kvm_identity';
+    // The company's own remote-access tool: one helpdesk technician drives many laptops.
+    if (this.sanctionedPeer(key.edge, o.via ?? '')) return true;
     // A private peer address (a LAN session) is in every home: it links nobody.
     if (key.edge === 'remote_peer_ip' && (!isPublicIp(key.valueKey) || this.excludedNetwork(key.valueKey))) return true;
     if (this.valueExclusions.has(`${key.edge}|${key.valueKey}`)) return true;

@@ -2,7 +2,7 @@
 // they belong to, and whether the shared remote-access peer is a VPN or hosting address.
 import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
-import { CLUSTER_BONUS, EDGE_WEIGHTS, severityFor } from './weights.js';
+import { CLUSTER_BONUS, EDGE_WEIGHTS, PLACE_KINDS, severityFor } from './weights.js';
 
 export interface ClusterSignal {
   id: string;
@@ -21,6 +21,7 @@ export interface ClusterResult {
   farmCandidate: boolean;
 }
 
+const weightOf = (kind: string): number => EDGE_WEIGHTS[kind as keyof typeof EDGE_WEIGHTS] ?? 0;
 const span = (e: EdgeRecord): string => `${new Date(e.firstMs).toISOString()} .. ${new Date(e.lastMs).toISOString()}`;
 
 export function scoreCluster(members: readonly string[], edges: EdgeRecord[], registrations: Map<string, RegistrationRow>,
@@ -29,11 +30,17 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
   const byKind = new Map<string, EdgeRecord[]>();
   for (const e of edges) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
   const signals: ClusterSignal[] = [];
+  // The kinds that say "the same place" count once, by the strongest: a couple at home shares the
+  // address, the gateway, the Wi-Fi and each other's MACs, and is still one household.
+  const placeKinds = [...byKind.keys()].filter((k) => PLACE_KINDS.has(k));
+  const strongestPlace = placeKinds.sort((a, b) => weightOf(b) - weightOf(a))[0];
   for (const [kind, list] of byKind) {
-    const weight = EDGE_WEIGHTS[kind as keyof typeof EDGE_WEIGHTS] ?? 0;
+    const place = PLACE_KINDS.has(kind);
+    const weight = !place || kind === strongestPlace ? weightOf(kind) : 0;
     const values = [...new Set(list.map((e) => e.value))];
     signals.push({
-      id: `shared.${kind}`, weight, title: `${list.length} link(s) by shared ${kind.replace(/_/g, ' ')}: ${values.slice(0, 3).join(', ')}`,
+      id: `shared.${kind}`, weight,
+      title: `${list.length} link(s) by shared ${kind.replace(/_/g, ' ')}: ${values.slice(0, 3).join(', ')}${place && weight === 0 ? ' (the same place: counted once, as the strongest link)' : ''}`,
       evidence: list.map((e) => `${e.deviceA} — ${e.deviceB}: ${e.value} (${span(e)})`),
     });
   }
@@ -50,7 +57,7 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
   if (extraPeople > 0) {
     signals.push({
       id: 'cluster.people', weight: Math.min(CLUSTER_BONUS.maxPeople, extraPeople * CLUSTER_BONUS.perPerson),
-      title: `${people.length} different people's laptops in one place`, evidence: people,
+      title: `${people.length} different people's laptops linked (a household holds two)`, evidence: people,
     });
   }
   signals.sort((a, b) => b.weight - a.weight);

@@ -4,7 +4,7 @@ import type { DeviceRow, FindingRow } from '../store/records.js';
 import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
-import { DEVICE_WEIGHTS, severityFor, type DeviceSignalId } from './weights.js';
+import { DEVICE_WEIGHTS, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
   /** Observed location this far from the ship-to city is a signal. */
@@ -73,7 +73,8 @@ function locationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   const g = f.egress?.geo;
   if (!reg || !g || !f.egress || f.egress.network.kind !== 'other') return [];
   if (reg.shipCountry && g.countryCode !== reg.shipCountry) {
-    return [signal('location.country', `Online from ${g.countryCode}, shipped to ${reg.shipCountry}`, [`public IP ${place(f.egress)}; ship-to ${reg.shipTo}`])];
+    const id = PRIORITY_COUNTRIES.includes(g.countryCode) ? 'location.country.priority' : 'location.country';
+    return [signal(id, `Online from ${g.countryCode}, shipped to ${reg.shipCountry}`, [`public IP ${place(f.egress)}; ship-to ${reg.shipTo}`])];
   }
   if (reg.shipLat !== null && reg.shipLon !== null) {
     const km = Math.round(distanceKm({ lat: g.lat, lon: g.lon }, { lat: reg.shipLat, lon: reg.shipLon }));

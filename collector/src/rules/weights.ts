@@ -8,7 +8,8 @@ export const DEVICE_WEIGHTS = {
   'egress.vpn.priority': 40,
   'egress.vpn': 25,
   'egress.hosting': 20,
-  'kvm.present': 35,
+  'kvm.present': 50,
+  'location.country.priority': 50,
   'location.country': 30,
   'location.far': 20,
   'remote_access.early': 25,
@@ -19,23 +20,35 @@ export const DEVICE_WEIGHTS = {
   'agent.silent': 10,
 } as const;
 
+/** Edge kinds that say "the same place": they count once, by the strongest. */
+export const PLACE_KINDS: ReadonlySet<string> = new Set(['public_ip', 'lan_neighbour', 'wifi_bssid', 'gateway_mac', 'lan_neighbour_laptop']);
+
+/**
+ * Countries where the workers of the scheme usually sit (../shared/docs/THREATS.md: "a worker
+ * abroad (usually China or Russia)"; North Korea itself): a laptop online from a residential
+ * address there, shipped elsewhere, is `location.country.priority`.
+ */
+export const PRIORITY_COUNTRIES: readonly string[] = ['CN', 'RU', 'KP'];
+
 export type DeviceSignalId = keyof typeof DEVICE_WEIGHTS;
 
 export const EDGE_WEIGHTS = {
+  // One place: only the strongest of these counts (a couple shares all of them at home).
   public_ip: 10,
-  lan_neighbour: 15,
-  wifi_bssid: 25,
-  gateway_mac: 25,
-  lan_neighbour_laptop: 30,
+  lan_neighbour: 10,
+  wifi_bssid: 12,
+  gateway_mac: 12,
+  lan_neighbour_laptop: 14,
+  // One operator or one device.
   remote_peer_ip: 30,
   kvm_identity: 40,
   remote_peer_id: 40,
 } as const;
 
 export const CLUSTER_BONUS = {
-  /** Per person beyond two whose laptop is in the cluster (at most `maxPeople`). */
-  perPerson: 5,
-  maxPeople: 20,
+  /** Per person beyond two whose laptop is in the cluster (at most `maxPeople`): a household holds two. */
+  perPerson: 20,
+  maxPeople: 60,
   /** A shared remote-access peer IP on a VPN or hosting network. */
   peerOnVpnOrHosting: 15,
 } as const;

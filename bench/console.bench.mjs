@@ -9,7 +9,7 @@ import { createLogger } from '../shared/dist/index.js';
 import { Collector, SqliteStore, newToken } from '../collector/dist/index.js';
 import { startApi } from '../collector/dist/api/server.js';
 import { seedAlerts } from './seed-alerts.mjs';
-import { row } from './harness.mjs';
+import { Table, record } from './results.mjs';
 
 const N = 10_000;
 const ROUNDS = 300;
@@ -57,17 +57,17 @@ const views = [
   ['deep page: open or acknowledged, offset 7,000', '/v1/alerts?status=active&sort=severity&limit=50&offset=7000'],
   ['words: one laptop\'s hostname', '/v1/alerts?q=LT-00042&limit=50'],
 ];
-const w = [62, 22, 22, 8];
-console.log(`${N.toLocaleString('en-US')} alerts over ${Math.ceil(N / 4)} laptops (bench/seed-alerts.mjs); ${ROUNDS} sequential requests per view over HTTP on loopback, after 30 to warm up\n`);
-console.log(row(['view (50 alerts a page)', 'before p50 / p95 ms', 'console p50 / p95 ms', 'speed-up'], w));
+const table = new Table(`${N.toLocaleString('en-US')} alerts over ${Math.ceil(N / 4)} laptops (bench/seed-alerts.mjs); ${ROUNDS} sequential requests per view over HTTP on loopback, after 30 to warm up`,
+  ['view (50 alerts a page)', 'before p50 / p95 ms', 'console p50 / p95 ms', 'speed-up'], [62, 22, 22, 8]).header();
 const floor = await latency(after, '/v1/health');
-console.log(row(['API floor: GET /v1/health', '', `${floor.p50.toFixed(2)} / ${floor.p95.toFixed(2)}`, ''], w));
+table.add(['API floor: GET /v1/health', '', `${floor.p50.toFixed(2)} / ${floor.p95.toFixed(2)}`, '']);
 for (const [name, path] of views) {
   const b = await latency(before, path);
   const a = await latency(after, path);
-  console.log(row([name, `${b.p50.toFixed(2)} / ${b.p95.toFixed(2)}`, `${a.p50.toFixed(2)} / ${a.p95.toFixed(2)}`, `${(b.p50 / a.p50).toFixed(1)}x`], w));
+  table.add([name, `${b.p50.toFixed(2)} / ${b.p95.toFixed(2)}`, `${a.p50.toFixed(2)} / ${a.p95.toFixed(2)}`, `${(b.p50 / a.p50).toFixed(1)}x`]);
 }
-console.log('\nbefore = same data and requests, schema without the console\'s queue indexes (migration 1\'s status index back); speed-up = before p50 / console p50');
+table.note('before = same data and requests, schema without the console\'s queue indexes (migration 1\'s status index back); speed-up = before p50 / console p50');
+record('console', 'The web console\'s alert queue at 10,000 alerts', [table]);
 await after.close();
 await before.close();
 rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,7 @@ export function clusterPage(el: HTMLElement, params: Record<string, string>): vo
           ['Laptop', laptop ? link(`/devices/${encodeURIComponent(laptop.id)}`, laptop.label) : l.source],
           ['Assigned to', laptop?.assignee || '—'],
           ...(value?.type === 'laptop' ? [['Other laptop', link(`/devices/${encodeURIComponent(value.id)}`, value.label)] as [string, Child]] : []),
-          ['Weight', `+${l.weight} to the cluster score (each kind counts once)`],
+          ['Weight', l.weight > 0 ? `+${l.weight} to the cluster score (each kind counts once)` : 'nothing more: the same place is counted once, by its strongest link'],
           ...(o ? [['Observed via', o.via || 'agent'] as [string, Child], ['First seen', when(o.firstSeenMs)] as [string, Child], ['Last seen', `${when(o.lastSeenMs)} (${ago(o.lastSeenMs)})`] as [string, Child], ['Times', String(o.count)] as [string, Child]] : []),
           ...ipFacts(value),
         ]),
@@ -59,7 +59,7 @@ export function clusterPage(el: HTMLElement, params: Record<string, string>): vo
       }
       const sharing = g.links.filter((l) => l.target === n.id).map((l) => l.source);
       mount(panel, h('h2', null, KIND_NAMES[n.kind ?? ''] ?? n.kind ?? 'Value'), dl([
-        ['Value', h('code', null, n.label)], ['Weight', `+${n.weight ?? 0}`], ...ipFacts(n),
+        ['Value', h('code', null, n.label)], ['Weight', n.weight ? `+${n.weight}` : 'counted once (the same place)'], ...ipFacts(n),
         ['Seen by', h('ul', { class: 'pairs' }, sharing.map((id) => h('li', null, link(`/devices/${encodeURIComponent(id)}`, name(id)))))],
       ]));
     }
@@ -83,7 +83,7 @@ export function clusterPage(el: HTMLElement, params: Record<string, string>): vo
       card(`Why: score ${g.score}`, signalList(g.signals, new Map(g.nodes.filter((n) => n.type === 'laptop').map((n) => [n.id, n.label])))),
       card('Links', table([
         { title: 'Laptop', cell: (l: Link) => name(l.source) }, { title: 'Shares', cell: (l) => KIND_NAMES[l.kind] ?? l.kind },
-        { title: 'Value', class: 'wide', cell: (l) => h('code', null, l.value) }, { title: 'Weight', class: 'num', cell: (l) => `+${l.weight}` },
+        { title: 'Value', class: 'wide', cell: (l) => h('code', null, l.value) }, { title: 'Weight', class: 'num', cell: (l) => (l.weight > 0 ? `+${l.weight}` : 'counted once') },
         { title: '', cell: (l) => h('button', { class: 'link-button', attrs: { type: 'button', 'data-link-id': l.id }, on: { click: () => { showLink(l); graphBox.scrollIntoView({ block: 'nearest' }); } } }, 'evidence') },
       ], g.links)),
     ];

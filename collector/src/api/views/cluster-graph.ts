@@ -5,7 +5,6 @@
 // when, how often) and the pairs of laptops it joins, with their time spans.
 import type { Collector } from '../../app.js';
 import type { EdgeRecord } from '../../store/fleet-records.js';
-import { EDGE_WEIGHTS } from '../../rules/weights.js';
 import { isPublicIp } from '../../enrich/ip.js';
 import { CLUSTER_RULE } from '../../fleet/risk-alerts.js';
 import { agentStatus } from './device-health.js';
@@ -59,6 +58,7 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
       ...(risk ? { risk: { score: risk.score, severity: risk.severity } } : {}),
     });
   }
+  const kindWeights = new Map(cluster.result.signals.map((x) => [x.id, x.weight]));
   const groups = new Map<string, EdgeRecord[]>();
   for (const e of cluster.edges) {
     if (!shown.has(e.deviceA) || !shown.has(e.deviceB)) continue;
@@ -70,7 +70,8 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
   let n = 0;
   for (const edges of groups.values()) {
     const first = edges[0] as EdgeRecord;
-    const weight = EDGE_WEIGHTS[first.kind as keyof typeof EDGE_WEIGHTS] ?? 0;
+    // What this kind added to the score: a same-place kind that is not the strongest adds nothing.
+    const weight = kindWeights.get(`shared.${first.kind}`) ?? 0;
     const pairsOf = (id: string) => edges.filter((e) => e.deviceA === id || e.deviceB === id).map((e) => ({ a: e.deviceA, b: e.deviceB, firstMs: e.firstMs, lastMs: e.lastMs }));
     if (first.kind === 'lan_neighbour_laptop') {
       // One laptop saw another enrolled laptop's own MAC on its LAN: a direct link.

@@ -125,6 +125,21 @@ describe('cluster score', () => {
     expect(r.score).toBeGreaterThanOrEqual(50);
   });
 
+  it('two people\'s laptops in one place, each high-risk on its own (a KVM on each): high together; one risky laptop is not', () => {
+    const home = [edge('a', 'b', 'gateway_mac', 'g')];
+    const regs = new Map([reg('a', 'p@x.com'), reg('b', 'q@x.com')]);
+    const kvm = { score: 50, title: 'Risk 50: IP-KVM attached' };
+    const both = scoreCluster(['a', 'b'], home, regs, () => undefined, () => kvm);
+    expect(both.signals.find((s) => s.id === 'cluster.members_at_risk')?.evidence).toEqual(['a: Risk 50: IP-KVM attached', 'b: Risk 50: IP-KVM attached']);
+    expect(both.severity).toBe('high');
+    const one = scoreCluster(['a', 'b'], home, regs, () => undefined, (m) => (m === 'a' ? kvm : { score: 30, title: 'Risk 30' }));
+    expect(one.signals.map((s) => s.id)).not.toContain('cluster.members_at_risk');
+    expect(one.severity).toBe('info');
+    // One person's two risky laptops are that person's case, not a farm of several people.
+    const same = scoreCluster(['a', 'b'], home, new Map([reg('a', 'p@x.com'), reg('b', 'p@x.com')]), () => undefined, () => kvm);
+    expect(same.signals.map((s) => s.id)).not.toContain('cluster.members_at_risk');
+  });
+
   it('one person with two laptops is no farm candidate', () => {
     const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'wifi_bssid', 'h')], new Map([reg('a', 'sam@x.com'), reg('b', 'sam@x.com')]), () => undefined);
     expect(r.farmCandidate).toBe(false);

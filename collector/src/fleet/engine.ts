@@ -149,8 +149,10 @@ export class FleetEngine {
     const changes: AlertChange[] = [];
     const clustersDone = new Set<string>();
     for (const id of deviceIds) {
-      changes.push(...this.evaluateRisk(id));
-      if (!this.linked.delete(id)) continue;
+      const risk = this.evaluateRisk(id);
+      changes.push(...risk);
+      // New links, or a member's own risk changed (it counts in its cluster's score).
+      if (!this.linked.delete(id) && risk.length === 0) continue;
       const root = this.index.uf.find(id);
       if (clustersDone.has(root)) continue;
       clustersDone.add(root);
@@ -194,7 +196,11 @@ export class FleetEngine {
       const r = this.store.registry.registration(m);
       if (r) registrations.set(m, r);
     }
-    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined));
+    const memberRisk = (m: string) => {
+      const a = this.store.alerts.find(m, RISK_RULE, 'risk');
+      return a && a.status !== 'resolved' && a.status !== 'false_positive' ? { score: a.score, title: a.title } : undefined;
+    };
+    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined), memberRisk);
     return { result, edges };
   }
 

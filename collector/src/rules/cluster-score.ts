@@ -24,8 +24,14 @@ export interface ClusterResult {
 const weightOf = (kind: string): number => EDGE_WEIGHTS[kind as keyof typeof EDGE_WEIGHTS] ?? 0;
 const span = (e: EdgeRecord): string => `${new Date(e.firstMs).toISOString()} .. ${new Date(e.lastMs).toISOString()}`;
 
+/** A member's own risk (its `device.risk` alert), when it has one. */
+export interface MemberRisk {
+  score: number;
+  title: string;
+}
+
 export function scoreCluster(members: readonly string[], edges: EdgeRecord[], registrations: Map<string, RegistrationRow>,
-  peerInfo: (ip: string) => IpInfo | undefined): ClusterResult {
+  peerInfo: (ip: string) => IpInfo | undefined, memberRisk: (deviceId: string) => MemberRisk | undefined = () => undefined): ClusterResult {
   const people = [...new Set(members.map((m) => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`))].sort();
   const byKind = new Map<string, EdgeRecord[]>();
   for (const e of edges) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
@@ -51,6 +57,16 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
       id: 'shared.remote_peer_ip.vpn_or_hosting', weight: CLUSTER_BONUS.peerOnVpnOrHosting,
       title: 'The shared remote-access peer is a VPN / hosting address',
       evidence: risky.map((i) => `${i.ip}: ${i.network.name || i.network.kind}${i.org ? ` (AS${i.asn} ${i.org})` : ''}`),
+    });
+  }
+  // Laptops linked together that are each high-risk on their own (a KVM on each, each driven from
+  // abroad): a farm, even when the link itself is only a shared place.
+  const atRisk = members.map((m) => ({ m, r: memberRisk(m) })).filter((x): x is { m: string; r: MemberRisk } => (x.r?.score ?? 0) >= 50);
+  const atRiskPeople = new Set(atRisk.map((x) => registrations.get(x.m)?.assigneeEmail ?? x.m));
+  if (atRisk.length >= 2 && atRiskPeople.size >= 2) {
+    signals.push({
+      id: 'cluster.members_at_risk', weight: Math.min(CLUSTER_BONUS.maxAtRisk, (atRisk.length - 1) * CLUSTER_BONUS.perAtRisk),
+      title: `${atRisk.length} of its laptops are high-risk on their own`, evidence: atRisk.map((x) => `${x.m}: ${x.r.title}`),
     });
   }
   const extraPeople = Math.max(0, people.length - 2);

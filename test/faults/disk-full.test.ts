@@ -84,7 +84,7 @@ describe.runIf(isRoot)('the collector disk full', () => {
     rmSync(filler);
     const final = await agents.drained(EVENTS, 120_000);
     expect(agents.error).toBeUndefined();
-    expect(final.map((a) => [a.pushed, a.pending])).toEqual(final.map(() => [EVENTS, 0]));
+    expect(final.map((a) => [a.pushed, a.pending]), `agents not drained: ${JSON.stringify(final.filter((a) => a.pending > 0))}`).toEqual(final.map(() => [EVENTS, 0]));
     const result = audit(db, final, EVENTS);
     const lost = result.reduce((n, d) => n + d.missing.length + d.heartbeatsMissing.length, 0);
     const duplicated = result.reduce((n, d) => n + (d.stored - d.distinct) + d.heartbeatDuplicates, 0);

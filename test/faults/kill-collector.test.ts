@@ -65,7 +65,7 @@ describe('kill -9 of the collector during ingest', () => {
     }
     const final = await agents.drained(EVENTS, 120_000);
     expect(agents.error).toBeUndefined();
-    expect(final.map((a) => [a.pushed, a.pending])).toEqual(final.map(() => [EVENTS, 0]));
+    expect(final.map((a) => [a.pushed, a.pending]), `agents not drained: ${JSON.stringify(final.filter((a) => a.pending > 0))}`).toEqual(final.map(() => [EVENTS, 0]));
     // Every kill came while agents had events the collector had not acknowledged.
     expect(inFlight.every((n) => n > 0)).toBe(true);
     const result = audit(db, final, EVENTS);

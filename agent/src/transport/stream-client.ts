@@ -1,6 +1,8 @@
 // The agent's end of Ingest.Stream: one long-lived bidirectional gRPC stream over TLS. It says
 // Hello, waits for HelloAck, sends batches from the outbox, drops what the collector acknowledges,
-// answers pings, hands other collector messages to its owner, and reconnects with backoff.
+// answers pings, hands other collector messages to its owner, and reconnects with backoff. A
+// stream that makes no progress (no HelloAck, or batches never acknowledged: a connection that a
+// middlebox swallowed while TCP still looks open) is abandoned with its channel and started again.
 import { Client, Metadata, status as Status, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import {
   DEFAULT_MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, ingestService,
@@ -25,6 +27,8 @@ export interface StreamClientOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Batches sent but not yet acknowledged, at most. */
   window?: number;
+  /** No HelloAck this long after connecting, or no ack this long while batches wait for one: start over (default 30 s, 60 s). */
+  stallMs?: { hello: number; ack: number };
 }
 
 type Call = ClientDuplexStream<AgentMessage, CollectorMessage>;
@@ -37,14 +41,22 @@ export class StreamClient {
   private inFlight = 0;
   private maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
   private ackWaiters: (() => void)[] = [];
+  private credentials: ChannelCredentials;
+  /** When the stream last moved: connected, HelloAck, an ack, or the first batch sent after none was waiting. */
+  private progressAtMs = 0;
+  private readonly stallCheck: NodeJS.Timeout;
   state: ConnectionState = 'idle';
   lastError: string | undefined;
   deviceId: string | undefined;
   lastAckAtMs: number | undefined;
 
   constructor(private readonly opts: StreamClientOptions) {
+    this.credentials = opts.credentials;
     this.client = StreamClient.channel(opts.server, opts.credentials);
     this.backoff = new Backoff(opts.backoff?.initialMs ?? 1000, opts.backoff?.maxMs ?? 60_000);
+    const stall = opts.stallMs ?? { hello: 30_000, ack: 60_000 };
+    this.stallCheck = setInterval(() => this.checkStalled(stall), Math.min(5000, stall.hello / 3, stall.ack / 3));
+    this.stallCheck.unref();
   }
 
   private static channel(server: string, creds: ChannelCredentials): Client {
@@ -59,6 +71,7 @@ export class StreamClient {
   /** New TLS material (a renewed certificate): a new channel, and the stream again over it. */
   replaceCredentials(creds: ChannelCredentials): void {
     const old = this.client;
+    this.credentials = creds;
     this.client = StreamClient.channel(this.opts.server, creds);
     const call = this.call;
     this.call = undefined;
@@ -97,6 +110,7 @@ export class StreamClient {
 
   stop(): void {
     this.state = 'stopped';
+    clearInterval(this.stallCheck);
     if (this.timer) clearTimeout(this.timer);
     this.call?.end();
     this.call = undefined;
@@ -107,6 +121,7 @@ export class StreamClient {
     if (this.state === 'stopped') return;
     this.state = 'connecting';
     this.inFlight = 0;
+    this.progressAtMs = Date.now();
     const m = ingestService.stream;
     const call = this.client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, new Metadata()) as Call;
     this.call = call;
@@ -125,6 +140,7 @@ export class StreamClient {
         if (ack.maxBatchBytes) this.maxBatchBytes = Math.min(ack.maxBatchBytes, DEFAULT_MAX_BATCH_BYTES);
         this.opts.outbox.resume(ack.lastSequence ?? 0);
         this.state = 'streaming';
+        this.progressAtMs = Date.now();
         this.lastError = undefined;
         this.backoff.reset();
         this.opts.log.info('connected to collector', { server: this.opts.server, device: this.deviceId, resumeAfter: ack.lastSequence ?? 0 });
@@ -136,6 +152,7 @@ export class StreamClient {
         this.opts.outbox.acknowledge(msg.ack.sequence ?? 0);
         this.inFlight = Math.max(0, this.inFlight - 1);
         this.lastAckAtMs = Date.now();
+        this.progressAtMs = this.lastAckAtMs;
         const waiters = this.ackWaiters;
         this.ackWaiters = [];
         for (const w of waiters) w();
@@ -157,16 +174,38 @@ export class StreamClient {
     while (this.inFlight < window && this.opts.outbox.hasUnsent) {
       const events = this.opts.outbox.nextBatch(this.maxBatchBytes, MAX_EVENTS_PER_BATCH);
       if (events.length === 0) break;
+      if (this.inFlight === 0) this.progressAtMs = Date.now();
       this.inFlight++;
       call.write({ batch: { events } });
     }
+  }
+
+  private checkStalled(limit: { hello: number; ack: number }): void {
+    const call = this.call;
+    if (!call) return;
+    const idle = Date.now() - this.progressAtMs;
+    const within = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+    let reason: string | undefined;
+    if (this.state === 'connecting' && idle > limit.hello) reason = `no answer to Hello within ${within(limit.hello)}`;
+    else if (this.state === 'streaming' && this.inFlight > 0 && idle > limit.ack) reason = `no acknowledgement within ${within(limit.ack)}`;
+    if (!reason) return;
+    // The connection may look open and carry nothing: leave it with its channel, start again.
+    this.call = undefined;
+    call.cancel();
+    const old = this.client;
+    this.client = StreamClient.channel(this.opts.server, this.credentials);
+    old.close();
+    this.retry(`the collector stream stalled: ${reason}; connecting again`);
   }
 
   private onClosed(call: Call, err: ServiceError | undefined): void {
     if (call !== this.call) return;
     this.call = undefined;
     if (this.state === 'stopped') return;
-    const detail = err ? explainStreamError(err, this.opts.server) : 'stream ended by the collector';
+    this.retry(err ? explainStreamError(err, this.opts.server) : 'stream ended by the collector', err);
+  }
+
+  private retry(detail: string, err?: ServiceError): void {
     this.lastError = detail;
     const delay = this.backoff.next();
     this.state = 'waiting';

@@ -65,7 +65,7 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
   const atRiskPeople = new Set(atRisk.map((x) => registrations.get(x.m)?.assigneeEmail ?? x.m));
   if (atRisk.length >= 2 && atRiskPeople.size >= 2) {
     signals.push({
-      id: 'cluster.members_at_risk', weight: Math.min(CLUSTER_BONUS.maxAtRisk, (atRisk.length - 1) * CLUSTER_BONUS.perAtRisk),
+      id: 'cluster.members_at_risk', weight: CLUSTER_BONUS.membersAtRisk,
       title: `${atRisk.length} of its laptops are high-risk on their own`, evidence: atRisk.map((x) => `${x.m}: ${x.r.title}`),
     });
   }

@@ -51,9 +51,8 @@ export const CLUSTER_BONUS = {
   maxPeople: 60,
   /** A shared remote-access peer IP on a VPN or hosting network. */
   peerOnVpnOrHosting: 15,
-  /** Per laptop of the cluster that is high-risk on its own (device risk >= 50), beyond the first (at most `maxAtRisk`). */
-  perAtRisk: 40,
-  maxAtRisk: 60,
+  /** Two or more people's laptops in the cluster are each high-risk on their own (device risk >= 50). */
+  membersAtRisk: 40,
 } as const;
 
 export function severityFor(score: number): 'critical' | 'high' | 'medium' | 'low' | 'info' {

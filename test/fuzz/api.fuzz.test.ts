@@ -16,10 +16,9 @@ import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from '../he
 import { query } from '../helpers/field.js';
 import { importFleet } from '../faults/helpers/fleet.js';
 import { text } from './helpers/arbitraries.js';
+import { fuzzParams } from './helpers/runs.js';
 
-const RUNS = Number(process.env.FARMWATCH_FUZZ_RUNS ?? 40);
-const SEED = Number(process.env.FARMWATCH_FUZZ_SEED ?? 20261127);
-const params = { numRuns: RUNS * 5, seed: SEED };
+const params = fuzzParams(5);
 
 let pki: Pki;
 let work: string;
@@ -166,6 +165,6 @@ describe('fuzzing the HTTP API', () => {
       expect(answer).not.toMatch(/"token"|fwa_/);
       const health = await fetch(`${collector.api}/v1/health`, { signal: AbortSignal.timeout(5000) });
       expect(health.status).toBe(200);
-    }), { numRuns: RUNS, seed: SEED });
+    }), fuzzParams());
   }, 600_000);
 });

@@ -19,10 +19,9 @@ import { helloFor } from '../helpers/enroll.js';
 import { query } from '../helpers/field.js';
 import { importFleet, type Registered } from '../faults/helpers/fleet.js';
 import { clearRefusal, mutate, text, time } from './helpers/arbitraries.js';
+import { RUNS, fuzzParams } from './helpers/runs.js';
 
-const RUNS = Number(process.env.FARMWATCH_FUZZ_RUNS ?? 40);
-const SEED = Number(process.env.FARMWATCH_FUZZ_SEED ?? 20261127);
-const params = { numRuns: RUNS, seed: SEED };
+const params = fuzzParams();
 
 let pki: Pki;
 let work: string;

@@ -18,10 +18,9 @@ import { query } from '../helpers/field.js';
 import { RawIngestClient, type StreamResult } from '../helpers/raw-client.js';
 import { grpcFrame, rawGrpc } from './helpers/h2-grpc.js';
 import { anyEvent, clearRefusal, mutate, plausibleEvent } from './helpers/arbitraries.js';
+import { fuzzParams } from './helpers/runs.js';
 
-const RUNS = Number(process.env.FARMWATCH_FUZZ_RUNS ?? 40);
-const SEED = Number(process.env.FARMWATCH_FUZZ_SEED ?? 20261127);
-const params = { numRuns: RUNS, seed: SEED };
+const params = fuzzParams();
 
 let pki: Pki;
 let work: string;

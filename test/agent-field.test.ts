@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readStatus as readStatusFile } from '../agent/src/runtime/status-file.js';
 import { Spool } from '../agent/src/transport/spool/spool.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import {
@@ -157,7 +158,8 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     const { port, db } = await enrolled(work);
     const a = agent(port, work);
     await waitFor(() => storedSequences(db).length > 5, 30_000, () => a.output());
-    await waitFor(() => existsSync(join(work, 'status.json')), 30_000, () => a.output());
+    // status.json is rewritten every few seconds: wait for one written after the first acknowledgement
+    await waitFor(() => ((readStatusFile(work)?.lastAckedSequence ?? 0) > 0), 30_000, () => a.output());
     const status = spawnProc(AGENT_BIN, ['status', '--state-dir', work, '--config', join(work, 'agent.json'), '--json']);
     expect(await status.exited).toBe(0);
     const report = JSON.parse(status.output()) as { enrolled: boolean; running: boolean; status: { connection: string; lastAckedSequence: number; sensors: unknown[] } };

@@ -193,6 +193,24 @@ describe('the console for an analyst', () => {
     expect(Number(/([\d,]+) km/.exec(home)?.[1]?.replace(',', ''))).toBeGreaterThan(2000);
     expect(home).toContain('far');
     expect(await observed.locator('tbody tr', { hasText: ASTRILL_EXIT }).innerText()).toMatch(/vpn: Astrill VPN/);
+    // The map: the ship-to in Austin, the laptop seen in Fairfield CA (far, and west of it), the
+    // AnyDesk peer on Astrill's network; each marker says what it is.
+    const map = observed.locator('svg.world-map');
+    const ship = map.locator('[data-kind="ship-to"]');
+    const seen = map.locator(`[data-kind="seen"][data-ip="${FARM_HOME}"]`);
+    const peer = map.locator(`[data-kind="peer"][data-ip="${ASTRILL_EXIT}"]`);
+    expect(await ship.locator('title').textContent()).toBe('Shipped to Austin, Texas, US');
+    expect(await seen.locator('title').textContent()).toMatch(/^Laptop seen from 73\.162\.10\.1: Fairfield, California, US, [\d,]+ km from ship-to$/);
+    expect(await seen.getAttribute('class')).toContain('map-far');
+    expect(await peer.locator('title').textContent()).toMatch(/^Remote-access session from 142\.214\.202\.2: .* \(vpn: Astrill VPN\)$/);
+    const [shipBox, seenBox, mapBox] = await Promise.all([ship.boundingBox(), seen.boundingBox(), map.boundingBox()]);
+    expect(seenBox!.x).toBeLessThan(shipBox!.x);
+    expect(seenBox!.y).toBeLessThan(shipBox!.y); // Fairfield (38°N) lies north of Austin (30°N)
+    for (const b of [shipBox!, seenBox!]) {
+      expect(b.x).toBeGreaterThanOrEqual(mapBox!.x);
+      expect(b.x + b.width).toBeLessThanOrEqual(mapBox!.x + mapBox!.width);
+    }
+    expect(await map.locator('line.map-line.map-far').count()).toBe(1);
     expect(await text(page, '.card:has(h2:text("Agent health"))')).toMatch(/Status\s+reporting/);
     expect(await text(page, '.card:has(h2:text("Sensors"))')).toMatch(/wifi\s+unavailable\s+no wireless interface/);
     const timeline = await page.locator('.timeline').innerText();

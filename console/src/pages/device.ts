@@ -6,10 +6,11 @@ import { api } from '../api.js';
 import { buttonLink, card, dl, link, pageHeader, render, severityBadge, statusBadge, table, tag } from '../components.js';
 import { ago, bytes, duration, km, when, whenExact } from '../format.js';
 import { signalList, type Signal } from '../signals.js';
+import { worldMap, type MapPoint } from '../world-map.js';
 
 interface Place {
   ip: string; via: string; firstSeenMs: number; lastSeenMs: number; count: number; current: boolean; place: string; countryCode: string;
-  asn: number | null; org: string; network: { kind: string; name: string }; distanceKm: number | null; locatesLaptop: boolean;
+  lat: number | null; lon: number | null; asn: number | null; org: string; network: { kind: string; name: string }; distanceKm: number | null; locatesLaptop: boolean;
 }
 interface Health {
   status: string; connected: boolean; lastSeenMs: number | null; silentAfterMs: number; stoppedAtMs: number | null; stopReason: string | null;
@@ -25,7 +26,7 @@ interface DeviceDetail {
   cluster: { members: string[]; score: number; severity: string } | null;
   alerts: { id: number; title: string; severity: string; status: string; updatedMs: number }[];
   health: Health;
-  locations: { shipTo: { place: string; timeZone: string } | null; farKm: number; observed: Place[]; peers: Place[] };
+  locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[] };
 }
 interface TimelineEntry { atMs: number; kind: string; title: string; detail: string; severity?: string; alertId?: number }
 
@@ -58,6 +59,33 @@ function places(list: Place[], farKm: number, empty: string): HTMLElement {
   ], list, { empty });
 }
 
+/** The ship-to place and every located address, as map points. */
+function mapPoints(loc: DeviceDetail['locations']): MapPoint[] {
+  const points: MapPoint[] = [];
+  const s = loc.shipTo;
+  if (s && s.lat !== null && s.lon !== null) points.push({ kind: 'ship-to', lat: s.lat, lon: s.lon, label: `Shipped to ${s.place}` });
+  const placed = (p: Place): p is Place & { lat: number; lon: number } => p.lat !== null && p.lon !== null;
+  const far = (p: Place): string => (p.distanceKm === null ? '' : `, ${km(p.distanceKm)} from ship-to`);
+  for (const p of loc.observed.filter(placed)) {
+    points.push(p.locatesLaptop
+      ? { kind: 'seen', lat: p.lat, lon: p.lon, ip: p.ip, far: p.distanceKm !== null && p.distanceKm > loc.farKm, label: `Laptop seen from ${p.ip}: ${p.place}${far(p)}` }
+      : { kind: 'exit', lat: p.lat, lon: p.lon, ip: p.ip, label: `${p.network.kind} exit ${p.ip} (${p.network.name}): ${p.place}; not where the laptop is` });
+  }
+  for (const p of loc.peers.filter(placed)) {
+    points.push({ kind: 'peer', lat: p.lat, lon: p.lon, ip: p.ip, label: `Remote-access session from ${p.ip}: ${p.place}${p.network.kind === 'other' ? '' : ` (${p.network.kind}: ${p.network.name})`}` });
+  }
+  return points;
+}
+
+function locationMap(loc: DeviceDetail['locations']): Child {
+  const map = worldMap(mapPoints(loc));
+  if (!map) return h('p', { class: 'empty' }, 'Nothing to put on a map: no place with coordinates yet.');
+  const key = (cls: string, text: string): HTMLElement => h('li', null, h('span', { class: `map-key ${cls}` }), text);
+  return h('figure', { class: 'map' }, map, h('figcaption', null, h('ul', { class: 'map-legend' },
+    key('key-ship', 'ship-to'), key('key-seen', 'laptop seen'), key('key-far', `seen more than ${km(loc.farKm)} away`),
+    key('key-exit', 'VPN / hosting exit'), key('key-peer', 'remote-access peer'))));
+}
+
 function timeline(items: TimelineEntry[]): HTMLElement {
   if (items.length === 0) return h('p', { class: 'empty' }, 'Nothing yet.');
   return h('ol', { class: 'timeline' }, items.map((t) => h('li', { class: `tl tl-${t.kind}` },
@@ -86,6 +114,7 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
         ])),
         health(d.health)),
       card(`Ship-to against observed locations (far: more than ${km(loc.farKm)})`,
+        locationMap(loc),
         h('p', { class: 'muted' }, `Shipped to ${loc.shipTo?.place ?? 'an unknown place'}. Where the collector saw the laptop connect from:`),
         places(loc.observed, loc.farKm, 'No public address seen yet.'),
         h('h3', null, 'Where remote-access sessions on this laptop came from'),

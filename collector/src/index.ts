@@ -20,6 +20,7 @@ export * from './correlate/index.js';
 export * from './correlate/keys.js';
 export { UnionFind } from './correlate/union-find.js';
 export * from './rules/device-rules.js';
+export * from './rules/activity.js';
 export * from './rules/cluster-score.js';
 export * from './rules/weights.js';
 export * from './rules/geo.js';

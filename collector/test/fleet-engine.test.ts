@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InterfaceKind, ObservationKind, pb, type Observation } from '@farmwatch/proto';
+import { InterfaceKind, ObservationKind, pb, type Event, type Observation } from '@farmwatch/proto';
 import { createLogger } from '@farmwatch/shared';
-import { FleetEngine, SqliteStore, keyedHash } from '../src/index.js';
+import { FleetEngine, SqliteStore, applyBatch, keyedHash } from '../src/index.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -142,6 +142,28 @@ describe('fleet engine', () => {
     expect(store.alerts.detail(first?.id ?? 0)?.members).toEqual([a, b, c, d].sort());
     expect(store.alerts.detail(second?.id ?? 0)?.status).toBe('resolved');
     expect(store.alerts.notes(second?.id ?? 0).map((n) => n.text)).toEqual([`merged into alert ${first?.id ?? ''}: the clusters joined`]);
+    store.close();
+  });
+
+  it('counts the hours a laptop was on from the events it sent, spooled ones too, each hour once, and finds it always on', () => {
+    const H = 3_600_000;
+    const { store, ids: [a = ''] } = setup(1);
+    const fleet = new FleetEngine({ store, log, now: () => now });
+    // 100 hours of heartbeats every 30 minutes, delivered at once (an agent back from offline).
+    const start = now - 100 * H;
+    const beat = (seq: number, at: number): Event => pb.Event.decode(pb.Event.encode({ sequence: seq, observedAtMs: at, heartbeat: { uptimeMs: 1 } }).finish());
+    const events = Array.from({ length: 200 }, (_, i) => beat(i + 1, start + i * 30 * 60_000));
+    expect(applyBatch(store, a, 0, events, 0, now).relevant).toBe(true);
+    const expected = Array.from({ length: Math.floor((now - 30 * 60_000) / H) - Math.floor(start / H) + 1 }, (_, i) => Math.floor(start / H) + i);
+    expect(store.fleet.onlineHours(a, 0)).toEqual(expected);
+    // A heartbeat in an hour already counted changes nothing for the rules; the next hour does.
+    expect(applyBatch(store, a, 200, [beat(201, now)], 0, now).relevant).toBe(Math.floor(now / H) !== expected.at(-1));
+    expect(applyBatch(store, a, 201, [beat(202, now)], 0, now).relevant).toBe(false);
+    expect(applyBatch(store, a, 202, [beat(203, now + H)], 0, now + H).relevant).toBe(true);
+    expect(fleet.riskOf(a)?.signals.map((x) => x.id)).toEqual(['activity.always_on']);
+    // Retention drops old hours with the events they came from.
+    expect(store.prune(now - 50 * H).onlineHours).toBeGreaterThan(45);
+    expect(store.fleet.onlineHours(a, 0)[0]).toBe(Math.floor((now - 50 * H) / H));
     store.close();
   });
 });

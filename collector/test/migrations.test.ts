@@ -65,4 +65,17 @@ describe('schema migrations', () => {
     // A folder where a file is: the database path runs through the database file itself.
     expect(() => openDatabase(join(path, 'collector.db'))).toThrow(/cannot open or create the database/);
   });
+
+  it('fills the hours each device was on from the events a v0.1.0 database already holds', () => {
+    const path = tempDb();
+    const old = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
+    old.prepare("INSERT INTO devices (id, machine_id, first_seen_ms, last_seen_ms) VALUES ('dev_a', 'm', 0, 0)").run();
+    const add = old.prepare("INSERT INTO events (device_id, sequence, kind, observed_at_ms, received_at_ms, body) VALUES ('dev_a', ?, 'heartbeat', ?, ?, x'')");
+    const H = 3_600_000;
+    [5 * H + 1, 5 * H + 600_000, 7 * H, 7 * H + H - 1, 30 * H].forEach((at, i) => add.run(i + 1, at, at));
+    old.close();
+    const db = openDatabase(path);
+    expect(db.prepare("SELECT hour FROM device_hours WHERE device_id = 'dev_a' ORDER BY hour").pluck().all()).toEqual([5, 7, 30]);
+    db.close();
+  });
 });

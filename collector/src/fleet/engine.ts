@@ -169,9 +169,11 @@ export class FleetEngine {
     const peers = observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
       .map((o) => this.enricher.lookup(o.valueKey));
     const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
+    const now = this.now();
+    const onlineHours = this.store.fleet.onlineHours(deviceId, Math.floor(now / 3_600_000) - this.rules.activity.days * 24 + 1);
     return evaluateDevice({
       device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
-      enrolledMs: registration?.enrolledMs ?? null, nowMs: this.now(),
+      enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours,
     }, this.rules);
   }
 

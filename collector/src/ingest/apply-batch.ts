@@ -33,6 +33,7 @@ export interface BatchHooks {
 }
 
 const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
+const HOUR_MS = 3_600_000;
 
 /** A clock off by less than this is a synced clock measured through network and queueing delay: its times stay as they are. */
 export const CLOCK_TOLERANCE_MS = 120_000;
@@ -179,12 +180,15 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     let duplicates = replayed;
     let alertsRaised = 0;
     let lastSequence = lastStored;
+    const hours = new Set<number>();
     for (const e of fresh) {
       const sequence = e.sequence ?? 0;
+      const observedAtMs = collectorTime(e.observedAtMs || receivedAtMs, clockSkewMs, receivedAtMs);
       const inserted = w.insertEvent({
-        deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs: collectorTime(e.observedAtMs || receivedAtMs, clockSkewMs, receivedAtMs), receivedAtMs,
+        deviceId, sequence, kind: e.body ?? 'unknown', observedAtMs, receivedAtMs,
         body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
+      if (inserted && observedAtMs > 0) hours.add(Math.floor(observedAtMs / HOUR_MS));
       lastSequence = Math.max(lastSequence, sequence);
       if (!inserted) {
         duplicates++;
@@ -194,6 +198,8 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
       alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending, clockSkewMs);
     }
+    // The first event of an hour makes it an hour the laptop was on: the activity rules look again.
+    for (const hour of hours) if (w.markOnline(deviceId, hour)) relevant = true;
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);

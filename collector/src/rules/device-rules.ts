@@ -4,6 +4,7 @@ import type { DeviceRow, FindingRow } from '../store/records.js';
 import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
+import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
 import { DEVICE_WEIGHTS, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
@@ -19,9 +20,13 @@ export interface RuleConfig {
   collectorSite?: { lat: number; lon: number };
   /** Catalog ids of the company's own remote-access tools. */
   sanctionedTools: string[];
+  /** The hours-on rules (around the clock, outside the assigned working day). */
+  activity: ActivityConfig;
 }
 
-export const DEFAULT_RULES: RuleConfig = { farKm: 500, earlyDays: 14, silentAfterMs: 15 * 60_000, rttSlackMs: 80, sanctionedTools: [] };
+export const DEFAULT_RULES: RuleConfig = {
+  farKm: 500, earlyDays: 14, silentAfterMs: 15 * 60_000, rttSlackMs: 80, sanctionedTools: [], activity: DEFAULT_ACTIVITY,
+};
 
 export interface Signal {
   id: DeviceSignalId;
@@ -40,6 +45,8 @@ export interface DeviceFacts {
   peers: IpInfo[];
   enrolledMs: number | null;
   nowMs: number;
+  /** Hours (since the epoch, UTC) in which the laptop was on, ascending, over the last `activity.days` days. */
+  onlineHours?: readonly number[];
 }
 
 export interface RiskResult {
@@ -138,6 +145,11 @@ function agentSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   return [];
 }
 
+function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  if (!f.onlineHours || f.onlineHours.length === 0) return [];
+  return activityFindings(f.onlineHours, f.registration?.timeZone, f.nowMs, cfg.activity).map((a) => signal(a.id, a.title, a.evidence));
+}
+
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {
   const signals = [
     ...networkSignals(f.peers, 'peer', 'Remote-access peer'),
@@ -148,6 +160,7 @@ export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES):
     ...rttSignals(f, cfg),
     ...agentSignals(f, cfg),
     ...timeZoneSignals(f),
+    ...activitySignals(f, cfg),
   ].sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { score, severity: severityFor(score), signals };

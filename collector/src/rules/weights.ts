@@ -18,6 +18,8 @@ export const DEVICE_WEIGHTS = {
   'agent.stopped': 15,
   'timezone.mismatch': 10,
   'agent.silent': 10,
+  'activity.off_hours': 10,
+  'activity.always_on': 10,
 } as const;
 
 /** Edge kinds that say "the same place": they count once, by the strongest. */

@@ -310,4 +310,22 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE kind IN ('finding', 'findingCleared', 'inventoryChange', 'stopped', 'dropped');
     `,
   },
+  {
+    version: 4,
+    name: 'hours each device was online, for the activity rules',
+    sql: `
+      -- One row per device and hour (integer hours since the epoch, UTC) in which the device sent
+      -- an event stamped with that hour: heartbeats make it "the laptop was on". Kept apart from
+      -- events, which are many per hour, so the activity rules read at most a few hundred rows.
+      CREATE TABLE device_hours (
+        device_id  TEXT NOT NULL REFERENCES devices(id),
+        hour       INTEGER NOT NULL,
+        PRIMARY KEY (device_id, hour)
+      );
+      INSERT INTO device_hours (device_id, hour)
+        SELECT DISTINCT device_id, observed_at_ms / 3600000 FROM events WHERE observed_at_ms > 0
+        ON CONFLICT (device_id, hour) DO NOTHING;
+      CREATE INDEX device_hours_by_hour ON device_hours (hour);
+    `,
+  },
 ];

@@ -84,6 +84,7 @@ function writeStatements(db: Db) {
       VALUES (@deviceA, @deviceB, @kind, @valueKey, @value, @firstMs, @lastMs)
       ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = ${least('edges.first_ms', 'excluded.first_ms')},
       last_ms = ${greatest('edges.last_ms', 'excluded.last_ms')}`),
+    markOnline: db.prepare('INSERT INTO device_hours (device_id, hour) VALUES (?, ?) ON CONFLICT (device_id, hour) DO NOTHING'),
     alertFor: db.prepare('SELECT id, status, severity FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
     bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity,
       title = @title, score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy,
@@ -149,6 +150,7 @@ function makeWriter(w: WriteStatements): StoreWriter {
       return { firstSeenMs: r.firstSeenMs, isNew: r.count === 1 };
     },
     upsertEdge: (e) => void w.upsertEdge.run(e),
+    markOnline: (id, hour) => w.markOnline.run(id, hour).changes === 1,
     raiseAlert: (a) => raiseAlert(w, a),
   };
 }
@@ -248,6 +250,7 @@ export class SqliteStore implements Store {
       observations: this.db.prepare('DELETE FROM observations WHERE last_seen_ms < ?').run(beforeMs).changes,
       edges: this.db.prepare('DELETE FROM edges WHERE last_ms < ?').run(beforeMs).changes,
       inventory: this.db.prepare('DELETE FROM inventory WHERE removed_at_ms IS NOT NULL AND removed_at_ms < ?').run(beforeMs).changes,
+      onlineHours: this.db.prepare('DELETE FROM device_hours WHERE hour < ?').run(Math.floor(beforeMs / 3_600_000)).changes,
     }))();
   }
 

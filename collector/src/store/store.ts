@@ -28,6 +28,8 @@ export interface StoreWriter {
   /** Records an observation; returns its first time seen on this device (to tell new from repeated). */
   upsertObservation(o: ObservationRecord): { firstSeenMs: number; isNew: boolean };
   upsertEdge(e: EdgeRecord): void;
+  /** Records that the device was on during this hour (hours since the epoch); true when the hour is new. */
+  markOnline(deviceId: string, hour: number): boolean;
   /**
    * Opens an alert for (device, rule, key), or updates the one there is: a new occurrence counts
    * (and reopens a resolved alert), an update of an ongoing one only refreshes it.
@@ -114,6 +116,8 @@ export interface FleetStore {
   networkInterfaces(): Iterable<{ deviceId: string; body: Uint8Array }>;
   setPublicIp(deviceId: string, ip: string): void;
   setRtt(deviceId: string, rttMs: number): void;
+  /** The hours (since the epoch) from `sinceHour` on in which the device was on, ascending. */
+  onlineHours(deviceId: string, sinceHour: number): number[];
 }
 
 /** Analysts' side: alert lifecycle, notes, suppressions, audit, API tokens. */

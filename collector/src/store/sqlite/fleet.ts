@@ -29,6 +29,7 @@ export class SqliteFleet implements FleetStore {
         WHERE kind = 'network_interface' AND removed_at_ms IS NULL`),
       setPublicIp: db.prepare('UPDATE devices SET public_ip = ? WHERE id = ?'),
       setRtt: db.prepare('UPDATE devices SET rtt_ms = ? WHERE id = ?'),
+      onlineHours: db.prepare('SELECT hour FROM device_hours WHERE device_id = ? AND hour >= ? ORDER BY hour').pluck(),
     };
     this.db = db;
   }
@@ -102,5 +103,9 @@ export class SqliteFleet implements FleetStore {
 
   setRtt(deviceId: string, rttMs: number): void {
     this.s.setRtt.run(Math.round(rttMs), deviceId);
+  }
+
+  onlineHours(deviceId: string, sinceHour: number): number[] {
+    return this.s.onlineHours.all(deviceId, sinceHour) as number[];
   }
 }

@@ -211,6 +211,20 @@ describe('the console for an analyst', () => {
       expect(b.x + b.width).toBeLessThanOrEqual(mapBox!.x + mapBox!.width);
     }
     expect(await map.locator('line.map-line.map-far').count()).toBe(1);
+    // Hours on, in the assigned zone (Chicago): 14 days of 24 hours; the laptop reported this hour.
+    const grid = page.locator('.card', { hasText: 'Hours on, in America/Chicago (last 14 days)' }).locator('svg.hours-grid');
+    expect(await grid.locator('rect.hour').count()).toBe(14 * 24);
+    const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    const key = (ms: number): string => {
+      const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+      return `${p.year ?? ''}-${p.month ?? ''}-${p.day ?? ''} ${Number(p.hour)}`;
+    };
+    // The laptops reported seconds ago: this hour in Chicago, or the one before if the test straddles the top of an hour.
+    const onCells = await Promise.all((await grid.locator('rect.hour-on').all())
+      .map(async (c) => `${await c.getAttribute('data-day') ?? ''} ${await c.getAttribute('data-hour') ?? ''}`));
+    expect(onCells.length).toBeGreaterThanOrEqual(1);
+    for (const cell of onCells) expect([key(Date.now()), key(Date.now() - 3_600_000)]).toContain(cell);
+    expect(await grid.locator('rect.hour-on title').first().textContent()).toMatch(/^\w{3} \d+ \w{3} \d{2}:00–\d{2}:00 America\/Chicago: on$/);
     expect(await text(page, '.card:has(h2:text("Agent health"))')).toMatch(/Status\s+reporting/);
     expect(await text(page, '.card:has(h2:text("Sensors"))')).toMatch(/wifi\s+unavailable\s+no wireless interface/);
     const timeline = await page.locator('.timeline').innerText();

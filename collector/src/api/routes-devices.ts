@@ -81,6 +81,11 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
         health: agentHealth(v.device, c.live.byDevice(v.id).length > 0, c.fleet.rules.silentAfterMs, now),
         locations: deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }),
         alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }),
+        // The hours the activity rules read, for the page's hours-on grid (in the assigned zone).
+        activity: {
+          timeZone: v.registration?.timeZone || v.device?.timeZone || 'UTC', days: c.fleet.rules.activity.days, nowMs: now,
+          hours: store.fleet.onlineHours(v.id, Math.floor(now / 3_600_000) - c.fleet.rules.activity.days * 24 + 1),
+        },
       };
     },
   });

@@ -7,6 +7,7 @@ import { buttonLink, card, dl, link, pageHeader, render, severityBadge, statusBa
 import { ago, bytes, duration, km, when, whenExact } from '../format.js';
 import { signalList, type Signal } from '../signals.js';
 import { worldMap, type MapPoint } from '../world-map.js';
+import { hoursGrid, type Activity } from '../hours-grid.js';
 
 interface Place {
   ip: string; via: string; firstSeenMs: number; lastSeenMs: number; count: number; current: boolean; place: string; countryCode: string;
@@ -26,6 +27,7 @@ interface DeviceDetail {
   cluster: { members: string[]; score: number; severity: string } | null;
   alerts: { id: number; title: string; severity: string; status: string; updatedMs: number }[];
   health: Health;
+  activity: Activity;
   locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[] };
 }
 interface TimelineEntry { atMs: number; kind: string; title: string; detail: string; severity?: string; alertId?: number }
@@ -120,6 +122,9 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
         h('h3', null, 'Where remote-access sessions on this laptop came from'),
         places(loc.peers, loc.farKm, 'No remote-access session seen.')),
       d.risk && d.risk.signals.length > 0 ? card(`Risk ${d.risk.score}, signal by signal`, signalList(d.risk.signals)) : null,
+      card(`Hours on, in ${d.activity.timeZone} (last ${d.activity.days} days)`,
+        h('div', { class: 'hours-scroll' }, hoursGrid(d.activity)),
+        h('p', { class: 'hint' }, `A filled hour: the agent sent something stamped in it. Shaded: 08:00–20:00, the working day the activity rules compare with. ${d.activity.hours.length} hour(s) on.`)),
       h('div', { class: 'grid-2' },
         card('Alerts', table([
           { title: '', cell: (a: DeviceDetail['alerts'][number]) => severityBadge(a.severity) },

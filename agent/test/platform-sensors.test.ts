@@ -20,6 +20,9 @@ import { collectDarwinServices } from '../src/sensors/services/darwin.js';
 import { parseArpA, parseIpconfigAll, parseRoutePrint } from '../src/sensors/routes/windows.js';
 import { parseNetshInterfaces, parseNetshNetworks } from '../src/sensors/wifi/windows.js';
 import { parseScQuery } from '../src/sensors/services/windows.js';
+import { parseSpAirport } from '../src/sensors/wifi/darwin.js';
+import { parseLaunchctlList } from '../src/sensors/services/darwin.js';
+import { clamshellOpen } from '../src/sensors/displays/darwin.js';
 import { parsePlist } from '../src/sensors/plist.js';
 import { appFromInfoPlist } from '../src/sensors/apps/darwin.js';
 import { parseSystemProfilerUsbJson } from '../src/sensors/usb/system-profiler.js';
@@ -88,6 +91,53 @@ describe('macOS parsers on recorded output', () => {
       [0x043e, 0x9a39, 'LG Monitor Controls', 'AABBCCDDEEFF'],
     ]);
     expect(devices[0]).toMatchObject({ manufacturer: 'Mudita', portPath: '0x02100000', interfacesKnown: false });
+  });
+});
+
+describe('macOS Wi-Fi, launch jobs and lid on recorded output', () => {
+  it('system_profiler SPAirPortDataType -json: signal kept, "<redacted>" names left out, no BSSID to report', () => {
+    // macOS withheld every SSID from the process that ran it, and system_profiler prints no BSSID
+    // at all: the networks around say nothing about the place, so none is reported.
+    expect(parseSpAirport(fixture('macos/system-profiler-airport.json'))).toEqual([{ interface: 'en0', signalDbm: -51, visible: [] }]);
+  });
+
+  it('system_profiler SPAirPortDataType -json: each interface, awdl0 without a network', () => {
+    expect(parseSpAirport(fixture('macos/system-profiler-airport-awdl.json'))).toEqual([
+      { interface: 'en0', signalDbm: -52, visible: [] },
+      { interface: 'awdl0', visible: [] },
+    ]);
+  });
+
+  it('launchctl list: PID when running, "-" when not, negative exit statuses', () => {
+    const jobs = parseLaunchctlList(fixture('macos/launchctl-list.txt'));
+    expect(jobs.size).toBe(23);
+    expect(jobs.get('com.apple.Finder')).toEqual({ pid: 1849, status: '0' });
+    expect(jobs.get('com.apple.progressd')).toEqual({ status: '-9' });
+    expect(jobs.get('us.zoom.updater')).toEqual({ status: '0' });
+    expect(jobs.get('application.hossin.asaadi.V2Box.23669551.23669557')).toEqual({ pid: 32649, status: '0' });
+    expect(jobs.has('Label')).toBe(false);
+  });
+
+  it('launchctl list through the services sensor: loaded jobs outside com.apple.*, running from the PID', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fw-macroot-'));
+    const { run, calls } = recorded({ '/bin/launchctl list': fixture('macos/launchctl-list.txt') });
+    const services = await collectDarwinServices({ platform: 'darwin', root, run });
+    expect(services.map((s) => [s.name, s.running])).toEqual([
+      ['application.com.apple.Terminal.1152921500311913407.1152921500311913412', true],
+      ['application.com.figma.agent.12357889.33683762', true],
+      ['application.com.microsoft.Word.35443871.35509774', true],
+      ['application.hossin.asaadi.V2Box.23669551.23669557', true],
+      ['com.microsoft.update.agent', false],
+      ['com.openssh.ssh-agent', true],
+      ['jetbrains.vmoptions', false],
+      ['us.zoom.updater', false],
+      ['us.zoom.updater.login.check', false],
+    ]);
+    expect(calls).toEqual(['/bin/launchctl list']);
+  });
+
+  it('ioreg AppleClamshellState: "No" is an open lid', () => {
+    expect(clamshellOpen(fixture('macos/ioreg-clamshell.txt'))).toBe(true);
   });
 });
 

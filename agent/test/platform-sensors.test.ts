@@ -23,6 +23,8 @@ import { parseScQuery } from '../src/sensors/services/windows.js';
 import { parseSpAirport } from '../src/sensors/wifi/darwin.js';
 import { parseLaunchctlList } from '../src/sensors/services/darwin.js';
 import { clamshellOpen } from '../src/sensors/displays/darwin.js';
+import { parseUninstallKeys } from '../src/sensors/apps/windows.js';
+import { parsePreload } from '../src/sensors/locale/windows.js';
 import { parsePlist } from '../src/sensors/plist.js';
 import { appFromInfoPlist } from '../src/sensors/apps/darwin.js';
 import { parseSystemProfilerUsbJson } from '../src/sensors/usb/system-profiler.js';
@@ -204,6 +206,53 @@ describe('Windows parsers on recorded output', () => {
     expect(parseScQuery(fixture('windows/sc-query.txt'))).toEqual([
       { name: 'AdvancedSystemCareService9', running: true }, { name: 'JFSSIEMAgent', running: true },
     ]);
+  });
+});
+
+describe('Windows Uninstall keys on recorded output', () => {
+  const text = fixture('windows/reg-query-uninstall.txt');
+  const key = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\';
+  const expected = [
+    { name: 'Microsoft .NET Host - 5.0.7 (x64)', version: '40.28.30105', source: 'registry', path: `${key}{12B6D916-FD64-471C-8EF7-C04443A75F8D}` },
+    { name: 'Windows Application Driver', version: '1.2.99.0', source: 'registry', path: `${key}{29DA7679-80B6-452A-B264-349BAEE7CC0E}` },
+  ];
+
+  it('reg query ... /s: named entries only, DisplayName after the other values, empty InstallLocation gives the key', () => {
+    expect(parseUninstallKeys(text)).toEqual(expected);
+  });
+
+  it('reg query ... /s with the CRLF line ends reg.exe writes', () => {
+    expect(parseUninstallKeys(text.replace(/\n/g, '\r\n'))).toEqual(expected);
+  });
+
+  it('the apps sensor from both Uninstall views (the WOW6432Node one missing here)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fw-noroot-'));
+    const { run, calls } = recorded({ 'reg.exe query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s': text });
+    const apps = await runSensor(appsSensor, { platform: 'win32', root: empty, run });
+    expect(apps.status === 'ok' && apps.facts).toEqual(expected);
+    expect(calls).toEqual([
+      'reg.exe query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s',
+      'reg.exe query HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s',
+    ]);
+  });
+});
+
+describe('Windows keyboard layouts on recorded output', () => {
+  // The recording is of the logged-on user's key (HKCU); the sensor asks the default profile's
+  // (HKU\.DEFAULT), whose values have the same form.
+  const text = fixture('windows/reg-query-preload.txt');
+
+  it('reg query ...\\Keyboard Layout\\Preload: the Korean layout', () => {
+    expect(parsePreload(text)).toEqual(['00000412']);
+    expect(parsePreload(text.replace(/\n/g, '\r\n'))).toEqual(['00000412']);
+  });
+
+  it('the locale sensor takes its layouts from it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fw-noroot-'));
+    const { run, calls } = recorded({ 'reg.exe query HKU\\.DEFAULT\\Keyboard Layout\\Preload': text });
+    const locale = await runSensor(localeSensor, { platform: 'win32', root: empty, run });
+    expect(locale.status === 'ok' && locale.facts.keyboardLayouts).toEqual(['00000412']);
+    expect(calls).toEqual(['reg.exe query HKU\\.DEFAULT\\Keyboard Layout\\Preload']);
   });
 });
 

@@ -110,14 +110,29 @@ describe('cluster score', () => {
     expect(r.severity).toBe('info');
   });
 
-  it('more people in one place than a household holds: medium at three, high at four, critical at five', () => {
-    const place = (n: number) => {
-      const ids = Array.from({ length: n }, (_, i) => `d${i}`);
-      const edges = ids.slice(1).flatMap((id) => [edge('d0', id, 'gateway_mac', 'g'), edge('d0', id, 'wifi_bssid', 'w')]);
-      return scoreCluster(ids, edges, new Map(ids.map((id) => reg(id, `${id}@x.com`))), () => undefined);
-    };
-    expect([2, 3, 4, 5, 9].map((n) => place(n).severity)).toEqual(['info', 'medium', 'high', 'critical', 'critical']);
-    expect(place(4).signals.find((s) => s.id === 'cluster.people')?.evidence).toHaveLength(4);
+  const crowd = (n: number, days: number) => {
+    const ids = Array.from({ length: n }, (_, i) => `d${i}`);
+    const since = now - days * 86_400_000;
+    const edges = ids.slice(1).flatMap((id) => [{ ...edge('d0', id, 'gateway_mac', 'g'), firstMs: since }, { ...edge('d0', id, 'wifi_bssid', 'w'), firstMs: since }]);
+    return scoreCluster(ids, edges, new Map(ids.map((id) => reg(id, `${id}@x.com`))), () => undefined);
+  };
+
+  it('more people in one place than a household holds, for days: medium at three, high at four, critical at five', () => {
+    expect([2, 3, 4, 5, 9].map((n) => crowd(n, 5).severity)).toEqual(['info', 'medium', 'high', 'critical', 'critical']);
+    expect(crowd(4, 5).signals.find((s) => s.id === 'cluster.people')?.evidence).toHaveLength(4);
+  });
+
+  it('a crowd that met in one place a day ago (colleagues at a conference hotel) counts half, and never above medium, until it stays', () => {
+    expect([2, 3, 4, 5, 9, 30].map((n) => crowd(n, 1).severity)).toEqual(['info', 'low', 'medium', 'medium', 'medium', 'medium']);
+    expect(crowd(5, 1).signals.find((s) => s.id === 'cluster.people')?.title)
+      .toBe("5 different people's laptops linked (a household holds two); in one place for 1.0 days so far, counted half until 4.0 days (a hotel or an offsite moves on, a farm stays)");
+    // The same crowd four days on is a farm candidate in full.
+    expect(crowd(5, 4).severity).toBe('critical');
+    // Linked by one operator as well as the place: no waiting.
+    const ids = ['a', 'b', 'c'];
+    const operated = scoreCluster(ids, [edge('a', 'b', 'gateway_mac', 'g'), edge('a', 'c', 'gateway_mac', 'g'), edge('b', 'c', 'remote_peer_id', 'anydesk:1')],
+      new Map(ids.map((id) => reg(id, `${id}@x.com`))), () => undefined);
+    expect(operated.signals.find((s) => s.id === 'cluster.people')?.weight).toBe(20);
   });
 
   it('two people in one place driven by the same AnyDesk id: high however few they are', () => {

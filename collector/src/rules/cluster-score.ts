@@ -71,9 +71,20 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
   }
   const extraPeople = Math.max(0, people.length - 2);
   if (extraPeople > 0) {
+    // How long the crowd has shared its place: from the first place link to the latest refresh.
+    const placeOnly = [...byKind.keys()].every((k) => PLACE_KINDS.has(k));
+    const placeEdges = edges.filter((e) => PLACE_KINDS.has(e.kind));
+    const togetherMs = placeEdges.length === 0 ? 0 : Math.max(...placeEdges.map((e) => e.lastMs)) - Math.min(...placeEdges.map((e) => e.firstMs));
+    const settled = !placeOnly || togetherMs >= CLUSTER_BONUS.settledAfterMs;
+    const weight = settled
+      ? Math.min(CLUSTER_BONUS.maxPeople, extraPeople * CLUSTER_BONUS.perPerson)
+      : Math.min(CLUSTER_BONUS.unsettledMaxPeople, extraPeople * CLUSTER_BONUS.unsettledPerPerson);
+    const days = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} days`;
     signals.push({
-      id: 'cluster.people', weight: Math.min(CLUSTER_BONUS.maxPeople, extraPeople * CLUSTER_BONUS.perPerson),
-      title: `${people.length} different people's laptops linked (a household holds two)`, evidence: people,
+      id: 'cluster.people', weight,
+      title: `${people.length} different people's laptops linked (a household holds two)${settled ? ''
+        : `; in one place for ${days(togetherMs)} so far, counted half until ${days(CLUSTER_BONUS.settledAfterMs)} (a hotel or an offsite moves on, a farm stays)`}`,
+      evidence: people,
     });
   }
   signals.sort((a, b) => b.weight - a.weight);

@@ -51,6 +51,14 @@ export const CLUSTER_BONUS = {
   /** Per person beyond two whose laptop is in the cluster (at most `maxPeople`): a household holds two. */
   perPerson: 20,
   maxPeople: 60,
+  /**
+   * A crowd linked by nothing but a place, together for less than `settledAfterMs`, counts half
+   * (at most `unsettledMaxPeople`): colleagues in one hotel for a conference, an offsite. A farm
+   * stays; once its laptops have shared the place this long they count in full.
+   */
+  unsettledPerPerson: 10,
+  unsettledMaxPeople: 30,
+  settledAfterMs: 4 * 86_400_000,
   /** A shared remote-access peer IP on a VPN or hosting network. */
   peerOnVpnOrHosting: 15,
   /** Two or more people's laptops in the cluster are each high-risk on their own (device risk >= 50). */

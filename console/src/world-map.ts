@@ -3,8 +3,9 @@
 // map (public domain, packaged by world-atlas), in a plain equirectangular projection (x = lon,
 // y = -lat): distances on it are only a picture; the table beside it gives them in km.
 import land from 'world-atlas/land-110m.json';
-import { svg } from './dom.js';
-import { project, viewport } from './map-view.js';
+import { h, svg } from './dom.js';
+import { km } from './format.js';
+import { project, viewport, type LatLon } from './map-view.js';
 import { decodeTopology, type Topology } from './topojson.js';
 
 export interface MapPoint {
@@ -48,24 +49,37 @@ function marker(p: MapPoint, r: number): SVGElement {
   return svg('circle', { ...attrs, cx: x, cy: y, r }, title);
 }
 
-/** The map, or null when no point has coordinates. */
-export function worldMap(points: readonly MapPoint[]): SVGSVGElement | null {
+/** A dashed line from where a laptop was shipped to where it was seen. */
+export interface MapLine { from: LatLon; to: LatLon; far?: boolean }
+
+/**
+ * The map, or null when no point has coordinates. `lines`: by default from the (one) ship-to to
+ * every place the laptop was seen.
+ */
+export function worldMap(points: readonly MapPoint[], lines?: readonly MapLine[], ariaLabel = 'map of the ship-to place and where the laptop and its remote-access peers were seen'): SVGSVGElement | null {
   if (points.length === 0) return null;
   const v = viewport(points);
   const r = v.w / 110;
   const ship = points.find((p) => p.kind === 'ship-to');
-  const lines = ship
-    ? points.filter((p) => p.kind === 'seen').map((p) => {
-      const [x1, y1] = project(ship);
-      const [x2, y2] = project(p);
-      return svg('line', { class: `map-line${p.far ? ' map-far' : ''}`, x1, y1, x2, y2 });
-    })
-    : [];
+  const drawn = (lines ?? (ship ? points.filter((p) => p.kind === 'seen').map((p) => ({ from: ship, to: p, far: p.far ?? false })) : [])).map((l) => {
+    const [x1, y1] = project(l.from);
+    const [x2, y2] = project(l.to);
+    return svg('line', { class: `map-line${l.far ? ' map-far' : ''}`, x1, y1, x2, y2 });
+  });
   // Drawn back to front: the ship-to on top, since everything is measured from it.
   const order: MapPoint['kind'][] = ['exit', 'peer', 'seen', 'ship-to'];
   const markers = order.flatMap((k) => points.filter((p) => p.kind === k).map((p) => marker(p, r)));
   return svg('svg', {
     class: 'world-map', viewBox: `${v.x.toFixed(1)} ${v.y.toFixed(1)} ${v.w.toFixed(1)} ${v.h.toFixed(1)}`, role: 'img',
-    'aria-label': 'map of the ship-to place and where the laptop and its remote-access peers were seen', preserveAspectRatio: 'xMidYMid meet',
-  }, svg('rect', { class: 'map-sea', x: v.x, y: v.y, width: v.w, height: v.h }), svg('path', { class: 'map-land', d: landOutline() }), lines, markers);
+    'aria-label': ariaLabel, preserveAspectRatio: 'xMidYMid meet',
+  }, svg('rect', { class: 'map-sea', x: v.x, y: v.y, width: v.w, height: v.h }), svg('path', { class: 'map-land', d: landOutline() }), drawn, markers);
+}
+
+/** The map with its legend, or a sentence when there is nothing to draw. */
+export function mapFigure(map: SVGSVGElement | null, farKm: number): HTMLElement {
+  if (!map) return h('p', { class: 'empty' }, 'Nothing to put on a map: no place with coordinates yet.');
+  const key = (cls: string, text: string): HTMLElement => h('li', null, h('span', { class: `map-key ${cls}` }), text);
+  return h('figure', { class: 'map' }, map, h('figcaption', null, h('ul', { class: 'map-legend' },
+    key('key-ship', 'ship-to'), key('key-seen', 'laptop seen'), key('key-far', `seen more than ${km(farKm)} away`),
+    key('key-exit', 'VPN / hosting exit'), key('key-peer', 'remote-access peer'))));
 }

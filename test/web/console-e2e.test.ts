@@ -166,6 +166,14 @@ describe('the console for an analyst', () => {
     expect(evidence).toMatch(/Observed via\s+anydesk/);
     expect(evidence).toMatch(/\+30 to the cluster score/);
     expect(evidence.match(/LT-[a-z.]+ — LT-[a-z.]+:/g)).toHaveLength(3);
+    // The map: four ship-to cities, one shared home far from each, one operator on Astrill.
+    const map = page.locator('.card', { hasText: 'Where they were shipped, where they are, who drives them' }).locator('svg.world-map');
+    const shipped = await Promise.all((await map.locator('[data-kind="ship-to"] title').all()).map((t) => t.textContent()));
+    expect(shipped.map((t) => /shipped to (.*)$/.exec(t ?? '')?.[1]).sort()).toEqual(people.map(([, city]) => city).sort());
+    expect(await map.locator(`[data-kind="seen"][data-ip="${FARM_HOME}"] title`).textContent()).toBe(`${FARM_HOME}: Fairfield, California, US, home address of 4 of these laptops`);
+    expect(await map.locator(`[data-kind="seen"][data-ip="${FARM_HOME}"]`).getAttribute('class')).toContain('map-far');
+    expect(await map.locator(`[data-kind="peer"][data-ip="${ASTRILL_EXIT}"] title`).textContent()).toMatch(/\(vpn: Astrill VPN\), drives 4 of these laptops$/);
+    expect(await map.locator('line.map-line.map-far').count()).toBe(4);
     await browser.shot(page, '05-cluster-graph-evidence');
   });
 

@@ -7,10 +7,12 @@ import { buttonLink, card, dl, link, pageHeader, render, severityBadge, statusBa
 import { ago, KIND_NAMES, KIND_SHORT, when } from '../format.js';
 import { signalList, type Signal } from '../signals.js';
 import { drawGraph, KIND_COLOURS } from '../graph.js';
+import { mapFigure, worldMap, type MapLine, type MapPoint } from '../world-map.js';
 
 interface Node {
   id: string; type: 'laptop' | 'observation'; label: string; kind?: string; weight?: number; hostname?: string; assignee?: string; serial?: string; agent?: string;
-  risk?: { score: number; severity: string }; ip?: { place: string; org: string; asn: number | null; network: { kind: string; name: string } };
+  risk?: { score: number; severity: string }; ip?: { place: string; lat: number | null; lon: number | null; org: string; asn: number | null; network: { kind: string; name: string } };
+  shipTo?: { place: string; lat: number | null; lon: number | null };
 }
 interface Link {
   id: string; source: string; target: string; kind: string; value: string; weight: number;
@@ -19,6 +21,34 @@ interface Link {
 interface Graph {
   id: string; members: string[]; people: string[]; score: number; severity: string; farmCandidate: boolean; signals: Signal[]; truncated: boolean;
   alert: { id: number; status: string; severity: string; title: string } | null; nodes: Node[]; links: Link[];
+  map: { farKm: number; lines: { laptop: string; node: string; km: number; far: boolean }[] };
+}
+
+/** Where the laptops were shipped, the home addresses they share and the peers that drive them. */
+function clusterMap(g: Graph): HTMLElement {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const points: MapPoint[] = [];
+  const lines: MapLine[] = [];
+  const farNodes = new Set(g.map.lines.filter((l) => l.far).map((l) => l.node));
+  for (const n of g.nodes) {
+    if (n.type === 'laptop' && n.shipTo && n.shipTo.lat !== null && n.shipTo.lon !== null) {
+      points.push({ kind: 'ship-to', lat: n.shipTo.lat, lon: n.shipTo.lon, label: `${n.label} (${n.assignee ?? ''}) shipped to ${n.shipTo.place}` });
+    }
+    const ip = n.ip;
+    if (n.type !== 'observation' || !ip || ip.lat === null || ip.lon === null) continue;
+    const laptops = g.links.filter((l) => l.target === n.id).length;
+    if (n.kind === 'public_ip') {
+      points.push({ kind: 'seen', lat: ip.lat, lon: ip.lon, ip: n.label, far: farNodes.has(n.id), label: `${n.label}: ${ip.place}, home address of ${laptops} of these laptops` });
+    } else if (n.kind === 'remote_peer_ip') {
+      points.push({ kind: 'peer', lat: ip.lat, lon: ip.lon, ip: n.label, label: `Remote-access peer ${n.label}: ${ip.place}${ip.network.kind === 'other' ? '' : ` (${ip.network.kind}: ${ip.network.name})`}, drives ${laptops} of these laptops` });
+    }
+  }
+  for (const l of g.map.lines) {
+    const from = byId.get(l.laptop)?.shipTo;
+    const to = byId.get(l.node)?.ip;
+    if (from?.lat != null && from.lon != null && to?.lat != null && to.lon != null) lines.push({ from: { lat: from.lat, lon: from.lon }, to: { lat: to.lat, lon: to.lon }, far: l.far });
+  }
+  return mapFigure(worldMap(points, lines, 'map of where the laptops were shipped, the addresses they share and the remote-access peers that drive them'), g.map.farKm);
 }
 
 export function clusterPage(el: HTMLElement, params: Record<string, string>): void {
@@ -81,6 +111,7 @@ export function clusterPage(el: HTMLElement, params: Record<string, string>): vo
         h('ul', { class: 'legend' }, h('li', null, h('span', { class: 'legend-laptop' }), 'laptop (colour: risk)'),
           kinds.map((k) => h('li', null, h('span', { class: 'swatch', style: { background: KIND_COLOURS[k] ?? '#6b7a90' } }), KIND_NAMES[k] ?? k)))), panel),
       card(`Why: score ${g.score}`, signalList(g.signals, new Map(g.nodes.filter((n) => n.type === 'laptop').map((n) => [n.id, n.label])))),
+      card('Where they were shipped, where they are, who drives them', clusterMap(g)),
       card('Links', table([
         { title: 'Laptop', cell: (l: Link) => name(l.source) }, { title: 'Shares', cell: (l) => KIND_NAMES[l.kind] ?? l.kind },
         { title: 'Value', class: 'wide', cell: (l) => h('code', null, l.value) }, { title: 'Weight', class: 'num', cell: (l) => (l.weight > 0 ? `+${l.weight}` : 'counted once') },

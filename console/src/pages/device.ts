@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { buttonLink, card, dl, link, pageHeader, render, severityBadge, statusBadge, table, tag } from '../components.js';
 import { ago, bytes, duration, km, when, whenExact } from '../format.js';
 import { signalList, type Signal } from '../signals.js';
-import { worldMap, type MapPoint } from '../world-map.js';
+import { mapFigure, worldMap, type MapPoint } from '../world-map.js';
 import { hoursGrid, type Activity } from '../hours-grid.js';
 
 interface Place {
@@ -80,12 +80,7 @@ function mapPoints(loc: DeviceDetail['locations']): MapPoint[] {
 }
 
 function locationMap(loc: DeviceDetail['locations']): Child {
-  const map = worldMap(mapPoints(loc));
-  if (!map) return h('p', { class: 'empty' }, 'Nothing to put on a map: no place with coordinates yet.');
-  const key = (cls: string, text: string): HTMLElement => h('li', null, h('span', { class: `map-key ${cls}` }), text);
-  return h('figure', { class: 'map' }, map, h('figcaption', null, h('ul', { class: 'map-legend' },
-    key('key-ship', 'ship-to'), key('key-seen', 'laptop seen'), key('key-far', `seen more than ${km(loc.farKm)} away`),
-    key('key-exit', 'VPN / hosting exit'), key('key-peer', 'remote-access peer'))));
+  return mapFigure(worldMap(mapPoints(loc)), loc.farKm);
 }
 
 function timeline(items: TimelineEntry[]): HTMLElement {

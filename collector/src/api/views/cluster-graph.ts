@@ -8,6 +8,7 @@ import type { EdgeRecord } from '../../store/fleet-records.js';
 import { isPublicIp } from '../../enrich/ip.js';
 import { CLUSTER_RULE } from '../../fleet/risk-alerts.js';
 import { agentStatus } from './device-health.js';
+import { distanceKm } from '../../rules/geo.js';
 
 /** The stored observation kind behind an edge kind. */
 const OBSERVATION_KIND: Record<string, string> = { lan_neighbour: 'lan_neighbour_mac' };
@@ -24,8 +25,13 @@ export interface GraphNode {
   serial?: string;
   agent?: string;
   risk?: { score: number; severity: string };
-  ip?: { place: string; org: string; asn: number | null; network: { kind: string; name: string } };
+  ip?: { place: string; lat: number | null; lon: number | null; org: string; asn: number | null; network: { kind: string; name: string } };
+  /** Where IT shipped this laptop (laptops only). */
+  shipTo?: { place: string; lat: number | null; lon: number | null };
 }
+
+/** For the map: a laptop's ship-to against a shared address it was seen on, with the distance. */
+export interface MapLine { laptop: string; node: string; km: number; far: boolean }
 
 export interface GraphLink {
   id: string;
@@ -55,6 +61,7 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
     nodes.push({
       id, type: 'laptop', label: d?.hostname || r?.serial || id, hostname: d?.hostname ?? '', serial: r?.serial ?? d?.hardwareSerial ?? '',
       assignee: r ? `${r.assigneeName} <${r.assigneeEmail}>` : '', agent: agentStatus(d, connected.has(id), c.fleet.rules.silentAfterMs, nowMs),
+      ...(r ? { shipTo: { place: r.shipTo, lat: r.shipLat, lon: r.shipLon } } : {}),
       ...(risk ? { risk: { score: risk.score, severity: risk.severity } } : {}),
     });
   }
@@ -85,7 +92,10 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
     const info = ip && isPublicIp(ip) ? c.fleet.enricher.lookup(ip) : undefined;
     nodes.push({
       id: nodeId, type: 'observation', kind: first.kind, label: first.value, weight,
-      ...(info ? { ip: { place: info.geo ? [info.geo.city, info.geo.region, info.geo.countryCode].filter(Boolean).join(', ') : '', org: info.org ?? '', asn: info.asn ?? null, network: { kind: info.network.kind, name: info.network.name } } } : {}),
+      ...(info ? { ip: {
+        place: info.geo ? [info.geo.city, info.geo.region, info.geo.countryCode].filter(Boolean).join(', ') : '', lat: info.geo?.lat ?? null, lon: info.geo?.lon ?? null,
+        org: info.org ?? '', asn: info.asn ?? null, network: { kind: info.network.kind, name: info.network.name },
+      } } : {}),
     });
     const participants = [...new Set(edges.flatMap((e) => [e.deviceA, e.deviceB]))].sort();
     for (const id of participants) {
@@ -97,12 +107,25 @@ export function clusterGraph(c: Collector, deviceId: string, nowMs = Date.now())
       });
     }
   }
+  // Each laptop's ship-to against the shared home address it was seen on.
+  const farKm = c.fleet.rules.farKm;
+  const mapLines: MapLine[] = [];
+  const nodeById = new Map(nodes.map((x) => [x.id, x]));
+  for (const l of links) {
+    const laptop = nodeById.get(l.source);
+    const place = nodeById.get(l.target);
+    const s = laptop?.shipTo;
+    const g = place?.ip;
+    if (l.kind !== 'public_ip' || !s || s.lat === null || s.lon === null || !g || g.lat === null || g.lon === null) continue;
+    const km = Math.round(distanceKm({ lat: s.lat, lon: s.lon }, { lat: g.lat, lon: g.lon }));
+    mapLines.push({ laptop: l.source, node: l.target, km, far: km > farKm });
+  }
   const alert = store.alerts.alertsOfMembers(members, CLUSTER_RULE).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved') || a.id - b.id)[0];
   const { result } = cluster;
   return {
     id: `cluster:${members[0] ?? deviceId}`, members, people: result.people, score: result.score, severity: result.severity,
     farmCandidate: result.farmCandidate, signals: result.signals, truncated: members.length > shown.size,
     alert: alert ? { id: alert.id, status: alert.status, severity: alert.severity, title: alert.title } : null,
-    nodes, links,
+    nodes, links, map: { farKm, lines: mapLines },
   };
 }

@@ -29,4 +29,3 @@ export function viewport(points: readonly LatLon[]): Box {
   south = north - h;
   return { x: west + 180, y: 90 - north, w: east - west, h: north - south };
 }
-

@@ -2,6 +2,8 @@
 // tokens (the agent's own enrollment code: a new key and CSR each), runs each as a virtual agent
 // over its own mutual-TLS stream, and applies the scenario's phases when told. It reports to the
 // coordinator over the IPC channel: enrolled, signal (when a laptop's evidence appeared), settled.
+// The agent's own filter for grpc-js's DEP0123 (SNI set to an IP): the workers are agents too.
+import '../../agent/dist/cli/quiet-warnings.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { enroll } from '../../agent/dist/enroll/enroll.js';

@@ -1111,7 +1111,8 @@ export namespace farmwatch {
             OBSERVATION_KIND_REMOTE_PEER_ID = 6,
             OBSERVATION_KIND_REMOTE_PEER_IP = 7,
             OBSERVATION_KIND_MDNS_NAME = 8,
-            OBSERVATION_KIND_KVM_IDENTITY = 9
+            OBSERVATION_KIND_KVM_IDENTITY = 9,
+            OBSERVATION_KIND_INPUT_LANGUAGE = 10
         }
 
         interface IObservation extends farmwatch.v1.Observation.$Properties {

@@ -7848,6 +7848,7 @@ export const farmwatch = $root.farmwatch = (() => {
             values[valuesById[7] = "OBSERVATION_KIND_REMOTE_PEER_IP"] = 7;
             values[valuesById[8] = "OBSERVATION_KIND_MDNS_NAME"] = 8;
             values[valuesById[9] = "OBSERVATION_KIND_KVM_IDENTITY"] = 9;
+            values[valuesById[10] = "OBSERVATION_KIND_INPUT_LANGUAGE"] = 10;
             return values;
         })();
 
@@ -8058,6 +8059,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     case "OBSERVATION_KIND_KVM_IDENTITY":
                     case 9:
                         message.kind = 9;
+                        break;
+                    case "OBSERVATION_KIND_INPUT_LANGUAGE":
+                    case 10:
+                        message.kind = 10;
                         break;
                     default:
                         if (typeof object.kind === "number" && (object.kind | 0) === object.kind)

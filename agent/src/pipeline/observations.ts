@@ -1,6 +1,6 @@
 // Co-location facts for fleet correlation (Observation events): the default gateway's MAC, the
 // joined Wi-Fi network and the access points around, LAN neighbours, catalog KVM names, remote-access
-// peers and KVM identities. Identifiers of other people's equipment (MACs, BSSIDs, SSIDs, peer
+// peers and KVM identities; and the languages the keyboards type. Identifiers of other people's equipment (MACs, BSSIDs, SSIDs, peer
 // ids) go out only as HMAC-SHA-256 with the fleet key, first 16 bytes: equal across laptops, not
 // reversible without the key. Peer IPs and KVM identities travel as text, for enrichment.
 import { createHmac } from 'node:crypto';
@@ -9,6 +9,7 @@ import { decodeEdid } from '@farmwatch/shared';
 import type { Finding } from '../detectors/finding.js';
 import { localAddresses, type HostFacts } from './scan.js';
 import { remotePeerObservations } from '../detectors/network-flows.js';
+import { inputLanguages } from '../sensors/locale/languages.js';
 
 export function keyedHash(key: Uint8Array, value: string): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(value).digest().subarray(0, 16));
@@ -53,6 +54,10 @@ export function buildObservations(facts: HostFacts, findings: readonly Finding[]
     if (!d.edid || !kvmDisplays.has(d.connector)) continue;
     const e = decodeEdid(d.edid);
     out.push({ kind: ObservationKind.OBSERVATION_KIND_KVM_IDENTITY, value: `edid:${e.manufacturerId}:${e.productCode.toString(16).padStart(4, '0')}:${e.serialNumberHex}:${e.serialString ?? ''}`, via: d.connector });
+  }
+  // The languages the laptop's keyboards type (not the layouts themselves): corroboration only.
+  for (const lang of inputLanguages(facts.locale?.keyboardLayouts ?? [])) {
+    out.push({ kind: ObservationKind.OBSERVATION_KIND_INPUT_LANGUAGE, value: lang, via: 'keyboard' });
   }
   return out;
 }

@@ -93,6 +93,27 @@ describe('device rules', () => {
   });
 });
 
+describe('input languages', () => {
+  const obs = (lang: string) => ({ deviceId: 'dev_1', kind: 'input_language', valueKey: lang, value: lang, via: 'keyboard', firstSeenMs: now - 86_400_000, lastSeenMs: now, count: 3 });
+  const watching = { ...DEFAULT_RULES, watchedInputLanguages: ['ko', 'zh', 'ru'] };
+
+  it('count nothing unless the admin names languages to watch', () => {
+    expect(evaluateDevice(facts({ observations: [obs('ko')] })).signals).toEqual([]);
+  });
+
+  it('a Korean keyboard on a laptop shipped to Austin: 10, with the evidence; English and unwatched languages are nothing', () => {
+    const r = evaluateDevice(facts({ observations: [obs('en'), obs('ko'), obs('de')] }), watching);
+    expect(r.signals).toEqual([{ id: 'locale.input_language', weight: DEVICE_WEIGHTS['locale.input_language'], title: 'Keyboard set up for Korean, shipped to US',
+      evidence: [`Korean (ko) input on the laptop since ${new Date(now - 86_400_000).toISOString()}; ship-to Austin, Texas, US`] }]);
+    expect(r.severity).toBe('info');
+  });
+
+  it('the language of the ship-to country is nothing', () => {
+    const seoul = { ...registration, shipTo: 'Seoul, Seoul, KR', shipCountry: 'KR' };
+    expect(evaluateDevice(facts({ registration: seoul, observations: [obs('ko')] }), watching).signals.map((s) => s.id)).not.toContain('locale.input_language');
+  });
+});
+
 describe('cluster score', () => {
   const reg = (id: string, email: string): [string, RegistrationRow] => [id, { ...registration, deviceId: id, assigneeEmail: email }];
   const edge = (a: string, b: string, kind: string, value: string) => ({ deviceA: a, deviceB: b, kind, valueKey: value, value, firstMs: now, lastMs: now });

@@ -47,6 +47,8 @@ async function reportFarmLaptop(i: number): Promise<EnrolledLaptop> {
     observation(ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, ASTRILL_EXIT, 'anydesk'),
     observation(ObservationKind.OBSERVATION_KIND_REMOTE_PEER_ID, '482913771', 'anydesk', key),
     observation(ObservationKind.OBSERVATION_KIND_GATEWAY_MAC, 'a0:40:a0:5b:12:9c', 'eth0', key),
+    observation(ObservationKind.OBSERVATION_KIND_INPUT_LANGUAGE, 'en', 'keyboard'),
+    observation(ObservationKind.OBSERVATION_KIND_INPUT_LANGUAGE, 'ko', 'keyboard'),
     health(i),
     { heartbeat: { uptimeMs: 1000, spoolDepth: i } },
   ]);
@@ -195,6 +197,7 @@ describe('the console for an analyst', () => {
     await page.locator('.card', { hasText: 'Agent health' }).waitFor();
     const body = await page.locator('#main').innerText();
     expect(body).toContain('Avery Brooks <avery.brooks@example.com>');
+    expect(await text(page, '.card:has(h2:text("Assigned to"))')).toMatch(/Keyboards type\s+en, ko/);
     const observed = page.locator('.card', { hasText: 'Ship-to against observed locations' });
     const home = await observed.locator('tbody tr', { hasText: FARM_HOME }).first().innerText();
     expect(home).toMatch(/Fairfield, California, US/);

@@ -30,12 +30,23 @@ they send in SQLite, enriches and correlates it, raises alerts, serves the HTTP 
   --rate N --burst N      per-device limit in events/s and burst (default 100 and 5000)
   --far-km N              location farther than this from the ship-to city is a signal (default 500)
   --silent-after-min N    no message for this long is heartbeat loss (default 15)
+  --watch-input-languages LANGS  count a keyboard typing one of these languages (ISO 639-1, e.g.
+                          ko,zh,ru) on a laptop shipped where it is not spoken (off by default:
+                          see collector/RULES.md before turning it on)
   --webhook URL           POST each new / escalated alert as JSON, retried with backoff (repeatable)
   --syslog URL            udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT (repeatable)
   --syslog-format F       5424 (default) or cef
   --syslog-ca FILE        CA of the syslog receiver's certificate (tls://)
   --ocsf FILE             append each alert change as an OCSF Detection Finding (JSON lines)
 `;
+
+/** `--watch-input-languages ko,zh`: ISO 639-1 codes, refused otherwise. */
+function languages(text: string | undefined): string[] {
+  const list = (text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = list.find((l) => !/^[a-z]{2}$/.test(l));
+  if (bad !== undefined) throw new UsageError(`--watch-input-languages: "${bad}" is not a two-letter ISO 639-1 language code (e.g. ko,zh,ru)`);
+  return list;
+}
 
 function readTls(dir: string, name: string): Buffer {
   const path = join(dir, name);
@@ -67,6 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     burst: { type: 'string' },
     'far-km': { type: 'string' },
     'silent-after-min': { type: 'string' },
+    'watch-input-languages': { type: 'string' },
     webhook: { type: 'string', multiple: true, default: [] },
     'webhook-retry-ms': { type: 'string' },
     syslog: { type: 'string', multiple: true, default: [] },
@@ -109,9 +121,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const tls = { caPem: readTls(dir, 'ca.pem'), certPem: readTls(dir, 'server.pem'), keyPem: readTls(dir, 'server-key.pem') };
   const ca = { certPem: tls.caPem.toString(), keyPem: readTls(dir, 'ca-key.pem').toString() };
   const syslogCa = values['syslog-ca'] ? readFileSync(values['syslog-ca']) : undefined;
-  const log = createLogger('collector');
-  const store = new SqliteStore(values.db);
-  const collector = new Collector(store, {
+  // Every flag is read before the database is opened: a wrong one leaves nothing behind.
+  const config = {
     listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values['http-tls'], tls, ca,
     trustedProxies: values['trusted-proxy'], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     retentionDays: int(values['retention-days'], '--retention-days', 90),
@@ -119,13 +130,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
     rules: {
       farKm: int(values['far-km'], '--far-km', 500), silentAfterMs: int(values['silent-after-min'], '--silent-after-min', 15) * 60_000,
       ...(site ? { collectorSite: site } : {}),
+      watchedInputLanguages: languages(values['watch-input-languages']),
     },
     exports: {
       webhooks: values.webhook.map((url) => ({ url, initialDelayMs: int(values['webhook-retry-ms'], '--webhook-retry-ms', 1000) })),
       syslog: values.syslog.map((url) => ({ url, format: values['syslog-format'] as '5424' | 'cef', ...(syslogCa ? { ca: syslogCa } : {}) })),
       ...(values.ocsf ? { ocsfFile: values.ocsf } : {}),
     },
-  }, log);
+  };
+  const log = createLogger('collector');
+  const store = new SqliteStore(values.db);
+  const collector = new Collector(store, config, log);
   await collector.start();
   const grpc = collector.grpc as NonNullable<typeof collector.grpc>;
   const base = collector.api ? `${collector.api.scheme}://${collector.api.host.includes(':') ? `[${collector.api.host}]` : collector.api.host}:${collector.api.port}` : '';

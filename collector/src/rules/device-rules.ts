@@ -5,7 +5,7 @@ import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js'
 import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
 import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
-import { DEVICE_WEIGHTS, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
+import { DEVICE_WEIGHTS, LANGUAGE_COUNTRIES, LANGUAGE_NAMES, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
   /** Observed location this far from the ship-to city is a signal. */
@@ -22,10 +22,12 @@ export interface RuleConfig {
   sanctionedTools: string[];
   /** The hours-on rules (around the clock, outside the assigned working day). */
   activity: ActivityConfig;
+  /** Input languages (ISO 639-1) that count when the ship-to country does not speak them; none by default. */
+  watchedInputLanguages: string[];
 }
 
 export const DEFAULT_RULES: RuleConfig = {
-  farKm: 500, earlyDays: 14, silentAfterMs: 15 * 60_000, rttSlackMs: 80, sanctionedTools: [], activity: DEFAULT_ACTIVITY,
+  farKm: 500, earlyDays: 14, silentAfterMs: 15 * 60_000, rttSlackMs: 80, sanctionedTools: [], activity: DEFAULT_ACTIVITY, watchedInputLanguages: [],
 };
 
 export interface Signal {
@@ -145,6 +147,17 @@ function agentSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   return [];
 }
 
+function inputLanguageSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const country = f.registration?.shipCountry;
+  if (cfg.watchedInputLanguages.length === 0 || !country) return [];
+  const typed = f.observations.filter((o) => o.kind === 'input_language' && cfg.watchedInputLanguages.includes(o.valueKey)
+    && !(LANGUAGE_COUNTRIES[o.valueKey] ?? []).includes(country));
+  if (typed.length === 0) return [];
+  const names = typed.map((o) => LANGUAGE_NAMES[o.valueKey] ?? o.valueKey);
+  return [signal('locale.input_language', `Keyboard set up for ${names.join(' and ')}, shipped to ${country}`,
+    typed.map((o) => `${LANGUAGE_NAMES[o.valueKey] ?? o.valueKey} (${o.valueKey}) input on the laptop since ${new Date(o.firstSeenMs).toISOString()}; ship-to ${f.registration?.shipTo ?? country}`))];
+}
+
 function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   if (!f.onlineHours || f.onlineHours.length === 0) return [];
   return activityFindings(f.onlineHours, f.registration?.timeZone, f.nowMs, cfg.activity).map((a) => signal(a.id, a.title, a.evidence));
@@ -161,6 +174,7 @@ export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES):
     ...agentSignals(f, cfg),
     ...timeZoneSignals(f),
     ...activitySignals(f, cfg),
+    ...inputLanguageSignals(f, cfg),
   ].sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { score, severity: severityFor(score), signals };

@@ -20,7 +20,20 @@ export const DEVICE_WEIGHTS = {
   'agent.silent': 10,
   'activity.off_hours': 10,
   'activity.always_on': 10,
+  'locale.input_language': 10,
 } as const;
+
+/**
+ * Where a watched input language is at home (ISO 3166 alpha-2): a Korean keyboard on a laptop
+ * shipped to Seoul says nothing. Languages of the scheme's workers (THREATS.md) and neighbours.
+ */
+export const LANGUAGE_COUNTRIES: Readonly<Record<string, readonly string[]>> = {
+  ko: ['KR', 'KP'], zh: ['CN', 'TW', 'HK', 'MO', 'SG'], ru: ['RU', 'BY', 'KZ', 'KG'], ja: ['JP'], uk: ['UA'], mn: ['MN'], vi: ['VN'],
+};
+
+export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  ko: 'Korean', zh: 'Chinese', ru: 'Russian', ja: 'Japanese', uk: 'Ukrainian', mn: 'Mongolian', vi: 'Vietnamese', en: 'English',
+};
 
 /** Edge kinds that say "the same place": they count once, by the strongest. */
 export const PLACE_KINDS: ReadonlySet<string> = new Set(['public_ip', 'lan_neighbour', 'wifi_bssid', 'gateway_mac', 'lan_neighbour_laptop']);

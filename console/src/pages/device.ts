@@ -28,6 +28,7 @@ interface DeviceDetail {
   alerts: { id: number; title: string; severity: string; status: string; updatedMs: number }[];
   health: Health;
   activity: Activity;
+  observations: { kind: string; value: string; firstSeenMs: number }[];
   locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[] };
 }
 interface TimelineEntry { atMs: number; kind: string; title: string; detail: string; severity?: string; alertId?: number }
@@ -106,6 +107,7 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
           ['Serial', r?.serial ?? '—'], ['Ship-to', loc.shipTo?.place ?? '—'],
           ['Time zone', `${r?.timeZone ?? '—'} assigned; ${d.device?.timeZone || '—'} on the laptop`],
           ['Laptop', d.device ? `${d.device.osName} ${d.device.osVersion}` : '—'],
+          ['Keyboards type', d.observations.filter((o) => o.kind === 'input_language').map((o) => o.value).join(', ') || '—'],
           ['Registered', r ? `${when(r.registeredMs)} by ${r.registeredBy}` : '—'], ['Enrolled', when(r?.enrolledMs)],
           ['Cluster', d.cluster ? buttonLink(`/clusters/${encodeURIComponent(d.id)}`, `${d.cluster.members.length} laptops, score ${d.cluster.score} →`) : 'shares nothing with another laptop'],
         ])),

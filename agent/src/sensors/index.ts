@@ -13,10 +13,11 @@ import { sessionsSensor } from './sessions/spec.js';
 import { localeSensor } from './locale/spec.js';
 import { mdnsSensor } from './mdns/spec.js';
 import { nameConfigSensor } from './hosts/spec.js';
+import { inputSensor } from './input/spec.js';
 
 export {
   hostSensor, processesSensor, networkInterfacesSensor, networkStateSensor, wifiSensor, socketsSensor, usbSensor, displaysSensor,
-  servicesSensor, appsSensor, sessionsSensor, localeSensor, mdnsSensor, nameConfigSensor,
+  servicesSensor, appsSensor, sessionsSensor, localeSensor, mdnsSensor, nameConfigSensor, inputSensor,
 };
 export * from './sensor.js';
 export type { HostFact } from './host/types.js';
@@ -33,3 +34,4 @@ export type { RemoteSessionFact } from './sessions/types.js';
 export type { LocaleFact } from './locale/types.js';
 export type { MdnsAnswerFact } from './mdns/types.js';
 export type { NameConfigFact, HostsEntry, RelaySetting } from './hosts/types.js';
+export type { InputIdleFact } from './input/types.js';

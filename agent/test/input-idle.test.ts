@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commandLine, type CommandRunner } from '../src/sensors/command.js';
-import { inputSensor, runSensor, type InputIdleFact } from '../src/sensors/index.js';
+import { SensorUnavailable, inputSensor, runSensor, type InputIdleFact } from '../src/sensors/index.js';
 import { IOREG_HID_IDLE, parseHidIdleTime } from '../src/sensors/input/darwin.js';
 import { attached, idleFromQueryUser, noUserExists, parseQueryUser, quserIdleMs } from '../src/sensors/input/windows.js';
 import {
@@ -52,7 +52,7 @@ describe('macOS: HIDIdleTime from ioreg', () => {
 describe('Windows: query user', () => {
   it('IDLE TIME forms: ".", a word, minutes, H:MM, D+HH:MM; unreadable ones undefined', () => {
     expect(['.', 'none', 'Kein', '7', '1:02', '3+04:05', '*', '24692+13:29'].map(quserIdleMs))
-      .toEqual([0, 0, 0, 7 * MIN, 62 * MIN, ((3 * 24 + 4) * 60 + 5) * MIN, undefined, undefined]);
+      .toEqual([0, undefined, undefined, 7 * MIN, 62 * MIN, ((3 * 24 + 4) * 60 + 5) * MIN, undefined, undefined]);
   });
 
   it('two RDP sessions: 7 minutes and an unreadable "*"; the readable one counts', () => {
@@ -68,15 +68,17 @@ describe('Windows: query user', () => {
     expect(idleFromQueryUser(fixture('windows/query-user-rdp-idle.txt'))).toEqual({ idleMs: 82 * MIN, source: 'query user', sessions: 1 });
   });
 
-  it('a console session: "none" reads as in use', () => {
+  it('a console session: "none" is no idle time, and a laptop with only that says it cannot tell (not "always in use")', () => {
     expect(parseQueryUser(fixture('windows/query-user-console.txt'))).toEqual([
-      { user: 'mark.bbond', sessionName: 'console', id: 1, state: 'Active', idleMs: 0 },
+      { user: 'mark.bbond', sessionName: 'console', id: 1, state: 'Active', idleMs: undefined },
     ]);
+    expect(() => idleFromQueryUser(fixture('windows/query-user-console.txt')))
+      .toThrow(new SensorUnavailable('Windows gives no idle time for the console session (query user prints none); only remote sessions have one'));
   });
 
   it('German Windows: header and STATE localised, cut at the header\'s columns', () => {
     const rows = parseQueryUser(fixture('windows/query-user-de.txt'));
-    expect(rows).toEqual([{ user: 'manfred', sessionName: 'console', id: 4, state: 'Aktiv', idleMs: 0 }]);
+    expect(rows).toEqual([{ user: 'manfred', sessionName: 'console', id: 4, state: 'Aktiv', idleMs: undefined }]);
     expect(rows.filter(attached)).toHaveLength(1);
   });
 

@@ -4,7 +4,7 @@
 // user's session (GetLastInputInfo answers only for the session that calls it, and the agent runs
 // as a service in session 0).
 import { execRunner, runCommand, type CommandRunner } from '../command.js';
-import type { SensorContext } from '../sensor.js';
+import { SensorUnavailable, type SensorContext } from '../sensor.js';
 import type { InputIdleFact } from './types.js';
 
 export const QUERY_USER = { file: 'query.exe', args: ['user'] } as const;
@@ -26,11 +26,14 @@ const MINUTE_MS = 60_000;
 const MAX_IDLE_DAYS = 1000;
 
 /**
- * IDLE TIME: "." is under a minute; a word ("none", German "Kein") is no idle time counted;
- * otherwise minutes ("5"), hours:minutes ("1:02") or days+hours:minutes ("3+04:05").
+ * IDLE TIME: "." is under a minute; otherwise minutes ("5"), hours:minutes ("1:02") or
+ * days+hours:minutes ("3+04:05"). A word ("none", German "Kein") is no idle time at all: it is
+ * what every recording of a console session shows, whatever its user does, so it is unknown,
+ * not "in use".
  */
 export function quserIdleMs(token: string): number | undefined {
-  if (token === '.' || /^\p{L}+\.?$/u.test(token)) return 0;
+  if (token === '.') return 0;
+  if (/^\p{L}+\.?$/u.test(token)) return undefined;
   const m = /^(?:(\d+)\+)?(?:(\d+):)?(\d+)$/.exec(token);
   if (!m) return undefined;
   const [days, hours, minutes] = [Number(m[1] ?? 0), Number(m[2] ?? 0), Number(m[3])];
@@ -103,15 +106,18 @@ export function parseQueryUser(text: string): QuserSession[] {
 export const attached = (s: QuserSession): boolean => s.sessionName !== '' && s.state !== 'Disc';
 
 /**
- * The fact from `query user` output. Note: every public recording of a console session shows
- * IDLE TIME "none" (the session manager counts input idle time for remote sessions), so a
- * console-only laptop reads as in use (0) whenever someone is logged on.
+ * The fact from `query user` output. Every public recording of a console session shows IDLE TIME
+ * "none" (the session manager keeps input idle time for remote sessions only), so a laptop used at
+ * its own keyboard has no idle time here: the sensor says so ("unavailable") rather than reading
+ * it as always in use. Remote sessions (RDP: how a farm's operator may drive it) have one.
  */
 export function idleFromQueryUser(text: string): InputIdleFact {
   const live = parseQueryUser(text).filter(attached);
   if (live.length === 0) return { idleMs: null, source: 'query user', sessions: 0 };
   const known = live.map((s) => s.idleMs).filter((ms): ms is number => ms !== undefined);
-  if (known.length === 0) throw new Error('query user printed no readable IDLE TIME for the attached sessions');
+  if (known.length === 0) {
+    throw new SensorUnavailable(`Windows gives no idle time for ${live.map((s) => `the ${s.sessionName} session`).join(' or ')} (query user prints none); only remote sessions have one`);
+  }
   return { idleMs: Math.min(...known), source: 'query user', sessions: live.length };
 }
 

@@ -74,6 +74,37 @@ describe('activity: hours on against the assigned time zone', () => {
   });
 });
 
+describe('activity: hours in use (keyboard or mouse), for agents that can read input', () => {
+  it('a farm laptop on around the clock but used only in Shanghai office hours: always on, and the working day is judged by use', () => {
+    const on = range(nowHour - 14 * 24 + 1, nowHour + 1);
+    const used = schedule(14, 8, OFFICE);
+    const found = activityFindings(on, 'America/Chicago', now, undefined, { active: used });
+    // On around the clock says it all: no working day to compare then.
+    expect(found.map((f) => f.id)).toEqual(['activity.always_on']);
+    // A laptop that sleeps between uses: the hours in use fall in Shanghai's working day.
+    const sleeps = activityFindings(used, 'America/Chicago', now, undefined, { active: used });
+    expect(sleeps.map((f) => f.title)).toEqual(['In use mostly outside the working day in America/Chicago']);
+    expect(sleeps[0]?.evidence[0]).toMatch(/^11% of 81 hours in use over 9 days fall between 08:00 and 20:00 in America\/Chicago$/);
+  });
+
+  it('in use in every hour for four days (operators in shifts, or a mouse jiggler): never idle, besides always on', () => {
+    const hours = range(nowHour - 4 * 24 + 1, nowHour + 1);
+    const found = activityFindings(hours, 'America/Chicago', now, undefined, { active: hours.filter((h) => h % 24 !== 3) });
+    expect(found.map((f) => f.id)).toEqual(['activity.always_on', 'activity.never_idle']);
+    expect(found[1]?.evidence[0]).toBe('keyboard or mouse input in 92 of the 96 hours since 2026-11-23T00:00Z (96%)');
+  });
+
+  it('on all day and used in Chicago office hours: nothing but always on; used in office hours on a laptop that sleeps: nothing', () => {
+    const used = schedule(14, -6, OFFICE);
+    expect(activityFindings(range(nowHour - 14 * 24 + 1, nowHour + 1), 'America/Chicago', now, undefined, { active: used }).map((f) => f.id)).toEqual(['activity.always_on']);
+    expect(activityFindings(used, 'America/Chicago', now, undefined, { active: used })).toEqual([]);
+  });
+
+  it('an agent that reports input but nobody used the laptop: no working-day finding from too few hours', () => {
+    expect(activityFindings(schedule(14, 8, OFFICE), 'America/Chicago', now, undefined, { active: [] })).toEqual([]);
+  });
+});
+
 describe('activity in the device risk', () => {
   const device = { id: 'dev_1', machineId: 'm', hostname: 'lt', hardwareSerial: 'S1', osPlatform: 'windows', osName: 'Windows', osVersion: '11',
     agentVersion: 't', catalogVersion: 't', timeZone: 'America/Chicago', clockSkewMs: 0, lastPeer: '', firstSeenMs: now - 20 * 86_400_000,

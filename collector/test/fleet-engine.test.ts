@@ -166,4 +166,32 @@ describe('fleet engine', () => {
     expect(store.fleet.onlineHours(a, 0)[0]).toBe(Math.floor((now - 50 * H) / H));
     store.close();
   });
+
+  it('keeps the hours a laptop was in use from its heartbeats\' input idle time, and finds it never idle', () => {
+    const H = 3_600_000;
+    const { store, ids: [a = '', b = '', c = ''] } = setup(3);
+    const fleet = new FleetEngine({ store, log, now: () => now });
+    const beat = (seq: number, at: number, input?: { idleS: number; noSession?: boolean }): Event =>
+      pb.Event.decode(pb.Event.encode({ sequence: seq, observedAtMs: at, heartbeat: { uptimeMs: 1, ...(input ? { input } : {}) } }).finish());
+    // Laptop a: 100 hours of heartbeats every 30 minutes, someone typing 2 minutes before each.
+    const start = now - 100 * H;
+    applyBatch(store, a, 0, Array.from({ length: 200 }, (_, i) => beat(i + 1, start + i * 30 * 60_000, { idleS: 120 })), 0, now);
+    expect(store.fleet.activeHours(a, 0)).toEqual(store.fleet.onlineHours(a, 0));
+    expect(store.fleet.inputReportedMs(a)).toBe(start + 199 * 30 * 60_000);
+    expect(fleet.riskOf(a)?.signals.map((x) => x.id)).toEqual(['activity.never_idle', 'activity.always_on']);
+    // Laptop b: on the same hours, nobody logged in, then input last seen 90 minutes before a
+    // heartbeat (an hour earlier than the heartbeat's own hour counts, not the heartbeat's).
+    applyBatch(store, b, 0, Array.from({ length: 200 }, (_, i) => beat(i + 1, start + i * 30 * 60_000, { idleS: 0, noSession: true })), 0, now);
+    expect(store.fleet.activeHours(b, 0)).toEqual([]);
+    expect(store.fleet.inputReportedMs(b)).not.toBeNull();
+    expect(fleet.riskOf(b)?.signals.map((x) => x.id)).toEqual(['activity.always_on']);
+    const at = Math.floor(now / H) * H + 10 * 60_000;
+    applyBatch(store, b, 200, [beat(201, at, { idleS: 50 * 60 })], 0, at);
+    expect(store.fleet.activeHours(b, 0)).toEqual([Math.floor(at / H) - 1]);
+    // Laptop c's agent cannot read input (no field): the rules stay with the hours it was on.
+    applyBatch(store, c, 0, Array.from({ length: 200 }, (_, i) => beat(i + 1, start + i * 30 * 60_000)), 0, now);
+    expect(store.fleet.inputReportedMs(c)).toBeNull();
+    expect(fleet.riskOf(c)?.signals.map((x) => x.id)).toEqual(['activity.always_on']);
+    store.close();
+  });
 });

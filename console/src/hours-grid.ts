@@ -1,10 +1,10 @@
 // The device page's hours-on grid: one row per day (newest on top), one column per hour, in the
 // laptop's assigned time zone; a filled cell is an hour in which the laptop was on (its agent sent
-// something stamped in it). The shaded columns are the working day the activity rules count in,
+// something stamped in it), a dark one an hour with keyboard or mouse input (agents that can read it). The shaded columns are the working day the activity rules count in,
 // so "on around the clock" and "on at night where it was shipped" can be seen at a glance.
 import { svg } from './dom.js';
 
-export interface Activity { timeZone: string; days: number; nowMs: number; hours: number[] }
+export interface Activity { timeZone: string; days: number; nowMs: number; hours: number[]; activeHours: number[]; inputReportedMs: number | null }
 
 const HOUR_MS = 3_600_000;
 const WORKDAY = { from: 8, to: 20 };
@@ -34,10 +34,12 @@ export function hoursGrid(a: Activity): SVGSVGElement {
     const { day } = localParts(fmt, ms);
     if (!days.some((d) => d.day === day)) days.push({ day, label: label.format(new Date(ms)) });
   }
-  const on = new Set(a.hours.map((h) => {
+  const keys = (hours: number[]): Set<string> => new Set(hours.map((h) => {
     const p = localParts(fmt, h * HOUR_MS);
     return `${p.day}|${p.hour}`;
   }));
+  const on = keys(a.hours);
+  const inUse = keys(a.activeHours);
   const now = localParts(fmt, a.nowMs);
   const width = LEFT + 24 * CELL + 4;
   const height = TOP + days.length * CELL + 4;
@@ -48,9 +50,11 @@ export function hoursGrid(a: Activity): SVGSVGElement {
     const cells = Array.from({ length: 24 }, (_, hour) => {
       const later = d.day === now.day && hour > now.hour;
       const isOn = on.has(`${d.day}|${hour}`);
-      const text = `${d.label} ${String(hour).padStart(2, '0')}:00–${String(hour + 1).padStart(2, '0')}:00 ${timeZone}: ${later ? 'not yet' : isOn ? 'on' : 'no sign of the laptop'}`;
+      const used = inUse.has(`${d.day}|${hour}`);
+      const state = later ? 'not yet' : used ? 'in use (keyboard or mouse)' : isOn ? 'on' : 'no sign of the laptop';
+      const text = `${d.label} ${String(hour).padStart(2, '0')}:00–${String(hour + 1).padStart(2, '0')}:00 ${timeZone}: ${state}`;
       return svg('rect', {
-        class: `hour ${isOn ? 'hour-on' : later ? 'hour-later' : 'hour-off'}`, x: LEFT + hour * CELL + 1, y: y + 1, width: CELL - 2, height: CELL - 2, rx: 2,
+        class: `hour ${used ? 'hour-on hour-active' : isOn ? 'hour-on' : later ? 'hour-later' : 'hour-off'}`, x: LEFT + hour * CELL + 1, y: y + 1, width: CELL - 2, height: CELL - 2, rx: 2,
         'data-day': d.day, 'data-hour': hour,
       }, svg('title', {}, text));
     });

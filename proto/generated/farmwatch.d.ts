@@ -1156,6 +1156,7 @@ export namespace farmwatch {
             $unknowns?: Uint8Array[];
             uptimeMs: number;
             spoolDepth: number;
+            input?: (farmwatch.v1.InputActivity.$Properties|null);
             static create(properties: farmwatch.v1.Heartbeat.$Shape): farmwatch.v1.Heartbeat & farmwatch.v1.Heartbeat.$Shape;
             static create(properties?: farmwatch.v1.Heartbeat.$Properties): farmwatch.v1.Heartbeat;
             static encode(message: farmwatch.v1.Heartbeat.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1170,9 +1171,37 @@ export namespace farmwatch {
             interface $Properties {
                 uptimeMs?: (number|null);
                 spoolDepth?: (number|null);
+                input?: (farmwatch.v1.InputActivity.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.Heartbeat.$Properties;
+        }
+
+        interface IInputActivity extends farmwatch.v1.InputActivity.$Properties {
+        }
+
+        class InputActivity {
+            constructor(properties?: farmwatch.v1.InputActivity.$Properties);
+            $unknowns?: Uint8Array[];
+            idleS: number;
+            noSession: boolean;
+            static create(properties: farmwatch.v1.InputActivity.$Shape): farmwatch.v1.InputActivity & farmwatch.v1.InputActivity.$Shape;
+            static create(properties?: farmwatch.v1.InputActivity.$Properties): farmwatch.v1.InputActivity;
+            static encode(message: farmwatch.v1.InputActivity.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.InputActivity & farmwatch.v1.InputActivity.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.InputActivity;
+            static toObject(message: farmwatch.v1.InputActivity, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace InputActivity {
+            interface $Properties {
+                idleS?: (number|null);
+                noSession?: (boolean|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.InputActivity.$Properties;
         }
 
         enum SensorStatus {

@@ -8138,6 +8138,7 @@ export const farmwatch = $root.farmwatch = (() => {
 
             Heartbeat.prototype.uptimeMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
             Heartbeat.prototype.spoolDepth = 0;
+            Heartbeat.prototype.input = null;
 
             Heartbeat.create = function(properties) {
                 return new Heartbeat(properties);
@@ -8154,6 +8155,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(8).uint64(message.uptimeMs);
                 if (message.spoolDepth != null && $Object.hasOwnProperty.call(message, "spoolDepth") && message.spoolDepth !== 0)
                     writer.uint32(16).uint32(message.spoolDepth);
+                if (message.input != null && $Object.hasOwnProperty.call(message, "input"))
+                    $root.farmwatch.v1.InputActivity.encode(message.input, writer.uint32(26).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8205,6 +8208,12 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.spoolDepth;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.input = $root.farmwatch.v1.InputActivity.decode(reader, reader.size(), $undefined, _depth + 1, message.input);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8235,6 +8244,11 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.spoolDepth != null && $Object.hasOwnProperty.call(message, "spoolDepth"))
                     if (!$util.isInteger(message.spoolDepth))
                         return "spoolDepth: integer expected";
+                if (message.input != null && $Object.hasOwnProperty.call(message, "input")) {
+                    let error = $root.farmwatch.v1.InputActivity.verify(message.input, _depth + 1);
+                    if (error)
+                        return "input." + error;
+                }
                 return null;
             };
 
@@ -8261,6 +8275,11 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (object.spoolDepth != null)
                     if ($Number(object.spoolDepth) !== 0)
                         message.spoolDepth = object.spoolDepth >>> 0;
+                if (object.input != null) {
+                    if (!$util.isObject(object.input))
+                        throw $TypeError(".farmwatch.v1.Heartbeat.input: object expected");
+                    message.input = $root.farmwatch.v1.InputActivity.fromObject(object.input, _depth + 1);
+                }
                 return message;
             };
 
@@ -8279,6 +8298,7 @@ export const farmwatch = $root.farmwatch = (() => {
                     } else
                         object.uptimeMs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.spoolDepth = 0;
+                    object.input = null;
                 }
                 if (message.uptimeMs != null && $Object.hasOwnProperty.call(message, "uptimeMs"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -8289,6 +8309,8 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.uptimeMs = options.longs === $String ? $util.Long.prototype.toString.call(message.uptimeMs) : options.longs === $Number ? new $util.LongBits(message.uptimeMs.low >>> 0, message.uptimeMs.high >>> 0).toNumber(true) : message.uptimeMs;
                 if (message.spoolDepth != null && $Object.hasOwnProperty.call(message, "spoolDepth"))
                     object.spoolDepth = message.spoolDepth;
+                if (message.input != null && $Object.hasOwnProperty.call(message, "input"))
+                    object.input = $root.farmwatch.v1.InputActivity.toObject(message.input, options, _depth + 1);
                 return object;
             };
 
@@ -8297,6 +8319,162 @@ export const farmwatch = $root.farmwatch = (() => {
             };
 
             return Heartbeat;
+        })();
+
+        v1.InputActivity = (function() {
+
+            const InputActivity = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            InputActivity.prototype.idleS = 0;
+            InputActivity.prototype.noSession = false;
+
+            InputActivity.create = function(properties) {
+                return new InputActivity(properties);
+            };
+
+            InputActivity.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.idleS != null && $Object.hasOwnProperty.call(message, "idleS") && message.idleS !== 0)
+                    writer.uint32(8).uint32(message.idleS);
+                if (message.noSession != null && $Object.hasOwnProperty.call(message, "noSession") && message.noSession !== false)
+                    writer.uint32(16).bool(message.noSession);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            InputActivity.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.InputActivity();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.idleS = value;
+                            else
+                                delete message.idleS;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noSession = value;
+                            else
+                                delete message.noSession;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            InputActivity.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.idleS != null && $Object.hasOwnProperty.call(message, "idleS"))
+                    if (!$util.isInteger(message.idleS))
+                        return "idleS: integer expected";
+                if (message.noSession != null && $Object.hasOwnProperty.call(message, "noSession"))
+                    if (typeof message.noSession !== "boolean")
+                        return "noSession: boolean expected";
+                return null;
+            };
+
+            InputActivity.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.InputActivity)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.InputActivity: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.InputActivity();
+                if (object.idleS != null)
+                    if ($Number(object.idleS) !== 0)
+                        message.idleS = object.idleS >>> 0;
+                if (object.noSession != null)
+                    if (object.noSession)
+                        message.noSession = $Boolean(object.noSession);
+                return message;
+            };
+
+            InputActivity.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.idleS = 0;
+                    object.noSession = false;
+                }
+                if (message.idleS != null && $Object.hasOwnProperty.call(message, "idleS"))
+                    object.idleS = message.idleS;
+                if (message.noSession != null && $Object.hasOwnProperty.call(message, "noSession"))
+                    object.noSession = message.noSession;
+                return object;
+            };
+
+            InputActivity.prototype.toJSON = function() {
+                return InputActivity.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return InputActivity;
         })();
 
         v1.SensorStatus = (function() {

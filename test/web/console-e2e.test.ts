@@ -50,7 +50,7 @@ async function reportFarmLaptop(i: number): Promise<EnrolledLaptop> {
     observation(ObservationKind.OBSERVATION_KIND_INPUT_LANGUAGE, 'en', 'keyboard'),
     observation(ObservationKind.OBSERVATION_KIND_INPUT_LANGUAGE, 'ko', 'keyboard'),
     health(i),
-    { heartbeat: { uptimeMs: 1000, spoolDepth: i } },
+    { heartbeat: { uptimeMs: 1000, spoolDepth: i, input: { idleS: 30 } } },
   ]);
 }
 
@@ -235,7 +235,10 @@ describe('the console for an analyst', () => {
       .map(async (c) => `${await c.getAttribute('data-day') ?? ''} ${await c.getAttribute('data-hour') ?? ''}`));
     expect(onCells.length).toBeGreaterThanOrEqual(1);
     for (const cell of onCells) expect([key(Date.now()), key(Date.now() - 3_600_000)]).toContain(cell);
-    expect(await grid.locator('rect.hour-on title').first().textContent()).toMatch(/^\w{3} \d+ \w{3} \d{2}:00–\d{2}:00 America\/Chicago: on$/);
+    // Its heartbeat said someone typed 30 s before: that hour is in use.
+    expect(await grid.locator('rect.hour-active').count()).toBeGreaterThanOrEqual(1);
+    expect(await grid.locator('rect.hour-active title').first().textContent()).toMatch(/America\/Chicago: in use \(keyboard or mouse\)$/);
+    expect(await grid.locator('rect.hour-on title').first().textContent()).toMatch(/^\w{3} \d+ \w{3} \d{2}:00–\d{2}:00 America\/Chicago: (on|in use \(keyboard or mouse\))$/);
     expect(await text(page, '.card:has(h2:text("Agent health"))')).toMatch(/Status\s+reporting/);
     expect(await text(page, '.card:has(h2:text("Sensors"))')).toMatch(/wifi\s+unavailable\s+no wireless interface/);
     const timeline = await page.locator('.timeline').innerText();

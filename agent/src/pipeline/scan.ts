@@ -8,7 +8,7 @@ import {
   servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor, mdnsSensor, nameConfigSensor,
   type AppFact, type DisplayFact, type HostFact, type HostPlatform, type LocaleFact, type NetworkInterfaceFact, type NetworkStateFact,
   type ProcessFact, type RemoteSessionFact, type SensorContext, type SensorOutcome, type ServiceFact, type SocketFact, type UsbDeviceFact,
-  type WifiFact, type MdnsAnswerFact, type NameConfigFact,
+  type WifiFact, type MdnsAnswerFact, type NameConfigFact, type InputIdleFact,
 } from '../sensors/index.js';
 import {
   applyExceptions, bySeverity, detectKvmEdid, detectKvmUsbIdentity, detectKvmUsbStructure, detectMouseJigglers, detectMultipleVendors,
@@ -43,6 +43,8 @@ export interface HostFacts {
   locale?: LocaleFact;
   mdns?: MdnsAnswerFact[];
   nameConfig?: NameConfigFact;
+  /** Keyboard and mouse idle time (the running agent only: it goes into heartbeats). */
+  input?: InputIdleFact;
 }
 
 export interface ScanReport {

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { StopReason, type CollectorMessage } from '@farmwatch/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { FARMWATCH_VERSION, type Catalog, type Logger } from '@farmwatch/shared';
-import { hostSensor, runSensor, type HostFact, type SensorContext } from '../sensors/index.js';
+import { hostSensor, inputSensor, runSensor, type HostFact, type SensorContext } from '../sensors/index.js';
 import type { Policy } from '../detectors/index.js';
 import { summarize, type HostFacts, type SensorSummary } from '../pipeline/scan.js';
 import { helloFromHost } from '../pipeline/to-proto.js';
@@ -30,6 +30,7 @@ import { Evaluator } from './evaluate.js';
 import { CollectorUpdates } from './collector-updates.js';
 import { markRunning, markStopped, takeStopReason } from './run-marker.js';
 import { writeStatus } from './status-file.js';
+import { inputActivity } from './input-activity.js';
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -181,6 +182,11 @@ export class Agent {
     else if (outcome.status === 'unavailable') delete this.facts[entry.key];
     // An error keeps the last good facts: one failed read must not clear every finding.
     if (this.opts.once) return;
+    // Input idle time feeds the heartbeats only: no detector reads it, so nothing is re-evaluated.
+    if (entry.key === 'input' && this.evaluator.isReady) {
+      if (stateChanged) this.pushHealth();
+      return;
+    }
     const allRan = this.enabledSensors().every((e) => this.states.has(e.spec.name));
     if (!allRan) return;
     if (!this.evaluator.isReady) this.evaluator.ready(this.facts, this.sensorStates(), this.health());
@@ -200,8 +206,14 @@ export class Agent {
 
   private heartbeat(): void {
     const depth = this.opts.outbox.depth;
-    this.opts.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAtMs, spoolDepth: depth } });
+    const input = this.inputActivity();
+    this.opts.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAtMs, spoolDepth: depth, ...(input ? { input } : {}) } });
     this.client.notify();
+  }
+
+  /** Keyboard and mouse idle time as of now, from the input sensor's last reading. */
+  private inputActivity(): ReturnType<typeof inputActivity> {
+    return inputActivity(this.facts.input, this.states.get(inputSensor.name), this.intervalMs({ spec: inputSensor, key: 'input' }), Date.now());
   }
 
   private pushHealth(): void {

@@ -2,7 +2,7 @@
 // keeps the latest result of each here.
 import {
   appsSensor, displaysSensor, hostSensor, localeSensor, networkInterfacesSensor, networkStateSensor, processesSensor,
-  servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor, type SensorSpec,
+  servicesSensor, sessionsSensor, socketsSensor, usbSensor, wifiSensor, inputSensor, type SensorSpec,
 } from '../sensors/index.js';
 import type { HostFacts } from '../pipeline/scan.js';
 import { createPacketsSensor, type PacketsSensor } from '../sensors/packets/spec.js';
@@ -27,6 +27,7 @@ export const SENSOR_TABLE: readonly SensorEntry[] = [
   { spec: appsSensor, key: 'apps' },
   { spec: sessionsSensor, key: 'sessions' },
   { spec: localeSensor, key: 'locale' },
+  { spec: inputSensor, key: 'input' },
 ] as SensorEntry[];
 
 /** The sensors of a running agent: the fixed ones and the packets sensor as configured. */

@@ -64,6 +64,13 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       return r;
     },
   });
+  /** The hours the activity rules read (on, and in use when the agent reports input), for the page's grid. */
+  const activityView = (id: string, timeZone: string, now: number) => {
+    const days = c.fleet.rules.activity.days;
+    const since = Math.floor(now / 3_600_000) - days * 24 + 1;
+    const inputReportedMs = store.fleet.inputReportedMs(id);
+    return { timeZone, days, nowMs: now, hours: store.fleet.onlineHours(id, since), inputReportedMs, activeHours: inputReportedMs === null ? [] : store.fleet.activeHours(id, since) };
+  };
   routes.add({
     method: 'GET', url: '/v1/devices/:id', roles: ['admin', 'analyst', 'it'], tag: 'devices', summary: 'One laptop: registration, state, risk, findings, observations, cluster',
     params: ID,
@@ -82,10 +89,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
         locations: deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }),
         alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }),
         // The hours the activity rules read, for the page's hours-on grid (in the assigned zone).
-        activity: {
-          timeZone: v.registration?.timeZone || v.device?.timeZone || 'UTC', days: c.fleet.rules.activity.days, nowMs: now,
-          hours: store.fleet.onlineHours(v.id, Math.floor(now / 3_600_000) - c.fleet.rules.activity.days * 24 + 1),
-        },
+        activity: activityView(v.id, v.registration?.timeZone || v.device?.timeZone || 'UTC', now),
       };
     },
   });

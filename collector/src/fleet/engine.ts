@@ -170,10 +170,14 @@ export class FleetEngine {
       .map((o) => this.enricher.lookup(o.valueKey));
     const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
     const now = this.now();
-    const onlineHours = this.store.fleet.onlineHours(deviceId, Math.floor(now / 3_600_000) - this.rules.activity.days * 24 + 1);
+    const since = Math.floor(now / 3_600_000) - this.rules.activity.days * 24 + 1;
+    const onlineHours = this.store.fleet.onlineHours(deviceId, since);
+    // Input hours count only for an agent that reports input within the window.
+    const inputSince = this.store.fleet.inputReportedMs(deviceId);
+    const activeHours = inputSince !== null && inputSince >= since * 3_600_000 ? this.store.fleet.activeHours(deviceId, since) : undefined;
     return evaluateDevice({
       device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
-      enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours,
+      enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours, ...(activeHours ? { activeHours } : {}),
     }, this.rules);
   }
 

@@ -181,6 +181,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     let alertsRaised = 0;
     let lastSequence = lastStored;
     const hours = new Set<number>();
+    const activeHours = new Set<number>();
     for (const e of fresh) {
       const sequence = e.sequence ?? 0;
       const observedAtMs = collectorTime(e.observedAtMs || receivedAtMs, clockSkewMs, receivedAtMs);
@@ -189,6 +190,13 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
         body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
       if (inserted && observedAtMs > 0) hours.add(Math.floor(observedAtMs / HOUR_MS));
+      const input = inserted && e.body === 'heartbeat' ? e.heartbeat.input : undefined;
+      if (input) {
+        w.setInputReported(deviceId, observedAtMs);
+        // The hour of the last input, when it was within the hour before this heartbeat.
+        const idleMs = (input.idleS ?? 0) * 1000;
+        if (!input.noSession && idleMs < HOUR_MS && observedAtMs - idleMs > 0) activeHours.add(Math.floor((observedAtMs - idleMs) / HOUR_MS));
+      }
       lastSequence = Math.max(lastSequence, sequence);
       if (!inserted) {
         duplicates++;
@@ -200,6 +208,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     }
     // The first event of an hour makes it an hour the laptop was on: the activity rules look again.
     for (const hour of hours) if (w.markOnline(deviceId, hour)) relevant = true;
+    for (const hour of activeHours) if (w.markActive(deviceId, hour)) relevant = true;
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);

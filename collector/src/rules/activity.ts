@@ -11,6 +11,8 @@ export interface ActivityConfig {
   /** Around the clock: on in this share of the hours, over at least `alwaysOnMinHours`. */
   alwaysOnShare: number;
   alwaysOnMinHours: number;
+  /** In use around the clock: keyboard or mouse input in this share of the hours (same minimum). */
+  neverIdleShare: number;
   /** A working-day pattern needs at least this many hours on, over at least `minDays` days. */
   minHours: number;
   minDays: number;
@@ -21,7 +23,7 @@ export interface ActivityConfig {
 }
 
 export const DEFAULT_ACTIVITY: ActivityConfig = {
-  days: 14, alwaysOnShare: 0.95, alwaysOnMinHours: 72, minHours: 20, minDays: 3, assignedWorkdayShare: 0.5, minShiftHours: 5,
+  days: 14, alwaysOnShare: 0.95, alwaysOnMinHours: 72, neverIdleShare: 0.9, minHours: 20, minDays: 3, assignedWorkdayShare: 0.5, minShiftHours: 5,
 };
 
 /**
@@ -32,7 +34,7 @@ export const WORKDAY = { from: 8, to: 20, centre: 13.5 };
 const HOUR_MS = 3_600_000;
 
 export interface ActivityFinding {
-  id: 'activity.always_on' | 'activity.off_hours';
+  id: 'activity.always_on' | 'activity.never_idle' | 'activity.off_hours';
   title: string;
   evidence: string[];
 }
@@ -78,44 +80,76 @@ function centreOfDay(hours: readonly number[]): { centreUtc: number; concentrati
   return { centreUtc, concentration: Math.hypot(x, y) / hours.length };
 }
 
+/** Keyboard and mouse input, for agents that can read it. */
+export interface InputHours {
+  /** Hours (since the epoch, UTC) with input, ascending. */
+  active: readonly number[];
+}
+
+const within = (hours: readonly number[], nowHour: number, days: number): number[] => hours.filter((h) => h > nowHour - days * 24 && h <= nowHour);
+
 /**
  * `hours`: the hours since the epoch (UTC) in which the laptop was on, ascending, within the last
- * `cfg.days` days; `timeZone`: the zone it was assigned (none: only the around-the-clock rule).
+ * `cfg.days` days; `timeZone`: the zone it was assigned (none: only the around-the-clock rules);
+ * `input`: the hours with keyboard or mouse input, when the agent can read it. Then the working
+ * day is judged by the hours *in use*, and a laptop in use around the clock is a finding too.
  */
-export function activityFindings(hours: readonly number[], timeZone: string | undefined, nowMs: number, cfg: ActivityConfig = DEFAULT_ACTIVITY): ActivityFinding[] {
+export function activityFindings(hours: readonly number[], timeZone: string | undefined, nowMs: number, cfg: ActivityConfig = DEFAULT_ACTIVITY,
+  input?: InputHours): ActivityFinding[] {
   const nowHour = Math.floor(nowMs / HOUR_MS);
-  const recent = hours.filter((h) => h > nowHour - cfg.days * 24 && h <= nowHour);
-  const first = recent[0];
+  const on = within(hours, nowHour, cfg.days);
+  const first = on[0];
   if (first === undefined) return [];
+  const out: ActivityFinding[] = [];
   const span = nowHour - first + 1;
-  if (span >= cfg.alwaysOnMinHours && recent.length / span >= cfg.alwaysOnShare) {
-    return [{
+  if (span >= cfg.alwaysOnMinHours && on.length / span >= cfg.alwaysOnShare) {
+    out.push({
       id: 'activity.always_on', title: 'On around the clock', evidence: [
-        `on in ${recent.length} of the ${span} hours since ${iso(first)} (${pct(recent.length / span)}); the longest stretch without a break is ${longestRun(recent)} hours`,
+        `on in ${on.length} of the ${span} hours since ${iso(first)} (${pct(on.length / span)}); the longest stretch without a break is ${longestRun(on)} hours`,
         'a laptop that someone carries and uses sleeps; one kept on for remote control does not',
       ],
-    }];
+    });
   }
+  const active = input ? within(input.active, nowHour, cfg.days) : undefined;
+  const firstActive = active?.[0];
+  if (active && firstActive !== undefined) {
+    const activeSpan = nowHour - firstActive + 1;
+    if (activeSpan >= cfg.alwaysOnMinHours && active.length / activeSpan >= cfg.neverIdleShare) {
+      out.push({
+        id: 'activity.never_idle', title: 'In use around the clock', evidence: [
+          `keyboard or mouse input in ${active.length} of the ${activeSpan} hours since ${iso(firstActive)} (${pct(active.length / activeSpan)})`,
+          'one person sleeps; operators in shifts, or a mouse jiggler, do not',
+        ],
+      });
+    }
+  }
+  if (out.length > 0) return out;
+  const offHours = workingDayFinding(active ?? on, active ? 'in use' : 'on', timeZone, nowMs, cfg);
+  return offHours ? [offHours] : [];
+}
+
+/** Hours that fall outside the assigned working day and centre on a working day elsewhere. */
+function workingDayFinding(recent: readonly number[], what: 'on' | 'in use', timeZone: string | undefined, nowMs: number, cfg: ActivityConfig): ActivityFinding | undefined {
   const days = new Set(recent.map((h) => Math.floor(h / 24))).size;
-  if (!timeZone || recent.length < cfg.minHours || days < cfg.minDays) return [];
+  if (!timeZone || recent.length < cfg.minHours || days < cfg.minDays) return undefined;
   const local = recent.map((h) => localHour(h, timeZone));
-  if (local.some((h) => h === undefined)) return [];
+  if (local.some((h) => h === undefined)) return undefined;
   const assignedShare = local.filter((h) => inWorkday(h ?? 0)).length / recent.length;
-  if (assignedShare >= cfg.assignedWorkdayShare) return [];
+  if (assignedShare >= cfg.assignedWorkdayShare) return undefined;
   const { centreUtc, concentration } = centreOfDay(recent);
-  if (concentration < 0.5) return [];
+  if (concentration < 0.5) return undefined;
   // The UTC offset whose working day is centred where the hours are.
   let fitted = Math.round(WORKDAY.centre - centreUtc);
   if (fitted < -11) fitted += 24;
   if (fitted > 14) fitted -= 24;
   const assignedOffset = (utcOffsetMinutes(timeZone, nowMs) ?? 0) / 60;
   const apart = (((fitted - assignedOffset) % 24) + 24) % 24;
-  if (Math.min(apart, 24 - apart) < cfg.minShiftHours) return [];
+  if (Math.min(apart, 24 - apart) < cfg.minShiftHours) return undefined;
   const fittedShare = recent.filter((h) => inWorkday((((h + fitted) % 24) + 24) % 24)).length / recent.length;
-  return [{
-    id: 'activity.off_hours', title: `On mostly outside the working day in ${timeZone}`, evidence: [
-      `${pct(assignedShare)} of ${recent.length} hours on over ${days} days fall between ${clock(WORKDAY.from)} and ${clock(WORKDAY.to)} in ${timeZone}`,
+  return {
+    id: 'activity.off_hours', title: `${what === 'on' ? 'On' : 'In use'} mostly outside the working day in ${timeZone}`, evidence: [
+      `${pct(assignedShare)} of ${recent.length} hours ${what} over ${days} days fall between ${clock(WORKDAY.from)} and ${clock(WORKDAY.to)} in ${timeZone}`,
       `they centre on ${clock(centreUtc)} UTC: a working day at ${offsetText(fitted)} (${pct(fittedShare)} of the hours between ${clock(WORKDAY.from)} and ${clock(WORKDAY.to)} there)`,
     ],
-  }];
+  };
 }

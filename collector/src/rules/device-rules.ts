@@ -49,6 +49,8 @@ export interface DeviceFacts {
   nowMs: number;
   /** Hours (since the epoch, UTC) in which the laptop was on, ascending, over the last `activity.days` days. */
   onlineHours?: readonly number[];
+  /** Hours with keyboard or mouse input, when the agent can read it (absent: it cannot). */
+  activeHours?: readonly number[];
 }
 
 export interface RiskResult {
@@ -160,7 +162,8 @@ function inputLanguageSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 
 function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   if (!f.onlineHours || f.onlineHours.length === 0) return [];
-  return activityFindings(f.onlineHours, f.registration?.timeZone, f.nowMs, cfg.activity).map((a) => signal(a.id, a.title, a.evidence));
+  return activityFindings(f.onlineHours, f.registration?.timeZone, f.nowMs, cfg.activity, f.activeHours ? { active: f.activeHours } : undefined)
+    .map((a) => signal(a.id, a.title, a.evidence));
 }
 
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {

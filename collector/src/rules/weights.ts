@@ -20,6 +20,7 @@ export const DEVICE_WEIGHTS = {
   'agent.silent': 10,
   'activity.off_hours': 10,
   'activity.always_on': 10,
+  'activity.never_idle': 15,
   'locale.input_language': 10,
 } as const;
 

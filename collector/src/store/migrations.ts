@@ -328,4 +328,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX device_hours_by_hour ON device_hours (hour);
     `,
   },
+  {
+    version: 5,
+    name: 'hours each device was in use (keyboard or mouse input)',
+    sql: `
+      -- active: keyboard or mouse input happened in that hour (agents that can read it say so in
+      -- their heartbeats); devices.input_reported_ms: when one last did.
+      ALTER TABLE device_hours ADD COLUMN active INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN input_reported_ms INTEGER;
+    `,
+  },
 ];

@@ -85,6 +85,9 @@ function writeStatements(db: Db) {
       ON CONFLICT (device_a, device_b, kind, value_key) DO UPDATE SET first_ms = ${least('edges.first_ms', 'excluded.first_ms')},
       last_ms = ${greatest('edges.last_ms', 'excluded.last_ms')}`),
     markOnline: db.prepare('INSERT INTO device_hours (device_id, hour) VALUES (?, ?) ON CONFLICT (device_id, hour) DO NOTHING'),
+    markActive: db.prepare(`INSERT INTO device_hours (device_id, hour, active) VALUES (?, ?, 1)
+      ON CONFLICT (device_id, hour) DO UPDATE SET active = 1 WHERE device_hours.active = 0`),
+    setInputReported: db.prepare(`UPDATE devices SET input_reported_ms = ${greatest('COALESCE(input_reported_ms, 0)', '@at')} WHERE id = @id`),
     alertFor: db.prepare('SELECT id, status, severity FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
     bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity,
       title = @title, score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy,
@@ -151,6 +154,8 @@ function makeWriter(w: WriteStatements): StoreWriter {
     },
     upsertEdge: (e) => void w.upsertEdge.run(e),
     markOnline: (id, hour) => w.markOnline.run(id, hour).changes === 1,
+    markActive: (id, hour) => w.markActive.run(id, hour).changes === 1,
+    setInputReported: (id, at) => void w.setInputReported.run({ at, id }),
     raiseAlert: (a) => raiseAlert(w, a),
   };
 }

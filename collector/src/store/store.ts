@@ -30,6 +30,10 @@ export interface StoreWriter {
   upsertEdge(e: EdgeRecord): void;
   /** Records that the device was on during this hour (hours since the epoch); true when the hour is new. */
   markOnline(deviceId: string, hour: number): boolean;
+  /** Records keyboard or mouse input in this hour; true when the hour was not yet known as in use. */
+  markActive(deviceId: string, hour: number): boolean;
+  /** The agent reported whether the laptop is in use (it can read input idle time). */
+  setInputReported(deviceId: string, atMs: number): void;
   /**
    * Opens an alert for (device, rule, key), or updates the one there is: a new occurrence counts
    * (and reopens a resolved alert), an update of an ongoing one only refreshes it.
@@ -118,6 +122,10 @@ export interface FleetStore {
   setRtt(deviceId: string, rttMs: number): void;
   /** The hours (since the epoch) from `sinceHour` on in which the device was on, ascending. */
   onlineHours(deviceId: string, sinceHour: number): number[];
+  /** The same, of the hours with keyboard or mouse input. */
+  activeHours(deviceId: string, sinceHour: number): number[];
+  /** When the agent last said whether the laptop is in use; null when it never could. */
+  inputReportedMs(deviceId: string): number | null;
 }
 
 /** Analysts' side: alert lifecycle, notes, suppressions, audit, API tokens. */

@@ -121,7 +121,8 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
       d.risk && d.risk.signals.length > 0 ? card(`Risk ${d.risk.score}, signal by signal`, signalList(d.risk.signals)) : null,
       card(`Hours on, in ${d.activity.timeZone} (last ${d.activity.days} days)`,
         h('div', { class: 'hours-scroll' }, hoursGrid(d.activity)),
-        h('p', { class: 'hint' }, `A filled hour: the agent sent something stamped in it. Shaded: 08:00–20:00, the working day the activity rules compare with. ${d.activity.hours.length} hour(s) on.`)),
+        h('p', { class: 'hint' }, `A filled hour: the agent sent something stamped in it; a dark one: keyboard or mouse input${d.activity.inputReportedMs === null ? ' (this agent does not report input)' : ''}. `
+          + `Shaded: 08:00–20:00, the working day the activity rules compare with. ${d.activity.hours.length} hour(s) on, ${d.activity.activeHours.length} in use.`)),
       h('div', { class: 'grid-2' },
         card('Alerts', table([
           { title: '', cell: (a: DeviceDetail['alerts'][number]) => severityBadge(a.severity) },

@@ -30,6 +30,8 @@ export class SqliteFleet implements FleetStore {
       setPublicIp: db.prepare('UPDATE devices SET public_ip = ? WHERE id = ?'),
       setRtt: db.prepare('UPDATE devices SET rtt_ms = ? WHERE id = ?'),
       onlineHours: db.prepare('SELECT hour FROM device_hours WHERE device_id = ? AND hour >= ? ORDER BY hour').pluck(),
+      activeHours: db.prepare('SELECT hour FROM device_hours WHERE device_id = ? AND hour >= ? AND active = 1 ORDER BY hour').pluck(),
+      inputReported: db.prepare('SELECT input_reported_ms FROM devices WHERE id = ?').pluck(),
     };
     this.db = db;
   }
@@ -107,5 +109,13 @@ export class SqliteFleet implements FleetStore {
 
   onlineHours(deviceId: string, sinceHour: number): number[] {
     return this.s.onlineHours.all(deviceId, sinceHour) as number[];
+  }
+
+  activeHours(deviceId: string, sinceHour: number): number[] {
+    return this.s.activeHours.all(deviceId, sinceHour) as number[];
+  }
+
+  inputReportedMs(deviceId: string): number | null {
+    return (this.s.inputReported.get(deviceId) as number | null | undefined) ?? null;
   }
 }

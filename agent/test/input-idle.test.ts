@@ -13,23 +13,13 @@ import { attached, idleFromQueryUser, noUserExists, parseQueryUser, quserIdleMs 
 import {
   collectLinuxInputIdle, idleFromLogind, isUserSession, loginctlShowSession, parseKeyValueLines, parseShowSession, sessionIdleMs,
 } from '../src/sensors/input/linux.js';
+import { recorded } from './recorded-runner.js';
 
 const dir = new URL('./fixtures/platform/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, dir), 'utf8');
 const linuxRoot = fileURLToPath(new URL('linux', dir));
 const MIN = 60_000;
 
-/** Serves recorded output by command line; anything else is a missing program (ENOENT). */
-function recorded(outputs: Record<string, string>): { run: CommandRunner; calls: string[] } {
-  const calls: string[] = [];
-  const run: CommandRunner = (cmd) => {
-    const line = commandLine(cmd);
-    calls.push(line);
-    const out = outputs[line];
-    return out === undefined ? Promise.reject(Object.assign(new Error(`${cmd.file}: not recorded`), { code: 'ENOENT' })) : Promise.resolve(out);
-  };
-  return { run, calls };
-}
 
 /** A runner whose program exits like execFile reports a non-zero exit (code = exit status). */
 const failing = (message: string, code: number): CommandRunner => () => Promise.reject(Object.assign(new Error(message), { code }));

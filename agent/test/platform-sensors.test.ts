@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { decodeEdid } from '@farmwatch/shared';
-import { commandLine, type CommandRunner } from '../src/sensors/command.js';
 import { usbFromIoreg } from '../src/sensors/usb/darwin.js';
 import { parsePnputilBlocks, usbFromPnp } from '../src/sensors/usb/windows.js';
 import { displaysFromIoreg } from '../src/sensors/displays/darwin.js';
@@ -30,6 +29,7 @@ import { appFromInfoPlist } from '../src/sensors/apps/darwin.js';
 import { parseSystemProfilerUsbJson } from '../src/sensors/usb/system-profiler.js';
 import { parseSystemProfilerUsb } from '../src/pipeline/inspect/usb-text.js';
 import { appsSensor, displaysSensor, localeSensor, networkStateSensor, runSensor, servicesSensor, usbSensor, wifiSensor } from '../src/sensors/index.js';
+import { recorded } from './recorded-runner.js';
 
 const dir = new URL('./fixtures/platform/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, dir), 'utf8');
@@ -278,17 +278,6 @@ describe('property lists', () => {
   });
 });
 
-/** A runner that serves recorded output by command line, and counts the processes it stands for. */
-function recorded(outputs: Record<string, string>): { run: CommandRunner; calls: string[] } {
-  const calls: string[] = [];
-  const run: CommandRunner = (cmd) => {
-    const line = commandLine(cmd);
-    calls.push(line);
-    const out = outputs[line];
-    return out === undefined ? Promise.reject(Object.assign(new Error(`${cmd.file}: not recorded`), { code: 'ENOENT' })) : Promise.resolve(out);
-  };
-  return { run, calls };
-}
 
 describe('sensors end to end on recorded output, and how many processes they spawn', () => {
   const empty = mkdtempSync(join(tmpdir(), 'fw-noroot-'));

@@ -66,10 +66,8 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
   });
   /** The hours the activity rules read (on, and in use when the agent reports input), for the page's grid. */
   const activityView = (id: string, timeZone: string, now: number) => {
-    const days = c.fleet.rules.activity.days;
-    const since = Math.floor(now / 3_600_000) - days * 24 + 1;
-    const inputReportedMs = store.fleet.inputReportedMs(id);
-    return { timeZone, days, nowMs: now, hours: store.fleet.onlineHours(id, since), inputReportedMs, activeHours: inputReportedMs === null ? [] : store.fleet.activeHours(id, since) };
+    const a = c.fleet.activityHours(id, now);
+    return { timeZone, days: c.fleet.rules.activity.days, nowMs: now, hours: a.onlineHours, inputReportedMs: a.inputReportedMs, activeHours: a.activeHours ?? [] };
   };
   routes.add({
     method: 'GET', url: '/v1/devices/:id', roles: ['admin', 'analyst', 'it'], tag: 'devices', summary: 'One laptop: registration, state, risk, findings, observations, cluster',

@@ -170,15 +170,22 @@ export class FleetEngine {
       .map((o) => this.enricher.lookup(o.valueKey));
     const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
     const now = this.now();
-    const since = Math.floor(now / 3_600_000) - this.rules.activity.days * 24 + 1;
-    const onlineHours = this.store.fleet.onlineHours(deviceId, since);
-    // Input hours count only for an agent that reports input within the window.
-    const inputSince = this.store.fleet.inputReportedMs(deviceId);
-    const activeHours = inputSince !== null && inputSince >= since * 3_600_000 ? this.store.fleet.activeHours(deviceId, since) : undefined;
+    const { onlineHours, activeHours } = this.activityHours(deviceId, now);
     return evaluateDevice({
       device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
       enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours, ...(activeHours ? { activeHours } : {}),
     }, this.rules);
+  }
+
+  /**
+   * The hours the activity rules read, over their window: on, and in use (undefined unless the
+   * agent reported input within the window: then the rules stay with the hours on).
+   */
+  activityHours(deviceId: string, nowMs = this.now()): { onlineHours: number[]; activeHours: number[] | undefined; inputReportedMs: number | null } {
+    const since = Math.floor(nowMs / 3_600_000) - this.rules.activity.days * 24 + 1;
+    const inputReportedMs = this.store.fleet.inputReportedMs(deviceId);
+    const reports = inputReportedMs !== null && inputReportedMs >= since * 3_600_000;
+    return { onlineHours: this.store.fleet.onlineHours(deviceId, since), activeHours: reports ? this.store.fleet.activeHours(deviceId, since) : undefined, inputReportedMs };
   }
 
   private evaluateRisk(deviceId: string): AlertChange[] {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the detection catalog (shared/src/catalog/data/catalog.json) from the researched reference
-// facts beside the repository (../shared/reference) and the project's own additions
+// facts in reference/ (each with its sources; see reference/README.md) and the project's own additions
 // (shared/catalog/*.json). The output has the shape of the farmwatch.v1.Catalog protobuf message,
 // so the collector can push it to agents unchanged, and a content-hash version.
 //
@@ -25,7 +25,7 @@ import { buildKvm } from './catalog/kvm.mjs';
 import { buildVpn } from './catalog/vpn.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const reference = process.env.FARMWATCH_REFERENCE ?? join(root, '..', 'shared', 'reference');
+const reference = join(root, 'reference');
 const out = join(root, 'shared', 'src', 'catalog', 'data', 'catalog.json');
 const check = process.argv.includes('--check');
 
@@ -33,8 +33,8 @@ const PLATFORM = { any: 'PLATFORM_UNSPECIFIED', linux: 'PLATFORM_LINUX', macos: 
 
 function readJson(path) {
   if (!existsSync(path)) {
-    console.error(`build-catalog: ${path} is missing. The reference facts live beside the repository ` +
-      '(../shared/reference); set FARMWATCH_REFERENCE to their folder if they are elsewhere.');
+    console.error(`build-catalog: ${path} is missing. The reference facts are part of the repository ` +
+      '(reference/): restore the file with `git checkout -- reference/`.');
     process.exit(1);
   }
   return JSON.parse(readFileSync(path, 'utf8'));

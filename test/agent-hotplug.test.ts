@@ -1,6 +1,6 @@
 // Hot-plug: a KVM plugged into a running agent is reported without waiting for the next scan.
 // The machine under test is a folder laid out like sysfs (this VM has no USB bus); the device is
-// the PiKVM's default USB identity from ../shared/reference/kvm-devices.json (1d6b:0104, "PiKVM",
+// the PiKVM's default USB identity from reference/kvm-devices.json (1d6b:0104, "PiKVM",
 // "PiKVM Composite Device", serial CAFEBABE, a boot keyboard and a mouse interface).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

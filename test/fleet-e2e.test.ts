@@ -3,7 +3,7 @@
 // event batches over mutual TLS, with findings and co-location observations hashed with the fleet
 // key the collector pushes after HelloAck. Addresses are real ones from the GeoIP / ASN databases:
 // a Comcast home in Fairfield CA for the farm, Astrill VPN exits (LevelBlue 2026 IOC list, via
-// ../shared/reference/vpn-clients.json) for the operator's AnyDesk sessions.
+// reference/vpn-clients.json) for the operator's AnyDesk sessions.
 import { createHmac } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';

@@ -1,7 +1,7 @@
 // KVM identities as the agent sends them and as the collector reads them: a KVM's USB serial or
 // EDID that every unit of the model ships with is no identity and links no laptops; one its owner
 // changed (kvmd-edidconf rewrites the EDID's serial) links the laptops it moves between. Inputs are
-// the real EDIDs of ../shared/reference/edid and real kernel logs of a PiKVM and a NanoKVM, read by
+// the real EDIDs of reference/edid and real kernel logs of a PiKVM and a NanoKVM, read by
 // the agent's own readers, detected and turned into observations by the agent's own code.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { EMPTY_POLICY } from '../agent/src/detectors/policy.js';
 import { observationKey } from '../collector/src/correlate/keys.js';
 import { ROOT } from './helpers/processes.js';
 
-const EDIDS = join(ROOT, '..', 'shared', 'reference', 'edid');
+const EDIDS = join(ROOT, 'reference', 'edid');
 const KEY = new Uint8Array(32).fill(7);
 
 function kvmIdentities(file: string, bytes: Buffer): Observation[] {

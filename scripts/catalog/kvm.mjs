@@ -1,4 +1,4 @@
-// KVM devices and mouse jigglers for the catalog, from ../shared/reference/kvm-devices.json, the
+// KVM devices and mouse jigglers for the catalog, from reference/kvm-devices.json, the
 // EDID files beside it and shared/catalog/kvm-additions.json.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

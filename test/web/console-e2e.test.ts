@@ -18,7 +18,7 @@ import { cspViolations, launch, type Browser } from './helpers/browser.js';
 import { finding, health, observation, report } from './helpers/laptops.js';
 
 const FARM_HOME = '73.162.10.1';        // Comcast, Fairfield CA (the GeoIP / ASN databases)
-const ASTRILL_EXIT = '142.214.202.2';   // Astrill VPN node, AS7393 CyberCon (../shared/reference/vpn-clients.json)
+const ASTRILL_EXIT = '142.214.202.2';   // Astrill VPN node, AS7393 CyberCon (reference/vpn-clients.json)
 const HOSTILE_HOST = '<img src=x onerror=alert(1)>';
 const HOSTILE_VALUE = '"><script>alert(2)</script>';
 const PASSWORDS = { alice: 'amber falcon orchard 42', bob: 'copper lantern meadow 17', carol: 'silver harbor willow 88' };

@@ -20,7 +20,7 @@ const EDGE_KINDS: Partial<Record<number, EdgeKind>> = {
 };
 
 /**
- * Factory-default serials shared by every unit of a KVM model (../shared/reference/kvm-devices.json,
+ * Factory-default serials shared by every unit of a KVM model (reference/kvm-devices.json,
  * notes: "CAFEBABE" PiKVM and GL.iNet Comet; "6b65796d696d6570690" TinyPilot and BliKVM; EDID
  * serial 0x88888800 on Toshiba-bridge KVMs; 0x01010101 on PiKVM EDIDs; "0123456789ABCDEF" the
  * NanoKVM's USB serial, sipeed-nanokvm usb[0].serial, also in a real NanoKVM's kernel log:
@@ -41,7 +41,7 @@ export interface ObservationKey {
 let catalogDefaults: Set<string> | undefined;
 
 /**
- * Serials every unit of a KVM model ships with, from the catalog (../shared/reference/kvm-devices.json):
+ * Serials every unit of a KVM model ships with, from the catalog (reference/kvm-devices.json):
  * USB serials and EDID serial numbers and strings, e.g. NanoKVM's USB serial 0123456789ABCDEF and
  * EDID "NanoKVM" 0x00000015, and the fixed serials of JetKVM's monitor presets (T8NEE0038522, ...).
  */

@@ -1,6 +1,6 @@
 // Activity rules: the hours a laptop is on, against the person it was assigned to. A laptop in a
 // farm is kept on around the clock; a laptop used by someone abroad is on during *their* working
-// day, which is the night where it was shipped (../shared/docs/THREATS.md: "time zone or activity
+// day, which is the night where it was shipped (docs/THREATS.md: "time zone or activity
 // hours inconsistent with the assigned location", "laptops always on, never idle"). Both are weak
 // alone: corroboration for the other signals. Pure: the hours come from the store (device_hours).
 import { utcOffsetMinutes } from './geo.js';

@@ -40,7 +40,7 @@ export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
 export const PLACE_KINDS: ReadonlySet<string> = new Set(['public_ip', 'lan_neighbour', 'wifi_bssid', 'gateway_mac', 'lan_neighbour_laptop']);
 
 /**
- * Countries where the workers of the scheme usually sit (../shared/docs/THREATS.md: "a worker
+ * Countries where the workers of the scheme usually sit (docs/THREATS.md: "a worker
  * abroad (usually China or Russia)"; North Korea itself): a laptop online from a residential
  * address there, shipped elsewhere, is `location.country.priority`.
  */

@@ -1,6 +1,6 @@
 // The detection catalog: remote-access tools, KVM devices (USB identities, EDIDs, composite
 // shapes), mouse jigglers and VPN clients, as data. Built by scripts/build-catalog.mjs from
-// ../shared/reference and shared/catalog/; shipped inside every agent and pushed by the collector
+// reference and shared/catalog/; shipped inside every agent and pushed by the collector
 // when it has a newer one. Every catalog is checked against its schema when loaded, and its
 // version is the hash of its content.
 import { createHash } from 'node:crypto';

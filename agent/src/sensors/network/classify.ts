@@ -1,5 +1,5 @@
 // Naming the kind of a network interface from what the OS says about it. Tunnel kinds matter most:
-// a VPN shows up as tun/tap/wg/ppp/utun/Wintun (see ../shared/reference/vpn-clients.json).
+// a VPN shows up as tun/tap/wg/ppp/utun/Wintun (see reference/vpn-clients.json).
 import type { InterfaceKindName } from './types.js';
 
 // ARPHRD_* link types from linux/if_arp.h.

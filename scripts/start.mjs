@@ -6,10 +6,13 @@
 // says it stopped).
 //
 // State lives in var/ (or $FARMWATCH_HOME): certs/, collector.db, agent/ (the agent's key,
-// certificate and pinned CA), admin-api-token, admin-login (the web console's first admin). The collector listens on port 7443
-// ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or on free ports when taken.
+// certificate and pinned CA), admin-api-token, admin-login (the web console's first admin), and
+// npm-start.json while it runs (its process, ports and files: one npm start per state folder; a
+// second one is refused with exit 2, and a file left by a run that was killed is taken over). The
+// collector listens on port 7443 ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or
+// on free ports when taken.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { hostname, userInfo } from 'node:os';
@@ -23,12 +26,81 @@ const db = join(home, 'collector.db');
 const agentDir = join(home, 'agent');
 const tokenFile = join(home, 'admin-api-token');
 const loginFile = join(home, 'admin-login');
+const runFile = join(home, 'npm-start.json');
 const wantedPort = Number(process.env.FARMWATCH_PORT ?? 7443);
 const wantedHttpPort = Number(process.env.FARMWATCH_HTTP_PORT ?? (wantedPort === 0 ? 0 : 7480));
 const collectorCli = join(root, 'collector', 'dist', 'cli.js');
 const agentCli = join(root, 'agent', 'dist', 'cli.js');
 const show = (p) => relative(process.cwd(), p) || '.';
 const quietEnv = { ...process.env, FARMWATCH_LOG_LEVEL: process.env.FARMWATCH_LOG_LEVEL ?? 'warn' };
+
+const began = Date.now();
+/** The step under way, for Ctrl-C; each is announced on stderr with the time since start. */
+let step = 'starting';
+function progress(what) {
+  step = what;
+  process.stderr.write(`npm start: ${what} (${((Date.now() - began) / 1000).toFixed(1)} s)\n`);
+}
+
+/** True when PID is a live `npm start` (scripts/start.mjs), not just any process that got its number. */
+function isStartProcess(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if (err.code !== 'EPERM') return false;
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start.mjs');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes this state folder for this process: npm-start.json, created exclusively. A live holder
+ * means another npm start uses the same database, certificates and agent identity: refuse (exit 2)
+ * and say which process it is. A file whose process is gone (a run killed with SIGKILL, a reboot)
+ * is taken over.
+ */
+function takeStateFolder() {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      writeFileSync(runFile, JSON.stringify({ pid: process.pid, startedAtMs: began }) + '\n', { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw new Error(`cannot write ${show(runFile)}: ${err.message}`);
+    }
+    let held;
+    try {
+      held = JSON.parse(readFileSync(runFile, 'utf8'));
+    } catch {
+      held = undefined; // half-written or unreadable: nobody can be using it
+    }
+    if (held && Number.isInteger(held.pid) && held.pid !== process.pid && isStartProcess(held.pid)) {
+      process.stderr.write([
+        `npm start: another npm start (pid ${held.pid}, since ${new Date(held.startedAtMs).toISOString()}) is running with the state folder ${show(home)}`,
+        held.api ? `  (collector on ${held.grpc}, web console ${held.api}/).` : '',
+        '  Use that one, or stop it first (Ctrl-C in its terminal, or `kill ' + held.pid + '`).',
+        '  A second, separate farmwatch needs its own state folder: FARMWATCH_HOME=/tmp/farmwatch-2 npm start',
+        '',
+      ].filter((l) => l !== '').join('\n') + '\n');
+      process.exit(2);
+    }
+    process.stderr.write(`npm start: taking over ${show(runFile)} from pid ${held?.pid ?? '?'}, which is not running any more\n`);
+    rmSync(runFile, { force: true });
+  }
+  throw new Error(`could not take ${show(runFile)}: another npm start keeps taking it`);
+}
+
+function releaseStateFolder() {
+  try {
+    if (JSON.parse(readFileSync(runFile, 'utf8')).pid === process.pid) rmSync(runFile, { force: true });
+  } catch {
+    // gone already
+  }
+}
 
 function portFree(port) {
   return new Promise((resolve) => {
@@ -42,18 +114,24 @@ function waitForLine(child, pattern, timeoutMs, what) {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
-    child.stdout.on('data', (chunk) => {
+    const onData = (chunk) => {
       buffer += chunk;
       const m = pattern.exec(buffer);
       if (m) {
         clearTimeout(timer);
+        child.removeListener('exit', onExit);
+        // From here on its output goes to the terminal as it comes, not into a buffer.
+        child.stdout.removeListener('data', onData);
+        child.stdout.pipe(process.stderr);
         resolve(m);
       }
-    });
-    child.once('exit', (code) => {
+    };
+    const onExit = (code) => {
       clearTimeout(timer);
       reject(new Error(`${what} exited (code ${code}) before it was ready`));
-    });
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
   });
 }
 
@@ -158,36 +236,101 @@ async function waitForReport(deviceId, timeoutMs) {
   throw new Error(`no report from the agent within ${timeoutMs / 1000} s`);
 }
 
-// Certificates for this state folder (kept when valid; bootstrap has made var/certs already).
+takeStateFolder();
+
+let building;
+let collector;
+let agent;
+let ready = false;
+let stopping;
+
+/** Stops a child with SIGTERM and waits for it; says what stopped. */
+function stopChild(child, name, after) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    child.once('exit', (code, signal) => {
+      process.stderr.write(`  ${name} (pid ${child.pid}) stopped${signal ? ` by ${signal}` : code === 0 ? '' : ` with exit code ${code}`}${after}\n`);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function stopAll(why) {
+  stopping ??= stopInOrder(why);
+  return stopping;
+}
+
+async function stopInOrder(why) {
+  process.stderr.write(`\nnpm start: ${why}${ready ? '' : ` while ${step}`}; stopping what it started:\n`);
+  if (building) building.kill('SIGINT');
+  await stopChild(agent, 'the agent', ', and told the collector it was stopped');
+  await stopChild(collector, 'the collector', `; its database is kept in ${show(db)}`);
+  releaseStateFolder();
+  if (!ready) process.exitCode = process.exitCode || 130;
+  process.stderr.write(`npm start: stopped. The state folder ${show(home)} keeps the database, certificates and the agent's identity: npm start again goes on from there.\n`);
+}
+for (const [signal, why] of [['SIGINT', 'Ctrl-C'], ['SIGTERM', 'SIGTERM'], ['SIGHUP', 'the terminal closed']]) {
+  process.once(signal, () => void stopAll(why));
+}
+
+// Everything npm start needs (packages, the build, the console, the agent executable, certificates),
+// made after the state folder is ours, so that a second npm start cannot rebuild what this one runs.
+progress('checking the packages and the build (scripts/bootstrap.mjs)');
+const built = await new Promise((resolve) => {
+  building = spawn(process.execPath, [join(root, 'scripts', 'bootstrap.mjs')], { stdio: 'inherit' });
+  building.once('exit', (code, signal) => resolve(signal ? 130 : code));
+});
+building = undefined;
+if (stopping) {
+  await stopping;
+  process.exit();
+}
+if (built !== 0) {
+  releaseStateFolder();
+  process.exit(built ?? 1);
+}
+
+// Certificates for this state folder (kept when valid; bootstrap has made them already).
+progress('checking the certificates');
 spawnSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', certs, '--quiet'], { stdio: 'inherit' });
 
 const port = (await portFree(wantedPort)) ? wantedPort : 0;
 const httpPort = wantedHttpPort !== 0 && (await portFree(wantedHttpPort)) ? wantedHttpPort : 0;
-const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs], {
-  stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv,
+progress('starting the collector');
+// Both programs get their own process group (detached), so that Ctrl-C in this terminal reaches
+// only this script, which stops them in order: the agent first, so that it can tell the collector
+// it was stopped, then the collector.
+collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs], {
+  stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv, detached: true,
 });
-let agent;
-const stopAll = () => {
-  if (agent && agent.exitCode === null) agent.kill('SIGTERM');
-  const stopCollector = () => { if (collector.exitCode === null) collector.kill('SIGTERM'); };
-  if (agent && agent.exitCode === null) agent.once('exit', stopCollector);
-  else stopCollector();
-};
-process.once('SIGINT', stopAll);
-process.once('SIGTERM', stopAll);
 
 try {
   const [, listenPort, apiPort] = await waitForLine(collector, /listening on 127\.0\.0\.1:(\d+) .*API on http:\/\/127\.0\.0\.1:(\d+)/, 20_000, 'the collector');
   const server = `127.0.0.1:${listenPort}`;
   const api = `http://127.0.0.1:${apiPort}`;
+  // What this run holds, for a second npm start's refusal and for `npm run demo`.
+  writeFileSync(runFile, JSON.stringify({ pid: process.pid, startedAtMs: began, grpc: server, api, db, certs }) + '\n', { mode: 0o600 });
+  progress('registering and enrolling this machine (devices add, a one-time token, farmwatch-agent enroll)');
   const deviceId = enrollThisMachine(server);
   const token = adminToken();
   const login = await adminLogin(api);
+  progress('starting the agent and waiting for its first report');
   agent = spawn(process.execPath, [agentCli, 'run', '--dir', agentDir, '--server', server, '--interval', '60', '--heartbeat', '30'], {
-    stdio: ['ignore', 'inherit', 'inherit'], env: quietEnv,
+    stdio: ['ignore', 'inherit', 'inherit'], env: quietEnv, detached: true,
   });
   agent.once('exit', (code) => {
-    if (code !== 0 && code !== null) process.stderr.write(`the agent exited with code ${code}\n`);
+    if (!stopping && code !== 0 && code !== null) process.stderr.write(`npm start: the agent exited with code ${code}\n`);
+  });
+  collector.once('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`npm start: the collector exited (${signal ?? `code ${code}`}); stopping\n`);
+      process.exitCode = 1;
+      void stopAll('the collector exited');
+    }
   });
   const me = await waitForReport(deviceId, 30_000);
   const c = 'npx farmwatch-collector';
@@ -220,8 +363,9 @@ try {
     'The agent scans every 60 s and sends a heartbeat every 30 s. Ctrl-C stops both.',
     '',
   ].join('\n'));
+  ready = true;
 } catch (err) {
   process.stderr.write(`npm start: ${err.message}\n`);
-  stopAll();
   process.exitCode = 1;
+  await stopAll('failed');
 }

@@ -28,7 +28,7 @@ const stampFile = `${exe}.sha256`;
 mkdirSync(out, { recursive: true });
 
 // 1. Bundle. Native addons stay outside: `pcap` is loaded from disk only when packet capture is on.
-await build({
+const bundled = await build({
   entryPoints: [join(root, 'agent', 'dist', 'cli.js')],
   bundle: true,
   platform: 'node',
@@ -38,9 +38,14 @@ await build({
   external: ['pcap'],
   legalComments: 'external',
   logLevel: 'warning',
+  write: false,
   // The bundle is CommonJS; import.meta.url is only used to find files next to modules.
   define: { 'import.meta.url': 'undefined' },
 });
+// Written only when its bytes change, so that a build beside running tests rewrites nothing.
+for (const file of bundled.outputFiles) {
+  if (!existsSync(file.path) || !readFileSync(file.path).equals(Buffer.from(file.contents))) writeFileSync(file.path, file.contents);
+}
 
 const stamp = createHash('sha256').update(readFileSync(bundle)).update(readFileSync(process.execPath)).digest('hex');
 if (!values.force && existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {

@@ -89,9 +89,38 @@ function takeStateFolder() {
       process.exit(2);
     }
     process.stderr.write(`npm start: taking over ${show(runFile)} from pid ${held?.pid ?? '?'}, which is not running any more\n`);
+    stopLeftBehind(held);
     rmSync(runFile, { force: true });
   }
   throw new Error(`could not take ${show(runFile)}: another npm start keeps taking it`);
+}
+
+/**
+ * A run killed with SIGKILL cannot stop its collector and agent (they have their own process
+ * groups): stop the ones it recorded, when they still run this checkout's programs on this state
+ * folder, before they are started again on the same database, identity and spool.
+ */
+function stopLeftBehind(held) {
+  for (const [key, cli, name] of [['agentPid', agentCli, 'agent'], ['collectorPid', collectorCli, 'collector']]) {
+    const pid = held?.[key];
+    if (!Number.isInteger(pid)) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone (or not Linux: nothing we can check, so nothing we kill)
+    }
+    if (!cmdline.includes(cli) || !cmdline.includes(home)) continue;
+    process.stderr.write(`npm start: stopping the ${name} (pid ${pid}) that the killed run left running\n`);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      continue;
+    }
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && existsSync(`/proc/${pid}`)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+  }
 }
 
 function releaseStateFolder() {
@@ -312,8 +341,10 @@ try {
   const [, listenPort, apiPort] = await waitForLine(collector, /listening on 127\.0\.0\.1:(\d+) .*API on http:\/\/127\.0\.0\.1:(\d+)/, 20_000, 'the collector');
   const server = `127.0.0.1:${listenPort}`;
   const api = `http://127.0.0.1:${apiPort}`;
-  // What this run holds, for a second npm start's refusal and for `npm run demo`.
-  writeFileSync(runFile, JSON.stringify({ pid: process.pid, startedAtMs: began, grpc: server, api, db, certs }) + '\n', { mode: 0o600 });
+  // What this run holds, for a second npm start's refusal, `npm run demo`, and a later run that
+  // takes over after this one was killed.
+  const record = (extra = {}) => writeFileSync(runFile, JSON.stringify({ pid: process.pid, startedAtMs: began, grpc: server, api, db, certs, collectorPid: collector.pid, ...extra }) + '\n', { mode: 0o600 });
+  record();
   progress('registering and enrolling this machine (devices add, a one-time token, farmwatch-agent enroll)');
   const deviceId = enrollThisMachine(server);
   const token = adminToken();
@@ -322,6 +353,7 @@ try {
   agent = spawn(process.execPath, [agentCli, 'run', '--dir', agentDir, '--server', server, '--interval', '60', '--heartbeat', '30'], {
     stdio: ['ignore', 'inherit', 'inherit'], env: quietEnv, detached: true,
   });
+  record({ agentPid: agent.pid });
   agent.once('exit', (code) => {
     if (!stopping && code !== 0 && code !== null) process.stderr.write(`npm start: the agent exited with code ${code}\n`);
   });

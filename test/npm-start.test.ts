@@ -2,7 +2,7 @@
 // shown with the web console's address and a login that works, Ctrl-C stops both and the
 // collector records that the agent stopped.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,4 +71,50 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('takes over the state folder of a run that was killed, stopping what it left running', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'farmwatch-start-'));
+    const env = { ...process.env, FARMWATCH_HOME: home, FARMWATCH_PORT: '0' };
+    const runFile = join(home, 'npm-start.json');
+    const startOnce = async (): Promise<{ child: ReturnType<typeof spawn>; out: () => string }> => {
+      const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { env });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start printed no summary in 60 s:\n${out}`)), 60_000);
+        const check = setInterval(() => {
+          if (/Ctrl-C stops both/.test(out)) {
+            clearTimeout(timer);
+            clearInterval(check);
+            resolve();
+          }
+        }, 100);
+      });
+      return { child, out: () => out };
+    };
+    const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    try {
+      const first = await startOnce();
+      const held = JSON.parse(readFileSync(runFile, 'utf8')) as { pid: number; collectorPid: number; agentPid: number };
+      expect(held.pid).toBe(first.child.pid);
+      const killed = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await killed;
+      // The killed run's collector and agent run on (their own process groups) ...
+      expect(alive(held.collectorPid) && alive(held.agentPid)).toBe(true);
+      const second = await startOnce();
+      // ... until the next run takes the folder over and stops them first.
+      expect(second.out()).toMatch(new RegExp(`taking over \\S*npm-start\\.json from pid ${held.pid}, which is not running any more`));
+      expect(second.out()).toContain(`stopping the agent (pid ${held.agentPid}) that the killed run left running`);
+      expect(second.out()).toContain(`stopping the collector (pid ${held.collectorPid}) that the killed run left running`);
+      expect(alive(held.collectorPid) || alive(held.agentPid)).toBe(false);
+      const exited = new Promise<number | null>((resolve) => second.child.once('exit', resolve));
+      second.child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(existsSync(runFile)).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -42,6 +42,22 @@ function sh(line: string, cwd: string, env: NodeJS.ProcessEnv): { code: number |
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** After a failure: Ctrl-C as a terminal sends it, then SIGKILL for whatever is left. */
+async function stopEverything(start: ReturnType<typeof spawn> | undefined, runFile: string): Promise<void> {
+  if (!start?.pid || start.exitCode !== null) return;
+  const held = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as { collectorPid?: number; agentPid?: number }) : {};
+  const gone = new Promise((resolve) => start.once('exit', resolve));
+  process.kill(-start.pid, 'SIGINT');
+  await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  for (const pid of [-start.pid, held.agentPid, held.collectorPid]) {
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 describe('the README block parser', () => {
   it('takes the commands and the exit codes their comments give', () => {
     const cmds = whileItRuns('x\nWhile it runs:\n\n```sh\nnpx a b   # one\nnpx c   # two (exit 1: found)\n\n```\n```sh\nnot this\n```');
@@ -123,7 +139,7 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       // The programs were ours, linked in node_modules/.bin, not fetched.
       expect(readdirSync(join(clone, 'node_modules', '.bin'))).toEqual(expect.arrayContaining(['farmwatch-agent', 'farmwatch-collector']));
     } finally {
-      if (start?.pid) process.kill(-start.pid, 'SIGKILL');
+      await stopEverything(start, join(clone, 'var', 'npm-start.json'));
       rmSync(top, { recursive: true, force: true });
     }
   }, 600_000);

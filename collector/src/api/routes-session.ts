@@ -35,20 +35,19 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       checkSameOrigin(req);
       const { name, password } = req.body as { name: string; password: string };
       const client = req.ip;
-      const wait = limiter.retryAfterMs(name, client);
-      if (wait > 0) {
-        void reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new ApiError(429, `too many failed logins for "${name}" from ${client}: try again in ${Math.ceil(wait / 60_000)} minute(s), or ask an admin to reset the password`);
+      const attempt = limiter.attempt(name, client);
+      if ('refusedForMs' in attempt) {
+        void reply.header('retry-after', String(Math.ceil(attempt.refusedForMs / 1000)));
+        throw new ApiError(429, `too many failed logins for "${name}" from ${client}: try again in ${Math.ceil(attempt.refusedForMs / 60_000)} minute(s), or ask an admin to reset the password`);
       }
       const user = store.people.userByName(name.trim());
       const verified = await verifyPassword(password, (user && store.people.passwordHash(user.id)) ?? NO_USER_HASH);
+      attempt.settle(Boolean(user && verified.ok));
       if (!user || !verified.ok) {
-        limiter.failed(name, client);
         c.log.warn('console login failed', { user: name.slice(0, 64), client });
         throw new ApiError(401, 'wrong user name or password');
       }
       if (user.disabledMs !== null) throw new ApiError(403, `the user "${user.name}" is disabled: ask an admin to enable it`);
-      limiter.succeeded(name, client);
       if (verified.needsRehash) store.people.setPassword(user.id, await hashPassword(password), user.passwordChangedMs);
       const opened = sessions.open(user, `${client} ${String(req.headers['user-agent'] ?? '').slice(0, 200)}`);
       store.alerts.audit(`user:${user.name}`, 'user.login', user.name, `from ${client}`, Date.now());
@@ -88,14 +87,15 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       const who = req.caller;
       if (!who?.session) throw new ApiError(400, 'only a person logged in to the console changes a password here');
       const b = req.body as { current: string; password: string };
-      const wait = limiter.retryAfterMs(who.name, req.ip);
-      if (wait > 0) {
-        void reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new ApiError(429, `too many wrong passwords for "${who.name}" from ${req.ip}: try again in ${Math.ceil(wait / 60_000)} minute(s)`);
+      const attempt = limiter.attempt(who.name, req.ip);
+      if ('refusedForMs' in attempt) {
+        void reply.header('retry-after', String(Math.ceil(attempt.refusedForMs / 1000)));
+        throw new ApiError(429, `too many wrong passwords for "${who.name}" from ${req.ip}: try again in ${Math.ceil(attempt.refusedForMs / 60_000)} minute(s)`);
       }
       const user = store.people.user(who.id);
-      if (!user || !(await verifyPassword(b.current, store.people.passwordHash(user.id) ?? NO_USER_HASH)).ok) {
-        limiter.failed(who.name, req.ip);
+      const currentOk = Boolean(user && (await verifyPassword(b.current, store.people.passwordHash(user.id) ?? NO_USER_HASH)).ok);
+      attempt.settle(currentOk);
+      if (!user || !currentOk) {
         throw new ApiError(403, 'the current password is wrong');
       }
       const problem = passwordProblem(b.password, user.name);

@@ -14,9 +14,20 @@ const FACILITY = 10;
 /** Our private enterprise number placeholder for SD-IDs is avoided: "farmwatch@32473" uses the documentation PEN (RFC 5612). */
 const SD_ID = 'farmwatch@32473';
 
-const sdValue = (v: string): string => v.replace(/[\\"\]]/g, (c) => `\\${c}`);
-const cefHeader = (v: string): string => v.replace(/[\\|]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
-const cefExt = (v: string): string => v.replace(/[\\=]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+/**
+ * Control characters (C0, DEL, C1) and Unicode line and paragraph separators: none may reach a
+ * receiver raw. A bare CR or a U+2028 ends a line for some parsers, and a hostname an agent sends
+ * could otherwise start a forged record there.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const noControls = (v: string): string => v.replace(CONTROLS, ' ');
+/** RFC 5424 PARAM-VALUE: '"', '\' and ']' escaped (section 6.3.3); controls become spaces. */
+const sdValue = (v: string): string => noControls(v).replace(/[\\"\]]/g, (c) => `\\${c}`);
+/** CEF header fields: '|' and '\' escaped; no line breaks or other controls. */
+const cefHeader = (v: string): string => noControls(v).replace(/[\\|]/g, (c) => `\\${c}`);
+/** CEF extension values: '\' and '=' escaped, CR and LF as \r and \n (the CEF rules), other controls as spaces. */
+const cefExt = (v: string): string => v.replace(/[\\=]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(CONTROLS, ' ');
 
 function header(doc: AlertDocument, msgId: string, atMs: number): string {
   const pri = FACILITY * 8 + (SYSLOG_SEVERITY[doc.severity] ?? 6);
@@ -28,7 +39,7 @@ export function rfc5424(doc: AlertDocument, atMs = Date.now()): string {
     ['alert', String(doc.id)], ['rule', doc.rule], ['severity', doc.severity], ['score', String(doc.score)],
     ['status', doc.status], ['change', doc.change], ['devices', doc.devices.map((d) => d.id).join(',')],
   ].map(([k, v]) => `${k}="${sdValue(v ?? '')}"`).join(' ');
-  return `${header(doc, 'ALERT', atMs)} [${SD_ID} ${sd}] ${doc.title.replace(/[\r\n]+/g, ' ')}`;
+  return `${header(doc, 'ALERT', atMs)} [${SD_ID} ${sd}] ${noControls(doc.title)}`;
 }
 
 export function cef(doc: AlertDocument, atMs = Date.now()): string {

@@ -63,7 +63,7 @@ describe('schema migrations', () => {
     const path = tempDb();
     openDatabase(path).close();
     // A folder where a file is: the database path runs through the database file itself.
-    expect(() => openDatabase(join(path, 'collector.db'))).toThrow(/cannot open or create the database/);
+    expect(() => openDatabase(join(path, 'collector.db'))).toThrow(`cannot create the database ${join(path, 'collector.db')}: ${path} is a file, not a folder; choose another path with --db`);
   });
 
   it('fills the hours each device was on from the events a v0.1.0 database already holds', () => {

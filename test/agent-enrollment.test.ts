@@ -8,7 +8,7 @@ import { createAuthority, describeCertificate, issueCertificate } from '@farmwat
 import { renewCertificate, renewalDue } from '../agent/src/enroll/renew.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import { register } from './helpers/enroll.js';
-import { AGENT_BIN, collectorOn, enrollAgent, freePort, query, spawnProc, type Proc } from './helpers/field.js';
+import { AGENT_BIN, collectorOn, enrollAgent, freePort, query, spawnProc, thisMachineSerial, type Proc } from './helpers/field.js';
 
 let pki: Pki;
 let work: string;
@@ -45,7 +45,7 @@ describe('when a certificate is due for renewal', async () => {
 describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent executable\'s identity', () => {
   it('enrolls at start from a token file, removes the token, and reports', async () => {
     const state = join(work, 'mdm');
-    const { deviceId, token } = await register(db, { serial: 'MDM-1', assignee: 'New Hire <new.hire@example.com>', shipTo: 'Denver, Colorado, US', timeZone: 'America/Denver', hostname: 'mdm' });
+    const { deviceId, token } = await register(db, { serial: thisMachineSerial(), assignee: 'New Hire <new.hire@example.com>', shipTo: 'Denver, Colorado, US', timeZone: 'America/Denver', hostname: 'mdm' });
     const tokenFile = join(work, 'enroll.token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const config = join(work, 'agent.json');

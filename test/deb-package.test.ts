@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/processes.js';
 import { makePki } from './helpers/pki.js';
 import { register } from './helpers/enroll.js';
-import { collectorOn, freePort, query, spawnProc, waitFor, type Proc } from './helpers/field.js';
+import { collectorOn, freePort, query, spawnProc, thisMachineSerial, waitFor, type Proc } from './helpers/field.js';
 
 const dpkgInstalled = (pkg: string): boolean => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
 const usable = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dpkg-deb'], { stdio: 'ignore' }).status === 0
@@ -40,7 +40,7 @@ describe.runIf(usable)('the farmwatch-agent .deb', () => {
     const db = join(work, 'collector.db');
     const port = await freePort();
     running.push(await collectorOn(port, db, pki.dir));
-    const { deviceId, token } = await register(db, { serial: 'DEB-1', assignee: 'Deb Ian <deb@example.com>', shipTo: 'Seattle, Washington, US', timeZone: 'America/Los_Angeles', hostname: 'deb' });
+    const { deviceId, token } = await register(db, { serial: thisMachineSerial(), assignee: 'Deb Ian <deb@example.com>', shipTo: 'Seattle, Washington, US', timeZone: 'America/Los_Angeles', hostname: 'deb' });
 
     // What the admin's configuration management puts in place before the package.
     mkdirSync('/etc/farmwatch', { recursive: true, mode: 0o700 });

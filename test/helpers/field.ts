@@ -1,7 +1,7 @@
 // The agent as it runs in the field: the single executable (build/agent/, made by bootstrap),
 // started as a long-running process with its own state folder, against a collector that tests
 // can kill and start again on the same port.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -68,15 +68,31 @@ export function storedSequences(db: string): number[] {
   }
 }
 
-let laptops = 0;
+const machines = new Map<string, string>();
 
 /**
- * IT registers a laptop and the agent executable enrolls with the token, as on a real laptop:
+ * This machine's serial as IT records it (and as `npm start` registers it): the firmware's serial,
+ * or `machine-` and 16 hex digits of the machine id hash when the firmware has none. The collector
+ * checks the enrolling agent against it.
+ */
+export function thisMachineSerial(root = ''): string {
+  const known = machines.get(root);
+  if (known) return known;
+  const r = spawnSync(AGENT_BIN, ['scan', '--json', '--no-network-probes', ...(root ? ['--root', root] : [])], { encoding: 'utf8' });
+  const host = (JSON.parse(r.stdout || '{}') as { host?: { hardwareSerial?: string; machineIdHash?: string } }).host ?? {};
+  if (!host.hardwareSerial && !host.machineIdHash) throw new Error(`the agent's scan named no serial or machine id:\n${r.stderr}`);
+  const serial = host.hardwareSerial || `machine-${(host.machineIdHash ?? '').slice(0, 16)}`;
+  machines.set(root, serial);
+  return serial;
+}
+
+/**
+ * IT registers this laptop and the agent executable enrolls with the token, as on a real laptop:
  * the identity lands in <stateDir>/identity, where `run --state-dir` looks for it.
  */
 export async function enrollAgent(db: string, port: number, caFile: string, stateDir: string, extra: string[] = []): Promise<string> {
   const { deviceId, token } = await register(db, {
-    serial: `FIELD-${process.pid}-${++laptops}`, assignee: 'Field Test <field@example.com>', shipTo: 'Austin, Texas, US',
+    serial: thisMachineSerial(extra.includes('--root') ? extra[extra.indexOf('--root') + 1] : ''), assignee: 'Field Test <field@example.com>', shipTo: 'Austin, Texas, US',
     timeZone: 'America/Chicago', hostname: 'field',
   });
   const p = spawnProc(AGENT_BIN, ['enroll', '--server', `127.0.0.1:${port}`, '--ca', caFile, '--token', token, '--dir', join(stateDir, 'identity'), ...extra]);

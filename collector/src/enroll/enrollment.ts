@@ -70,11 +70,8 @@ export class Enrollment {
     } catch (err) {
       throw new Refusal(Status.INVALID_ARGUMENT, (err as Error).message);
     }
-    const serial = (req.hello.hardwareSerial ?? '').trim();
-    if (serial && serial.toLowerCase() !== reg.serial.toLowerCase()) {
-      throw new Refusal(Status.PERMISSION_DENIED,
-        `this laptop's serial is ${serial}, but the token is for the laptop IT registered with serial ${reg.serial} (${reg.deviceId}); use the token made for this laptop`);
-    }
+    const mismatch = serialMismatch(req.hello, reg);
+    if (mismatch) throw new Refusal(Status.PERMISSION_DENIED, mismatch);
     if (!req.csrDer || req.csrDer.length === 0 || req.csrDer.length > 4096) {
       throw new Refusal(Status.INVALID_ARGUMENT, 'the enrollment request needs a PKCS#10 certificate signing request (csr_der, at most 4096 bytes)');
     }
@@ -121,4 +118,27 @@ export class Enrollment {
       caCertificateDer: this.caDer, notAfterMs: info.notAfter.getTime(),
     };
   }
+}
+
+/**
+ * Why this laptop is not the one the token was made for, or undefined when it is. No field may be
+ * left out to skip the check: a laptop that reports a firmware serial must match the registered
+ * serial, and one whose firmware has none (virtual machines, some desktops) must have been
+ * registered by its machine id (`machine-` and at least 16 hex digits of the hash the agent
+ * reports, as `npm start` registers this machine).
+ */
+export function serialMismatch(hello: { hardwareSerial?: string | null; machineId?: string | null }, reg: { serial: string; deviceId: string }): string | undefined {
+  const serial = (hello.hardwareSerial ?? '').trim();
+  const registered = reg.serial.trim().toLowerCase();
+  if (serial) {
+    if (serial.toLowerCase() === registered) return undefined;
+    return `this laptop's serial is ${serial}, but the token is for the laptop IT registered with serial ${reg.serial} (${reg.deviceId}); use the token made for this laptop`;
+  }
+  const byId = /^machine-([0-9a-f]{16,64})$/.exec(registered);
+  const machineId = (hello.machineId ?? '').trim().toLowerCase();
+  if (byId?.[1] && machineId.length >= 16 && machineId.startsWith(byId[1])) return undefined;
+  return byId
+    ? `this laptop's machine id (${machineId.slice(0, 16) || 'none'}...) is not the one the token's laptop (${reg.deviceId}) was registered with (${reg.serial}); use the token made for this laptop`
+    : `this laptop reports no hardware serial, so it cannot show that it is the laptop IT registered with serial ${reg.serial} (${reg.deviceId}). ` +
+      'A laptop whose firmware has no serial is registered by its machine id: serial "machine-" and the first 16 hex digits of host.machineIdHash from `farmwatch-agent scan --json`';
 }

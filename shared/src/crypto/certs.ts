@@ -5,7 +5,7 @@
 // @peculiar/x509 (and the reflect-metadata it needs loaded first) is loaded on first use: an agent
 // uses it only to enroll and renew, and should not carry it in memory the rest of the time.
 import type * as X509 from '@peculiar/x509';
-import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import { createPublicKey, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 
 let loaded: Promise<typeof X509> | undefined;
 
@@ -160,7 +160,34 @@ export async function signCertificateRequest(ca: PemPair, csrDer: Uint8Array, op
     throw new Error(`the certificate signing request is not valid PKCS#10 DER: ${(err as Error).message}`);
   }
   if (!(await csr.verify())) throw new Error('the certificate signing request is not signed by its own key');
+  const weak = weakRequest(Buffer.from(csr.publicKey.rawData), csr.signatureAlgorithm as { name: string; hash?: { name: string } });
+  if (weak) throw new Error(`${weak}. The CA signs P-256 or P-384 ECDSA, Ed25519, or RSA of 2048 bits or more, with SHA-256 or better (the farmwatch agent makes P-256 keys)`);
   return sign(ca, csr.publicKey, options);
+}
+
+const STRONG_CURVES = new Set(['prime256v1', 'secp384r1']);
+const STRONG_HASHES = new Set(['SHA-256', 'SHA-384', 'SHA-512']);
+
+/** Why a request's key or signature is below the current baseline, or undefined when it is not. */
+export function weakRequest(spkiDer: Buffer, signature: { name: string; hash?: { name: string } }): string | undefined {
+  const key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      if (!STRONG_CURVES.has(details.namedCurve ?? '')) return `the request's key is ECDSA on ${details.namedCurve ?? 'an unnamed curve'}, which this CA does not sign`;
+      break;
+    case 'rsa':
+    case 'rsa-pss':
+      if ((details.modulusLength ?? 0) < 2048) return `the request's key is RSA of ${details.modulusLength ?? '?'} bits, too weak`;
+      break;
+    case 'ed25519':
+      return undefined;
+    default:
+      return `the request's key is ${key.asymmetricKeyType ?? 'of an unknown type'}, which this CA does not sign`;
+  }
+  const hash = signature.hash?.name ?? '';
+  if (!STRONG_HASHES.has(hash)) return `the request is signed with ${signature.name}${hash ? ` and ${hash}` : ''}, too weak`;
+  return undefined;
 }
 
 export interface CertificateInfo {

@@ -52,6 +52,22 @@ export function command(parent: Command, nameAndArgs: string, summary: string, d
   return cmd;
 }
 
+/**
+ * Refuses a command run without options it needs, naming every one missing ("devices add needs
+ * --serial, --timezone"). Checked in the action rather than by commander's mandatory options, so that
+ * a misspelled option is reported as such (with its suggestion) rather than as a missing one.
+ */
+export function requireOptions(cmd: Command, values: object, flags: string[]): void {
+  const key = (flag: string): string => flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const missing = flags.filter((f) => (values as Record<string, unknown>)[key(f)] === undefined);
+  if (missing.length > 0) throw new UsageError(`${commandPath(cmd).split(' ').slice(1).join(' ')} needs ${missing.join(', ')}: see \`${commandPath(cmd)} --help\``);
+}
+
+/** A preAction hook for `requireOptions`: `.hook('preAction', required('--serial', '--timezone'))`. */
+export function required(...flags: string[]): (thisCommand: Command, actionCommand: Command) => void {
+  return (_self, action) => requireOptions(action, action.opts(), flags);
+}
+
 /** What a command's action returns: its exit status. */
 export type Action<A extends unknown[]> = (...args: A) => number | Promise<number>;
 

@@ -47,8 +47,11 @@ export function fileErrorReason(err: unknown, path: string, opts: FileErrorOptio
     }
     case 'EISDIR':
       return `is a folder, not a file${fix || ': name a file in it'}`;
-    case 'ENOTDIR': {
+    case 'ENOTDIR':
+    case 'EEXIST': {
+      // Making a folder where a file is gives EEXIST; opening a path through a file, ENOTDIR.
       const file = fileInTheWay(path);
+      if (code === 'EEXIST' && file === undefined) return `already exists${fix}`;
       return `cannot be ${opts.writing ? 'created' : 'read'}: ${file ? `${file} is a file, not a folder` : 'a part of its path is a file, not a folder'}${fix}`;
     }
     case 'EACCES':

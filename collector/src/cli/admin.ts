@@ -4,7 +4,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
-import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, UsageError } from './args.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, required, UsageError } from './args.js';
 import { table } from './table.js';
 
 const KINDS = ['network', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip', 'public_ip'];
@@ -34,10 +34,11 @@ suppressions, devices (read); it: register laptops and make enrollment tokens. E
 --db FILE (default ${DEFAULT_DB}).`);
 
   command(group, 'create', 'a new API token; shown only once')
-    .requiredOption('--name <name>', 'who or what uses it')
-    .addOption(new Option('--role <role>', 'what it may do').choices(ROLES).makeOptionMandatory())
+    .option('--name <name>', 'who or what uses it (required)')
+    .addOption(new Option('--role <role>', 'what it may do (required)').choices(ROLES))
     .addOption(jsonOption())
     .addOption(dbOption())
+    .hook('preAction', required('--name', '--role'))
     .action(exits((o: Db & { name: string; role: Role }) => withStore(o.db, { create: true }, (store) => {
       const { token, hash } = newToken('api');
       const row = store.alerts.createApiToken(o.name, o.role, hash, Date.now());
@@ -79,8 +80,9 @@ up within a minute. Every command takes --db FILE (default ${DEFAULT_DB}).`);
   command(group, 'add', 'exclude a network (CIDR) or one value of a kind')
     .addArgument(new Argument('<kind>', 'network (a CIDR), or the kind of one value').choices(KINDS))
     .argument('<value>', 'a CIDR for network, else the value')
-    .requiredOption('--reason <text>', 'why ("corporate egress", "VPN concentrator")')
+    .option('--reason <text>', 'why ("corporate egress", "VPN concentrator") (required)')
     .addOption(dbOption())
+    .hook('preAction', required('--reason'))
     .action(exits((kind: string, value: string, o: Db & { reason: string }) => {
       if (kind === 'network') {
         try {

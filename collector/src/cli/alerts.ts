@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../ops/alerts.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS, knownRules } from '../ops/alert-values.js';
-import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, nonNegativeInt, openStore, positiveInt, UsageError } from './args.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, nonNegativeInt, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showAlert } from './alert-show.js';
 
@@ -42,7 +42,7 @@ function acting<A extends unknown[]>(fn: (...args: A) => number): (...args: A) =
     try {
       return fn(...args);
     } catch (err) {
-      if (err instanceof LifecycleError) throw new UsageError(err.message);
+      if (err instanceof LifecycleError) throw new UsageError(err.statusCode === 404 ? `${err.message}: \`farmwatch-collector alerts list\` shows them` : err.message);
       throw err;
     }
   };
@@ -107,7 +107,10 @@ they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
     .argument('<id>', 'the alert\'s number', alertId)
     .addOption(jsonOption())
     .addOption(dbOption())
-    .action(exits((id: number, o: Db & { json?: boolean }) => withStore(o.db, true, (store) => showAlert(store, id, o.json ?? false))));
+    .action(exits(acting((id: number, o: Db & { json?: boolean }) => withStore(o.db, true, (store) => {
+      if (!store.alert(id)) throw new LifecycleError(404, `there is no alert ${id}`);
+      return showAlert(store, id, o.json ?? false);
+    }))));
 
   for (const [name, action, description] of ACTIONS) {
     command(alerts, name, description)
@@ -142,11 +145,12 @@ they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
     }))));
 
   command(alerts, 'suppress', 'silence a rule for a laptop or the whole fleet until it expires')
-    .requiredOption('--rule <rule>', 'the rule to silence ("*": every rule)')
+    .option('--rule <rule>', 'the rule to silence ("*": every rule) (required)')
     .option('--device <device>', 'only on this laptop (id, serial or hostname; default: every laptop)')
-    .requiredOption('--for <duration>', 'how long: 30m, 12h, 7d (at most a year)')
-    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .option('--for <duration>', 'how long: 30m, 12h, 7d (at most a year) (required)')
+    .option('--reason <text>', 'why (kept in the audit log) (required)')
     .addOption(dbOption())
+    .hook('preAction', required('--rule', '--for', '--reason'))
     .action(exits(acting((o: SuppressOptions) => {
       const forMs = parseDuration(o.for);
       return withStore(o.db, false, (store) => {

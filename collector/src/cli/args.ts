@@ -8,7 +8,7 @@ import { checkoutHome, checkoutRoot, defaultDatabase, describeFileError, Option,
 import { SqliteStore } from '../store/sqlite-store.js';
 import { findDevice, type DeviceView } from '../ops/devices.js';
 
-export { command, exits, nonNegativeInt, positiveInt, UsageError } from '@farmwatch/shared';
+export { command, exits, nonNegativeInt, positiveInt, required, UsageError } from '@farmwatch/shared';
 
 /** This program's file (collector/dist/cli.js); undefined inside a bundle. */
 const PROGRAM_FILE = import.meta.url ? fileURLToPath(new URL('../cli.js', import.meta.url)) : undefined;

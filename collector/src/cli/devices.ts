@@ -5,7 +5,7 @@ import { describeFileError, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { deviceViews, importDevices, registerDevice, type DeviceView } from '../ops/devices.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
-import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, positiveInt, UsageError } from './args.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
 
@@ -107,13 +107,14 @@ export function devicesCommands(program: Command): void {
   devices.addHelpText('after', `\nEvery command takes --db FILE (default ${DEFAULT_DB}).`);
 
   command(devices, 'add', 'register a laptop before shipping it; prints its one-time enrollment token')
-    .requiredOption('--serial <serial>', 'the laptop\'s hardware serial number')
-    .requiredOption('--assignee <who>', 'the person it is for: "Name <email>"')
-    .requiredOption('--ship-to <place>', 'where it is shipped: "City, Region, Country"')
-    .requiredOption('--timezone <zone>', 'the person\'s time zone: Area/City, e.g. America/Chicago')
+    .option('--serial <serial>', 'the laptop\'s hardware serial number (required)')
+    .option('--assignee <who>', 'the person it is for: "Name <email>" (required)')
+    .option('--ship-to <place>', 'where it is shipped: "City, Region, Country" (required)')
+    .option('--timezone <zone>', 'the person\'s time zone: Area/City, e.g. America/Chicago (required)')
     .option(...tokenDays())
     .addOption(jsonOption())
     .addOption(dbOption())
+    .hook('preAction', required('--serial', '--assignee', '--ship-to', '--timezone'))
     .action(exits((o: AddOptions) => add(o)));
 
   command(devices, 'import', 'register the laptops of an HR or asset-management CSV export; all rows or none')
@@ -139,8 +140,9 @@ of serial, device id, token and expiry.`)
 
   command(devices, 'revoke', 'revoke the laptop\'s certificates; a running collector ends its streams within seconds')
     .argument('<device>', 'its id, serial or hostname')
-    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .option('--reason <text>', 'why (kept in the audit log) (required)')
     .addOption(dbOption())
+    .hook('preAction', required('--reason'))
     .action(exits((wanted: string, o: Db & { reason: string }) => revoke(wanted, o)));
 }
 

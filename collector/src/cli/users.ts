@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describeFileError, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { AccountError, createAccount, findAccount, resetPassword, setDisabled } from '../auth/accounts.js';
-import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, UsageError } from './args.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, required, UsageError } from './args.js';
 import { table } from './table.js';
 
 interface Db { db: string; json?: boolean }
@@ -59,10 +59,11 @@ at least 12 characters. Resetting a password or disabling a user ends their sess
 takes --db FILE (default ${DEFAULT_DB}).`);
 
   passwordOptions(command(users, 'create', 'a new console user')
-    .requiredOption('--name <name>', 'what the person types to log in')
-    .requiredOption('--role <role>', 'admin, analyst or it'))
+    .option('--name <name>', 'what the person types to log in (required)')
+    .option('--role <role>', 'admin, analyst or it (required)'))
     .addOption(jsonOption())
     .addOption(dbOption())
+    .hook('preAction', required('--name', '--role'))
     .action(exits((o: Db & PasswordOptions & { name: string; role: string }) => {
       const password = readPassword(o);
       return withStore(o.db, { create: true }, async (store) => {

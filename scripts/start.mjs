@@ -366,7 +366,8 @@ try {
   });
   const me = await waitForReport(deviceId, 30_000);
   const c = 'npx farmwatch-collector';
-  const dbFlag = db === join(root, 'var', 'collector.db') && process.cwd() === root.replace(/\/$/, '') ? '' : ` --db ${show(db)}`;
+  // The CLI finds <root>/var/collector.db from any folder of the checkout; another database needs --db.
+  const dbFlag = db === join(root, 'var', 'collector.db') ? '' : ` --db ${show(db)}`;
   process.stdout.write([
     '',
     `farmwatch is running: collector on ${server} (database ${show(db)}), agent reporting this machine as ${me.hostname} (${me.id}),`,

@@ -85,7 +85,7 @@ describe('agent configuration', () => {
 
   it('requires a file that was named explicitly, but not the default one', () => {
     expect(problemsOf(() => loadConfig({ configFile: '/nonexistent/agent.json', env: {}, managed: none })))
-      .toEqual(['/nonexistent/agent.json: cannot be read (ENOENT)']);
+      .toEqual(['the configuration file /nonexistent/agent.json cannot be found: the folder /nonexistent does not exist: pass an existing file with --config']);
   });
 
   it('reads MDM-managed preferences as plutil prints them, without the profile keys', () => {

@@ -31,7 +31,7 @@ describe('policy file', () => {
     const policy = loadPolicyFile(file, catalog);
     expect(policy.sanctionedTools).toEqual(['teamviewer']);
     expect(policy.reasons).toEqual({ teamviewer: 'IT helpdesk' });
-    expect(() => loadPolicyFile(join(dir, 'missing.json'))).toThrow(/cannot read the policy file .*ENOENT.*--policy/);
+    expect(() => loadPolicyFile(join(dir, 'missing.json'))).toThrow(/^the policy file .*missing\.json does not exist: pass an existing file with --policy$/);
     writeFileSync(file, '{ nope');
     expect(() => loadPolicyFile(file)).toThrow(/is not JSON/);
   });

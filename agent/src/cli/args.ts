@@ -1,2 +1,2 @@
-// Command-line parsing for the agent's commands: the shared parser and its helpers.
-export { commaList as list, parse, positiveInt, UsageError } from '@farmwatch/shared';
+// What the agent's commands share: the program shell's helpers.
+export { Argument, commaList as list, command, exits, positiveInt, Option, UsageError, type Command } from '@farmwatch/shared';

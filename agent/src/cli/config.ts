@@ -1,6 +1,6 @@
 // farmwatch-agent config: what the agent would run with, and where each setting came from.
 import { DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Setting } from '../config/index.js';
-import { parse } from './args.js';
+import { Argument, command, exits, type Command } from './args.js';
 
 function typeText(s: Setting): string {
   const t = s.type;
@@ -14,9 +14,7 @@ function typeText(s: Setting): string {
   }
 }
 
-export const CONFIG_HELP = `Usage: farmwatch-agent config [show] [--config FILE] [--state-dir DIR] [--json]
-
-Shows the configuration the agent runs with and the source of each setting. Sources, later wins:
+const SOURCES = `Sources, later wins:
   1. defaults
   2. the configuration file (${DEFAULT_CONFIG_FILE}, or --config FILE): a JSON object
   3. MDM: macOS managed preferences (domain com.farmwatch.agent) or the Windows policy key
@@ -25,23 +23,14 @@ Shows the configuration the agent runs with and the source of each setting. Sour
   5. command-line flags of \`run\`
 
 Settings:
-${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.describe}`).join('\n')}
-`;
+${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.describe}`).join('\n')}`;
 
-export function configCommand(argv: string[]): number {
-  const { values } = parse(argv, {
-    config: { type: 'string' },
-    'state-dir': { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  }, 'farmwatch-agent config');
-  if (values.help) {
-    process.stdout.write(CONFIG_HELP);
-    return 0;
-  }
+interface ConfigOptions { config?: string; stateDir?: string; json?: boolean }
+
+function showConfig(values: ConfigOptions): number {
   const { config, origins } = loadConfig({
     ...(values.config !== undefined ? { configFile: values.config } : {}),
-    flags: values['state-dir'] !== undefined ? { state_dir: values['state-dir'] } : {},
+    flags: values.stateDir !== undefined ? { state_dir: values.stateDir } : {},
   });
   if (values.json) {
     process.stdout.write(JSON.stringify({ config, origins }, null, 2) + '\n');
@@ -50,4 +39,15 @@ export function configCommand(argv: string[]): number {
   const rows = Object.entries(config).map(([k, v]) => `  ${k.padEnd(26)} ${JSON.stringify(v) ?? 'unset'}${origins[k] ? `   (${origins[k]})` : ''}`);
   process.stdout.write(`${rows.join('\n')}\n`);
   return 0;
+}
+
+export function configCommand(program: Command): void {
+  command(program, 'config', 'the settings the agent runs with, where each came from, and every key (--help)',
+    'Shows the configuration the agent runs with and the source of each setting.')
+    .addArgument(new Argument('[show]', 'show the settings (the only thing config does)').choices(['show']))
+    .option('--config <file>', `configuration file (default ${DEFAULT_CONFIG_FILE})`)
+    .option('--state-dir <dir>', 'the state folder (identity, spool and state)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `\n${SOURCES}`)
+    .action(exits((_show: string | undefined, o: ConfigOptions) => showConfig(o)));
 }

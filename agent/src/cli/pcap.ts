@@ -2,27 +2,13 @@
 // desktop, SSH, web...), how sure, and why. A damaged or cut file still prints the flows read
 // before the bad spot, then says what is wrong; exit status 2 then.
 import { stat } from 'node:fs/promises';
-import { builtinCatalog } from '@farmwatch/shared';
+import { builtinCatalog, describeFileError } from '@farmwatch/shared';
 import { analyzeCaptureFile, type AnalyzeResult } from '../packets/analyze-file.js';
 import { CatalogDomains, domainRulesFromCatalog } from '../packets/classify/domains.js';
 import { PROTOCOL_NAMES } from '../packets/classify/types.js';
 import type { FlowSummary } from '../packets/flows/flow-table.js';
 import type { ReadProgress } from '../packets/read/read-file.js';
-import { parse, UsageError } from './args.js';
-
-export const PCAP_HELP = `Usage: farmwatch-agent pcap FILE [--json]
-
-Reads a pcap or pcapng capture (tcpdump -w, dumpcap, Wireshark) and prints every flow with its
-label: VPN tunnels (OpenVPN, WireGuard, IPsec, L2TP, PPTP, AnyConnect, Tailscale), remote desktops
-(RDP, VNC, TeamViewer, AnyDesk, RustDesk), SSH, and ordinary traffic (TLS, DNS, HTTP, QUIC), with
-the confidence and the packet features that decided it. TLS server names, DNS queries and HTTP
-hosts are matched against the catalog's remote-access domains.
-
-  --json    machine-readable output
-
-Exit status: 0 the file was read to its end, 2 it could not be (the flows before the bad spot are
-still printed).
-`;
+import { UsageError } from './args.js';
 
 const PROGRESS_FROM_BYTES = 8 * 1024 * 1024;
 
@@ -73,19 +59,13 @@ export function formatFlows(r: AnalyzeResult): string {
   return lines.join('\n') + '\n';
 }
 
-export async function pcapCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  }, 'farmwatch-agent pcap');
-  if (values.help) {
-    process.stdout.write(PCAP_HELP);
-    return 0;
-  }
-  const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new UsageError(`give exactly one capture file\n\n${PCAP_HELP}`);
-  const size = await stat(file).then((s) => s.size, (err: NodeJS.ErrnoException) => {
-    throw new UsageError(err.code === 'ENOENT' ? `${file}: no such file` : `${file}: ${err.message}`);
+/** Reads one capture file and prints its flows; exit status 2 when it could not be read to its end. */
+export async function pcapFile(file: string, values: { json?: boolean }): Promise<number> {
+  const size = await stat(file).then((s) => {
+    if (s.isDirectory()) throw new UsageError(describeFileError(Object.assign(new Error('a folder'), { code: 'EISDIR' }), file, 'the capture file'));
+    return s.size;
+  }, (err: unknown) => {
+    throw new UsageError(describeFileError(err, file, 'the capture file', { fix: 'give the path of a pcap or pcapng file' }));
   });
   const bar = progressBar(size);
   const domains = new CatalogDomains(domainRulesFromCatalog(builtinCatalog()));

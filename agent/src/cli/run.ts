@@ -11,52 +11,25 @@ import { persistedCatalog } from '../runtime/collector-updates.js';
 import { SENSOR_TABLE } from '../runtime/sensor-table.js';
 import { ConfigError, loadConfig, type AgentConfig } from '../config/index.js';
 import { policyFrom } from '../pipeline/policy-file.js';
-import { enrollmentFiles, enrollmentRecordNear } from '../enroll/files.js';
+import { enrollmentRecordNear } from '../enroll/files.js';
 import { ensureEnrolled } from '../enroll/ensure.js';
 import { helloFromHost } from '../pipeline/to-proto.js';
 import { hostSensor, runSensor } from '../sensors/index.js';
-import { parse, positiveInt, UsageError } from './args.js';
+import { dirSettings } from './agent-dir.js';
+import { command, exits, Option, positiveInt, UsageError, type Command } from './args.js';
 
-export const RUN_HELP = `Usage: farmwatch-agent run [--config FILE] [options]
-
-Runs each sensor on its schedule and streams what changes (findings, inventory, co-location
-observations), heartbeats and health to the collector over one mutual-TLS gRPC stream. Events wait
-in a durable spool (<state_dir>/spool) until the collector acknowledges them. SIGHUP reloads the
-configuration; SIGTERM stops after telling the collector why.
-
-Settings come from the configuration file, MDM, environment and these flags (see
-\`farmwatch-agent config --help\`):
-  --config FILE          configuration file (default /etc/farmwatch/agent.json)
-  --dir DIR              the folder \`farmwatch-agent enroll --dir\` filled (certificate, key, pinned
-                         CA, the collector enrolled with); also the state folder unless --state-dir
-  --server HOST:PORT     the collector (default: the one the agent enrolled with)
-  --ca FILE              the collector's CA certificate (default <state_dir>/identity/ca.pem)
-  --cert FILE --key FILE this agent's client certificate and key (default <state_dir>/identity/)
-  --state-dir DIR        identity, spool and state (default /var/lib/farmwatch)
-  --heartbeat SECONDS    time between heartbeats
-  --interval SECONDS     run every sensor at this interval (default: each sensor's own)
-  --sanctioned IDS       catalog ids of the company's own remote-access tools
-  --policy FILE          company policy: sanctioned tools and VPNs, exceptions (JSON)
-  --once                 run every sensor once, deliver, exit (0 when the collector acknowledged
-                         everything); keeps nothing on disk
-  --timeout SECONDS      with --once: how long to keep trying to deliver (default 60)
-  --no-network-probes    send no mDNS query for KVM names on the LAN
-`;
-
-/** Flags that are settings, in the names the configuration uses. */
-function flagSettings(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  const s: Record<string, unknown> = {};
-  const map: Record<string, string> = { server: 'server', ca: 'ca_file', cert: 'cert_file', key: 'key_file', 'state-dir': 'state_dir', heartbeat: 'heartbeat_interval_s', sanctioned: 'sanctioned_tools' };
-  for (const [flag, key] of Object.entries(map)) if (values[flag] !== undefined) s[key] = values[flag];
-  if (values.interval !== undefined) s.sensor_intervals = Object.fromEntries(SENSOR_TABLE.map((e) => [e.spec.name, values.interval]));
-  return s;
+interface RunOptions {
+  config?: string; dir?: string; server?: string; ca?: string; cert?: string; key?: string; stateDir?: string; interval?: string; heartbeat?: string;
+  sanctioned?: string; policy?: string; root: string; networkProbes: boolean; once?: boolean; timeout: number;
 }
 
-/** `--dir`: the identity folder an enrollment filled; it holds the state too unless --state-dir says otherwise. */
-function dirSettings(dir: string | undefined, stateDir: string | undefined): Record<string, unknown> {
-  if (dir === undefined) return {};
-  const f = enrollmentFiles(dir);
-  return { ca_file: f.ca, cert_file: f.cert, key_file: f.key, ...(stateDir === undefined ? { state_dir: dir } : {}) };
+/** Flags that are settings, in the names the configuration uses. */
+function flagSettings(values: RunOptions): Record<string, unknown> {
+  const s: Record<string, unknown> = {};
+  const map = { server: 'server', ca: 'ca_file', cert: 'cert_file', key: 'key_file', stateDir: 'state_dir', heartbeat: 'heartbeat_interval_s', sanctioned: 'sanctioned_tools' } as const;
+  for (const [flag, key] of Object.entries(map)) if (values[flag as keyof typeof map] !== undefined) s[key] = values[flag as keyof typeof map];
+  if (values.interval !== undefined) s.sensor_intervals = Object.fromEntries(SENSOR_TABLE.map((e) => [e.spec.name, values.interval]));
+  return s;
 }
 
 /** The collector the agent enrolled with, when no server is configured. */
@@ -73,32 +46,10 @@ async function helloOf(root: string): Promise<ReturnType<typeof helloFromHost>> 
   return helloFromHost(host.facts, builtinCatalog().version ?? '', '');
 }
 
-export async function runCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    config: { type: 'string' },
-    dir: { type: 'string' },
-    server: { type: 'string' },
-    ca: { type: 'string' },
-    cert: { type: 'string' },
-    key: { type: 'string' },
-    'state-dir': { type: 'string' },
-    interval: { type: 'string' },
-    heartbeat: { type: 'string' },
-    sanctioned: { type: 'string' },
-    policy: { type: 'string' },
-    root: { type: 'string', default: '' },
-    'no-network-probes': { type: 'boolean', default: false },
-    once: { type: 'boolean', default: false },
-    timeout: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  }, 'farmwatch-agent run');
-  if (values.help) {
-    process.stdout.write(RUN_HELP);
-    return 0;
-  }
+async function run(values: RunOptions): Promise<number> {
   const load = (): AgentConfig => identityDefaults(loadConfig({
     ...(values.config !== undefined ? { configFile: values.config } : {}),
-    flags: { ...dirSettings(values.dir, values['state-dir']), ...flagSettings(values) },
+    flags: { ...dirSettings(values.dir, values.stateDir), ...flagSettings(values) },
   }).config);
   const config = load();
   if (!config.server) {
@@ -112,8 +63,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const outbox = values.once ? new MemoryOutbox() : Spool.open(join(config.state_dir, 'spool'), { maxBytes: config.spool_max_mb * 1048576, log: log.child('spool') });
   let restart: ((reason: string) => void) | undefined;
   const agent = await Agent.create({
-    config, credentials, ctx: { platform: hostPlatform(), root: values.root, catalog, noNetworkProbes: values['no-network-probes'] }, catalog, policy, outbox, log,
-    once: values.once, onceTimeoutMs: positiveInt(values.timeout, '--timeout', 60) * 1000,
+    config, credentials, ctx: { platform: hostPlatform(), root: values.root, catalog, noNetworkProbes: !values.networkProbes }, catalog, policy, outbox, log,
+    once: values.once ?? false, onceTimeoutMs: values.timeout * 1000,
     onRestart: (reason) => restart?.(reason),
   });
   if (values.once) {
@@ -145,4 +96,28 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
     });
   });
+}
+
+export function runCommand(program: Command): void {
+  command(program, 'run', 'stream findings to the collector until stopped',
+    'Runs each sensor on its schedule and streams what changes (findings, inventory, co-location observations), heartbeats and health ' +
+    'to the collector over one mutual-TLS gRPC stream. Events wait in a durable spool (<state_dir>/spool) until the collector ' +
+    'acknowledges them. SIGHUP reloads the configuration; SIGTERM stops after telling the collector why.\n\n' +
+    'Settings come from the configuration file, MDM, environment and these flags (see `farmwatch-agent config --help`).')
+    .option('--config <file>', 'configuration file (default /etc/farmwatch/agent.json)')
+    .option('--dir <dir>', 'the folder `farmwatch-agent enroll --dir` filled (certificate, key, pinned CA, the collector enrolled with); also the state folder unless --state-dir')
+    .option('--server <host:port>', 'the collector (default: the one the agent enrolled with)')
+    .option('--ca <file>', 'the collector\'s CA certificate (default <state_dir>/identity/ca.pem)')
+    .option('--cert <file>', 'this agent\'s client certificate (default <state_dir>/identity/agent.pem)')
+    .option('--key <file>', 'this agent\'s key (default <state_dir>/identity/agent-key.pem)')
+    .option('--state-dir <dir>', 'identity, spool and state (default /var/lib/farmwatch)')
+    .option('--heartbeat <seconds>', 'time between heartbeats')
+    .option('--interval <seconds>', 'run every sensor at this interval (default: each sensor\'s own)')
+    .option('--sanctioned <ids>', 'catalog ids of the company\'s own remote-access tools')
+    .option('--policy <file>', 'company policy: sanctioned tools and VPNs, exceptions (JSON)')
+    .option('--once', 'run every sensor once, deliver, exit (0 when the collector acknowledged everything); keeps nothing on disk')
+    .option('--timeout <seconds>', 'with --once: how long to keep trying to deliver', positiveInt, 60)
+    .option('--no-network-probes', 'send no mDNS query for KVM names on the LAN')
+    .addOption(new Option('--root <dir>').default('').hideHelp())
+    .action(exits((o: RunOptions) => run(o)));
 }

@@ -2,16 +2,12 @@
 // sensor's state, from the files the running agent keeps in its state folder.
 import { existsSync, readFileSync } from 'node:fs';
 import { describeCertificate, FARMWATCH_VERSION } from '@farmwatch/shared';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type AgentConfig } from '../config/index.js';
 import { readStatus } from '../runtime/status-file.js';
-import { parse } from './args.js';
+import { checkoutAgentFolder, dirSettings } from './agent-dir.js';
+import { command, exits, type Command } from './args.js';
 
-export const STATUS_HELP = `Usage: farmwatch-agent status [--config FILE] [--state-dir DIR] [--json]
-
-Shows whether this agent is enrolled and running, its connection to the collector, how many events
-wait in its spool, when the collector last acknowledged, and each sensor's state.
-Exit status: 0 running and connected, 1 not running or not connected, 2 error.
-`;
+interface StatusOptions { config?: string; dir?: string; stateDir?: string; json?: boolean }
 
 function alive(pid: number): boolean {
   try {
@@ -28,21 +24,19 @@ const ago = (ms: number | undefined): string => {
   return s < 120 ? `${s}s ago` : s < 7200 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
 };
 
-export function statusCommand(argv: string[]): number {
-  const { values } = parse(argv, {
-    config: { type: 'string' },
-    'state-dir': { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  }, 'farmwatch-agent status');
-  if (values.help) {
-    process.stdout.write(STATUS_HELP);
-    return 0;
-  }
-  const { config } = loadConfig({
-    ...(values.config !== undefined ? { configFile: values.config } : {}),
-    flags: values['state-dir'] !== undefined ? { state_dir: values['state-dir'] } : {},
-  });
+/** The configuration status reads, and why that folder when the checkout rule chose it. */
+function statusConfig(o: StatusOptions): { config: AgentConfig; chosen?: string } {
+  const dir = o.dir ?? o.stateDir;
+  const load = (flags: Record<string, unknown>): AgentConfig => loadConfig({ ...(o.config !== undefined ? { configFile: o.config } : {}), flags }).config;
+  const config = load(dirSettings(dir, undefined));
+  if (dir !== undefined || o.config !== undefined) return { config };
+  const checkout = checkoutAgentFolder(config);
+  if (checkout === undefined) return { config };
+  return { config: load(dirSettings(checkout, undefined)), chosen: `the repository's agent, as \`npm start\` runs it: ${config.state_dir} holds none; --dir DIR reads another` };
+}
+
+function status(o: StatusOptions): number {
+  const { config, chosen } = statusConfig(o);
   const enrolled = existsSync(config.cert_file) && existsSync(config.key_file);
   const cert = enrolled ? describeCertificate(readFileSync(config.cert_file)) : undefined;
   const status = readStatus(config.state_dir);
@@ -51,18 +45,19 @@ export function statusCommand(argv: string[]): number {
   const report = {
     version: FARMWATCH_VERSION,
     stateDir: config.state_dir,
+    ...(chosen ? { stateDirChosen: chosen } : {}),
     server: config.server ?? status?.server ?? null,
     enrolled,
     device: cert ? { id: cert.subjectCommonName, certificateExpires: cert.notAfter.toISOString() } : null,
     running,
     status: status ?? null,
   };
-  if (values.json) {
+  if (o.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return connected ? 0 : 1;
   }
   const lines = [
-    `farmwatch agent ${FARMWATCH_VERSION}, state in ${config.state_dir}`,
+    `farmwatch agent ${FARMWATCH_VERSION}, state in ${config.state_dir}${chosen ? ` (${chosen})` : ''}`,
     `  collector   ${config.server ?? status?.server ?? 'not configured (set "server")'}`,
     `  enrolled    ${cert ? `yes, as ${cert.subjectCommonName}; certificate valid until ${cert.notAfter.toISOString()}` : `no (no ${config.cert_file}): run \`farmwatch-agent enroll\``}`,
     `  running     ${running ? `yes, pid ${status.pid}, since ${new Date(status.startedAtMs).toISOString()}` : status ? `no (last seen ${ago(status.writtenAtMs)})` : 'no'}`,
@@ -79,4 +74,17 @@ export function statusCommand(argv: string[]): number {
   }
   process.stdout.write(lines.join('\n') + '\n');
   return connected ? 0 : 1;
+}
+
+export function statusCommand(program: Command): void {
+  command(program, 'status', 'enrollment, connection, spool and sensor states of the running agent',
+    'Shows whether this agent is enrolled and running, its connection to the collector, how many events wait in its spool, ' +
+    'when the collector last acknowledged, and each sensor\'s state, from the files the running agent keeps in its state folder. ' +
+    'Run from a repository checkout with no folder given, it reads the agent `npm start` runs (var/agent) when the system\'s state folder holds none.')
+    .option('--config <file>', 'configuration file (default /etc/farmwatch/agent.json)')
+    .option('--dir <dir>', 'the agent folder `enroll --dir` and `run --dir` use')
+    .option('--state-dir <dir>', 'the same as --dir')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExit status: 0 running and connected, 1 not running or not connected, 2 error.')
+    .action(exits((o: StatusOptions) => status(o)));
 }

@@ -1,7 +1,8 @@
 // Where an enrolled agent keeps its identity: one folder (mode 0700) with the key and certificate
 // (0600), the collector's CA it pins, and a small JSON record. Files are replaced atomically.
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { describeFileError } from '@farmwatch/shared';
 
 export interface EnrollmentRecord {
   server: string;
@@ -16,6 +17,17 @@ export const enrollmentFiles = (dir: string) => ({
   key: join(dir, 'agent-key.pem'),
   record: join(dir, 'enrollment.json'),
 });
+
+/**
+ * The identity files of an agent folder, as `run` and `status` read `--dir DIR`: those
+ * `enroll --dir DIR` writes (DIR/agent.pem, ...), or, for a state folder in the default layout
+ * that holds its identity in DIR/identity, those.
+ */
+export function identityFilesIn(dir: string): ReturnType<typeof enrollmentFiles> {
+  const own = enrollmentFiles(dir);
+  const nested = enrollmentFiles(join(dir, 'identity'));
+  return !existsSync(own.cert) && existsSync(nested.cert) ? nested : own;
+}
 
 function writeAtomic(path: string, text: string, mode: number): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -39,7 +51,7 @@ export function loadEnrollment(dir: string): EnrollmentRecord {
   try {
     return JSON.parse(readFileSync(f.record, 'utf8')) as EnrollmentRecord;
   } catch (err) {
-    throw new Error(`${f.record} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): enroll this agent first with \`farmwatch-agent enroll --dir ${dir}\``);
+    throw new Error(describeFileError(err, f.record, 'the enrollment record', { fix: `enroll this agent first with \`farmwatch-agent enroll --dir ${dir}\`` }));
   }
 }
 

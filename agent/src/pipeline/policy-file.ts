@@ -13,7 +13,7 @@
 //   ]
 // }
 import { readFileSync } from 'node:fs';
-import { list, obj, oneOf, opt, req, str, validate, type Check, type Catalog } from '@farmwatch/shared';
+import { describeFileError, list, obj, oneOf, opt, req, str, validate, type Check, type Catalog } from '@farmwatch/shared';
 import type { Policy, PolicyException } from '../detectors/policy.js';
 
 const hex16 = str({ pattern: /^(0x)?[0-9a-fA-F]{1,4}$/, hint: 'a 16-bit hex id such as "046d"' });
@@ -85,7 +85,7 @@ export function loadPolicyFile(path: string, catalog?: Catalog): Policy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the policy file ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}): pass an existing file with --policy`);
+    throw new Error(describeFileError(err, path, 'the policy file', { fix: 'pass an existing file with --policy' }));
   }
   let json: unknown;
   try {

@@ -1,6 +1,7 @@
 // TLS material for the agent's channel: the collector's CA (pinned), and the client certificate.
 import { existsSync, readFileSync } from 'node:fs';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
+import { describeFileError } from '@farmwatch/shared';
 
 export interface TlsFiles {
   caFile: string;
@@ -12,8 +13,7 @@ function read(path: string, what: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read the ${what} ${path} (${code ?? String(err)}); pass the right file with ${flag}`);
+    throw new Error(describeFileError(err, path, `the ${what}`, { fix: `pass the right file with ${flag}` }));
   }
 }
 

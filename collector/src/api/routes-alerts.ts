@@ -4,6 +4,7 @@ import type { Collector } from '../app.js';
 import type { AlertChange, AlertQuery } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
 import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
+import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } from '../ops/alert-values.js';
 import { alertDocument } from '../export/document.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { PAGING } from './paging.js';
@@ -17,12 +18,12 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     method: 'GET', url: '/v1/alerts', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Alerts, filtered, sorted and paged',
     query: {
       type: 'object', additionalProperties: false, properties: {
-        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'false_positive', 'active'], description: 'active: open or acknowledged' },
-        severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
+        status: { type: 'string', enum: ALERT_STATUS_FILTERS, description: 'active: open or acknowledged' },
+        severity: { type: 'string', enum: ALERT_SEVERITIES },
         rule: { type: 'string', maxLength: 128 }, device: { type: 'string', maxLength: 128 },
-        scope: { type: 'string', enum: ['device', 'cluster'] },
+        scope: { type: 'string', enum: ALERT_SCOPES },
         q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
-        sort: { type: 'string', enum: ['severity', 'recent', 'score', 'age'], default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
+        sort: { type: 'string', enum: ALERT_SORTS, default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
         reverse: { type: 'boolean', default: false, description: 'the other way round' },
         since: { type: 'integer', minimum: 0, description: 'only alerts changed after this time (epoch ms)' },
         suppressed: { type: 'boolean', default: false },
@@ -118,7 +119,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     },
   });
   routes.add({
-    method: 'POST', url: '/v1/alerts/:id/assign', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Assign to an analyst', params: ID,
+    method: 'POST', url: '/v1/alerts/:id/assign', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'Assign to a console user (admin or analyst); "" assigns to nobody', params: ID,
     body: { type: 'object', required: ['assignee'], additionalProperties: false, properties: { assignee: { type: 'string', maxLength: 200 } } },
     handler: (req) => {
       const id = (req.params as { id: number }).id;

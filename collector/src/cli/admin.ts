@@ -1,91 +1,89 @@
 // farmwatch-collector api-tokens and exclusions: what admins set up.
-import { SqliteStore } from '../store/sqlite-store.js';
+import { Argument, Option, type Command } from '@farmwatch/shared';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
-import { DEFAULT_DB, cliActor, iso, parse, UsageError } from './args.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, required, UsageError } from './args.js';
 import { table } from './table.js';
-
-export const API_TOKENS_HELP = `Usage: farmwatch-collector api-tokens create --name NAME --role admin|analyst|it [--json]
-       farmwatch-collector api-tokens list [--json]
-       farmwatch-collector api-tokens revoke ID
-  (every command takes --db FILE)
-
-  Tokens for the HTTP API (Authorization: Bearer TOKEN). admin: everything; analyst: alerts,
-  clusters, suppressions, devices (read); it: register laptops and make enrollment tokens.
-`;
-
-export const EXCLUSIONS_HELP = `Usage: farmwatch-collector exclusions add network CIDR --reason TEXT
-       farmwatch-collector exclusions add KIND VALUE --reason TEXT
-       farmwatch-collector exclusions list [--json]
-       farmwatch-collector exclusions remove ID
-  (every command takes --db FILE)
-
-  Values that must not link laptops: the company's own egress and VPN concentrators (network CIDR;
-  they also stop counting as remote-access peers), or one value of a kind (gateway_mac, wifi_bssid,
-  lan_neighbour, kvm_identity, remote_peer_id, remote_peer_ip, public_ip). A running collector
-  picks changes up within a minute.
-`;
 
 const KINDS = ['network', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip', 'public_ip'];
 
-export function apiTokensCommand(argv: string[]): number {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, {
-    name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean', default: false },
-    db: { type: 'string', default: DEFAULT_DB }, help: { type: 'boolean', default: false },
-  }, 'farmwatch-collector api-tokens');
-  if (values.help || sub === undefined || sub === '--help') {
-    process.stdout.write(API_TOKENS_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  const store = new SqliteStore(values.db, { readonly: sub === 'list' });
+interface Db { db: string; json?: boolean }
+
+function withStore<T>(db: string, opts: { readonly?: boolean; create?: boolean }, fn: (store: SqliteStore) => T): T {
+  const store = openStore(db, opts);
   try {
-    if (sub === 'create') {
-      if (!values.name) throw new UsageError('api-tokens create needs --name (who or what uses it)');
-      if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      const { token, hash } = newToken('api');
-      const row = store.alerts.createApiToken(values.name, values.role as Role, hash, Date.now());
-      store.alerts.audit(cliActor(), 'api-token.create', String(row.id), `${row.name} (${row.role})`, Date.now());
-      if (values.json) process.stdout.write(JSON.stringify({ ...row, token }, null, 2) + '\n');
-      else process.stdout.write(`API token ${row.id} "${row.name}" (${row.role}); shown only now:\n\n  ${token}\n\n`);
-      return 0;
-    }
-    if (sub === 'list') {
-      const rows = store.alerts.listApiTokens();
-      if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-      else process.stdout.write(table(['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'], rows.map((r) => [String(r.id), r.name, r.role, iso(r.createdMs), iso(r.lastUsedMs), iso(r.revokedMs)])));
-      return 0;
-    }
-    if (sub === 'revoke') {
-      const id = Number(positionals[0]);
-      if (!Number.isInteger(id) || !store.alerts.revokeApiToken(id, Date.now())) throw new UsageError(`there is no live API token "${positionals[0] ?? ''}"`);
-      store.alerts.audit(cliActor(), 'api-token.revoke', String(id), '', Date.now());
-      process.stdout.write(`API token ${id} revoked.\n`);
-      return 0;
-    }
-    throw new UsageError(`unknown api-tokens command "${sub}"\n\n${API_TOKENS_HELP}`);
+    return fn(store);
   } finally {
     store.close();
   }
 }
 
-export function exclusionsCommand(argv: string[]): number {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, {
-    reason: { type: 'string' }, json: { type: 'boolean', default: false }, db: { type: 'string', default: DEFAULT_DB }, help: { type: 'boolean', default: false },
-  }, 'farmwatch-collector exclusions');
-  if (values.help || sub === undefined || sub === '--help') {
-    process.stdout.write(EXCLUSIONS_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  const store = new SqliteStore(values.db, { readonly: sub === 'list' });
-  try {
-    if (sub === 'add') {
-      const [kind, value] = positionals;
-      if (!kind || !KINDS.includes(kind)) throw new UsageError(`exclusions add needs a kind: ${KINDS.join(', ')}`);
-      if (!value) throw new UsageError('exclusions add needs the value (a CIDR for network)');
-      if (!values.reason) throw new UsageError('exclusions add needs --reason ("corporate egress", "VPN concentrator")');
+/** A row id: a number from the list. */
+function rowId(value: string, what: string, list: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`"${value}" is not ${what} id: give the number \`${list}\` shows`);
+  return Number(value);
+}
+
+export function apiTokensCommands(program: Command): void {
+  const group = command(program, 'api-tokens', 'tokens for the HTTP API, with a role (admin, analyst, it)');
+  group.addHelpText('after', `
+Tokens for the HTTP API (Authorization: Bearer TOKEN). admin: everything; analyst: alerts, clusters,
+suppressions, devices (read); it: register laptops and make enrollment tokens. Every command takes
+--db FILE (default ${DEFAULT_DB}).`);
+
+  command(group, 'create', 'a new API token; shown only once')
+    .option('--name <name>', 'who or what uses it (required)')
+    .addOption(new Option('--role <role>', 'what it may do (required)').choices(ROLES))
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .hook('preAction', required('--name', '--role'))
+    .action(exits((o: Db & { name: string; role: Role }) => withStore(o.db, { create: true }, (store) => {
+      const { token, hash } = newToken('api');
+      const row = store.alerts.createApiToken(o.name, o.role, hash, Date.now());
+      store.alerts.audit(cliActor(), 'api-token.create', String(row.id), `${row.name} (${row.role})`, Date.now());
+      if (o.json) process.stdout.write(JSON.stringify({ ...row, token }, null, 2) + '\n');
+      else process.stdout.write(`API token ${row.id} "${row.name}" (${row.role}); shown only now:\n\n  ${token}\n\n`);
+      return 0;
+    })));
+
+  command(group, 'list', 'API tokens with their role, last use and revocation')
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((o: Db) => withStore(o.db, { readonly: true }, (store) => {
+      const rows = store.alerts.listApiTokens();
+      if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else process.stdout.write(table(['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'], rows.map((r) => [String(r.id), r.name, r.role, iso(r.createdMs), iso(r.lastUsedMs), iso(r.revokedMs)])));
+      return 0;
+    })));
+
+  command(group, 'revoke', 'revoke an API token: it stops working at once')
+    .argument('<id>', 'the token\'s id, from `api-tokens list`')
+    .addOption(dbOption())
+    .action(exits((text: string, o: Db) => withStore(o.db, {}, (store) => {
+      const id = rowId(text, 'an API token', 'farmwatch-collector api-tokens list');
+      if (!store.alerts.revokeApiToken(id, Date.now())) throw new UsageError(`there is no live API token ${id}: \`farmwatch-collector api-tokens list\` shows them`);
+      store.alerts.audit(cliActor(), 'api-token.revoke', String(id), '', Date.now());
+      process.stdout.write(`API token ${id} revoked.\n`);
+      return 0;
+    })));
+}
+
+export function exclusionsCommands(program: Command): void {
+  const group = command(program, 'exclusions', 'corporate egress and VPN concentrators that must not link laptops');
+  group.addHelpText('after', `
+Values that must not link laptops: the company's own egress and VPN concentrators (network CIDR; they
+also stop counting as remote-access peers), or one value of a kind. A running collector picks changes
+up within a minute. Every command takes --db FILE (default ${DEFAULT_DB}).`);
+
+  command(group, 'add', 'exclude a network (CIDR) or one value of a kind')
+    .addArgument(new Argument('<kind>', 'network (a CIDR), or the kind of one value').choices(KINDS))
+    .argument('<value>', 'a CIDR for network, else the value')
+    .option('--reason <text>', 'why ("corporate egress", "VPN concentrator") (required)')
+    .addOption(dbOption())
+    .hook('preAction', required('--reason'))
+    .action(exits((kind: string, value: string, o: Db & { reason: string }) => {
       if (kind === 'network') {
         try {
           parseCidr(value);
@@ -93,27 +91,33 @@ export function exclusionsCommand(argv: string[]): number {
           throw new UsageError((err as Error).message);
         }
       }
-      const row = store.fleet.addExclusion(kind, value.trim().toLowerCase(), values.reason, cliActor(), Date.now());
-      store.alerts.audit(cliActor(), 'exclusion.add', `${kind} ${value}`, values.reason, Date.now());
-      process.stdout.write(`Exclusion ${row.id}: ${row.kind} ${row.value} (${row.reason}).\n`);
-      return 0;
-    }
-    if (sub === 'list') {
+      return withStore(o.db, { create: true }, (store) => {
+        const row = store.fleet.addExclusion(kind, value.trim().toLowerCase(), o.reason, cliActor(), Date.now());
+        store.alerts.audit(cliActor(), 'exclusion.add', `${kind} ${value}`, o.reason, Date.now());
+        process.stdout.write(`Exclusion ${row.id}: ${row.kind} ${row.value} (${row.reason}).\n`);
+        return 0;
+      });
+    }));
+
+  command(group, 'list', 'the exclusions')
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((o: Db) => withStore(o.db, { readonly: true }, (store) => {
       const rows = store.fleet.exclusions();
-      if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       else if (rows.length === 0) process.stdout.write('No exclusion.\n');
       else process.stdout.write(table(['ID', 'KIND', 'VALUE', 'REASON', 'BY', 'SINCE'], rows.map((r) => [String(r.id), r.kind, r.value, r.reason, r.createdBy, iso(r.createdMs)])));
       return 0;
-    }
-    if (sub === 'remove') {
-      const id = Number(positionals[0]);
-      if (!Number.isInteger(id) || !store.fleet.removeExclusion(id)) throw new UsageError(`there is no exclusion "${positionals[0] ?? ''}"`);
+    })));
+
+  command(group, 'remove', 'remove an exclusion')
+    .argument('<id>', 'the exclusion\'s id, from `exclusions list`')
+    .addOption(dbOption())
+    .action(exits((text: string, o: Db) => withStore(o.db, {}, (store) => {
+      const id = rowId(text, 'an exclusion', 'farmwatch-collector exclusions list');
+      if (!store.fleet.removeExclusion(id)) throw new UsageError(`there is no exclusion ${id}: \`farmwatch-collector exclusions list\` shows them`);
       store.alerts.audit(cliActor(), 'exclusion.remove', String(id), '', Date.now());
       process.stdout.write(`Exclusion ${id} removed.\n`);
       return 0;
-    }
-    throw new UsageError(`unknown exclusions command "${sub}"\n\n${EXCLUSIONS_HELP}`);
-  } finally {
-    store.close();
-  }
+    })));
 }

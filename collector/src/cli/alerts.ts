@@ -1,110 +1,175 @@
 // farmwatch-collector alerts: what analysts review and act on.
-import type { AlertStatus } from '../store/records.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { InvalidArgumentError, Option, type Command } from '@farmwatch/shared';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../ops/alerts.js';
-import { DEFAULT_DB, cliActor, iso, parse, positiveInt, UsageError } from './args.js';
+import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS, knownRules } from '../ops/alert-values.js';
+import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, nonNegativeInt, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showAlert } from './alert-show.js';
 
-export const ALERTS_HELP = `Usage: farmwatch-collector alerts list [--status S] [--severity S] [--rule R] [--device D] [--scope device|cluster]
-                                        [--sort severity|recent|score] [--limit N] [--offset N] [--json]
-       farmwatch-collector alerts show ID [--json]
-       farmwatch-collector alerts ack|resolve|false-positive|reopen ID [--note TEXT]
-       farmwatch-collector alerts note ID TEXT
-       farmwatch-collector alerts assign ID NAME
-       farmwatch-collector alerts suppress --rule RULE [--device D] --for 7d --reason TEXT
-       farmwatch-collector alerts suppressions [--json]
-  (every command takes --db FILE)
+interface Db { db: string }
+interface ListOptions extends Db {
+  status?: (typeof ALERT_STATUS_FILTERS)[number]; severity?: string; rule?: string; device?: string; scope?: 'device' | 'cluster';
+  sort: (typeof ALERT_SORTS)[number]; limit: number; offset: number; json?: boolean;
+}
+interface SuppressOptions extends Db { rule: string; device?: string; for: string; reason: string }
 
-  list     alerts, most severe and most recent first (status: open, acknowledged, resolved, false_positive)
-  show     one alert: its score explained signal by signal, members, evidence, notes
-  ack      someone is on it; resolve: dealt with; false-positive: not a case; reopen
-  suppress silence a rule ("*": every rule) for a device or the whole fleet until it expires
-`;
+const ACTIONS: [string, AlertAction, string][] = [
+  ['ack', 'ack', 'someone is on it (open -> acknowledged)'],
+  ['resolve', 'resolve', 'dealt with (open or acknowledged -> resolved)'],
+  ['false-positive', 'false_positive', 'not a case (-> false_positive)'],
+  ['reopen', 'reopen', 'back to open'],
+];
 
-const STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved', 'false_positive'];
-const ACTIONS: Record<string, AlertAction> = { ack: 'ack', resolve: 'resolve', 'false-positive': 'false_positive', reopen: 'reopen' };
+/** An alert id: a number from `alerts list`. */
+function alertId(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('Give the alert\'s number from `farmwatch-collector alerts list`.');
+  return Number(value);
+}
 
-export function alertsCommand(argv: string[]): number {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, {
-    status: { type: 'string' }, severity: { type: 'string' }, rule: { type: 'string' }, device: { type: 'string' }, scope: { type: 'string' },
-    sort: { type: 'string', default: 'severity' }, limit: { type: 'string', default: '100' }, offset: { type: 'string' },
-    note: { type: 'string' }, for: { type: 'string' }, reason: { type: 'string' },
-    json: { type: 'boolean', default: false }, db: { type: 'string', default: DEFAULT_DB }, help: { type: 'boolean', default: false },
-  }, 'farmwatch-collector alerts');
-  if (values.help || sub === undefined || sub === '--help') {
-    process.stdout.write(ALERTS_HELP);
-    return sub === undefined ? 2 : 0;
+/** A rule the collector knows ("*": every rule, where `star` allows it); an unknown one is refused with the list. */
+function checkRule(store: SqliteStore, rule: string, star: boolean): void {
+  if (star && rule === '*') return;
+  const rules = knownRules(store.db);
+  if (!rules.includes(rule)) {
+    throw new UsageError(`no alert or finding in this database has the rule "${rule}": use one of ${rules.join(', ')}${star ? ', or "*" for every rule' : ''}`);
   }
-  const status = values.status as AlertStatus | undefined;
-  if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, not "${values.status}"`);
-  if (!['severity', 'recent', 'score'].includes(values.sort)) throw new UsageError('--sort must be severity, recent or score');
-  if (values.scope && values.scope !== 'device' && values.scope !== 'cluster') throw new UsageError('--scope must be device or cluster');
-  const limit = positiveInt(values.limit, '--limit', 100);
-  const readonly = sub === 'list' || sub === 'show' || sub === 'suppressions';
-  const store = new SqliteStore(values.db, { readonly });
-  const id = (): number => {
-    const v = positionals[0];
-    if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`alerts ${sub} needs the alert ID (a number from \`alerts list\`)`);
-    return Number(v);
-  };
-  try {
-    if (sub === 'list') {
-      const alerts = store.listAlerts({
-        ...(status ? { status } : {}), ...(values.severity ? { severity: values.severity } : {}), ...(values.rule ? { rule: values.rule } : {}),
-        ...(values.device ? { deviceId: values.device } : {}), ...(values.scope ? { scope: values.scope as 'device' | 'cluster' } : {}),
-        sort: values.sort as 'severity', limit, offset: Number(values.offset ?? 0),
-      });
-      if (values.json) process.stdout.write(JSON.stringify(alerts, null, 2) + '\n');
-      else if (alerts.length === 0) process.stdout.write(`No ${status ?? ''} alerts.\n`.replace('  ', ' '));
-      else {
-        process.stdout.write(table(
-          ['ID', 'SEVERITY', 'SCORE', 'STATUS', 'DEVICE', 'ALERT', 'SEEN', 'LAST SEEN'],
-          alerts.map((a) => [String(a.id), a.severity, String(a.score), a.status, a.scope === 'cluster' ? `cluster (${a.hostname || a.deviceId}, ...)` : a.hostname || a.deviceId,
-            a.title.length > 90 ? `${a.title.slice(0, 87)}...` : a.title, `${a.occurrences}x`, ago(a.lastSeenMs)]),
-        ));
-      }
-      return 0;
-    }
-    if (sub === 'show') return showAlert(store, id(), values.json);
-    if (sub === 'suppressions') {
-      const rows = store.alerts.suppressions(Date.now());
-      if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-      else if (rows.length === 0) process.stdout.write('No suppression in force.\n');
-      else process.stdout.write(table(['ID', 'RULE', 'DEVICE', 'UNTIL', 'BY', 'REASON'], rows.map((s) => [String(s.id), s.rule, s.deviceId || '(all)', iso(s.expiresMs), s.createdBy, s.reason])));
-      return 0;
-    }
+}
+
+/** Lifecycle refusals (no such alert, wrong status, unknown assignee) are usage errors. */
+function acting<A extends unknown[]>(fn: (...args: A) => number): (...args: A) => number {
+  return (...args) => {
     try {
-      const action = ACTIONS[sub];
-      if (action) {
-        const n = id();
-        transition(store, n, action, cliActor(), values.note);
-        process.stdout.write(`Alert ${n} is ${store.alert(n)?.status ?? '?'}.\n`);
-        return 0;
-      }
-      if (sub === 'note') {
-        note(store, id(), positionals.slice(1).join(' '), cliActor());
-        process.stdout.write('Note added.\n');
-        return 0;
-      }
-      if (sub === 'assign') {
-        assign(store, id(), positionals.slice(1).join(' '), cliActor());
-        process.stdout.write('Assigned.\n');
-        return 0;
-      }
-      if (sub === 'suppress') {
-        if (!values.rule || !values.for || !values.reason) throw new UsageError('alerts suppress needs --rule, --for (30m, 12h, 7d) and --reason');
-        const s = suppress(store, values.rule, values.device ?? '', values.reason, parseDuration(values.for), cliActor());
-        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`);
-        return 0;
-      }
+      return fn(...args);
     } catch (err) {
-      if (err instanceof LifecycleError) throw new UsageError(err.message);
+      if (err instanceof LifecycleError) throw new UsageError(err.statusCode === 404 ? `${err.message}: \`farmwatch-collector alerts list\` shows them` : err.message);
       throw err;
     }
-    throw new UsageError(`unknown alerts command "${sub}"\n\n${ALERTS_HELP}`);
+  };
+}
+
+function list(o: ListOptions): number {
+  const store = openStore(o.db, { readonly: true });
+  try {
+    if (o.rule !== undefined) checkRule(store, o.rule, false);
+    const deviceId = o.device === undefined ? undefined : lookupDevice(store, o.device).id;
+    const alerts = store.listAlerts({
+      ...(o.status === 'active' ? { statuses: ['open', 'acknowledged'] } : o.status ? { status: o.status } : {}),
+      ...(o.severity ? { severity: o.severity } : {}), ...(o.rule ? { rule: o.rule } : {}),
+      ...(deviceId ? { deviceId } : {}), ...(o.scope ? { scope: o.scope } : {}),
+      sort: o.sort, limit: o.limit, offset: o.offset,
+    });
+    if (o.json) process.stdout.write(JSON.stringify(alerts, null, 2) + '\n');
+    else if (alerts.length === 0) process.stdout.write(`No ${o.status ?? ''} alerts.\n`.replace('  ', ' '));
+    else {
+      process.stdout.write(table(
+        ['ID', 'SEVERITY', 'SCORE', 'STATUS', 'DEVICE', 'ALERT', 'SEEN', 'LAST SEEN'],
+        alerts.map((a) => [String(a.id), a.severity, String(a.score), a.status, a.scope === 'cluster' ? `cluster (${a.hostname || a.deviceId}, ...)` : a.hostname || a.deviceId,
+          a.title.length > 90 ? `${a.title.slice(0, 87)}...` : a.title, `${a.occurrences}x`, ago(a.lastSeenMs)]),
+      ));
+    }
+    return 0;
   } finally {
     store.close();
   }
+}
+
+function withStore<T>(db: string, readonly: boolean, fn: (store: SqliteStore) => T): T {
+  const store = openStore(db, { readonly });
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+export function alertsCommands(program: Command): void {
+  const alerts = command(program, 'alerts', 'what analysts review: list, show, ack, resolve, false-positive, note, assign, suppress');
+  alerts.addHelpText('after', `
+Statuses: open -> acknowledged (ack: someone is on it) -> resolved, or false_positive (not a case); reopen
+brings one back. Suppressions silence a rule ("*": every rule) for a laptop or the whole fleet until
+they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
+
+  command(alerts, 'list', 'alerts, most severe and most recent first')
+    .addOption(new Option('--status <status>', 'only alerts in this status (active: open or acknowledged)').choices(ALERT_STATUS_FILTERS))
+    .addOption(new Option('--severity <level>', 'only alerts of this severity').choices(ALERT_SEVERITIES))
+    .option('--rule <rule>', 'only alerts of this rule (device.risk, fleet.colocation, or a detector such as kvm.usb_structure)')
+    .option('--device <device>', 'only alerts of this laptop (its id, serial or hostname)')
+    .addOption(new Option('--scope <scope>', 'device: about one laptop; cluster: about laptops that share a place').choices(ALERT_SCOPES))
+    .addOption(new Option('--sort <order>', 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first').choices(ALERT_SORTS).default('severity'))
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--offset <n>', 'skip this many first', nonNegativeInt, 0)
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((o: ListOptions) => list(o)));
+
+  command(alerts, 'show', 'one alert: its score explained signal by signal, members, evidence, notes')
+    .argument('<id>', 'the alert\'s number', alertId)
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits(acting((id: number, o: Db & { json?: boolean }) => withStore(o.db, true, (store) => {
+      if (!store.alert(id)) throw new LifecycleError(404, `there is no alert ${id}`);
+      return showAlert(store, id, o.json ?? false);
+    }))));
+
+  for (const [name, action, description] of ACTIONS) {
+    command(alerts, name, description)
+      .argument('<id>', 'the alert\'s number', alertId)
+      .option('--note <text>', 'a note kept with the alert (why)')
+      .addOption(dbOption())
+      .action(exits(acting((id: number, o: Db & { note?: string }) => withStore(o.db, false, (store) => {
+        transition(store, id, action, cliActor(), o.note);
+        process.stdout.write(`Alert ${id} is ${store.alert(id)?.status ?? '?'}.\n`);
+        return 0;
+      }))));
+  }
+
+  command(alerts, 'note', 'add a note to an alert')
+    .argument('<id>', 'the alert\'s number', alertId)
+    .argument('<text...>', 'the note')
+    .addOption(dbOption())
+    .action(exits(acting((id: number, text: string[], o: Db) => withStore(o.db, false, (store) => {
+      note(store, id, text.join(' '), cliActor());
+      process.stdout.write('Note added.\n');
+      return 0;
+    }))));
+
+  command(alerts, 'assign', 'assign an alert to a console user (admin or analyst); without a user, to nobody')
+    .argument('<id>', 'the alert\'s number', alertId)
+    .argument('[user]', 'the user\'s name, as `farmwatch-collector users list` shows it')
+    .addOption(dbOption())
+    .action(exits(acting((id: number, user: string | undefined, o: Db) => withStore(o.db, false, (store) => {
+      assign(store, id, user ?? '', cliActor());
+      process.stdout.write(user ? `Alert ${id} is assigned to ${user.trim()}.\n` : `Alert ${id} is assigned to nobody.\n`);
+      return 0;
+    }))));
+
+  command(alerts, 'suppress', 'silence a rule for a laptop or the whole fleet until it expires')
+    .option('--rule <rule>', 'the rule to silence ("*": every rule) (required)')
+    .option('--device <device>', 'only on this laptop (id, serial or hostname; default: every laptop)')
+    .option('--for <duration>', 'how long: 30m, 12h, 7d (at most a year) (required)')
+    .option('--reason <text>', 'why (kept in the audit log) (required)')
+    .addOption(dbOption())
+    .hook('preAction', required('--rule', '--for', '--reason'))
+    .action(exits(acting((o: SuppressOptions) => {
+      const forMs = parseDuration(o.for);
+      return withStore(o.db, false, (store) => {
+        checkRule(store, o.rule, true);
+        const deviceId = o.device === undefined ? '' : lookupDevice(store, o.device).id;
+        const s = suppress(store, o.rule, deviceId, o.reason, forMs, cliActor());
+        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`);
+        return 0;
+      });
+    })));
+
+  command(alerts, 'suppressions', 'the suppressions in force')
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((o: Db & { json?: boolean }) => withStore(o.db, true, (store) => {
+      const rows = store.alerts.suppressions(Date.now());
+      if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else if (rows.length === 0) process.stdout.write('No suppression in force.\n');
+      else process.stdout.write(table(['ID', 'RULE', 'DEVICE', 'UNTIL', 'BY', 'REASON'], rows.map((s) => [String(s.id), s.rule, s.deviceId || '(all)', iso(s.expiresMs), s.createdBy, s.reason])));
+      return 0;
+    })));
 }

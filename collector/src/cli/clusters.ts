@@ -1,40 +1,24 @@
 // farmwatch-collector clusters: the co-location graph's clusters (laptops that share a home, a
 // KVM, a remote-access peer), and values so common they no longer link anything.
-import { createLogger } from '@farmwatch/shared';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { createLogger, type Command } from '@farmwatch/shared';
 import { FleetEngine } from '../fleet/engine.js';
 import { clusterViews } from '../ops/clusters.js';
-import { DEFAULT_DB, iso, parse, UsageError } from './args.js';
+import { DEFAULT_DB, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, UsageError } from './args.js';
 import { table } from './table.js';
 
-export const CLUSTERS_HELP = `Usage: farmwatch-collector clusters list [--json]
-       farmwatch-collector clusters show DEVICE [--json]
-  (every command takes --db FILE)
-
-  list   clusters of two or more laptops, highest score first
-  show   the cluster a device is in: members, people, score by signal, every edge with its evidence
-`;
-
-export function clustersCommand(argv: string[]): number {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, {
-    json: { type: 'boolean', default: false }, db: { type: 'string', default: DEFAULT_DB }, help: { type: 'boolean', default: false },
-  }, 'farmwatch-collector clusters');
-  if (values.help || sub === undefined || sub === '--help') {
-    process.stdout.write(CLUSTERS_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'list' && sub !== 'show') throw new UsageError(`unknown clusters command "${sub}"\n\n${CLUSTERS_HELP}`);
-  const store = new SqliteStore(values.db);
+function clusters(wanted: string | undefined, o: { db: string; json?: boolean }): number {
+  const store = openStore(o.db);
   try {
     const fleet = new FleetEngine({ store, log: createLogger('clusters', 'warn') });
     const views = clusterViews({ fleet, store });
-    if (sub === 'show') {
-      const wanted = positionals[0];
-      if (!wanted) throw new UsageError('clusters show needs a device id (see `clusters list`)');
+    if (wanted !== undefined) {
       const v = views.find((x) => x.members.includes(wanted) || x.id === wanted || x.devices.some((d) => d.hostname === wanted));
-      if (!v) throw new UsageError(`"${wanted}" is in no cluster`);
-      if (values.json) {
+      if (!v) {
+        // Not a cluster: a laptop that shares nothing, or no laptop at all.
+        const device = lookupDevice(store, wanted);
+        throw new UsageError(`${device.id}${device.device?.hostname ? ` (${device.device.hostname})` : ''} is in no cluster: it shares nothing with another laptop (\`farmwatch-collector clusters list\` shows the clusters)`);
+      }
+      if (o.json) {
         process.stdout.write(JSON.stringify(v, null, 2) + '\n');
         return 0;
       }
@@ -47,7 +31,7 @@ export function clustersCommand(argv: string[]): number {
       process.stdout.write(out.join('\n') + '\n');
       return 0;
     }
-    if (values.json) {
+    if (o.json) {
       process.stdout.write(JSON.stringify({ clusters: views, hubs: fleet.index.hubList() }, null, 2) + '\n');
       return 0;
     }
@@ -65,4 +49,18 @@ export function clustersCommand(argv: string[]): number {
   } finally {
     store.close();
   }
+}
+
+export function clustersCommands(program: Command): void {
+  const group = command(program, 'clusters', 'laptops that share a home, a KVM or a remote-access peer');
+  group.addHelpText('after', `\nEvery command takes --db FILE (default ${DEFAULT_DB}).`);
+  command(group, 'list', 'clusters of two or more laptops, highest score first, and values too common to link laptops')
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((o: { db: string; json?: boolean }) => clusters(undefined, o)));
+  command(group, 'show', 'the cluster a laptop is in: members, people, score by signal, every edge with its evidence')
+    .argument('<device>', 'a laptop\'s id or hostname, or a cluster id')
+    .addOption(jsonOption())
+    .addOption(dbOption())
+    .action(exits((wanted: string, o: { db: string; json?: boolean }) => clusters(wanted, o)));
 }

@@ -1,44 +1,17 @@
 // farmwatch-collector serve: run the collector until stopped.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '@farmwatch/shared';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { createLogger, describeFileError, Option, repeatable, type Command } from '@farmwatch/shared';
 import { Collector } from '../app.js';
 import { parseShipTo } from '../enroll/ship-to.js';
 import { parseCidr } from '../enrich/ip.js';
-import { DEFAULT_DB, parse, UsageError } from './args.js';
+import { DEFAULT_TLS_DIR, command, dbOption, exits, openStore, UsageError } from './args.js';
 
-export const SERVE_HELP = `Usage: farmwatch-collector serve [options]
-
-Runs the collector: agents enroll and stream to it over TLS gRPC (one port: enrollment with a
-one-time token, everything else with the client certificate enrollment issued); it stores what
-they send in SQLite, enriches and correlates it, raises alerts, serves the HTTP API and exports.
-
-  --listen HOST:PORT      agents connect here (default 127.0.0.1:7443; port 0 picks a free port)
-  --http HOST:PORT        HTTP JSON API, /metrics, /v1/openapi.json and the web console (people log in
-                          with accounts from \`farmwatch-collector users create\`) (default 127.0.0.1:7480; "off": none)
-  --http-tls              serve the API over HTTPS with the collector's server certificate
-                          (use it whenever the API listens beyond localhost: tokens, passwords and session
-                          cookies are secrets; the session cookie is then also marked Secure)
-  --db FILE               the SQLite database (default ${DEFAULT_DB}; created when missing)
-  --tls-dir DIR           ca.pem, ca-key.pem, server.pem, server-key.pem (default var/certs;
-                          \`npm run certs\` makes them)
-  --trusted-proxy CIDR    a load balancer whose X-Forwarded-For is believed (repeatable)
-  --sanctioned IDS        catalog ids of the company's own remote-access tools (comma-separated)
-  --site "City, Region, Country"  where the collector is (for the RTT-versus-distance rule)
-  --retention-days N      events, observations and edges kept this long (default 90)
-  --rate N --burst N      per-device limit in events/s and burst (default 100 and 5000)
-  --far-km N              location farther than this from the ship-to city is a signal (default 500)
-  --silent-after-min N    no message for this long is heartbeat loss (default 15)
-  --watch-input-languages LANGS  count a keyboard typing one of these languages (ISO 639-1, e.g.
-                          ko,zh,ru) on a laptop shipped where it is not spoken (off by default:
-                          see collector/RULES.md before turning it on)
-  --webhook URL           POST each new / escalated alert as JSON, retried with backoff (repeatable)
-  --syslog URL            udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT (repeatable)
-  --syslog-format F       5424 (default) or cef
-  --syslog-ca FILE        CA of the syslog receiver's certificate (tls://)
-  --ocsf FILE             append each alert change as an OCSF Detection Finding (JSON lines)
-`;
+interface ServeOptions {
+  listen: string; http: string; httpTls?: boolean; db: string; tlsDir: string; trustedProxy?: string[]; sanctioned?: string; site?: string;
+  retentionDays?: string; rate?: string; burst?: string; farKm?: string; silentAfterMin?: string; watchInputLanguages?: string;
+  webhook?: string[]; webhookRetryMs?: string; syslog?: string[]; syslogFormat: '5424' | 'cef'; syslogCa?: string; ocsf?: string;
+}
 
 /** `--watch-input-languages ko,zh`: ISO 639-1 codes, refused otherwise. */
 function languages(text: string | undefined): string[] {
@@ -48,13 +21,16 @@ function languages(text: string | undefined): string[] {
   return list;
 }
 
-function readTls(dir: string, name: string): Buffer {
-  const path = join(dir, name);
+function readFile(path: string, what: string, fix: string): Buffer {
   try {
     return readFileSync(path);
-  } catch {
-    throw new UsageError(`${path} is missing: run \`npm run certs\` to make the CA and certificates, or pass --tls-dir`);
+  } catch (err) {
+    throw new UsageError(describeFileError(err, path, what, { fix }));
   }
+}
+
+function readTls(dir: string, name: string): Buffer {
+  return readFile(join(dir, name), 'the TLS file', 'run `npm run certs` to make the CA and certificates, or pass --tls-dir');
 }
 
 const int = (v: string | undefined, flag: string, fallback: number): number => {
@@ -63,45 +39,18 @@ const int = (v: string | undefined, flag: string, fallback: number): number => {
   return Number(v);
 };
 
-export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    listen: { type: 'string', default: '127.0.0.1:7443' },
-    http: { type: 'string', default: '127.0.0.1:7480' },
-    'http-tls': { type: 'boolean', default: false },
-    db: { type: 'string', default: DEFAULT_DB },
-    'tls-dir': { type: 'string', default: 'var/certs' },
-    'trusted-proxy': { type: 'string', multiple: true, default: [] },
-    sanctioned: { type: 'string' },
-    site: { type: 'string' },
-    'retention-days': { type: 'string' },
-    rate: { type: 'string' },
-    burst: { type: 'string' },
-    'far-km': { type: 'string' },
-    'silent-after-min': { type: 'string' },
-    'watch-input-languages': { type: 'string' },
-    webhook: { type: 'string', multiple: true, default: [] },
-    'webhook-retry-ms': { type: 'string' },
-    syslog: { type: 'string', multiple: true, default: [] },
-    'syslog-format': { type: 'string', default: '5424' },
-    'syslog-ca': { type: 'string' },
-    ocsf: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  }, 'farmwatch-collector serve');
-  if (values.help) {
-    process.stdout.write(SERVE_HELP);
-    return 0;
-  }
+async function serve(values: ServeOptions): Promise<number> {
   if (!/^.+:\d+$/.test(values.listen)) throw new UsageError(`--listen must be HOST:PORT, not "${values.listen}"`);
   const http = values.http === 'off' ? undefined : values.http;
   if (http !== undefined && !/^.+:\d+$/.test(http)) throw new UsageError(`--http must be HOST:PORT or off, not "${values.http}"`);
-  for (const p of values['trusted-proxy']) {
+  for (const p of values.trustedProxy ?? []) {
     try {
       parseCidr(p);
     } catch (err) {
       throw new UsageError(`--trusted-proxy: ${(err as Error).message}`);
     }
   }
-  for (const url of values.webhook) {
+  for (const url of values.webhook ?? []) {
     let ok = false;
     try {
       ok = ['http:', 'https:'].includes(new URL(url).protocol);
@@ -110,36 +59,37 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
     if (!ok) throw new UsageError(`--webhook ${url}: give an http:// or https:// URL`);
   }
-  if (values['syslog-format'] !== '5424' && values['syslog-format'] !== 'cef') throw new UsageError('--syslog-format must be 5424 or cef');
   let site: { lat: number; lon: number } | undefined;
   if (values.site) {
     const s = parseShipTo(values.site);
     if (s.lat === null || s.lon === null) throw new UsageError(`--site: no city "${values.site}" in the city table; name a larger city nearby`);
     site = { lat: s.lat, lon: s.lon };
   }
-  const dir = values['tls-dir'];
+  const retentionDays = int(values.retentionDays, '--retention-days', 90);
+  const rateLimit = { ratePerS: int(values.rate, '--rate', 100), burst: int(values.burst, '--burst', 5000) };
+  const farKm = int(values.farKm, '--far-km', 500);
+  const silentAfterMs = int(values.silentAfterMin, '--silent-after-min', 15) * 60_000;
+  const webhookRetryMs = int(values.webhookRetryMs, '--webhook-retry-ms', 1000);
+  const watchedInputLanguages = languages(values.watchInputLanguages);
+  // Files are read once every flag is known good, and all before the database is opened: a wrong
+  // flag or a missing file leaves nothing behind.
+  const dir = values.tlsDir;
   const tls = { caPem: readTls(dir, 'ca.pem'), certPem: readTls(dir, 'server.pem'), keyPem: readTls(dir, 'server-key.pem') };
   const ca = { certPem: tls.caPem.toString(), keyPem: readTls(dir, 'ca-key.pem').toString() };
-  const syslogCa = values['syslog-ca'] ? readFileSync(values['syslog-ca']) : undefined;
-  // Every flag is read before the database is opened: a wrong one leaves nothing behind.
+  const syslogCa = values.syslogCa ? readFile(values.syslogCa, 'the syslog receiver\'s CA certificate', 'pass the PEM file with --syslog-ca') : undefined;
   const config = {
-    listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values['http-tls'], tls, ca,
-    trustedProxies: values['trusted-proxy'], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    retentionDays: int(values['retention-days'], '--retention-days', 90),
-    rateLimit: { ratePerS: int(values.rate, '--rate', 100), burst: int(values.burst, '--burst', 5000) },
-    rules: {
-      farKm: int(values['far-km'], '--far-km', 500), silentAfterMs: int(values['silent-after-min'], '--silent-after-min', 15) * 60_000,
-      ...(site ? { collectorSite: site } : {}),
-      watchedInputLanguages: languages(values['watch-input-languages']),
-    },
+    listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values.httpTls ?? false, tls, ca,
+    trustedProxies: values.trustedProxy ?? [], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    retentionDays, rateLimit,
+    rules: { farKm, silentAfterMs, ...(site ? { collectorSite: site } : {}), watchedInputLanguages },
     exports: {
-      webhooks: values.webhook.map((url) => ({ url, initialDelayMs: int(values['webhook-retry-ms'], '--webhook-retry-ms', 1000) })),
-      syslog: values.syslog.map((url) => ({ url, format: values['syslog-format'] as '5424' | 'cef', ...(syslogCa ? { ca: syslogCa } : {}) })),
+      webhooks: (values.webhook ?? []).map((url) => ({ url, initialDelayMs: webhookRetryMs })),
+      syslog: (values.syslog ?? []).map((url) => ({ url, format: values.syslogFormat, ...(syslogCa ? { ca: syslogCa } : {}) })),
       ...(values.ocsf ? { ocsfFile: values.ocsf } : {}),
     },
   };
   const log = createLogger('collector');
-  const store = new SqliteStore(values.db);
+  const store = openStore(values.db, { create: true });
   const collector = new Collector(store, config, log);
   await collector.start();
   const grpc = collector.grpc as NonNullable<typeof collector.grpc>;
@@ -158,4 +108,31 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+export function serveCommand(program: Command): void {
+  command(program, 'serve', 'run the collector (enrollment and ingest over TLS gRPC, HTTP API, web console, exports)',
+    'Runs the collector: agents enroll and stream to it over TLS gRPC (one port: enrollment with a one-time token, everything else with the ' +
+    'client certificate enrollment issued); it stores what they send in SQLite, enriches and correlates it, raises alerts, serves the HTTP API and exports.')
+    .option('--listen <host:port>', 'agents connect here (port 0 picks a free port)', '127.0.0.1:7443')
+    .option('--http <host:port>', 'HTTP JSON API, /metrics, /v1/openapi.json and the web console (people log in with accounts from `farmwatch-collector users create`); "off": none', '127.0.0.1:7480')
+    .option('--http-tls', 'serve the API over HTTPS with the collector\'s server certificate (use it whenever the API listens beyond localhost: tokens, passwords and session cookies are secrets; the session cookie is then also marked Secure)')
+    .addOption(dbOption())
+    .option('--tls-dir <dir>', 'ca.pem, ca-key.pem, server.pem, server-key.pem (`npm run certs` makes them)', DEFAULT_TLS_DIR)
+    .option('--trusted-proxy <cidr>', 'a load balancer whose X-Forwarded-For is believed (repeatable)', repeatable)
+    .option('--sanctioned <ids>', 'catalog ids of the company\'s own remote-access tools (comma-separated)')
+    .option('--site <place>', 'where the collector is, "City, Region, Country" (for the RTT-versus-distance rule)')
+    .option('--retention-days <n>', 'events, observations and edges kept this long (default 90)')
+    .option('--rate <n>', 'per-device limit in events/s (default 100)')
+    .option('--burst <n>', 'per-device burst of events (default 5000)')
+    .option('--far-km <n>', 'location farther than this from the ship-to city is a signal (default 500)')
+    .option('--silent-after-min <n>', 'no message for this long is heartbeat loss (default 15)')
+    .option('--watch-input-languages <langs>', 'count a keyboard typing one of these languages (ISO 639-1, e.g. ko,zh,ru) on a laptop shipped where it is not spoken (off by default: see collector/RULES.md before turning it on)')
+    .option('--webhook <url>', 'POST each new / escalated alert as JSON, retried with backoff (repeatable)', repeatable)
+    .option('--webhook-retry-ms <n>', 'first retry delay of a webhook (default 1000)')
+    .option('--syslog <url>', 'udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT (repeatable)', repeatable)
+    .addOption(new Option('--syslog-format <format>', 'the syslog message format').choices(['5424', 'cef']).default('5424'))
+    .option('--syslog-ca <file>', 'CA of the syslog receiver\'s certificate (tls://)')
+    .option('--ocsf <file>', 'append each alert change as an OCSF Detection Finding (JSON lines)')
+    .action(exits((o: ServeOptions) => serve(o)));
 }

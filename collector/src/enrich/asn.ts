@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { describeFileError } from '@farmwatch/shared';
 import { family, ipv4ToNumber, ipv6ToBigInt } from './ip.js';
 
 export interface AsnRecord {
@@ -118,7 +119,7 @@ export class AsnDb {
     try {
       return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read the ASN database ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); reinstall with npm ci`);
+      throw new Error(describeFileError(err, file, 'the ASN database', { fix: 'reinstall with npm ci' }));
     }
   }
 

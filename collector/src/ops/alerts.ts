@@ -3,6 +3,7 @@
 // (or the fleet) until they expire.
 import type { Store } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
+import { assignableUsers } from './alert-values.js';
 
 export type AlertAction = 'ack' | 'resolve' | 'false_positive' | 'reopen';
 
@@ -33,10 +34,19 @@ export function transition(store: Store, id: number, action: AlertAction, actor:
   });
 }
 
+/** Assigns an alert to a console user who can act on alerts (admin or analyst); "" assigns it to nobody. */
 export function assign(store: Store, id: number, assignee: string, actor: string, nowMs = Date.now()): void {
   if (!store.alert(id)) throw new LifecycleError(404, `there is no alert ${id}`);
-  store.alerts.setAssignee(id, assignee, nowMs);
-  store.alerts.audit(actor, 'alert.assign', String(id), assignee || '(nobody)', nowMs);
+  const name = assignee.trim();
+  if (name !== '') {
+    const users = assignableUsers(store);
+    if (!users.some((u) => u.name === name)) {
+      throw new LifecycleError(400, `"${name}" is not a console user who can take alerts: assign to ${users.length > 0 ? `one of ${users.map((u) => u.name).join(', ')}` : 'an admin or analyst'} ` +
+        '(`farmwatch-collector users list` shows them, `users create --role analyst` adds one)');
+    }
+  }
+  store.alerts.setAssignee(id, name, nowMs);
+  store.alerts.audit(actor, 'alert.assign', String(id), name || '(nobody)', nowMs);
 }
 
 export function note(store: Store, id: number, text: string, actor: string, nowMs = Date.now()): void {

@@ -1,5 +1,6 @@
 // The configuration file (/etc/farmwatch/agent.json by default): a JSON object of settings.
 import { readFileSync } from 'node:fs';
+import { fileErrorReason } from '@farmwatch/shared';
 
 export interface SourceValues {
   /** Human name of the source for messages: the file path, "environment", ... */
@@ -22,7 +23,8 @@ export function readConfigFile(path: string, required: boolean): SourceValues {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return { name: path, values: {}, problems: [] };
-    return { name: path, values: {}, problems: [`${path}: cannot be read (${code ?? String(err)})`] };
+    const fix = required ? 'pass an existing file with --config' : 'fix it, or remove it to run with the other settings';
+    return { name: path, values: {}, problems: [`the configuration file ${path} ${fileErrorReason(err, path, { fix })}`] };
   }
   if (text.trim() === '') return { name: path, values: {}, problems: [] };
   try {

@@ -1,18 +1,6 @@
 // farmwatch-agent config: what the agent would run with, and where each setting came from.
-import { DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Setting } from '../config/index.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, settingsHelp } from '../config/index.js';
 import { parse } from './args.js';
-
-function typeText(s: Setting): string {
-  const t = s.type;
-  switch (t.kind) {
-    case 'int': return `${t.min}..${t.max} ${t.unit}`;
-    case 'intMap': return `map name -> ${t.unit}`;
-    case 'enum': return t.values.join('|');
-    case 'list': return 'list';
-    case 'bool': return 'true|false';
-    case 'string': return t.hint ?? 'text';
-  }
-}
 
 export const CONFIG_HELP = `Usage: farmwatch-agent config [show] [--config FILE] [--state-dir DIR] [--json]
 
@@ -25,7 +13,7 @@ Shows the configuration the agent runs with and the source of each setting. Sour
   5. command-line flags of \`run\`
 
 Settings:
-${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.describe}`).join('\n')}
+${settingsHelp()}
 `;
 
 export function configCommand(argv: string[]): number {

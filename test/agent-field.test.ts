@@ -11,6 +11,7 @@ import { makePki, type Pki } from './helpers/pki.js';
 import {
   AGENT_BIN, collectorOn, enrollAgent, freePort, query, spawnProc, storedSequences, waitFor, type Proc,
 } from './helpers/field.js';
+import { COLLECTOR_CLI, run } from './helpers/processes.js';
 
 let pki: Pki;
 const running: Proc[] = [];
@@ -179,6 +180,44 @@ describe.runIf(process.platform === 'linux' && existsSync(AGENT_BIN))('the agent
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
   }, 90_000);
+
+  it('measures its CPU over the last minute, so the start-up burst leaves the figure, and says so in `status` and to the collector', async () => {
+    const work = temp();
+    writeFileSync(join(work, 'agent.json'), '{}');
+    const { port, db } = await enrolled(work);
+    const a = agent(port, work);
+    // Before a minute has passed the figure covers the time since the start, and says so.
+    await waitFor(() => (readStatusFile(work)?.cpuWindowS ?? 0) > 0, 30_000, () => a.output());
+    const early = readStatusFile(work);
+    expect(early).toMatchObject({ cpuFromStart: true });
+    expect(early?.cpuWindowS).toBeLessThan(60);
+    // The start-up burst: every sensor's first run, over by the first health report.
+    await waitFor(() => query(db, "SELECT 1 FROM events WHERE kind = 'health'").length > 0, 30_000, () => a.output());
+    const startupOverMs = query<{ at: number }>(db, "SELECT MIN(observed_at_ms) AS at FROM events WHERE kind = 'health'")[0]?.at ?? 0;
+    // Then the window slides past it, and stays a minute wide.
+    const windowStart = (): number => {
+      const s = readStatusFile(work);
+      return s && !s.cpuFromStart ? s.writtenAtMs - s.cpuWindowS * 1000 : 0;
+    };
+    await waitFor(() => windowStart() > startupOverMs, 120_000, () => `${JSON.stringify(readStatusFile(work))}\n${a.output()}`);
+    const later = readStatusFile(work);
+    expect(later?.cpuWindowS).toBeGreaterThanOrEqual(59);
+    expect(later?.cpuWindowS).toBeLessThanOrEqual(66);
+    // An agent heartbeating every second and running its sensors every 30 s is far from a core.
+    expect(later?.cpuPermille).toBeLessThan(500);
+
+    const status = spawnProc(AGENT_BIN, ['status', '--state-dir', work, '--config', join(work, 'agent.json')]);
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toMatch(/resources +\d+ MB resident, \d+\.\d% of a core over the last (59|6\d) s/);
+    // The collector has the figure with its span from the heartbeats, and shows both.
+    const [device] = query<{ id: string; cpu_window_s: number; cpu_at_ms: number }>(db, 'SELECT id, cpu_window_s, cpu_at_ms FROM devices');
+    expect(device?.cpu_window_s).toBeGreaterThanOrEqual(59);
+    expect(device?.cpu_at_ms).toBeGreaterThan(startupOverMs);
+    const show = await run(COLLECTOR_CLI, ['devices', 'show', device?.id ?? '', '--db', db]);
+    expect(show.stdout).toMatch(/agent CPU \d+\.\d% of a core over (59|6\d) s, measured \d+s ago/);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+  }, 180_000);
 
   it('refuses a bad configuration, naming the key and the fix', async () => {
     const work = temp();

@@ -41,6 +41,23 @@ describe('collector updates', () => {
     expect(u.current.configVersion).toBe('');
   });
 
+  it('checks pushed settings against the same schema as the local configuration, and says why it refused', () => {
+    const errors: unknown[] = [];
+    const recording = { ...log, error: (message: string, fields?: Record<string, unknown>) => void errors.push({ message, ...fields }), child: () => recording };
+    const u = new CollectorUpdates(defaults(dir), builtinCatalog(), { sanctionedTools: [] }, recording);
+    expect(u.applyConfig({ version: 'v7', settings: { heartbeatIntervalS: 7200, sensorIntervals: [{ sensor: 'processes', intervalS: 100_000 }, { sensor: 'wifi' }] } })).toBe(false);
+    expect(errors).toEqual([expect.objectContaining({
+      version: 'v7',
+      problems: [
+        "the collector's configuration v7: heartbeat_interval_s must be a whole number of seconds from 1 to 3600, not 7200 (heartbeat_interval_s: time between heartbeats)",
+        "the collector's configuration v7: sensor_intervals.processes must be a whole number of seconds from 1 to 86400, not 100000",
+        "the collector's configuration v7: sensor_intervals.wifi must be a whole number of seconds from 1 to 86400, not 0",
+      ],
+    })]);
+    expect(u.current.heartbeatIntervalS).toBe(60);
+    expect(u.current.sensorIntervals.processes).toBeUndefined();
+  });
+
   it('switches to a pushed catalog, stores it, and refuses one whose content does not match its version', () => {
     const u = new CollectorUpdates(defaults(dir), builtinCatalog(), { sanctionedTools: [] }, log);
     const newer = newerCatalog();

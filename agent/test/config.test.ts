@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, fromPlistJson, loadConfig, parseRegQuery } from '../src/config/index.js';
+import { ConfigError, SETTINGS_SCHEMA, defaults, fromPlistJson, loadConfig, parseRegQuery, settingsHelp } from '../src/config/index.js';
 
 const dirs: string[] = [];
 const file = (text: string): string => {
@@ -86,6 +86,33 @@ describe('agent configuration', () => {
   it('requires a file that was named explicitly, but not the default one', () => {
     expect(problemsOf(() => loadConfig({ configFile: '/nonexistent/agent.json', env: {}, managed: none })))
       .toEqual(['the configuration file /nonexistent/agent.json cannot be found: the folder /nonexistent does not exist: pass an existing file with --config']);
+  });
+
+  it('reads the text forms of environment variables and flags: numbers, yes/no, lists and name=value maps', () => {
+    const { config } = loadConfig({
+      configFile: file('{}'), managed: none,
+      env: { FARMWATCH_AGENT_PACKET_CAPTURE: 'yes', FARMWATCH_AGENT_DISABLED_SENSORS: 'wifi, usb_devices,', FARMWATCH_AGENT_HEARTBEAT_INTERVAL_S: ' 45 ' },
+      flags: { sensor_intervals: 'processes=30' },
+    });
+    expect(config).toMatchObject({ packet_capture: true, disabled_sensors: ['wifi', 'usb_devices'], heartbeat_interval_s: 45, sensor_intervals: { processes: 30 } });
+    const problems = problemsOf(() => loadConfig({ configFile: file('{"sensor_intervals": {"processes": 0}}'), managed: none, env: { FARMWATCH_AGENT_SENSOR_INTERVALS: 'processes' } }));
+    expect(problems).toEqual([
+      expect.stringMatching(/agent\.json: sensor_intervals\.processes must be a whole number of seconds from 1 to 86400, not 0$/),
+      'FARMWATCH_AGENT_SENSOR_INTERVALS: sensor_intervals must be name=seconds pairs separated by commas, e.g. processes=60,usb_devices=30, not "processes"',
+    ]);
+  });
+
+  it('takes its defaults and its help from the one schema', () => {
+    const d = defaults('/srv/fw') as unknown as Record<string, unknown>;
+    const help = settingsHelp();
+    for (const [key, s] of Object.entries(SETTINGS_SCHEMA.properties)) {
+      expect(Object.keys(d)).toContain(key);
+      if ('default' in s) expect(d[key]).toEqual(s.default);
+      expect(help).toMatch(new RegExp(`^  ${key} +\\S`, 'm'));
+    }
+    expect(help).toMatch(/^ {2}heartbeat_interval_s +1\.\.3600 seconds +time between heartbeats \(default 60\)$/m);
+    expect(help).toMatch(/^ {2}sensor_intervals +map name -> 1\.\.86400 seconds /m);
+    expect(help).toMatch(/^ {2}log_level +debug\|info\|warn\|error /m);
   });
 
   it('reads MDM-managed preferences as plutil prints them, without the profile keys', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObservationKind } from '@farmwatch/proto';
-import { builtinCatalog } from '@farmwatch/shared';
+import { builtinCatalog, type SchemaError } from '@farmwatch/shared';
 import { applyExceptions, type Finding } from '../src/detectors/index.js';
 import { loadPolicyFile, parsePolicy } from '../src/pipeline/policy-file.js';
 import { buildObservations, keyedHash, ObservationDeduper } from '../src/pipeline/observations.js';
@@ -18,10 +18,25 @@ const kvmFinding: Finding = {
 describe('policy file', () => {
   it('names the bad key and says what to write', () => {
     expect(() => parsePolicy({ sanctionedTools: [{ id: 'teamviewer' }] }, 'p.json', catalog)).toThrow(/policy\.sanctionedTools\[0\]\.reason is missing/);
-    expect(() => parsePolicy({ sanctionedTool: [] }, 'p.json', catalog)).toThrow(/policy\.sanctionedTool is not a known key/);
+    expect(() => parsePolicy({ sanctionedTool: [] }, 'p.json', catalog)).toThrow(/policy\.sanctionedTool is not a known key\. Did you mean "sanctionedTools"\?/);
     expect(() => parsePolicy({ sanctionedTools: [{ id: 'teamveiwer', reason: 'IT' }] }, 'p.json', catalog)).toThrow(/"teamveiwer" is not a remote-access tool in the catalog/);
     expect(() => parsePolicy({ exceptions: [{ usb: { vendorId: 'zz', productId: '0001' }, reason: 'x' }] }, 'p.json', catalog)).toThrow(/exceptions\[0\]\.usb\.vendorId .*16-bit hex id/);
     expect(() => parsePolicy({ exceptions: [{ reason: 'x' }] }, 'p.json', catalog)).toThrow(/must name exactly one of usb, edid, processPath, interface/);
+    // Every problem at once, each with its path and what to write.
+    const problems = (() => {
+      try {
+        parsePolicy({ exceptions: [{ reason: '', usb: { vendorId: '046d', productId: 'c52b' }, edid: { manufacturer: 'DEL' }, action: 'drop' }], sanctionedVpns: 'wireguard' }, 'p.json', catalog);
+      } catch (err) {
+        return (err as SchemaError).problems;
+      }
+      return [];
+    })();
+    expect(problems.sort()).toEqual([
+      'policy.exceptions[0] must name exactly one of usb, edid, processPath, interface (it names usb, edid)',
+      'policy.exceptions[0].action must be one of lower, suppress, not "drop"',
+      'policy.exceptions[0].reason must not be empty (say why this is allowed, for the analyst who reads the finding)',
+      'policy.sanctionedVpns must be a list, not "wireguard"',
+    ]);
   });
 
   it('reads a file, and says when it cannot', () => {

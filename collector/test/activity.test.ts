@@ -108,7 +108,7 @@ describe('activity: hours in use (keyboard or mouse), for agents that can read i
 describe('activity in the device risk', () => {
   const device = { id: 'dev_1', machineId: 'm', hostname: 'lt', hardwareSerial: 'S1', osPlatform: 'windows', osName: 'Windows', osVersion: '11',
     agentVersion: 't', catalogVersion: 't', timeZone: 'America/Chicago', clockSkewMs: 0, lastPeer: '', firstSeenMs: now - 20 * 86_400_000,
-    lastSeenMs: now, lastSequence: 10, publicIp: '', rttMs: null, cpuPermille: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null } satisfies DeviceRow;
+    lastSeenMs: now, lastSequence: 10, publicIp: '', rttMs: null, cpuPermille: null, cpuWindowS: null, cpuAtMs: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null } satisfies DeviceRow;
   const registration = { deviceId: 'dev_1', serial: 'S1', assigneeName: 'Avery Brooks', assigneeEmail: 'avery@example.com', shipTo: 'Chicago, Illinois, US', shipCountry: 'US',
     shipLat: 41.88, shipLon: -87.63, timeZone: 'America/Chicago', registeredMs: now - 25 * 86_400_000, registeredBy: 'it', enrolledMs: now - 20 * 86_400_000, revokedMs: null } satisfies RegistrationRow;
   const facts = (onlineHours: number[]): DeviceFacts => ({ device, registration, findings: [], observations: [], egress: undefined, peers: [], enrolledMs: registration.enrolledMs, nowMs: now, onlineHours });

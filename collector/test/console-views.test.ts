@@ -89,11 +89,12 @@ describe("a laptop's page", () => {
     c = await consoleApp();
     const id = laptop(c, 0, 'LT-avery', 'Avery Brooks');
     c.collector.fleet.onPublicIp(id, FARM_HOME, T0);
-    ingest(c, id, 1, [anydesk(), peerIp, { health: { spoolDepth: 7, cpuPermille: 5, rssBytes: 60_000_000, sensors: [] } }, { stopped: { reason: StopReason.STOP_REASON_UNINSTALL } }]);
+    ingest(c, id, 1, [anydesk(), peerIp, { health: { spoolDepth: 7, cpuPermille: 5, cpuWindowS: 60, rssBytes: 60_000_000, sensors: [] } }, { stopped: { reason: StopReason.STOP_REASON_UNINSTALL } }]);
     const s = await login(c, 'carol');
     const d = await get<{ health: Record<string, unknown>; locations: { shipTo: { place: string }; observed: Record<string, unknown>[]; peers: Record<string, unknown>[] } }>(c, s, `/v1/devices/${id}`);
     expect(d.status).toBe(200);
-    expect(d.body.health).toMatchObject({ status: 'stopped', stopReason: 'uninstall', spoolDepth: 7, connected: false, eventsStored: 4 });
+    expect(d.body.health).toMatchObject({ status: 'stopped', stopReason: 'uninstall', spoolDepth: 7, connected: false, eventsStored: 4, cpuPermille: 5, cpuWindowS: 60 });
+    expect(d.body.health.cpuAtMs).toBeGreaterThan(0);
     expect(d.body.locations.shipTo.place).toBe('Austin, Texas, US');
     const home = d.body.locations.observed[0];
     expect(home).toMatchObject({ ip: FARM_HOME, current: true, place: 'Fairfield, California, US', network: { kind: 'other' }, locatesLaptop: true, org: 'Comcast Cable Communications, LLC' });

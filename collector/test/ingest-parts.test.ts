@@ -74,6 +74,26 @@ describe('storage', () => {
     s.close();
   });
 
+  it('keeps the latest CPU figure with the span it covers, from heartbeats and health reports', async () => {
+    const s = store();
+    const [a] = s.listDevices().map((d) => d.id);
+    const id = a ?? '';
+    const gc = new GroupCommit(s);
+    const event = (sequence: number, at: number, body: Omit<Event, 'sequence' | 'observedAtMs'>): Event =>
+      pb.Event.decode(pb.Event.encode({ sequence, observedAtMs: at, ...body }).finish());
+    // Start-up, then a minute later: the heartbeat's 60 s figure is the later one and wins.
+    await gc.submit(id, 0, [
+      event(1, 1000, { health: { cpuPermille: 936, cpuWindowS: 12, rssBytes: 80_000_000, sensors: [] } }),
+      event(2, 61_000, { heartbeat: { uptimeMs: 61_000, cpuPermille: 7, cpuWindowS: 60 } }),
+      event(3, 62_000, { heartbeat: { uptimeMs: 62_000 } }), // no figure: an older agent's heartbeat
+    ], 0, 70_000);
+    expect(s.device(id)).toMatchObject({ cpuPermille: 7, cpuWindowS: 60, cpuAtMs: 61_000, rssBytes: 80_000_000 });
+    // An older agent's health report: its figure covers "since its previous report" (window 0).
+    await gc.submit(id, 3, [event(4, 120_000, { health: { cpuPermille: 12, rssBytes: 81_000_000, sensors: [] } })], 0, 130_000);
+    expect(s.device(id)).toMatchObject({ cpuPermille: 12, cpuWindowS: 0, cpuAtMs: 120_000 });
+    s.close();
+  });
+
   it('prunes what is older than the retention period, keeping the device and its sequence', async () => {
     const s = store();
     const [a] = s.listDevices().map((d) => d.id);

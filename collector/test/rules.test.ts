@@ -9,7 +9,7 @@ const enricher = new Enricher();
 const device = (over: Partial<DeviceRow> = {}): DeviceRow => ({
   id: 'dev_1', machineId: 'm', hostname: 'lt', hardwareSerial: 'S1', osPlatform: 'windows', osName: 'Windows', osVersion: '11',
   agentVersion: 't', catalogVersion: 't', timeZone: 'America/Chicago', clockSkewMs: 0, lastPeer: '', firstSeenMs: now - 3 * 86_400_000,
-  lastSeenMs: now, lastSequence: 10, publicIp: '', rttMs: null, cpuPermille: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null, ...over,
+  lastSeenMs: now, lastSequence: 10, publicIp: '', rttMs: null, cpuPermille: null, cpuWindowS: null, cpuAtMs: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null, ...over,
 });
 const registration: RegistrationRow = {
   deviceId: 'dev_1', serial: 'S1', assigneeName: 'Avery Brooks', assigneeEmail: 'avery@example.com', shipTo: 'Austin, Texas, US', shipCountry: 'US',

@@ -1157,6 +1157,8 @@ export namespace farmwatch {
             uptimeMs: number;
             spoolDepth: number;
             input?: (farmwatch.v1.InputActivity.$Properties|null);
+            cpuPermille: number;
+            cpuWindowS: number;
             static create(properties: farmwatch.v1.Heartbeat.$Shape): farmwatch.v1.Heartbeat & farmwatch.v1.Heartbeat.$Shape;
             static create(properties?: farmwatch.v1.Heartbeat.$Properties): farmwatch.v1.Heartbeat;
             static encode(message: farmwatch.v1.Heartbeat.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1172,6 +1174,8 @@ export namespace farmwatch {
                 uptimeMs?: (number|null);
                 spoolDepth?: (number|null);
                 input?: (farmwatch.v1.InputActivity.$Properties|null);
+                cpuPermille?: (number|null);
+                cpuWindowS?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.Heartbeat.$Properties;
@@ -1258,6 +1262,7 @@ export namespace farmwatch {
             sensors: farmwatch.v1.SensorState.$Properties[];
             spoolDepth: number;
             spoolBytes: number;
+            cpuWindowS: number;
             static create(properties: farmwatch.v1.AgentHealth.$Shape): farmwatch.v1.AgentHealth & farmwatch.v1.AgentHealth.$Shape;
             static create(properties?: farmwatch.v1.AgentHealth.$Properties): farmwatch.v1.AgentHealth;
             static encode(message: farmwatch.v1.AgentHealth.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1275,6 +1280,7 @@ export namespace farmwatch {
                 sensors?: (farmwatch.v1.SensorState.$Properties[]|null);
                 spoolDepth?: (number|null);
                 spoolBytes?: (number|null);
+                cpuWindowS?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.AgentHealth.$Properties;

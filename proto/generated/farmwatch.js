@@ -8139,6 +8139,8 @@ export const farmwatch = $root.farmwatch = (() => {
             Heartbeat.prototype.uptimeMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
             Heartbeat.prototype.spoolDepth = 0;
             Heartbeat.prototype.input = null;
+            Heartbeat.prototype.cpuPermille = 0;
+            Heartbeat.prototype.cpuWindowS = 0;
 
             Heartbeat.create = function(properties) {
                 return new Heartbeat(properties);
@@ -8157,6 +8159,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(16).uint32(message.spoolDepth);
                 if (message.input != null && $Object.hasOwnProperty.call(message, "input"))
                     $root.farmwatch.v1.InputActivity.encode(message.input, writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.cpuPermille != null && $Object.hasOwnProperty.call(message, "cpuPermille") && message.cpuPermille !== 0)
+                    writer.uint32(32).uint32(message.cpuPermille);
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS") && message.cpuWindowS !== 0)
+                    writer.uint32(40).uint32(message.cpuWindowS);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8214,6 +8220,24 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.input = $root.farmwatch.v1.InputActivity.decode(reader, reader.size(), $undefined, _depth + 1, message.input);
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.cpuPermille = value;
+                            else
+                                delete message.cpuPermille;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.cpuWindowS = value;
+                            else
+                                delete message.cpuWindowS;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8249,6 +8273,12 @@ export const farmwatch = $root.farmwatch = (() => {
                     if (error)
                         return "input." + error;
                 }
+                if (message.cpuPermille != null && $Object.hasOwnProperty.call(message, "cpuPermille"))
+                    if (!$util.isInteger(message.cpuPermille))
+                        return "cpuPermille: integer expected";
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS"))
+                    if (!$util.isInteger(message.cpuWindowS))
+                        return "cpuWindowS: integer expected";
                 return null;
             };
 
@@ -8280,6 +8310,12 @@ export const farmwatch = $root.farmwatch = (() => {
                         throw $TypeError(".farmwatch.v1.Heartbeat.input: object expected");
                     message.input = $root.farmwatch.v1.InputActivity.fromObject(object.input, _depth + 1);
                 }
+                if (object.cpuPermille != null)
+                    if ($Number(object.cpuPermille) !== 0)
+                        message.cpuPermille = object.cpuPermille >>> 0;
+                if (object.cpuWindowS != null)
+                    if ($Number(object.cpuWindowS) !== 0)
+                        message.cpuWindowS = object.cpuWindowS >>> 0;
                 return message;
             };
 
@@ -8299,6 +8335,8 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.uptimeMs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.spoolDepth = 0;
                     object.input = null;
+                    object.cpuPermille = 0;
+                    object.cpuWindowS = 0;
                 }
                 if (message.uptimeMs != null && $Object.hasOwnProperty.call(message, "uptimeMs"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -8311,6 +8349,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.spoolDepth = message.spoolDepth;
                 if (message.input != null && $Object.hasOwnProperty.call(message, "input"))
                     object.input = $root.farmwatch.v1.InputActivity.toObject(message.input, options, _depth + 1);
+                if (message.cpuPermille != null && $Object.hasOwnProperty.call(message, "cpuPermille"))
+                    object.cpuPermille = message.cpuPermille;
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS"))
+                    object.cpuWindowS = message.cpuWindowS;
                 return object;
             };
 
@@ -8781,6 +8823,7 @@ export const farmwatch = $root.farmwatch = (() => {
             AgentHealth.prototype.sensors = $util.emptyArray;
             AgentHealth.prototype.spoolDepth = 0;
             AgentHealth.prototype.spoolBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            AgentHealth.prototype.cpuWindowS = 0;
 
             AgentHealth.create = function(properties) {
                 return new AgentHealth(properties);
@@ -8804,6 +8847,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(32).uint32(message.spoolDepth);
                 if (message.spoolBytes != null && $Object.hasOwnProperty.call(message, "spoolBytes") && (typeof message.spoolBytes === "object" ? message.spoolBytes.low || message.spoolBytes.high : message.spoolBytes !== 0))
                     writer.uint32(40).uint64(message.spoolBytes);
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS") && message.cpuWindowS !== 0)
+                    writer.uint32(48).uint32(message.cpuWindowS);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8881,6 +8926,15 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.spoolBytes;
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.cpuWindowS = value;
+                            else
+                                delete message.cpuWindowS;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8926,6 +8980,9 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.spoolBytes != null && $Object.hasOwnProperty.call(message, "spoolBytes"))
                     if (!$util.isInteger(message.spoolBytes) && !(message.spoolBytes && $util.isInteger(message.spoolBytes.low) && $util.isInteger(message.spoolBytes.high)))
                         return "spoolBytes: integer|Long expected";
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS"))
+                    if (!$util.isInteger(message.cpuWindowS))
+                        return "cpuWindowS: integer expected";
                 return null;
             };
 
@@ -8975,6 +9032,9 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.spoolBytes = object.spoolBytes;
                         else if (typeof object.spoolBytes === "object")
                             message.spoolBytes = new $util.LongBits(object.spoolBytes.low >>> 0, object.spoolBytes.high >>> 0).toNumber(true);
+                if (object.cpuWindowS != null)
+                    if ($Number(object.cpuWindowS) !== 0)
+                        message.cpuWindowS = object.cpuWindowS >>> 0;
                 return message;
             };
 
@@ -9001,6 +9061,7 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.spoolBytes = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
                     } else
                         object.spoolBytes = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.cpuWindowS = 0;
                 }
                 if (message.cpuPermille != null && $Object.hasOwnProperty.call(message, "cpuPermille"))
                     object.cpuPermille = message.cpuPermille;
@@ -9025,6 +9086,8 @@ export const farmwatch = $root.farmwatch = (() => {
                         object.spoolBytes = options.longs === $String ? $String(message.spoolBytes) : message.spoolBytes;
                     else
                         object.spoolBytes = options.longs === $String ? $util.Long.prototype.toString.call(message.spoolBytes) : options.longs === $Number ? new $util.LongBits(message.spoolBytes.low >>> 0, message.spoolBytes.high >>> 0).toNumber(true) : message.spoolBytes;
+                if (message.cpuWindowS != null && $Object.hasOwnProperty.call(message, "cpuWindowS"))
+                    object.cpuWindowS = message.cpuWindowS;
                 return object;
             };
 

@@ -72,7 +72,7 @@ export class VirtualAgent {
   start() {
     const now = Date.now();
     const states = SENSORS.map((sensor) => ({ sensor, status: 'ok', items: 1, startedAtMs: now, durationMs: 5 }));
-    this.evaluator.ready(this.facts, states, { cpuPermille: 4, rssBytes: 62_000_000 });
+    this.evaluator.ready(this.facts, states, { cpuPermille: 4, cpuWindowS: 60, rssBytes: 62_000_000 });
     this.connect();
     if (this.o.heartbeatMs) {
       const beat = () => {

@@ -240,6 +240,8 @@ describe('the console for an analyst', () => {
     expect(await grid.locator('rect.hour-active title').first().textContent()).toMatch(/America\/Chicago: in use \(keyboard or mouse\)$/);
     expect(await grid.locator('rect.hour-on title').first().textContent()).toMatch(/^\w{3} \d+ \w{3} \d{2}:00–\d{2}:00 America\/Chicago: (on|in use \(keyboard or mouse\))$/);
     expect(await text(page, '.card:has(h2:text("Agent health"))')).toMatch(/Status\s+reporting/);
+    // The agent's CPU with the span it covers: not a bare percentage an analyst reads as a steady load.
+    expect(await text(page, '.card:has(h2:text("Agent health"))')).toMatch(/Agent CPU\s+0\.4% of a core over 60 s, measured \d+s ago/);
     expect(await text(page, '.card:has(h2:text("Sensors"))')).toMatch(/wifi\s+unavailable\s+no wireless interface/);
     const timeline = await page.locator('.timeline').innerText();
     expect(timeline).toContain('AnyDesk is running');

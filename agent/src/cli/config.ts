@@ -1,18 +1,6 @@
 // farmwatch-agent config: what the agent would run with, and where each setting came from.
-import { DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Setting } from '../config/index.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, settingsHelp } from '../config/index.js';
 import { Argument, command, exits, type Command } from './args.js';
-
-function typeText(s: Setting): string {
-  const t = s.type;
-  switch (t.kind) {
-    case 'int': return `${t.min}..${t.max} ${t.unit}`;
-    case 'intMap': return `map name -> ${t.unit}`;
-    case 'enum': return t.values.join('|');
-    case 'list': return 'list';
-    case 'bool': return 'true|false';
-    case 'string': return t.hint ?? 'text';
-  }
-}
 
 const SOURCES = `Sources, later wins:
   1. defaults
@@ -23,7 +11,7 @@ const SOURCES = `Sources, later wins:
   5. command-line flags of \`run\`
 
 Settings:
-${SETTINGS.map((s) => `  ${s.key.padEnd(26)} ${typeText(s).padEnd(44)} ${s.describe}`).join('\n')}`;
+${settingsHelp()}`;
 
 interface ConfigOptions { config?: string; stateDir?: string; json?: boolean }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describeCertificate, FARMWATCH_VERSION } from '@farmwatch/shared';
 import { loadConfig, type AgentConfig } from '../config/index.js';
 import { readStatus } from '../runtime/status-file.js';
+import { describeCpu } from '../runtime/cpu-sampler.js';
 import { checkoutAgentFolder, dirSettings } from './agent-dir.js';
 import { command, exits, type Command } from './args.js';
 
@@ -67,7 +68,7 @@ function status(o: StatusOptions): number {
       `  connection  ${running ? status.connection : 'none'}${status.lastError ? ` (last error: ${status.lastError})` : ''}`,
       `  last ack    ${ago(status.lastAckAtMs)} (sequence ${status.lastAckedSequence})`,
       `  spool       ${status.spool.depth} events waiting, ${(status.spool.bytes / 1024).toFixed(0)} KB${status.spool.lastError ? ` — ${status.spool.lastError}` : ''}`,
-      `  resources   ${(status.rssBytes / 1048576).toFixed(0)} MB resident, ${(status.cpuPermille / 10).toFixed(1)}% CPU${status.throttle > 1 ? `, sensors slowed ${status.throttle}x by the watchdog` : ''}`,
+      `  resources   ${(status.rssBytes / 1048576).toFixed(0)} MB resident, ${describeCpu(status.cpuPermille, status.cpuWindowS ?? 0, status.cpuFromStart)}${status.throttle > 1 ? `, sensors slowed ${status.throttle}x by the watchdog` : ''}`,
       '  sensors',
       ...status.sensors.map((s) => `    ${s.sensor.padEnd(20)} ${s.status.padEnd(12)} ${s.status === 'ok' ? `${s.items} items, ran ${ago(s.lastRunMs)}` : s.reason ?? ''}`),
     );

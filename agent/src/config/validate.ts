@@ -1,6 +1,10 @@
-// Turning raw values from a configuration source into typed settings, with an error that names
-// the source, the key, what was wrong and what would be right.
-import { settingFor, SETTINGS, type Setting } from './schema.js';
+// Turning raw values from a configuration source into typed settings, checked against the settings
+// schema (schema.ts) by Ajv, with an error that names the source, the key, what was wrong and what
+// would be right.
+import { closest, distance } from 'fastest-levenshtein';
+import type { ErrorObject } from 'ajv';
+import { SETTING_KEYS, expected, settingSchema, type SettingSchema } from './schema.js';
+import { validator } from './validators.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -12,95 +16,87 @@ export class ConfigError extends Error {
 /** Where a value came from, for error messages: "/etc/farmwatch/agent.json", "FARMWATCH_SERVER". */
 export type Origin = (key: string) => string;
 
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return (d[a.length] as number[])[b.length] ?? 0;
+/** " Did you mean "x"?" when a known name is a likely typo of `name`, else "". */
+export function didYouMean(name: string, known: readonly string[]): string {
+  if (known.length === 0) return '';
+  const best = closest(name.toLowerCase(), known);
+  return distance(name.toLowerCase(), best) <= 3 ? ` Did you mean "${best}"?` : '';
 }
 
 export function suggest(key: string): string {
-  const best = SETTINGS.map((s) => ({ key: s.key, d: distance(key.toLowerCase(), s.key) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 3 ? ` Did you mean "${best.key}"?` : ` Known settings: ${SETTINGS.map((s) => s.key).join(', ')}.`;
+  return didYouMean(key, SETTING_KEYS) || ` Known settings: ${SETTING_KEYS.join(', ')}.`;
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
 
-function asInt(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
-  return undefined;
+/**
+ * Text forms the sources deliver (environment, flags, registry strings) turned into the JSON the
+ * schema describes: comma-separated lists, name=value maps, yes/no; strings trimmed. Numbers from
+ * text are left to Ajv's type coercion.
+ */
+function fromText(s: SettingSchema, raw: unknown): { value: unknown } | { problem: string } {
+  if (typeof raw !== 'string') return { value: raw };
+  const t = raw.trim();
+  if (s.type === 'array') return { value: t.split(',').map((x) => x.trim()).filter((x) => x.length > 0) };
+  if (s.type === 'object') {
+    const pairs = t.split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('='));
+    if (pairs.some((p) => p.length !== 2)) return { problem: `name=${s.unit ?? 'value'} pairs separated by commas, e.g. processes=60,usb_devices=30` };
+    return { value: Object.fromEntries(pairs.map(([k, v]) => [String(k).trim(), String(v).trim()])) };
+  }
+  if (s.type === 'boolean' && /^(yes|no|1|0)$/i.test(t)) return { value: /^(yes|1)$/i.test(t) };
+  return { value: t };
 }
 
-/** One value to its typed form, or a problem sentence. `raw` may be text (env, flags, registry) or typed (JSON, plist). */
-export function coerce(setting: Setting, raw: unknown, where: string): { value: unknown } | { problem: string } {
-  const t = setting.type;
-  const bad = (expected: string): { problem: string } =>
-    ({ problem: `${where}: ${setting.key} must be ${expected}, not ${show(raw)} (${setting.key}: ${setting.describe})` });
-  switch (t.kind) {
-    case 'string':
-      if (typeof raw !== 'string' || raw.trim() === '') return bad('a non-empty string');
-      if (t.pattern && !t.pattern.test(raw.trim())) return bad(t.hint ?? `text matching ${String(t.pattern)}`);
-      return { value: raw.trim() };
-    case 'int': {
-      const n = asInt(raw);
-      if (n === undefined || n < t.min || n > t.max) return bad(`a whole number of ${t.unit} from ${t.min} to ${t.max}`);
-      return { value: n };
-    }
-    case 'bool':
-      if (typeof raw === 'boolean') return { value: raw };
-      if (raw === 1 || raw === 0) return { value: raw === 1 };
-      if (typeof raw === 'string' && /^(true|false|1|0|yes|no)$/i.test(raw.trim())) return { value: /^(true|1|yes)$/i.test(raw.trim()) };
-      return bad('true or false');
-    case 'enum':
-      if (typeof raw === 'string' && t.values.includes(raw.trim())) return { value: raw.trim() };
-      return bad(`one of ${t.values.join(', ')}`);
-    case 'list': {
-      const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
-      if (!list || !list.every((x) => typeof x === 'string')) return bad('a list of names (an array, or comma-separated text)');
-      return { value: (list).map((x) => x.trim()).filter((x) => x.length > 0) };
-    }
-    case 'intMap': {
-      let entries: [string, unknown][];
-      if (typeof raw === 'string') {
-        const pairs = raw.split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('='));
-        if (pairs.some((p) => p.length !== 2)) return bad(`name=${t.unit} pairs separated by commas, e.g. processes=60,usb_devices=30`);
-        entries = pairs.map(([k, v]) => [String(k).trim(), String(v).trim()]);
-      } else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-        entries = Object.entries(raw);
-      } else {
-        return bad(`a map of name to ${t.unit}`);
-      }
-      const out: Record<string, number> = {};
-      for (const [k, v] of entries) {
-        const n = asInt(v);
-        if (n === undefined || n < t.min || n > t.max) return { problem: `${where}: ${setting.key}.${k} must be a whole number of ${t.unit} from ${t.min} to ${t.max}, not ${show(v)}` };
-        out[k] = n;
-      }
-      return { value: out };
+/** Trims the names of a list given as JSON, as its text form would be. */
+const tidy = (s: SettingSchema, v: unknown): unknown =>
+  s.type === 'array' && Array.isArray(v) ? (v as unknown[]).map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '') : v;
+
+/** The problem sentence for one setting's schema errors (one sentence per setting or map entry). */
+function sentence(key: string, s: SettingSchema, errors: ErrorObject[], raw: unknown, prepared: unknown, where: string): string[] {
+  const out = new Set<string>();
+  for (const e of errors) {
+    const entry = e.instancePath.split('/').slice(2)[0];
+    if (entry !== undefined && s.type === 'object' && s.additionalProperties) {
+      const a = s.additionalProperties;
+      const rawEntry = (prepared as Record<string, unknown>)[entry.replace(/~1/g, '/').replace(/~0/g, '~')];
+      out.add(`${where}: ${key}.${entry} must be a whole number of ${s.unit ?? ''} from ${a.minimum} to ${a.maximum}, not ${show(rawEntry)}`);
+    } else {
+      out.add(`${where}: ${key} must be ${expected(s)}, not ${show(raw)} (${key}: ${s.description})`);
     }
   }
+  return [...out];
 }
 
 /** Validates every key of one source; unknown keys are problems too (a typo must not pass silently). */
 export function validateSource(values: Record<string, unknown>, origin: Origin): { settings: Record<string, unknown>; problems: string[] } {
-  const settings: Record<string, unknown> = {};
-  const problems: string[] = [];
+  // Problems in the order the source gave its keys.
+  const problems = new Map<string, string[]>();
+  const add = (key: string, p: string[]): void => void problems.set(key, [...(problems.get(key) ?? []), ...p]);
+  const candidate: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(values)) {
-    const setting = settingFor(key);
-    if (!setting) {
-      problems.push(`${origin(key)}: "${key}" is not a setting.${suggest(key)}`);
+    const s = settingSchema(key);
+    if (!s) {
+      add(key, [`${origin(key)}: "${key}" is not a setting.${suggest(key)}`]);
       continue;
     }
-    const r = coerce(setting, raw, origin(key));
-    if ('problem' in r) problems.push(r.problem);
-    else settings[key] = r.value;
+    const r = fromText(s, raw);
+    if ('problem' in r) add(key, [`${origin(key)}: ${key} must be ${r.problem}, not ${show(raw)}`]);
+    else candidate[key] = structuredClone(tidy(s, r.value));
   }
-  return { settings, problems };
+  const validate = validator('settings');
+  const checked = structuredClone(candidate);
+  if (!validate(checked)) {
+    const byKey = new Map<string, ErrorObject[]>();
+    for (const e of validate.errors ?? []) {
+      const key = e.instancePath.split('/')[1] ?? '';
+      byKey.set(key, [...(byKey.get(key) ?? []), e]);
+    }
+    for (const [key, errors] of byKey) {
+      const s = settingSchema(key);
+      if (!s) continue;
+      add(key, sentence(key, s, errors, values[key], candidate[key], origin(key)));
+      delete checked[key];
+    }
+  }
+  return { settings: checked, problems: Object.keys(values).flatMap((k) => problems.get(k) ?? []) };
 }

@@ -1,5 +1,5 @@
 // The policy file (`--policy FILE`): the company's own remote-access tools and VPNs and known
-// exceptions, each with a reason. Checked against a schema; every error names the key and says
+// exceptions, each with a reason. Checked against a JSON Schema (Ajv); every error names the key and says
 // what to write instead. Kept apart so the agent's configuration file can embed the same object.
 //
 // {
@@ -13,28 +13,50 @@
 //   ]
 // }
 import { readFileSync } from 'node:fs';
-import { describeFileError, list, obj, oneOf, opt, req, str, validate, type Check, type Catalog } from '@farmwatch/shared';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describeFileError, SchemaError, type Catalog } from '@farmwatch/shared';
 import type { Policy, PolicyException } from '../detectors/policy.js';
+import { validator } from '../config/validators.js';
+import { EXCEPTION_KINDS } from './policy-schema.js';
+import { didYouMean } from '../config/validate.js';
 
-const hex16 = str({ pattern: /^(0x)?[0-9a-fA-F]{1,4}$/, hint: 'a 16-bit hex id such as "046d"' });
-const hex32 = str({ pattern: /^(0x)?[0-9a-fA-F]{1,8}$/, hint: 'a 32-bit hex number such as "0x88888800"' });
-const reason = str({ nonEmpty: true, max: 512, hint: 'say why this is allowed, for the analyst who reads the finding' });
-const sanction = obj({ id: req(str({ pattern: /^[a-z0-9][a-z0-9-]*$/, hint: 'a catalog id such as "teamviewer"' })), reason: req(reason) });
+const policyValidator = (): ValidateFunction => validator('policy');
 
-const exception: Check = (v, path, errors) => {
-  obj({
-    reason: req(reason), action: opt(oneOf(['lower', 'suppress'])), detectors: opt(list(str({ nonEmpty: true }))),
-    usb: opt(obj({ vendorId: req(hex16), productId: req(hex16), serial: opt(str()) })),
-    edid: opt(obj({ manufacturer: req(str({ pattern: /^[A-Z@]{3}$/, hint: 'a three-letter PNP id such as "DEL"' })), productCode: opt(hex16), serialNumber: opt(hex32), serialString: opt(str()) })),
-    processPath: opt(str({ nonEmpty: true })), interface: opt(str({ nonEmpty: true })),
-  }, { hint: 'every exception needs a reason' })(v, path, errors);
-  if (typeof v === 'object' && v !== null) {
-    const kinds = ['usb', 'edid', 'processPath', 'interface'].filter((k) => k in v);
-    if (kinds.length !== 1) errors.push(`${path} must name exactly one of usb, edid, processPath, interface (it names ${kinds.length === 0 ? 'none' : kinds.join(', ')})`);
+/** "policy.exceptions[0].usb" from Ajv's "/exceptions/0/usb". */
+const where = (pointer: string): string => `policy${pointer.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`)).join('')}`;
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v.slice(0, 40)}"` : typeof v === 'object' ? 'an object' : JSON.stringify(v) ?? typeof v);
+const TYPE_WORDS: Record<string, string> = { string: 'text', array: 'a list', object: 'an object', integer: 'a whole number', boolean: 'true or false' };
+
+function message(e: ErrorObject): string {
+  const path = where(e.instancePath);
+  const hint = (e.parentSchema as { hint?: string } | undefined)?.hint;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': return `${path}.${String(p.missingProperty)} is missing${hint ? ` (${hint})` : ''}`;
+    case 'additionalProperties': {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const key = String(p.additionalProperty);
+      const guess = didYouMean(key, known);
+      return `${path}.${key} is not a known key${guess ? `.${guess}` : ''} (known: ${known.join(', ')})`;
+    }
+    case 'type': return `${path} must be ${TYPE_WORDS[String(p.type)] ?? String(p.type)}, not ${describe(e.data)}`;
+    case 'pattern': return `${path} is ${describe(e.data)}${hint ? `: ${hint}` : ` (it must match ${String(p.pattern)})`}`;
+    case 'minLength': return `${path} must not be empty${hint ? ` (${hint})` : ''}`;
+    case 'maxLength': return `${path} is ${String(e.data).length} characters long; at most ${String(p.limit)}`;
+    case 'enum': return `${path} must be one of ${(p.allowedValues as string[]).join(', ')}, not ${describe(e.data)}`;
+    case 'oneOf': {
+      const named = EXCEPTION_KINDS.filter((k) => typeof e.data === 'object' && e.data !== null && k in e.data);
+      return `${path} must name exactly one of ${EXCEPTION_KINDS.join(', ')} (it names ${named.length === 0 ? 'none' : named.join(', ')})`;
+    }
+    default: return `${path} ${e.message ?? 'is not valid'}`;
   }
-};
+}
 
-const policySchema = obj({ sanctionedTools: opt(list(sanction)), sanctionedVpns: opt(list(sanction)), exceptions: opt(list(exception)) });
+/** Each schema problem as a sentence; the branches of a failed oneOf are summed up by its own. */
+function problemsOf(errors: readonly ErrorObject[]): string[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  return [...new Set(errors.filter((e) => !oneOfs.some((o) => e.schemaPath.startsWith(o))).map(message))];
+}
 
 const num = (s: string): number => Number.parseInt(s.replace(/^0x/i, ''), 16);
 
@@ -46,7 +68,8 @@ interface RawPolicy {
 
 /** A policy from its JSON object; `catalog` checks that sanctioned ids exist. */
 export function parsePolicy(json: unknown, what: string, catalog?: Catalog): Policy {
-  validate(policySchema, json, 'policy', what);
+  const check = policyValidator();
+  if (!check(json)) throw new SchemaError(what, problemsOf(check.errors ?? []));
   const raw = json as RawPolicy;
   const problems: string[] = [];
   if (catalog) {
@@ -55,7 +78,7 @@ export function parsePolicy(json: unknown, what: string, catalog?: Catalog): Pol
     raw.sanctionedTools?.forEach((s, i) => { if (!tools.has(s.id)) problems.push(`policy.sanctionedTools[${i}].id "${s.id}" is not a remote-access tool in the catalog: use the id \`farmwatch-agent scan --json\` shows`); });
     raw.sanctionedVpns?.forEach((s, i) => { if (!vpns.has(s.id)) problems.push(`policy.sanctionedVpns[${i}].id "${s.id}" is not a VPN client in the catalog (known: ${[...vpns].join(', ')})`); });
   }
-  if (problems.length > 0) validate((_v, _p, errors) => errors.push(...problems), json, 'policy', what);
+  if (problems.length > 0) throw new SchemaError(what, problems);
   const reasons: Record<string, string> = {};
   for (const s of [...(raw.sanctionedTools ?? []), ...(raw.sanctionedVpns ?? [])]) reasons[s.id] = s.reason;
   return {

@@ -20,13 +20,13 @@ import { StreamClient } from '../transport/stream-client.js';
 import { channelCredentials } from '../transport/credentials.js';
 import { enrollmentFiles } from '../enroll/files.js';
 import { renewCertificate, renewalDue } from '../enroll/renew.js';
-import { ResourceMeter } from './health.js';
+import { CPU_WINDOW_MS, CpuSampler } from './cpu-sampler.js';
 import { Scheduler } from './scheduler.js';
 import { HotplugWatcher } from './hotplug.js';
 import { Watchdog } from './watchdog.js';
 import { sensorTable, type SensorEntry } from './sensor-table.js';
 import type { PacketsSensor } from '../sensors/packets/spec.js';
-import { Evaluator } from './evaluate.js';
+import { Evaluator, type Usage } from './evaluate.js';
 import { CollectorUpdates } from './collector-updates.js';
 import { markRunning, markStopped, takeStopReason } from './run-marker.js';
 import { writeStatus } from './status-file.js';
@@ -59,8 +59,8 @@ export class Agent {
   private readonly client: StreamClient;
   private readonly scheduler: Scheduler;
   private readonly watchdog: Watchdog;
-  private readonly healthMeter = new ResourceMeter();
-  private readonly watchdogMeter = new ResourceMeter();
+  /** The one CPU sampler: the watchdog's samples, the status file and the reports all read it. */
+  private readonly cpu = new CpuSampler();
   private readonly startedAtMs = Date.now();
   private readonly facts: HostFacts = {};
   private readonly states = new Map<string, SensorSummary>();
@@ -69,7 +69,6 @@ export class Agent {
   private hotplug: HotplugWatcher | undefined;
   private readonly table: SensorEntry[];
   private readonly packets: PacketsSensor;
-  private lastUsage = { cpuPermille: 0, rssBytes: 0 };
   private stopping: Promise<boolean> | undefined;
 
   private constructor(private readonly opts: AgentOptions, private readonly host: HostFact) {
@@ -88,7 +87,7 @@ export class Agent {
     });
     this.scheduler = new Scheduler({ onError: (task, err) => opts.log.error('task failed', { task, error: (err as Error).message }) });
     this.watchdog = new Watchdog({
-      memoryBytes: opts.config.watchdog_memory_mb * 1048576, cpuPermille: opts.config.watchdog_cpu_percent * 10, windowMs: 60_000,
+      memoryBytes: opts.config.watchdog_memory_mb * 1048576, cpuPermille: opts.config.watchdog_cpu_percent * 10, windowMs: CPU_WINDOW_MS,
     });
   }
 
@@ -199,15 +198,19 @@ export class Agent {
     return [...this.states.values()];
   }
 
-  private health(): { cpuPermille: number; rssBytes: number } {
-    this.lastUsage = this.healthMeter.read();
-    return this.lastUsage;
+  /** CPU over the sampler's window (the last minute, or the time since the start before that) and resident memory, as of now. */
+  private health(): Usage {
+    const c = this.cpu.read();
+    return { cpuPermille: c.permille, cpuWindowS: c.windowS, rssBytes: process.memoryUsage().rss };
   }
 
   private heartbeat(): void {
     const depth = this.opts.outbox.depth;
     const input = this.inputActivity();
-    this.opts.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAtMs, spoolDepth: depth, ...(input ? { input } : {}) } });
+    const cpu = this.cpu.read();
+    this.opts.outbox.push({
+      heartbeat: { uptimeMs: Date.now() - this.startedAtMs, spoolDepth: depth, cpuPermille: cpu.permille, cpuWindowS: cpu.windowS, ...(input ? { input } : {}) },
+    });
     this.client.notify();
   }
 
@@ -227,8 +230,8 @@ export class Agent {
   }
 
   private checkWatchdog(): void {
-    const usage = this.watchdogMeter.read();
-    const verdict = this.watchdog.observe({ atMs: Date.now(), ...usage });
+    const cpu = this.cpu.sample();
+    const verdict = this.watchdog.observe({ atMs: Date.now(), cpuPermille: cpu.permille, rssBytes: process.memoryUsage().rss });
     if (verdict.action === 'throttle') {
       this.opts.log.warn('watchdog: slowing sensors down', { factor: verdict.factor, reason: verdict.reason });
       this.scheduler.setThrottle(verdict.factor);
@@ -257,13 +260,15 @@ export class Agent {
 
   private writeStatus(): void {
     try {
+      const cpu = this.cpu.read();
       writeStatus(this.opts.config.state_dir, {
         pid: process.pid, version: FARMWATCH_VERSION, startedAtMs: this.startedAtMs, writtenAtMs: Date.now(),
         server: this.opts.config.server ?? '', deviceId: this.client.deviceId, connection: this.client.state,
         lastError: this.client.lastError, lastAckAtMs: this.client.lastAckAtMs, lastAckedSequence: this.opts.outbox.lastAckedSequence,
         spool: { depth: this.opts.outbox.depth, bytes: this.spoolBytes(), lastError: 'lastError' in this.opts.outbox ? this.opts.outbox.lastError : undefined },
         sensors: this.sensorStates().map((s) => ({ sensor: s.sensor, status: s.status, ...(s.reason ? { reason: s.reason } : {}), lastRunMs: s.startedAtMs, items: s.items })),
-        throttle: this.watchdog.throttleFactor, ...this.lastUsage,
+        throttle: this.watchdog.throttleFactor, rssBytes: process.memoryUsage().rss,
+        cpuPermille: cpu.permille, cpuWindowS: cpu.windowS, cpuFromStart: cpu.fromStart,
       });
     } catch (err) {
       this.opts.log.warn('cannot write the status file', { error: (err as Error).message });

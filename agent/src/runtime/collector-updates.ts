@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pb, type farmwatch } from '@farmwatch/proto';
 import { loadCatalogMessage, type Catalog, type Logger } from '@farmwatch/shared';
 import type { Policy } from '../detectors/index.js';
-import type { AgentConfig } from '../config/index.js';
+import { validateSource, type AgentConfig } from '../config/index.js';
 
 export interface Effective {
   config: AgentConfig;
@@ -51,11 +51,18 @@ export class CollectorUpdates {
   applyConfig(update: ConfigUpdate): boolean {
     const s = update.settings ?? {};
     const problems: string[] = [];
-    if (s.heartbeatIntervalS && s.heartbeatIntervalS > 3600) problems.push(`heartbeat_interval_s ${s.heartbeatIntervalS} is above 3600`);
+    // The settings the agent's own configuration has too are checked against the same schema.
+    const asSettings: Record<string, unknown> = {};
+    if (s.heartbeatIntervalS) asSettings.heartbeat_interval_s = s.heartbeatIntervalS;
+    const intervals: Record<string, number> = {};
     for (const i of s.sensorIntervals ?? []) {
       if (!i.sensor) problems.push('a sensor interval names no sensor');
-      else if (!i.disabled && !i.intervalS) problems.push(`${i.sensor}: no interval`);
+      else if (!i.disabled) intervals[i.sensor] = i.intervalS ?? 0;
     }
+    if (Object.keys(intervals).length > 0) asSettings.sensor_intervals = intervals;
+    if (s.sanctionedTools?.length) asSettings.sanctioned_tools = s.sanctionedTools;
+    if (s.sanctionedVpns?.length) asSettings.sanctioned_vpns = s.sanctionedVpns;
+    problems.push(...validateSource(asSettings, () => `the collector's configuration ${update.version ?? ''}`).problems);
     if (s.observationKey && s.observationKey.length > 0 && s.observationKey.length < 16) problems.push('the observation key is shorter than 16 bytes');
     if (problems.length > 0) {
       this.log.error('refused a configuration update from the collector; keeping the current one', { version: update.version ?? '', problems });

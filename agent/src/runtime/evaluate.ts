@@ -14,6 +14,13 @@ import type { Outbox } from '../transport/outbox.js';
 import type { Effective } from './collector-updates.js';
 import { INVENTORY_FACTS } from './sensor-table.js';
 
+/** The agent's footprint as health reports carry it: CPU over a stated window, resident memory. */
+export interface Usage {
+  cpuPermille: number;
+  cpuWindowS: number;
+  rssBytes: number;
+}
+
 const KINDS: InventoryKindName[] = ['usb', 'display', 'interface'];
 const FACT_OF: Record<InventoryKindName, keyof HostFacts> = { usb: 'usb', display: 'displays', interface: 'interfaces' };
 
@@ -34,7 +41,7 @@ export class Evaluator {
   ) {}
 
   /** Every sensor has run once: the first full evaluation. */
-  ready(facts: HostFacts, states: SensorSummary[], usage: { cpuPermille: number; rssBytes: number }): void {
+  ready(facts: HostFacts, states: SensorSummary[], usage: Usage): void {
     this.isReady = true;
     this.observationKey ??= this.effective().observationKey;
     for (const kind of KINDS) this.inventory.update(kind, this.itemsOf(kind, facts));
@@ -52,7 +59,7 @@ export class Evaluator {
     this.evaluateFindings(facts);
   }
 
-  health(states: SensorSummary[], usage: { cpuPermille: number; rssBytes: number }, spoolBytes: number): void {
+  health(states: SensorSummary[], usage: Usage, spoolBytes: number): void {
     this.outbox.push({ health: { ...usage, sensors: states.map(sensorStateToProto), spoolDepth: this.outbox.depth, spoolBytes } });
   }
 

@@ -18,7 +18,12 @@ export interface AgentStatus {
   sensors: { sensor: string; status: string; reason?: string; lastRunMs: number; items: number }[];
   throttle: number;
   rssBytes: number;
+  /** CPU over the last cpuWindowS seconds, per mille of one core (one sampler's reading as the file was written). */
   cpuPermille: number;
+  /** The span cpuPermille covers: a minute once the agent has run one; 0 when nothing was measured yet. */
+  cpuWindowS: number;
+  /** The span reaches back to the agent's start (start-up included). */
+  cpuFromStart: boolean;
 }
 
 export const STATUS_FILE = 'status.json';

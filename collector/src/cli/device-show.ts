@@ -14,6 +14,14 @@ function skew(ms: number): string {
   return `${text} ${ms > 0 ? 'ahead of' : 'behind'}`;
 }
 
+/** The agent's CPU with the span it covers: "0.7% of a core over 60 s, measured 1m ago". */
+export function agentCpu(d: { cpuPermille: number | null; cpuWindowS: number | null; cpuAtMs: number | null }, nowMs = Date.now()): string {
+  if (d.cpuPermille === null) return 'not reported yet';
+  const pct = `${(d.cpuPermille / 10).toFixed(1)}% of a core`;
+  const at = d.cpuAtMs === null ? '' : `, measured ${ago(d.cpuAtMs, nowMs)}`;
+  return d.cpuWindowS ? `${pct} over ${d.cpuWindowS} s${at}` : `${pct} since its previous report (an older agent)${at}`;
+}
+
 export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): number {
   const d = v.device;
   const egress = d?.publicIp && isPublicIp(d.publicIp) ? new Enricher().lookup(d.publicIp) : undefined;
@@ -40,7 +48,7 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
   if (d) {
     out.push(`  last seen ${ago(d.lastSeenMs)} from ${d.publicIp || d.lastPeer}; RTT ${d.rttMs ?? '?'} ms; time zone ${d.timeZone || '?'}; ` +
       `${d.stoppedAtMs ? `stopped ${ago(d.stoppedAtMs)} (${d.stopReason ?? ''})` : 'reporting'}; ${d.lastSequence} events; ` +
-      `agent RSS ${d.rssBytes === null ? '?' : `${Math.round(d.rssBytes / 1048576)} MB`}`);
+      `agent RSS ${d.rssBytes === null ? '?' : `${Math.round(d.rssBytes / 1048576)} MB`}, agent CPU ${agentCpu(d)}`);
     if (Math.abs(d.clockSkewMs) > CLOCK_TOLERANCE_MS) out.push(`  clock ${skew(d.clockSkewMs)} the collector's at its last Hello (its times are corrected)`);
   }
   if (egress) {

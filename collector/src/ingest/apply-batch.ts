@@ -74,13 +74,23 @@ function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: n
   const h = e.health;
   if (!h) return;
   const at = collectorTime(e.observedAtMs || receivedAtMs, skew, receivedAtMs);
-  w.setHealth(deviceId, h.cpuPermille ?? 0, h.rssBytes ?? 0, h.spoolDepth ?? 0);
+  w.setHealth(deviceId, h.rssBytes ?? 0, h.spoolDepth ?? 0);
   for (const s of h.sensors ?? []) {
     w.upsertSensorState({
       deviceId, sensor: s.sensor ?? '', status: nameOf(SensorStatus, s.status), reason: s.reason ?? '',
       lastRunMs: s.lastRunMs ? collectorTime(s.lastRunMs, skew, receivedAtMs) : at, durationMs: s.durationMs ?? 0, items: s.items ?? 0,
     });
   }
+}
+
+/**
+ * The agent's CPU figure an event carries: heartbeats of agents that measure over a window, and
+ * every health report (an older agent's, without a window, means "since its previous report").
+ */
+function cpuReading(e: Event): { permille: number; windowS: number } | undefined {
+  if (e.body === 'heartbeat') return e.heartbeat.cpuWindowS ? { permille: e.heartbeat.cpuPermille ?? 0, windowS: e.heartbeat.cpuWindowS } : undefined;
+  if (e.body === 'health') return { permille: e.health.cpuPermille ?? 0, windowS: e.health.cpuWindowS ?? 0 };
+  return undefined;
 }
 
 function observationId(o: Observation): string {
@@ -182,6 +192,8 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     let lastSequence = lastStored;
     const hours = new Set<number>();
     const activeHours = new Set<number>();
+    // The batch's latest CPU figure, from a heartbeat or a health report.
+    let cpu: { permille: number; windowS: number; atMs: number } | undefined;
     for (const e of fresh) {
       const sequence = e.sequence ?? 0;
       const observedAtMs = collectorTime(e.observedAtMs || receivedAtMs, clockSkewMs, receivedAtMs);
@@ -190,6 +202,8 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
         body: rawEvent(e) ?? pb.Event.encode(e).finish(),
       });
       if (inserted && observedAtMs > 0) hours.add(Math.floor(observedAtMs / HOUR_MS));
+      const reading = inserted ? cpuReading(e) : undefined;
+      if (reading && (!cpu || observedAtMs >= cpu.atMs)) cpu = { ...reading, atMs: observedAtMs };
       const input = inserted && e.body === 'heartbeat' ? e.heartbeat.input : undefined;
       if (input) {
         w.setInputReported(deviceId, observedAtMs);
@@ -211,6 +225,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     for (const hour of activeHours) if (w.markActive(deviceId, hour)) relevant = true;
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
+    if (cpu) w.setCpu(deviceId, cpu.permille, cpu.windowS, cpu.atMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
     return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
   }

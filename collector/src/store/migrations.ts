@@ -338,4 +338,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN input_reported_ms INTEGER;
     `,
   },
+  {
+    version: 6,
+    name: 'the span and time of the agent CPU figure',
+    sql: `
+      -- devices.cpu_permille is the agent's CPU over cpu_window_s seconds, measured at cpu_at_ms
+      -- (from its heartbeats and health reports); cpu_window_s 0: an older agent's figure "since its
+      -- previous report", NULL: none yet.
+      ALTER TABLE devices ADD COLUMN cpu_window_s INTEGER;
+      ALTER TABLE devices ADD COLUMN cpu_at_ms INTEGER;
+    `,
+  },
 ];

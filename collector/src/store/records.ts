@@ -18,7 +18,10 @@ export interface DeviceRow {
   lastSequence: number;
   publicIp: string;
   rttMs: number | null;
+  /** The agent's CPU, per mille of one core, over cpuWindowS seconds (0: since its previous report) up to cpuAtMs. */
   cpuPermille: number | null;
+  cpuWindowS: number | null;
+  cpuAtMs: number | null;
   rssBytes: number | null;
   spoolDepth: number | null;
   stoppedAtMs: number | null;

@@ -72,7 +72,8 @@ function writeStatements(db: Db) {
       VALUES (@deviceId, @sensor, @status, @reason, @lastRunMs, @durationMs, @items)
       ON CONFLICT (device_id, sensor) DO UPDATE SET status = excluded.status, reason = excluded.reason,
       last_run_ms = excluded.last_run_ms, duration_ms = excluded.duration_ms, items = excluded.items`),
-    setHealth: db.prepare('UPDATE devices SET cpu_permille = ?, rss_bytes = ?, spool_depth = ? WHERE id = ?'),
+    setHealth: db.prepare('UPDATE devices SET rss_bytes = ?, spool_depth = ? WHERE id = ?'),
+    setCpu: db.prepare('UPDATE devices SET cpu_permille = ?, cpu_window_s = ?, cpu_at_ms = ? WHERE id = ?'),
     setStopped: db.prepare('UPDATE devices SET stopped_at_ms = ?, stop_reason = ? WHERE id = ?'),
     upsertObservation: db.prepare(`INSERT INTO observations (device_id, kind, value_key, value, via, first_seen_ms, last_seen_ms, count)
       VALUES (@deviceId, @kind, @valueKey, @value, @via, @atMs, @atMs, 1)
@@ -146,7 +147,8 @@ function makeWriter(w: WriteStatements): StoreWriter {
     removeInventory: (id, kind, key, at) => void w.removeInventory.run(at, id, kind, key),
     retireInventory: (id, kinds, since, at) => kinds.reduce((n, kind) => n + w.retireInventory.run(at, id, kind, since).changes, 0),
     upsertSensorState: (st) => void w.upsertSensor.run(st),
-    setHealth: (id, cpu, rss, spool) => void w.setHealth.run(cpu, rss, spool, id),
+    setHealth: (id, rss, spool) => void w.setHealth.run(rss, spool, id),
+    setCpu: (id, permille, windowS, at) => void w.setCpu.run(permille, windowS, at, id),
     setStopped: (id, at, reason) => void w.setStopped.run(at, reason, id),
     upsertObservation: (o) => {
       const r = w.upsertObservation.get(o) as { firstSeenMs: number; count: number };

@@ -23,7 +23,9 @@ export interface StoreWriter {
   /** Items of `kinds` not seen since `sinceMs` are gone (a full inventory did not list them). */
   retireInventory(deviceId: string, kinds: string[], sinceMs: number, atMs: number): number;
   upsertSensorState(s: SensorStateRecord): void;
-  setHealth(deviceId: string, cpuPermille: number, rssBytes: number, spoolDepth: number): void;
+  setHealth(deviceId: string, rssBytes: number, spoolDepth: number): void;
+  /** The agent's latest CPU figure: per mille of one core over windowS seconds, measured at atMs. */
+  setCpu(deviceId: string, permille: number, windowS: number, atMs: number): void;
   setStopped(deviceId: string, atMs: number, reason: string): void;
   /** Records an observation; returns its first time seen on this device (to tell new from repeated). */
   upsertObservation(o: ObservationRecord): { firstSeenMs: number; isNew: boolean };

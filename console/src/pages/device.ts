@@ -15,7 +15,7 @@ interface Place {
 }
 interface Health {
   status: string; connected: boolean; lastSeenMs: number | null; silentAfterMs: number; stoppedAtMs: number | null; stopReason: string | null;
-  spoolDepth: number | null; cpuPermille: number | null; rssBytes: number | null; rttMs: number | null; agentVersion: string; catalogVersion: string; eventsStored: number;
+  spoolDepth: number | null; cpuPermille: number | null; cpuWindowS: number | null; cpuAtMs: number | null; rssBytes: number | null; rttMs: number | null; agentVersion: string; catalogVersion: string; eventsStored: number;
 }
 interface DeviceDetail {
   id: string; state: string;
@@ -37,6 +37,14 @@ const HEALTH_TEXT: Record<string, string> = {
   online: 'reporting', silent: 'silent: no message and no stop announced', stopped: 'stopped', never_reported: 'enrolled, never reported', not_enrolled: 'not enrolled yet',
 };
 
+/** The agent's CPU with the span it covers, so a start-up burst is not read as a steady load. */
+function agentCpu(hl: Health): string {
+  if (hl.cpuPermille === null) return '—';
+  const pct = `${(hl.cpuPermille / 10).toFixed(1)}% of a core`;
+  const at = hl.cpuAtMs ? `, measured ${ago(hl.cpuAtMs)}` : '';
+  return hl.cpuWindowS ? `${pct} over ${hl.cpuWindowS} s${at}` : `${pct} since its previous report (older agent)${at}`;
+}
+
 function health(hl: Health): HTMLElement {
   const status = h('span', { class: `agent agent-${hl.status}` }, HEALTH_TEXT[hl.status] ?? hl.status);
   return card('Agent health', dl([
@@ -45,7 +53,8 @@ function health(hl: Health): HTMLElement {
     ['Silent after', duration(hl.silentAfterMs)],
     ['Spool depth', hl.spoolDepth === null ? '—' : `${hl.spoolDepth} event(s) waiting on the laptop`],
     ['Agent', `${hl.agentVersion || '—'}, catalog ${hl.catalogVersion || '—'}`],
-    ['CPU / memory', `${hl.cpuPermille === null ? '—' : `${(hl.cpuPermille / 10).toFixed(1)}%`} / ${bytes(hl.rssBytes)}`],
+    ['Agent CPU', h('span', { class: 'agent-cpu' }, agentCpu(hl))],
+    ['Agent memory', `${bytes(hl.rssBytes)} resident`],
     ['Round trip', hl.rttMs === null ? '—' : `${hl.rttMs} ms`],
     ['Events stored', String(hl.eventsStored)],
   ]));

@@ -44,7 +44,7 @@ export const observation = (kind: ObservationKind, value: string, via: string, k
 /** An agent health report: sensors as the agent reports them, and its spool depth. */
 export const health = (spoolDepth: number): EventBody => ({
   health: {
-    cpuPermille: 4, rssBytes: 58_000_000, spoolDepth,
+    cpuPermille: 4, cpuWindowS: 60, rssBytes: 58_000_000, spoolDepth,
     sensors: [
       { sensor: 'processes', status: SensorStatus.SENSOR_STATUS_OK, items: 212, durationMs: 38, lastRunMs: Date.now() },
       { sensor: 'usb_devices', status: SensorStatus.SENSOR_STATUS_OK, items: 6, durationMs: 12, lastRunMs: Date.now() },

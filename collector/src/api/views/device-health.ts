@@ -14,7 +14,10 @@ export interface AgentHealth {
   stoppedAtMs: number | null;
   stopReason: string | null;
   spoolDepth: number | null;
+  /** The agent's CPU, per mille of one core, over the cpuWindowS seconds up to cpuAtMs (cpuWindowS 0: since its previous report, an older agent). */
   cpuPermille: number | null;
+  cpuWindowS: number | null;
+  cpuAtMs: number | null;
   rssBytes: number | null;
   rttMs: number | null;
   agentVersion: string;
@@ -34,7 +37,7 @@ export function agentHealth(d: DeviceRow | undefined | null, connected: boolean,
   return {
     status: agentStatus(d, connected, silentAfterMs, nowMs), connected,
     lastSeenMs: d?.lastSeenMs ?? null, silentAfterMs, stoppedAtMs: d?.stoppedAtMs ?? null, stopReason: d?.stopReason ?? null,
-    spoolDepth: d?.spoolDepth ?? null, cpuPermille: d?.cpuPermille ?? null, rssBytes: d?.rssBytes ?? null, rttMs: d?.rttMs ?? null,
+    spoolDepth: d?.spoolDepth ?? null, cpuPermille: d?.cpuPermille ?? null, cpuWindowS: d?.cpuWindowS ?? null, cpuAtMs: d?.cpuAtMs ?? null, rssBytes: d?.rssBytes ?? null, rttMs: d?.rttMs ?? null,
     agentVersion: d?.agentVersion ?? '', catalogVersion: d?.catalogVersion ?? '', eventsStored: d?.lastSequence ?? 0,
   };
 }

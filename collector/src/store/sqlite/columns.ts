@@ -4,7 +4,7 @@ export const DEVICE_COLUMNS = `id, machine_id AS machineId, hostname, hardware_s
   catalog_version AS catalogVersion, time_zone AS timeZone, clock_skew_ms AS clockSkewMs, last_peer AS lastPeer,
   first_seen_ms AS firstSeenMs, last_seen_ms AS lastSeenMs, last_sequence AS lastSequence,
   public_ip AS publicIp, rtt_ms AS rttMs,
-  cpu_permille AS cpuPermille, rss_bytes AS rssBytes, spool_depth AS spoolDepth,
+  cpu_permille AS cpuPermille, cpu_window_s AS cpuWindowS, cpu_at_ms AS cpuAtMs, rss_bytes AS rssBytes, spool_depth AS spoolDepth,
   stopped_at_ms AS stoppedAtMs, stop_reason AS stopReason`;
 
 export const ALERT_COLUMNS = `a.id, a.device_id AS deviceId, d.hostname, a.rule, a.key, a.severity, a.title, a.status,

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { builtinCatalog } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
 import { detect, type HostFacts, type ScanReport } from '../pipeline/scan.js';
-import { formatReport } from '../pipeline/report.js';
+import { actionableFindings, formatReport } from '../pipeline/report.js';
 import { policyFrom } from '../pipeline/policy-file.js';
-import { inspectBytes, type InspectedFile } from '../pipeline/inspect/recognise.js';
+import { guessPlatform, inspectBytes, type InspectedFile } from '../pipeline/inspect/recognise.js';
 import { list, parse, UsageError } from './args.js';
 import { reportJson } from './scan.js';
 
@@ -27,16 +27,10 @@ Runs the detectors over files recorded on a laptop without the agent. Recognised
   --sanctioned IDS    catalog ids of the company's own tools
   --platform NAME     the laptop's platform for process names (default: from the files)
 
-Exit status: 0 nothing found, 1 something found, 2 error (including: no file could be read).
+Exit status: 0 nothing found (or only information), 1 something found, 2 error (including: no file could be read).
 `;
 
 const PLATFORMS: Record<string, Platform> = { linux: Platform.PLATFORM_LINUX, macos: Platform.PLATFORM_MACOS, windows: Platform.PLATFORM_WINDOWS };
-
-function guessPlatform(files: readonly InspectedFile[], facts: HostFacts): Platform {
-  if (files.some((f) => /tasklist|Get-Process|winget|PnP|pnputil/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
-  if (files.some((f) => /system_profiler|ioreg/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
-  return Platform.PLATFORM_LINUX;
-}
 
 export function inspectCommand(argv: string[]): number {
   const { values, positionals } = parse(argv, {
@@ -74,5 +68,5 @@ export function inspectCommand(argv: string[]): number {
   for (const f of files) if (f.problem) process.stderr.write(`farmwatch-agent inspect: ${f.file}: ${f.problem}\n`);
   process.stdout.write(values.json ? reportJson(report, { files }) : formatReport(report, '', files));
   if (files.every((f) => f.problem)) return 2;
-  return report.findings.some((f) => !f.sanctioned) ? 1 : 0;
+  return actionableFindings(report.findings).length > 0 ? 1 : 0;
 }

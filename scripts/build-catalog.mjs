@@ -14,6 +14,15 @@
 // kvm-devices.json and edid/ (scripts/catalog/kvm.mjs), VPN clients from vpn-clients.json
 // (scripts/catalog/vpn.mjs); every entry keeps its sources.
 //
+// Roles (remote-access-additions.json `roles`): which side of a connection a tool is on the laptop,
+// "host" (lets others see or control it), "client" (only reaches out) or "both", for the whole tool
+// and, where a tool ships several programs or services, for each of them (`patterns`: a name the
+// tool already has, optionally narrowed by `platform` and `kind`). Each role fact adds its source to
+// the tool's sources. A tool without a researched role has none ("unknown" to the detectors, which
+// treat it as the host side, as before roles existed). Shared ports (`sharedPorts`) are ports other
+// software uses by default (SSH, RDP, STUN, development servers): a socket on one alone never
+// suggests a remote-access tool.
+//
 // The version is the first 16 hex digits of the SHA-256 of the catalog's protobuf encoding with an
 // empty version: the same content gives the same version, whoever builds or pushes it.
 import { createHash } from 'node:crypto';
@@ -127,7 +136,43 @@ function buildRemoteAccess(rmm, additions) {
     processes: dedupe(t.processes), services: dedupe(t.services), paths: dedupe(t.paths),
     domains: [...new Set(t.domains)], ports: [...new Set(t.ports)].sort((a, b) => a - b),
   })).sort((a, b) => a.id.localeCompare(b.id));
+  applyRoles(tools, additions.roles ?? []);
   return { tools, skipped };
+}
+
+const ROLES = new Set(['host', 'client', 'both']);
+const KINDS = ['processes', 'services', 'paths'];
+
+/** Sets each researched role on its tool and on the programs and services it names; a role naming a tool or a name that is not there is an error. */
+function applyRoles(tools, roles) {
+  const byId = new Map(tools.map((t) => [t.id, t]));
+  for (const r of roles) {
+    const where = `remote-access additions: roles ${r.id}`;
+    const tool = byId.get(r.id);
+    if (!tool) throw new Error(`${where}: ${r.id} is not a catalog tool id`);
+    if (!r.source?.note) throw new Error(`${where}: every role names its source (source.url and source.note)`);
+    if (r.role !== undefined) {
+      if (!ROLES.has(r.role)) throw new Error(`${where}: role must be host, client or both, not ${JSON.stringify(r.role)}`);
+      tool.role = r.role;
+    }
+    for (const p of r.patterns ?? []) {
+      if (!ROLES.has(p.role)) throw new Error(`${where}: ${p.pattern}: role must be host, client or both, not ${JSON.stringify(p.role)}`);
+      if (p.kind !== undefined && !KINDS.includes(p.kind)) throw new Error(`${where}: ${p.pattern}: kind must be one of ${KINDS.join(', ')}`);
+      const wanted = p.pattern.toLowerCase();
+      const hits = (p.kind ? [p.kind] : KINDS).flatMap((k) => tool[k])
+        .filter((x) => x.pattern.toLowerCase() === wanted && (p.platform === undefined || x.platform === PLATFORM[p.platform]));
+      if (hits.length === 0) throw new Error(`${where}: ${p.pattern} is not one of ${r.id}'s process, service or path names`);
+      for (const x of hits) x.role = p.role;
+    }
+    tool.sources.push({ ...r.source, note: `role${r.role ? ` ${r.role}` : 's'}: ${r.source.note}` });
+  }
+}
+
+function buildSharedPorts(list) {
+  return list.map((p) => {
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw new Error(`remote-access additions: sharedPorts: ${JSON.stringify(p.port)} is not a port`);
+    return { port: p.port, protocol: p.protocol ?? '', usedBy: p.usedBy, sources: p.sources };
+  }).sort((a, b) => a.port - b.port);
 }
 
 /**
@@ -159,7 +204,8 @@ const additions = readJson(join(root, 'shared', 'catalog', 'remote-access-additi
 const { tools, skipped } = buildRemoteAccess(rmm, additions);
 const { kvmDevices, mouseJigglers } = buildKvm(readJson(join(reference, 'kvm-devices.json')), readJson(join(root, 'shared', 'catalog', 'kvm-additions.json')), reference);
 const vpnClients = buildVpn(readJson(join(reference, 'vpn-clients.json')));
-const body = { remoteAccess: tools, kvmDevices, mouseJigglers, vpnClients };
+const sharedPorts = buildSharedPorts(additions.sharedPorts ?? []);
+const body = { remoteAccess: tools, kvmDevices, mouseJigglers, vpnClients, sharedPorts };
 const encoded = farmwatch.v1.Catalog.encode(farmwatch.v1.Catalog.fromObject(body)).finish();
 const version = createHash('sha256').update(encoded).digest('hex').slice(0, 16);
 const text = JSON.stringify({ version, ...body }, null, 1) + '\n';
@@ -174,5 +220,5 @@ if (check) {
   writeFileSync(out, text);
   const dropped = Object.entries(skipped).map(([why, n]) => `${n} ${why}`).join('; ');
   console.log(`catalog ${version}: ${tools.length} remote-access tools, ${kvmDevices.length} KVM devices, ${mouseJigglers.length} mouse jigglers, ` +
-    `${vpnClients.length} VPN clients (LOLRMM process strings skipped: ${dropped})`);
+    `${vpnClients.length} VPN clients, ${tools.filter((t) => t.role).length} tools with a role, ${sharedPorts.length} shared ports (LOLRMM process strings skipped: ${dropped})`);
 }

@@ -28,4 +28,12 @@ describe('inspect', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/KVM devices:\n {2}\[HIGH\] .*NanoKVM/);
   });
+
+  it('a developer laptop with PuTTY, WinSCP and mstsc: information only, exit 0', () => {
+    const r = inspect(fx('golden/developer-laptop-windows/tasklist.txt'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Nothing found (3 for information below).');
+    expect(r.stdout).toMatch(/\[INFO\] PuTTY is running \(client only: it connects to other machines, it lets no one into this one\)/);
+    expect(r.stdout).toContain('remote_access.role = client  matched putty "putty.exe: client"');
+  });
 });

@@ -125,14 +125,18 @@ describe('KVM, VPN and relay signals from network facts', () => {
     expect(detectNameConfig({ hosts: [], relays }, catalog, EMPTY_POLICY)).toMatchObject([{ detector: 'remote_access.custom_relay', severity: 'high', catalogEntry: 'rustdesk' }]);
   });
 
-  it('connections to a port only one tool uses, whatever process holds them', () => {
+  it('connections to a remote-access port: named by the process that holds them, a hint that names no tool otherwise', () => {
     expect(catalog.remoteAccess?.find((t) => t.id === 'rustdesk')?.ports).toContain(21116);
-    const f = detectRelayPorts([
-      { protocol: 'tcp', state: 'established', localAddress: '10.0.0.5', localPort: 50312, remoteAddress: '203.0.113.9', remotePort: 21116 },
+    const sockets = [
+      { protocol: 'tcp', state: 'established', localAddress: '10.0.0.5', localPort: 50312, remoteAddress: '203.0.113.9', remotePort: 21116, pid: 900 },
       { protocol: 'tcp', state: 'established', localAddress: '10.0.0.5', localPort: 50313, remoteAddress: '203.0.113.10', remotePort: 443 },
       { protocol: 'tcp', state: 'established', localAddress: '10.0.0.5', localPort: 50314, remoteAddress: '10.0.0.2', remotePort: 445 },
-    ], catalog, EMPTY_POLICY);
-    expect(f.map((x) => x.key)).toEqual(['rustdesk']);
-    expect(f[0]?.title).toBe('Connected to RustDesk\'s port 21116');
+    ] as const;
+    const byPort = detectRelayPorts(sockets, [], catalog, EMPTY_POLICY, Platform.PLATFORM_LINUX);
+    expect(byPort.map((x) => [x.key, x.severity, x.catalogEntry])).toEqual([['port/tcp/21116', 'low', undefined]]);
+    expect(byPort[0]?.title).toBe('Connected to TCP port 21116, a port some remote-access tools use (the port names no tool)');
+    const byProcess = detectRelayPorts(sockets, [{ pid: 900, ppid: 1, name: 'rustdesk' }], catalog, EMPTY_POLICY, Platform.PLATFORM_LINUX);
+    expect(byProcess.map((x) => [x.key, x.severity, x.title])).toEqual([['rustdesk', 'medium', 'RustDesk is connected to its port 21116']]);
+    expect(byProcess[0]?.evidence.at(-1)).toEqual({ field: 'remote_access.role', value: 'both', catalogEntry: 'rustdesk', matched: 'rustdesk: both' });
   });
 });

@@ -48,6 +48,7 @@ export namespace farmwatch {
             $unknowns?: Uint8Array[];
             pattern: string;
             platform: farmwatch.v1.Platform;
+            role: string;
             static create(properties: farmwatch.v1.NamePattern.$Shape): farmwatch.v1.NamePattern & farmwatch.v1.NamePattern.$Shape;
             static create(properties?: farmwatch.v1.NamePattern.$Properties): farmwatch.v1.NamePattern;
             static encode(message: farmwatch.v1.NamePattern.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -62,6 +63,7 @@ export namespace farmwatch {
             interface $Properties {
                 pattern?: (string|null);
                 platform?: (farmwatch.v1.Platform|null);
+                role?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.NamePattern.$Properties;
@@ -83,6 +85,7 @@ export namespace farmwatch {
             ports: number[];
             selfHosted: boolean;
             sources: farmwatch.v1.CatalogSource.$Properties[];
+            role: string;
             static create(properties: farmwatch.v1.RemoteAccessTool.$Shape): farmwatch.v1.RemoteAccessTool & farmwatch.v1.RemoteAccessTool.$Shape;
             static create(properties?: farmwatch.v1.RemoteAccessTool.$Properties): farmwatch.v1.RemoteAccessTool;
             static encode(message: farmwatch.v1.RemoteAccessTool.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -105,6 +108,7 @@ export namespace farmwatch {
                 ports?: (number[]|null);
                 selfHosted?: (boolean|null);
                 sources?: (farmwatch.v1.CatalogSource.$Properties[]|null);
+                role?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.RemoteAccessTool.$Properties;
@@ -348,6 +352,37 @@ export namespace farmwatch {
             type $Shape = farmwatch.v1.VpnClient.$Properties;
         }
 
+        interface ISharedPort extends farmwatch.v1.SharedPort.$Properties {
+        }
+
+        class SharedPort {
+            constructor(properties?: farmwatch.v1.SharedPort.$Properties);
+            $unknowns?: Uint8Array[];
+            port: number;
+            protocol: string;
+            usedBy: string;
+            sources: farmwatch.v1.CatalogSource.$Properties[];
+            static create(properties: farmwatch.v1.SharedPort.$Shape): farmwatch.v1.SharedPort & farmwatch.v1.SharedPort.$Shape;
+            static create(properties?: farmwatch.v1.SharedPort.$Properties): farmwatch.v1.SharedPort;
+            static encode(message: farmwatch.v1.SharedPort.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.SharedPort & farmwatch.v1.SharedPort.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.SharedPort;
+            static toObject(message: farmwatch.v1.SharedPort, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SharedPort {
+            interface $Properties {
+                port?: (number|null);
+                protocol?: (string|null);
+                usedBy?: (string|null);
+                sources?: (farmwatch.v1.CatalogSource.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.SharedPort.$Properties;
+        }
+
         interface ICatalog extends farmwatch.v1.Catalog.$Properties {
         }
 
@@ -359,6 +394,7 @@ export namespace farmwatch {
             kvmDevices: farmwatch.v1.KvmDevice.$Properties[];
             mouseJigglers: farmwatch.v1.MouseJiggler.$Properties[];
             vpnClients: farmwatch.v1.VpnClient.$Properties[];
+            sharedPorts: farmwatch.v1.SharedPort.$Properties[];
             static create(properties: farmwatch.v1.Catalog.$Shape): farmwatch.v1.Catalog & farmwatch.v1.Catalog.$Shape;
             static create(properties?: farmwatch.v1.Catalog.$Properties): farmwatch.v1.Catalog;
             static encode(message: farmwatch.v1.Catalog.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -376,6 +412,7 @@ export namespace farmwatch {
                 kvmDevices?: (farmwatch.v1.KvmDevice.$Properties[]|null);
                 mouseJigglers?: (farmwatch.v1.MouseJiggler.$Properties[]|null);
                 vpnClients?: (farmwatch.v1.VpnClient.$Properties[]|null);
+                sharedPorts?: (farmwatch.v1.SharedPort.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.Catalog.$Properties;

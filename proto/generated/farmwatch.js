@@ -269,6 +269,7 @@ export const farmwatch = $root.farmwatch = (() => {
 
             NamePattern.prototype.pattern = "";
             NamePattern.prototype.platform = 0;
+            NamePattern.prototype.role = "";
 
             NamePattern.create = function(properties) {
                 return new NamePattern(properties);
@@ -285,6 +286,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(10).string(message.pattern);
                 if (message.platform != null && $Object.hasOwnProperty.call(message, "platform") && message.platform !== 0)
                     writer.uint32(16).int32(message.platform);
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role") && message.role !== "")
+                    writer.uint32(26).string(message.role);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -336,6 +339,15 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.platform;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.role = value;
+                            else
+                                delete message.role;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -366,6 +378,9 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.platform != null && $Object.hasOwnProperty.call(message, "platform"))
                     if (typeof message.platform !== "number" || (message.platform | 0) !== message.platform)
                         return "platform: enum value expected";
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role"))
+                    if (!$util.isString(message.role))
+                        return "role: string expected";
                 return null;
             };
 
@@ -404,6 +419,9 @@ export const farmwatch = $root.farmwatch = (() => {
                         if (typeof object.platform === "number" && (object.platform | 0) === object.platform)
                             message.platform = object.platform;
                     }
+                if (object.role != null)
+                    if (typeof object.role !== "string" || object.role.length)
+                        message.role = $String(object.role);
                 return message;
             };
 
@@ -418,11 +436,14 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (options.defaults) {
                     object.pattern = "";
                     object.platform = options.enums === $String ? "PLATFORM_UNSPECIFIED" : 0;
+                    object.role = "";
                 }
                 if (message.pattern != null && $Object.hasOwnProperty.call(message, "pattern"))
                     object.pattern = message.pattern;
                 if (message.platform != null && $Object.hasOwnProperty.call(message, "platform"))
                     object.platform = options.enums === $String ? $root.farmwatch.v1.Platform[message.platform] === $undefined ? message.platform : $root.farmwatch.v1.Platform[message.platform] : message.platform;
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role"))
+                    object.role = message.role;
                 return object;
             };
 
@@ -458,6 +479,7 @@ export const farmwatch = $root.farmwatch = (() => {
             RemoteAccessTool.prototype.ports = $util.emptyArray;
             RemoteAccessTool.prototype.selfHosted = false;
             RemoteAccessTool.prototype.sources = $util.emptyArray;
+            RemoteAccessTool.prototype.role = "";
 
             RemoteAccessTool.create = function(properties) {
                 return new RemoteAccessTool(properties);
@@ -495,6 +517,8 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.sources != null && message.sources.length)
                     for (let i = 0; i < message.sources.length; ++i)
                         $root.farmwatch.v1.CatalogSource.encode(message.sources[i], writer.uint32(82).fork(), _depth + 1).ldelim();
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role") && message.role !== "")
+                    writer.uint32(90).string(message.role);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -618,6 +642,15 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.sources.push($root.farmwatch.v1.CatalogSource.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.role = value;
+                            else
+                                delete message.role;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -704,6 +737,9 @@ export const farmwatch = $root.farmwatch = (() => {
                             return "sources." + error;
                     }
                 }
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role"))
+                    if (!$util.isString(message.role))
+                        return "role: string expected";
                 return null;
             };
 
@@ -783,6 +819,9 @@ export const farmwatch = $root.farmwatch = (() => {
                         message.sources[i] = $root.farmwatch.v1.CatalogSource.fromObject(object.sources[i], _depth + 1);
                     }
                 }
+                if (object.role != null)
+                    if (typeof object.role !== "string" || object.role.length)
+                        message.role = $String(object.role);
                 return message;
             };
 
@@ -807,6 +846,7 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.name = "";
                     object.category = "";
                     object.selfHosted = false;
+                    object.role = "";
                 }
                 if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
                     object.id = message.id;
@@ -846,6 +886,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     for (let j = 0; j < message.sources.length; ++j)
                         object.sources[j] = $root.farmwatch.v1.CatalogSource.toObject(message.sources[j], options, _depth + 1);
                 }
+                if (message.role != null && $Object.hasOwnProperty.call(message, "role"))
+                    object.role = message.role;
                 return object;
             };
 
@@ -2872,6 +2914,222 @@ export const farmwatch = $root.farmwatch = (() => {
             return VpnClient;
         })();
 
+        v1.SharedPort = (function() {
+
+            const SharedPort = function (properties) {
+                this.sources = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SharedPort.prototype.port = 0;
+            SharedPort.prototype.protocol = "";
+            SharedPort.prototype.usedBy = "";
+            SharedPort.prototype.sources = $util.emptyArray;
+
+            SharedPort.create = function(properties) {
+                return new SharedPort(properties);
+            };
+
+            SharedPort.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.port != null && $Object.hasOwnProperty.call(message, "port") && message.port !== 0)
+                    writer.uint32(8).uint32(message.port);
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol") && message.protocol !== "")
+                    writer.uint32(18).string(message.protocol);
+                if (message.usedBy != null && $Object.hasOwnProperty.call(message, "usedBy") && message.usedBy !== "")
+                    writer.uint32(26).string(message.usedBy);
+                if (message.sources != null && message.sources.length)
+                    for (let i = 0; i < message.sources.length; ++i)
+                        $root.farmwatch.v1.CatalogSource.encode(message.sources[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SharedPort.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.SharedPort();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.port = value;
+                            else
+                                delete message.port;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.protocol = value;
+                            else
+                                delete message.protocol;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.usedBy = value;
+                            else
+                                delete message.usedBy;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sources && message.sources.length))
+                                message.sources = [];
+                            message.sources.push($root.farmwatch.v1.CatalogSource.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SharedPort.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.port != null && $Object.hasOwnProperty.call(message, "port"))
+                    if (!$util.isInteger(message.port))
+                        return "port: integer expected";
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol"))
+                    if (!$util.isString(message.protocol))
+                        return "protocol: string expected";
+                if (message.usedBy != null && $Object.hasOwnProperty.call(message, "usedBy"))
+                    if (!$util.isString(message.usedBy))
+                        return "usedBy: string expected";
+                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
+                    if (!$Array.isArray(message.sources))
+                        return "sources: array expected";
+                    for (let i = 0; i < message.sources.length; ++i) {
+                        let error = $root.farmwatch.v1.CatalogSource.verify(message.sources[i], _depth + 1);
+                        if (error)
+                            return "sources." + error;
+                    }
+                }
+                return null;
+            };
+
+            SharedPort.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.SharedPort)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.SharedPort: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.SharedPort();
+                if (object.port != null)
+                    if ($Number(object.port) !== 0)
+                        message.port = object.port >>> 0;
+                if (object.protocol != null)
+                    if (typeof object.protocol !== "string" || object.protocol.length)
+                        message.protocol = $String(object.protocol);
+                if (object.usedBy != null)
+                    if (typeof object.usedBy !== "string" || object.usedBy.length)
+                        message.usedBy = $String(object.usedBy);
+                if (object.sources) {
+                    if (!$Array.isArray(object.sources))
+                        throw $TypeError(".farmwatch.v1.SharedPort.sources: array expected");
+                    message.sources = $Array(object.sources.length);
+                    for (let i = 0; i < object.sources.length; ++i) {
+                        if (!$util.isObject(object.sources[i]))
+                            throw $TypeError(".farmwatch.v1.SharedPort.sources: object expected");
+                        message.sources[i] = $root.farmwatch.v1.CatalogSource.fromObject(object.sources[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            SharedPort.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.sources = [];
+                if (options.defaults) {
+                    object.port = 0;
+                    object.protocol = "";
+                    object.usedBy = "";
+                }
+                if (message.port != null && $Object.hasOwnProperty.call(message, "port"))
+                    object.port = message.port;
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol"))
+                    object.protocol = message.protocol;
+                if (message.usedBy != null && $Object.hasOwnProperty.call(message, "usedBy"))
+                    object.usedBy = message.usedBy;
+                if (message.sources && message.sources.length) {
+                    object.sources = $Array(message.sources.length);
+                    for (let j = 0; j < message.sources.length; ++j)
+                        object.sources[j] = $root.farmwatch.v1.CatalogSource.toObject(message.sources[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            SharedPort.prototype.toJSON = function() {
+                return SharedPort.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SharedPort;
+        })();
+
         v1.Catalog = (function() {
 
             const Catalog = function (properties) {
@@ -2879,6 +3137,7 @@ export const farmwatch = $root.farmwatch = (() => {
                 this.kvmDevices = [];
                 this.mouseJigglers = [];
                 this.vpnClients = [];
+                this.sharedPorts = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2890,6 +3149,7 @@ export const farmwatch = $root.farmwatch = (() => {
             Catalog.prototype.kvmDevices = $util.emptyArray;
             Catalog.prototype.mouseJigglers = $util.emptyArray;
             Catalog.prototype.vpnClients = $util.emptyArray;
+            Catalog.prototype.sharedPorts = $util.emptyArray;
 
             Catalog.create = function(properties) {
                 return new Catalog(properties);
@@ -2916,6 +3176,9 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.vpnClients != null && message.vpnClients.length)
                     for (let i = 0; i < message.vpnClients.length; ++i)
                         $root.farmwatch.v1.VpnClient.encode(message.vpnClients[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.sharedPorts != null && message.sharedPorts.length)
+                    for (let i = 0; i < message.sharedPorts.length; ++i)
+                        $root.farmwatch.v1.SharedPort.encode(message.sharedPorts[i], writer.uint32(50).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2990,6 +3253,14 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.vpnClients.push($root.farmwatch.v1.VpnClient.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sharedPorts && message.sharedPorts.length))
+                                message.sharedPorts = [];
+                            message.sharedPorts.push($root.farmwatch.v1.SharedPort.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3053,6 +3324,15 @@ export const farmwatch = $root.farmwatch = (() => {
                             return "vpnClients." + error;
                     }
                 }
+                if (message.sharedPorts != null && $Object.hasOwnProperty.call(message, "sharedPorts")) {
+                    if (!$Array.isArray(message.sharedPorts))
+                        return "sharedPorts: array expected";
+                    for (let i = 0; i < message.sharedPorts.length; ++i) {
+                        let error = $root.farmwatch.v1.SharedPort.verify(message.sharedPorts[i], _depth + 1);
+                        if (error)
+                            return "sharedPorts." + error;
+                    }
+                }
                 return null;
             };
 
@@ -3109,6 +3389,16 @@ export const farmwatch = $root.farmwatch = (() => {
                         message.vpnClients[i] = $root.farmwatch.v1.VpnClient.fromObject(object.vpnClients[i], _depth + 1);
                     }
                 }
+                if (object.sharedPorts) {
+                    if (!$Array.isArray(object.sharedPorts))
+                        throw $TypeError(".farmwatch.v1.Catalog.sharedPorts: array expected");
+                    message.sharedPorts = $Array(object.sharedPorts.length);
+                    for (let i = 0; i < object.sharedPorts.length; ++i) {
+                        if (!$util.isObject(object.sharedPorts[i]))
+                            throw $TypeError(".farmwatch.v1.Catalog.sharedPorts: object expected");
+                        message.sharedPorts[i] = $root.farmwatch.v1.SharedPort.fromObject(object.sharedPorts[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -3125,6 +3415,7 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.kvmDevices = [];
                     object.mouseJigglers = [];
                     object.vpnClients = [];
+                    object.sharedPorts = [];
                 }
                 if (options.defaults)
                     object.version = "";
@@ -3149,6 +3440,11 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.vpnClients = $Array(message.vpnClients.length);
                     for (let j = 0; j < message.vpnClients.length; ++j)
                         object.vpnClients[j] = $root.farmwatch.v1.VpnClient.toObject(message.vpnClients[j], options, _depth + 1);
+                }
+                if (message.sharedPorts && message.sharedPorts.length) {
+                    object.sharedPorts = $Array(message.sharedPorts.length);
+                    for (let j = 0; j < message.sharedPorts.length; ++j)
+                        object.sharedPorts[j] = $root.farmwatch.v1.SharedPort.toObject(message.sharedPorts[j], options, _depth + 1);
                 }
                 return object;
             };

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Platform, pb } from '@farmwatch/proto';
-import { appliesTo, builtinCatalog, compileGlob, loadCatalogMessage } from '../src/index.js';
+import { SchemaError, appliesTo, builtinCatalog, combineRoles, compileGlob, isHostSide, loadCatalog, loadCatalogMessage, roleOf } from '../src/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const reference = fileURLToPath(new URL('../../reference/rmm-tools.json', import.meta.url));
@@ -60,6 +60,24 @@ describe('built-in catalog', () => {
     expect(again.kvmDevices?.length).toBe(catalog.kvmDevices?.length);
   });
 
+  it('keeps the roles and shared ports through the protobuf round trip', () => {
+    const again = loadCatalogMessage(pb.Catalog.decode(pb.Catalog.encode(catalog).finish()), 'the pushed catalog');
+    const tv = again.remoteAccess?.find((t) => t.id === 'teamviewer');
+    expect(tv?.role).toBe('both');
+    expect(tv?.processes?.find((p) => p.pattern === 'teamviewerqs.exe')?.role).toBe('host');
+    expect(again.sharedPorts?.map((p) => p.port)).toEqual(catalog.sharedPorts?.map((p) => p.port));
+    expect(again.sharedPorts?.length).toBeGreaterThan(5);
+  });
+
+  it('refuses a role that is not host, client or both, naming where it is', () => {
+    const json = JSON.parse(readFileSync(new URL('../src/catalog/data/catalog.json', import.meta.url), 'utf8')) as { remoteAccess: { id: string; role?: string }[] };
+    const putty = json.remoteAccess.find((t) => t.id === 'putty');
+    if (!putty) throw new Error('putty is not in the catalog');
+    putty.role = 'viewer';
+    expect(() => loadCatalog(json, 'a catalog')).toThrow(SchemaError);
+    expect(() => loadCatalog(json, 'a catalog')).toThrow(/remoteAccess\[\d+\] \(putty\)\.role must be one of , host, client, both, not "viewer"/);
+  });
+
   it('ships the LOLRMM licence beside the catalog', () => {
     const licence = readFileSync(new URL('../catalog/LICENSE-LOLRMM.txt', import.meta.url), 'utf8');
     expect(licence).toContain('Apache License');
@@ -69,6 +87,25 @@ describe('built-in catalog', () => {
     const r = spawnSync(process.execPath, ['scripts/build-catalog.mjs', '--check'], { cwd: root, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('roles', () => {
+  it('a program\'s own role wins over its tool\'s; nothing known is unknown', () => {
+    expect(roleOf({ role: 'both' }, { role: 'host' })).toBe('host');
+    expect(roleOf({ role: 'client' }, {})).toBe('client');
+    expect(roleOf({}, { role: '' })).toBe('unknown');
+    expect(roleOf({ role: 'viewer' })).toBe('unknown');
+  });
+
+  it('combines the sides a tool was seen on', () => {
+    expect(combineRoles(['client', 'client'])).toBe('client');
+    expect(combineRoles(['client', 'host'])).toBe('both');
+    expect(combineRoles(['host', 'unknown'])).toBe('host');
+    expect(combineRoles(['client', 'unknown'])).toBe('unknown');
+    expect(combineRoles(['both'])).toBe('both');
+    expect(combineRoles([])).toBe('unknown');
+    expect(['host', 'client', 'both', 'unknown'].map((r) => isHostSide(r as 'host'))).toEqual([true, false, true, true]);
   });
 });
 

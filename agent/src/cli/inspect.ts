@@ -6,21 +6,15 @@ import { readFileSync } from 'node:fs';
 import { builtinCatalog, fileErrorReason } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
 import { detect, type HostFacts, type ScanReport } from '../pipeline/scan.js';
-import { formatReport } from '../pipeline/report.js';
+import { actionableFindings, formatReport } from '../pipeline/report.js';
 import { policyFrom } from '../pipeline/policy-file.js';
-import { inspectBytes, type InspectedFile } from '../pipeline/inspect/recognise.js';
+import { guessPlatform, inspectBytes, type InspectedFile } from '../pipeline/inspect/recognise.js';
 import { command, exits, list, Option, type Command } from './args.js';
 
 interface InspectOptions { json?: boolean; policy?: string; sanctioned?: string; platform?: keyof typeof PLATFORMS }
 import { reportJson } from './scan.js';
 
 const PLATFORMS = { linux: Platform.PLATFORM_LINUX, macos: Platform.PLATFORM_MACOS, windows: Platform.PLATFORM_WINDOWS };
-
-function guessPlatform(files: readonly InspectedFile[], facts: HostFacts): Platform {
-  if (files.some((f) => /tasklist|Get-Process|winget|PnP|pnputil/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
-  if (files.some((f) => /system_profiler|ioreg/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
-  return Platform.PLATFORM_LINUX;
-}
 
 function inspect(positionals: string[], values: InspectOptions): number {
   const catalog = builtinCatalog();
@@ -45,7 +39,7 @@ function inspect(positionals: string[], values: InspectOptions): number {
   for (const f of files) if (f.problem) process.stderr.write(`farmwatch-agent inspect: ${f.file}: ${f.problem}\n`);
   process.stdout.write(values.json ? reportJson(report, { files }) : formatReport(report, '', files));
   if (files.every((f) => f.problem)) return 2;
-  return report.findings.some((f) => !f.sanctioned) ? 1 : 0;
+  return actionableFindings(report.findings).length > 0 ? 1 : 0;
 }
 
 export function inspectCommand(program: Command): void {

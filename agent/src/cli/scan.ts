@@ -1,10 +1,10 @@
 // farmwatch-agent scan: look at this laptop once and say what is there. Exit 0 when nothing was
-// found, 1 when something was (sanctioned tools do not count), 2 on error: IT can run it before
-// shipping a laptop.
+// found, 1 when something was (sanctioned tools and information, such as a client-only
+// remote-access tool, do not count), 2 on error: IT can run it before shipping a laptop.
 import { builtinCatalog } from '@farmwatch/shared';
 import { hostPlatform } from '../sensors/index.js';
 import { scanHost, type ScanReport } from '../pipeline/scan.js';
-import { formatReport } from '../pipeline/report.js';
+import { actionableFindings, formatReport } from '../pipeline/report.js';
 import { policyFrom } from '../pipeline/policy-file.js';
 import { command, exits, list, type Command } from './args.js';
 
@@ -21,7 +21,7 @@ async function scan(o: ScanOptions): Promise<number> {
   const policy = policyFrom(o.policy, list(o.sanctioned), catalog);
   const report = await scanHost({ platform: hostPlatform(), root: o.root ?? '', noNetworkProbes: !o.networkProbes }, catalog, policy);
   process.stdout.write(o.json ? reportJson(report) : formatReport(report, report.facts.host?.hostname ?? 'this machine'));
-  return report.findings.some((f) => !f.sanctioned) ? 1 : 0;
+  return actionableFindings(report.findings).length > 0 ? 1 : 0;
 }
 
 export function scanCommand(program: Command): void {

@@ -1,21 +1,25 @@
 // Remote-access tools installed but maybe not running: services / launch daemons and installed
 // applications against the catalog's service, path and tool names. The catalog's names and
-// patterns are compiled once per catalog and platform; each app name is normalised once.
-import { appliesTo, compileGlob, type Catalog, type NameMatcher, type RemoteAccessTool } from '@farmwatch/shared';
+// patterns are compiled once per catalog and platform; each app name is normalised once. Each
+// finding says which side of a connection matched (a client only: information).
+import { appliesTo, compileGlob, roleOf, type Catalog, type NameMatcher, type RemoteAccessRole, type RemoteAccessTool } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { AppFact } from '../sensors/apps/types.js';
 import type { ServiceFact } from '../sensors/services/types.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Policy } from './policy.js';
+import { clientNote, roleEvidence, severityForRole, type RoleMatch } from './remote-access-role.js';
 
 export const REMOTE_ACCESS_INSTALLED = 'remote_access.installed';
 
 const norm = (s: string): string => s.toLowerCase().replace(/\s*\(.*?\)/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
 
+interface CompiledPattern { p: string; m: NameMatcher; role: RemoteAccessRole }
+
 interface Compiled {
   tool: RemoteAccessTool;
-  services: { p: string; m: NameMatcher }[];
-  paths: { p: string; m: NameMatcher }[];
+  services: CompiledPattern[];
+  paths: CompiledPattern[];
 }
 
 interface Index {
@@ -34,9 +38,9 @@ function indexOf(catalog: Catalog, platform: Platform): Index {
   const hit = per.get(platform);
   if (hit) return hit;
   const idx: Index = { tools: [], byName: new Map(), withPatterns: [] };
-  const compile = (list: RemoteAccessTool['services']): { p: string; m: NameMatcher }[] =>
-    (list ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
   for (const tool of catalog.remoteAccess ?? []) {
+    const compile = (list: RemoteAccessTool['services']): CompiledPattern[] =>
+      (list ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? ''), role: roleOf(tool, p) }));
     const c: Compiled = { tool, services: compile(tool.services), paths: compile(tool.paths) };
     idx.tools.push(c);
     if (c.services.length > 0 || c.paths.length > 0) idx.withPatterns.push(c);
@@ -58,10 +62,10 @@ function toolsByName(idx: Index, app: AppFact): Compiled[] {
 
 export function detectRemoteAccessInstalled(services: readonly ServiceFact[], apps: readonly AppFact[], catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
   const idx = indexOf(catalog, platform);
-  const evidenceOf = new Map<Compiled, { evidence: Evidence[]; running: boolean }>();
-  const entry = (c: Compiled): { evidence: Evidence[]; running: boolean } => {
+  const evidenceOf = new Map<Compiled, { evidence: Evidence[]; running: boolean; roles: RoleMatch[] }>();
+  const entry = (c: Compiled): { evidence: Evidence[]; running: boolean; roles: RoleMatch[] } => {
     let e = evidenceOf.get(c);
-    if (!e) { e = { evidence: [], running: false }; evidenceOf.set(c, e); }
+    if (!e) { e = { evidence: [], running: false, roles: [] }; evidenceOf.set(c, e); }
     return e;
   };
   for (const c of idx.withPatterns) {
@@ -70,16 +74,18 @@ export function detectRemoteAccessInstalled(services: readonly ServiceFact[], ap
       if (!hit) continue;
       const e = entry(c);
       e.running ||= s.running === true;
+      e.roles.push({ matched: hit.p, role: hit.role });
       e.evidence.push({ field: 'service.name', value: s.name, catalogEntry: c.tool.id ?? '', matched: hit.p });
       if (s.path) e.evidence.push({ field: 'service.path', value: s.path });
     }
   }
   for (const a of apps) {
-    const matched = new Map<Compiled, string>();
-    if (a.path) for (const c of idx.withPatterns) { const hit = c.paths.find((x) => x.m(a.path ?? '')); if (hit) matched.set(c, hit.p); }
-    for (const c of toolsByName(idx, a)) if (!matched.has(c)) matched.set(c, c.tool.name ?? '');
-    for (const [c, how] of matched) {
+    const matched = new Map<Compiled, { how: string; role: RemoteAccessRole }>();
+    if (a.path) for (const c of idx.withPatterns) { const hit = c.paths.find((x) => x.m(a.path ?? '')); if (hit) matched.set(c, { how: hit.p, role: hit.role }); }
+    for (const c of toolsByName(idx, a)) if (!matched.has(c)) matched.set(c, { how: c.tool.name ?? '', role: roleOf(c.tool) });
+    for (const [c, { how, role }] of matched) {
       const e = entry(c);
+      e.roles.push({ matched: how, role });
       e.evidence.push({ field: 'app.name', value: `${a.name}${a.version ? ` ${a.version}` : ''}`, catalogEntry: c.tool.id ?? '', matched: how });
       if (a.path) e.evidence.push({ field: 'app.path', value: a.path });
     }
@@ -88,17 +94,19 @@ export function detectRemoteAccessInstalled(services: readonly ServiceFact[], ap
   for (const c of idx.tools) {
     const found = evidenceOf.get(c);
     if (!found) continue;
-    const { evidence, running } = found;
+    const { running } = found;
     const t = c.tool;
     const sanctioned = policy.sanctionedTools.includes(t.id ?? '');
     const reason = policy.reasons?.[t.id ?? ''];
+    const { role, evidence: roleFact } = roleEvidence(t.id ?? '', found.roles);
+    const evidence = [...found.evidence.slice(0, 29), roleFact];
     if (sanctioned && reason) evidence.push({ field: 'policy.sanctioned', value: reason });
     findings.push({
       detector: REMOTE_ACCESS_INSTALLED, key: t.id ?? '', category: 'remote_access',
-      severity: sanctioned ? 'info' : running ? 'medium' : 'low',
+      severity: sanctioned ? 'info' : severityForRole(role, running ? 'medium' : 'low'),
       confidence: 85,
-      title: `${t.name} is installed${running ? ' and its service runs' : ''}${sanctioned ? ' (sanctioned by policy)' : ''}`,
-      evidence: evidence.slice(0, 30), catalogEntry: t.id ?? '', sanctioned,
+      title: `${t.name} is installed${running ? ' and its service runs' : ''}${sanctioned ? ' (sanctioned by policy)' : clientNote(role)}`,
+      evidence, catalogEntry: t.id ?? '', sanctioned,
     });
   }
   return findings;

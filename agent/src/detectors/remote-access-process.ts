@@ -1,11 +1,13 @@
 // Remote-access tools seen running: each process's names (comm, argv[0], executable) against the
 // catalog's process patterns for this platform. One finding per tool, with the processes that
-// matched as evidence.
+// matched as evidence, and which side of a connection they are (a client only reaches out: it is
+// reported as information).
 import { basename } from 'node:path';
-import { appliesTo, compileGlob, type Catalog, type NameMatcher } from '@farmwatch/shared';
+import { appliesTo, compileGlob, roleOf, type Catalog, type NameMatcher, type RemoteAccessRole } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { ProcessFact } from '../sensors/processes/types.js';
 import type { Evidence, Finding, Policy } from './finding.js';
+import { clientNote, roleEvidence, severityForRole } from './remote-access-role.js';
 
 export const DETECTOR_ID = 'remote_access.process';
 
@@ -17,6 +19,8 @@ interface ToolRef {
   name: string;
   category: string;
   pattern: string;
+  /** The side of a connection this program is (its own role, else its tool's). */
+  role: RemoteAccessRole;
 }
 
 interface CompiledIndex {
@@ -38,7 +42,7 @@ function compile(catalog: Catalog, platform: Platform): CompiledIndex {
   for (const tool of catalog.remoteAccess ?? []) {
     for (const p of tool.processes ?? []) {
       if (!p.pattern || !appliesTo(p, platform)) continue;
-      const ref: ToolRef = { id: tool.id ?? '', name: tool.name ?? tool.id ?? '', category: tool.category ?? '', pattern: p.pattern };
+      const ref: ToolRef = { id: tool.id ?? '', name: tool.name ?? tool.id ?? '', category: tool.category ?? '', pattern: p.pattern, role: roleOf(tool, p) };
       if (p.pattern.includes('*')) index.globs.push({ match: compileGlob(p.pattern), tool: ref });
       else {
         const key = p.pattern.toLowerCase();
@@ -66,10 +70,14 @@ function matchesOf(index: CompiledIndex, p: ProcessFact): { tool: ToolRef; name:
   return out;
 }
 
-/** Catalog tools a process is, by its names. */
-export function toolsOfProcess(catalog: Catalog, platform: Platform, p: ProcessFact): { id: string; name: string; category: string }[] {
-  const seen = new Map<string, { id: string; name: string; category: string }>();
-  for (const m of matchesOf(compile(catalog, platform), p)) seen.set(m.tool.id, { id: m.tool.id, name: m.tool.name, category: m.tool.category });
+export interface ProcessTool { id: string; name: string; category: string; pattern: string; role: RemoteAccessRole }
+
+/** Catalog tools a process is, by its names, with the name that matched and its role. */
+export function toolsOfProcess(catalog: Catalog, platform: Platform, p: ProcessFact): ProcessTool[] {
+  const seen = new Map<string, ProcessTool>();
+  for (const m of matchesOf(compile(catalog, platform), p)) {
+    if (!seen.has(m.tool.id)) seen.set(m.tool.id, { id: m.tool.id, name: m.tool.name, category: m.tool.category, pattern: m.tool.pattern, role: m.tool.role });
+  }
   return [...seen.values()];
 }
 
@@ -77,14 +85,14 @@ export function detectRemoteAccessProcesses(
   processes: readonly ProcessFact[], catalog: Catalog, policy: Policy, platform: Platform,
 ): Finding[] {
   const index = compile(catalog, platform);
-  const byTool = new Map<string, { tool: ToolRef; procs: { p: ProcessFact; name: string; pattern: string }[]; exact: boolean }>();
+  const byTool = new Map<string, { tool: ToolRef; procs: { p: ProcessFact; name: string; pattern: string; role: RemoteAccessRole }[]; exact: boolean }>();
   for (const p of processes) {
     const seen = new Set<string>();
     for (const m of matchesOf(index, p)) {
       if (seen.has(m.tool.id)) continue;
       seen.add(m.tool.id);
       const entry = byTool.get(m.tool.id) ?? { tool: m.tool, procs: [], exact: false };
-      entry.procs.push({ p, name: m.name, pattern: m.tool.pattern });
+      entry.procs.push({ p, name: m.name, pattern: m.tool.pattern, role: m.tool.role });
       entry.exact ||= m.exact;
       byTool.set(m.tool.id, entry);
     }
@@ -103,14 +111,16 @@ export function detectRemoteAccessProcesses(
     if (procs.length > MAX_PROCESSES_IN_EVIDENCE) {
       evidence.push({ field: 'process.count', value: String(procs.length) });
     }
+    const { role, evidence: roleFact } = roleEvidence(tool.id, procs.map((x) => ({ matched: x.pattern, role: x.role })));
+    evidence.push(roleFact);
     if (reason) evidence.push({ field: 'policy.sanctioned', value: reason });
     findings.push({
       detector: DETECTOR_ID,
       key: tool.id,
       category: 'remote_access',
-      severity: sanctioned ? 'info' : tool.category === 'RAT' ? 'high' : 'medium',
+      severity: sanctioned ? 'info' : severityForRole(role, tool.category === 'RAT' ? 'high' : 'medium'),
       confidence: exact ? 80 : 65,
-      title: `${tool.name} is running${sanctioned ? ' (sanctioned by policy)' : ''}`,
+      title: `${tool.name} is running${sanctioned ? ' (sanctioned by policy)' : clientNote(role)}`,
       evidence,
       catalogEntry: tool.id,
       sanctioned,

@@ -1,18 +1,24 @@
 // Remote-access relays named on the laptop itself: hosts-file lines that name a tool's or a VPN's
 // servers (a pinned relay, or a blocked one), RustDesk set to a self-hosted rendezvous or relay
-// server, and established connections to a port only one remote-access tool uses.
+// server, and established connections to a port remote-access tools use (named by the process that
+// holds them; by the port alone only a hint that names no tool).
 import { compileGlob, type Catalog } from '@farmwatch/shared';
+import type { Platform } from '@farmwatch/proto';
 import type { NameConfigFact } from '../sensors/hosts/types.js';
+import type { ProcessFact } from '../sensors/processes/types.js';
 import type { SocketFact } from '../sensors/sockets/types.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Policy } from './policy.js';
+import { toolsOfProcess } from './remote-access-process.js';
+import { PORT_HINT_KEY, PORT_HINT_ROLE, endpoint, portRules } from './remote-access-ports.js';
+import { clientNote, roleEvidence, severityForRole, type RoleMatch } from './remote-access-role.js';
 
 export const REMOTE_ACCESS_HOSTS = 'remote_access.hosts_file';
 export const REMOTE_ACCESS_RELAY = 'remote_access.custom_relay';
 export const REMOTE_ACCESS_PORT = 'remote_access.relay_port';
 
-/** Ports too common to name a tool by themselves: system services below 1024, and these. */
-const COMMON_PORTS = new Set([3389, 5000, 5555, 5900, 5901, 8000, 8080, 8443, 10000]);
+/** Ports a remote-access server listens on for direct connections (VNC 5900, 5901): connecting out to one makes this laptop the viewer, the client side. */
+const SERVER_PORTS = new Set([5900, 5901]);
 const BLOCKED = /^(0\.0\.0\.0|127\.\d+\.\d+\.\d+|::1?)$/;
 
 interface DomainRule { id: string; name: string; kind: 'remote_access' | 'vpn'; match: (host: string) => boolean; pattern: string }
@@ -66,30 +72,63 @@ export function detectNameConfig(fact: NameConfigFact, catalog: Catalog, policy:
   return findings;
 }
 
-/** Established connections to a port that only one catalog tool uses (AnyDesk 7070, TeamViewer 5938), whatever process holds them. */
-export function detectRelayPorts(sockets: readonly SocketFact[], catalog: Catalog, policy: Policy): Finding[] {
-  const owners = new Map<number, Set<string>>();
+/**
+ * Established connections to a port that catalog remote-access tools use (RustDesk 21116,
+ * Ammyy 5931), whatever process holds them. The process names the tool: one a catalog tool that
+ * lists the port is that tool, with its program's role. A connection whose process is no catalog
+ * tool is a weak hint that names no tool (one finding per port), and none on ports other software
+ * or VPNs use by default (remote-access-ports.ts).
+ */
+export function detectRelayPorts(sockets: readonly SocketFact[], processes: readonly ProcessFact[], catalog: Catalog, policy: Policy, platform: Platform): Finding[] {
+  const rules = portRules(catalog, platform);
+  const portsOf = new Map<string, ReadonlySet<number>>();
   const names = new Map<string, string>();
   for (const t of catalog.remoteAccess ?? []) {
     names.set(t.id ?? '', t.name ?? '');
-    for (const p of t.ports ?? []) if (p >= 1024 && !COMMON_PORTS.has(p)) owners.set(p, (owners.get(p) ?? new Set()).add(t.id ?? ''));
+    portsOf.set(t.id ?? '', new Set(t.ports ?? []));
   }
-  const byTool = new Map<string, Evidence[]>();
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const byTool = new Map<string, { evidence: Evidence[]; roles: RoleMatch[]; port: number }>();
+  const hints = new Map<string, { protocol: SocketFact['protocol']; port: number; evidence: Evidence[] }>();
   for (const s of sockets) {
     if (s.state !== 'established' || s.remotePort === undefined || s.remoteAddress === undefined) continue;
-    const ids = owners.get(s.remotePort);
-    if (ids?.size !== 1) continue;
-    const id = [...ids][0] ?? '';
-    const list = byTool.get(id) ?? [];
-    if (list.length < 6) list.push({ field: 'socket.connection', value: `${s.protocol} ${s.localAddress}:${s.localPort} -> ${s.remoteAddress}:${s.remotePort}${s.process ? ` (${s.process})` : ''}`, catalogEntry: id, matched: `port ${s.remotePort}` });
-    byTool.set(id, list);
+    const port = s.remotePort;
+    if (!rules.toolPorts.has(port) || SERVER_PORTS.has(port) || rules.excluded(port, s.protocol) !== undefined) continue;
+    const owner = (s.pid !== undefined ? byPid.get(s.pid) : undefined) ?? (s.process ? { pid: s.pid ?? -1, ppid: 0, name: s.process } : undefined);
+    if (owner && rules.vpnOfProcess(owner) !== undefined) continue;
+    const value = `${s.protocol} ${endpoint(s.localAddress, s.localPort)} -> ${endpoint(s.remoteAddress, port)}${owner ? ` (${owner.argv0 ?? owner.name})` : ''}`;
+    const tools = owner ? toolsOfProcess(catalog, platform, owner) : [];
+    if (tools.length > 0) {
+      // The process is a catalog tool: named when the tool lists this port; otherwise remote_access.network reports its connections.
+      for (const t of tools.filter((x) => portsOf.get(x.id)?.has(port))) {
+        const entry = byTool.get(t.id) ?? { evidence: [], roles: [], port };
+        if (entry.evidence.length < 6) entry.evidence.push({ field: 'socket.connection', value, catalogEntry: t.id, matched: `port ${port}, process ${owner?.argv0 ?? owner?.name ?? ''}` });
+        entry.roles.push({ matched: t.pattern, role: t.role });
+        byTool.set(t.id, entry);
+      }
+      continue;
+    }
+    const key = `${PORT_HINT_KEY}/${s.protocol}/${port}`;
+    const hint = hints.get(key) ?? { protocol: s.protocol, port, evidence: [] };
+    if (hint.evidence.length < 6) hint.evidence.push({ field: 'socket.connection', value, matched: `port ${port}` });
+    hints.set(key, hint);
   }
-  return [...byTool].map(([id, evidence]): Finding => {
+  const findings: Finding[] = [];
+  for (const [id, e] of byTool) {
     const sanctioned = policy.sanctionedTools.includes(id);
-    return {
-      detector: REMOTE_ACCESS_PORT, key: id, category: 'remote_access', severity: sanctioned ? 'info' : 'medium', confidence: 60,
-      title: `Connected to ${names.get(id) ?? id}'s port ${/port (\d+)/.exec(evidence[0]?.matched ?? '')?.[1] ?? ''}${sanctioned ? ' (sanctioned by policy)' : ''}`,
-      evidence, catalogEntry: id, sanctioned,
-    };
-  });
+    const { role, evidence: roleFact } = roleEvidence(id, e.roles);
+    findings.push({
+      detector: REMOTE_ACCESS_PORT, key: id, category: 'remote_access', severity: sanctioned ? 'info' : severityForRole(role, 'medium'), confidence: 80,
+      title: `${names.get(id) ?? id} is connected to its port ${e.port}${sanctioned ? ' (sanctioned by policy)' : clientNote(role)}`,
+      evidence: [...e.evidence, roleFact], catalogEntry: id, sanctioned,
+    });
+  }
+  for (const [key, h] of hints) {
+    findings.push({
+      detector: REMOTE_ACCESS_PORT, key, category: 'remote_access', severity: 'low', confidence: 30,
+      title: `Connected to ${h.protocol.toUpperCase()} port ${h.port}, a port some remote-access tools use (the port names no tool)`,
+      evidence: [...h.evidence, PORT_HINT_ROLE], sanctioned: false,
+    });
+  }
+  return findings.sort((a, b) => a.key.localeCompare(b.key));
 }

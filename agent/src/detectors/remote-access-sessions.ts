@@ -1,10 +1,12 @@
 // Incoming remote-access sessions from the tools' own logs (AnyDesk connection_trace.txt and
 // ad.trace, TeamViewer Connections_incoming.txt): who connected (peer id, name, IP), when, and
 // whether anyone at the laptop let them in. Unattended sessions (password, saved token) are the
-// strong signal: the laptop was driven with nobody accepting.
+// strong signal: the laptop was driven with nobody accepting. An incoming session is the host side
+// by definition: someone else connected to this laptop.
 import type { RemoteSessionFact } from '../sensors/sessions/types.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Policy } from './policy.js';
+import { ROLE_EVIDENCE_FIELD } from './remote-access-role.js';
 
 export const REMOTE_ACCESS_SESSION = 'remote_access.session';
 const MAX_SESSIONS_IN_EVIDENCE = 6;
@@ -38,6 +40,7 @@ export function detectRemoteSessions(sessions: readonly RemoteSessionFact[], pol
     }
     evidence.push({ field: 'session.count', value: `${list.length} incoming, ${unattended.length} unattended, ${list.length - accepted.length} rejected` });
     evidence.push({ field: 'session.log', value: first.file });
+    evidence.push({ field: ROLE_EVIDENCE_FIELD, value: 'host', catalogEntry: tool, matched: 'incoming session' });
     const who = first.peerId ?? ips[0] ?? names[0] ?? 'an unknown peer';
     findings.push({
       detector: REMOTE_ACCESS_SESSION, key, category: 'remote_access',

@@ -20,6 +20,11 @@ function findingLines(f: Finding): string[] {
   return lines;
 }
 
+/** Findings that call for someone to look: not the company's own tools, not information (a client-only remote-access tool). */
+export function actionableFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.sanctioned && f.severity !== 'info');
+}
+
 export interface InspectedFileLine { file: string; format?: string; items: number; problem?: string }
 
 export function formatReport(report: ScanReport, hostname: string, files?: readonly InspectedFileLine[]): string {
@@ -28,10 +33,12 @@ export function formatReport(report: ScanReport, hostname: string, files?: reado
     ? `farmwatch inspect of ${files.length} file${files.length === 1 ? '' : 's'} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`
     : `farmwatch scan of ${hostname} at ${new Date(report.scannedAtMs).toISOString()} (catalog ${report.catalogVersion})`);
   out.push('');
-  const actionable = report.findings.filter((f) => !f.sanctioned);
+  const actionable = actionableFindings(report.findings);
+  const info = report.findings.length - actionable.length;
+  const forInformation = info > 0 ? ` (${info} for information below)` : '';
   out.push(actionable.length === 0
-    ? 'Nothing found.'
-    : `${actionable.length} finding${actionable.length === 1 ? '' : 's'}:`);
+    ? `Nothing found${forInformation}.`
+    : `${actionable.length} finding${actionable.length === 1 ? '' : 's'}${forInformation}:`);
   for (const g of GROUPS) {
     const group = report.findings.filter((f) => f.category === g.category);
     if (group.length === 0) continue;

@@ -123,7 +123,7 @@ export function detect(facts: HostFacts, catalog: Catalog, policy: Policy, platf
     findings.push(...detectVpnDns(facts.network, facts.interfaces ?? [], catalog, policy, platform));
   }
   if (facts.nameConfig) findings.push(...detectNameConfig(facts.nameConfig, catalog, policy));
-  if (facts.sockets) findings.push(...detectRelayPorts(facts.sockets, catalog, policy));
+  if (facts.sockets) findings.push(...detectRelayPorts(facts.sockets, facts.processes ?? [], catalog, policy, platform));
   findings.push(...detectVpn(facts, catalog, policy, platform));
   if (facts.packets) findings.push(...detectNetworkFlows(facts.packets.flows, catalog, policy, { localAddresses: localAddresses(facts) }));
   const afterPolicy = applyExceptions(findings, policy);

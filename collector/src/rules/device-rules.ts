@@ -1,5 +1,6 @@
 // Device rules: what one laptop's own facts say, as signals with weights and evidence. Pure: the
 // caller gathers the facts (device row, registration, findings, observations, enrichment).
+import { ROLE_EVIDENCE_FIELD } from '@farmwatch/shared';
 import type { DeviceRow, FindingRow } from '../store/records.js';
 import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
@@ -96,9 +97,21 @@ function locationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   return [];
 }
 
+/**
+ * Whether a remote-access finding says someone else may control this laptop. Not when its evidence
+ * says the tool is a client only (`remote_access.role: client`: PuTTY, WinSCP, mstsc reach other
+ * machines from here), nor when it names no tool (a port hint: a role but no catalog entry). A
+ * finding without a role (an agent from before roles) counts as it always did.
+ */
+export function lettingOthersIn(x: FindingRow): boolean {
+  const role = x.evidence.find((e) => e.field === ROLE_EVIDENCE_FIELD);
+  if (!role) return true;
+  return role.value !== 'client' && x.catalogEntry !== '';
+}
+
 function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   const unsanctioned = f.findings.filter((x) => x.category === 'remote_access' && x.clearedAtMs === null && !x.sanctioned
-    && !cfg.sanctionedTools.includes(x.catalogEntry) && !cfg.sanctionedTools.includes(x.key) && x.severity !== 'info');
+    && !cfg.sanctionedTools.includes(x.catalogEntry) && !cfg.sanctionedTools.includes(x.key) && x.severity !== 'info' && lettingOthersIn(x));
   if (unsanctioned.length === 0) return [];
   const start = f.enrolledMs ?? f.device.firstSeenMs;
   const early = unsanctioned.filter((x) => x.firstSeenMs - start <= cfg.earlyDays * 86_400_000);

@@ -16,11 +16,15 @@ const sources: Check = (v, path, errors) => {
 };
 const pattern = obj({ pattern: req(str({ nonEmpty: true, max: 512 })), platform: opt(oneOf(PLATFORMS)) });
 const patterns = list(pattern);
+/** Which side of a connection a remote-access tool (or one of its programs) is; empty: not known. */
+const ROLES = ['', 'host', 'client', 'both'] as const;
+const role = oneOf(ROLES);
+const rolePatterns = list(obj({ pattern: req(str({ nonEmpty: true, max: 512 })), platform: opt(oneOf(PLATFORMS)), role: opt(role) }));
 const cidr = str({ pattern: /^[0-9a-f.:]+\/\d{1,3}$/i, hint: 'a CIDR such as 198.18.0.0/15' });
 
 const remoteAccessTool = obj({
-  id: req(id), name: req(name), category: opt(text), processes: opt(patterns), services: opt(patterns), paths: opt(patterns),
-  domains: opt(list(str({ nonEmpty: true }))), ports: opt(list(int(0, 65535))), selfHosted: opt(bool), sources: req(sources),
+  id: req(id), name: req(name), category: opt(text), processes: opt(rolePatterns), services: opt(rolePatterns), paths: opt(rolePatterns),
+  domains: opt(list(str({ nonEmpty: true }))), ports: opt(list(int(0, 65535))), selfHosted: opt(bool), sources: req(sources), role: opt(role),
 });
 
 const usbIdentity = obj({
@@ -52,10 +56,15 @@ const vpnClient = obj({
   domains: opt(list(str({ nonEmpty: true }))), ports: opt(list(int(0, 65535))), dnsServers: opt(list(str({ nonEmpty: true }))), sources: req(sources),
 });
 
+const sharedPort = obj({
+  port: req(int(1, 65535)), protocol: opt(oneOf(['', 'tcp', 'udp'])), usedBy: req(str({ nonEmpty: true, max: 256 })), sources: req(sources),
+});
+
 export const catalogSchema: Check = obj({
   version: req(str({ pattern: /^[0-9a-f]{16}$/, hint: 'the first 16 hex digits of the content hash' })),
   remoteAccess: req(list(remoteAccessTool, { label })),
   kvmDevices: opt(list(kvmDevice, { label })),
   mouseJigglers: opt(list(mouseJiggler, { label })),
   vpnClients: opt(list(vpnClient, { label })),
+  sharedPorts: opt(list(sharedPort, { label: (v) => (typeof v === 'object' && v !== null && 'port' in v ? String(v.port) : undefined) })),
 });

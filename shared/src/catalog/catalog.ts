@@ -13,6 +13,7 @@ export type { Catalog, RemoteAccessTool } from '@farmwatch/proto';
 export type KvmDevice = NonNullable<Catalog['kvmDevices']>[number];
 export type MouseJiggler = NonNullable<Catalog['mouseJigglers']>[number];
 export type VpnClient = NonNullable<Catalog['vpnClients']>[number];
+export type SharedPort = NonNullable<Catalog['sharedPorts']>[number];
 export type UsbIdentity = NonNullable<KvmDevice['usb']>[number];
 export type EdidSignature = NonNullable<KvmDevice['edid']>[number];
 

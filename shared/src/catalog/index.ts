@@ -1,3 +1,4 @@
 export * from './catalog.js';
 export * from './patterns.js';
+export * from './roles.js';
 export { SchemaError, validate, obj, list, str, int, bool, oneOf, req, opt, type Check, type Fields } from './schema.js';

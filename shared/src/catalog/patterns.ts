@@ -5,6 +5,8 @@ import type { Platform } from '@farmwatch/proto';
 export interface NamePattern {
   pattern?: string | null;
   platform?: Platform | null;
+  /** Remote-access tools: which side this program or service is (see roles.ts). */
+  role?: string | null;
 }
 
 export type NameMatcher = (name: string) => boolean;

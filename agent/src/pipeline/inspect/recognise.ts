@@ -1,6 +1,7 @@
 // `farmwatch-agent inspect`: each file an analyst received from a laptop without the agent is
 // recognised by its content (not its name) and turned into the same facts the sensors produce,
 // so the same detectors and report apply. A file no reader recognises is named with the reason.
+import { Platform } from '@farmwatch/proto';
 import { sessionLogKind, parseSessionLog, decodeLogText } from '../../sensors/sessions/parse.js';
 import type { HostFacts } from '../scan.js';
 import { edidFromBinary, edidsFromText } from './edid-text.js';
@@ -66,4 +67,11 @@ export function inspectBytes(file: string, bytes: Buffer, facts: HostFacts): Ins
     return items > 0 ? { file, format: r.format, items } : { file, format: r.format, items: 0, problem: r.empty ?? `looks like ${r.format} output but no entry could be read from it` };
   }
   return { file, items: 0, problem: 'not a format inspect knows (EDID, lsusb, dmesg, system_profiler, PnP list, ps, tasklist, Get-Process, dpkg -l, winget list, AnyDesk/TeamViewer logs)' };
+}
+
+/** The platform recorded files come from, for process names: Windows formats or .exe names, macOS formats, else Linux. */
+export function guessPlatform(files: readonly InspectedFile[], facts: HostFacts): Platform {
+  if (files.some((f) => /tasklist|Get-Process|winget|PnP|pnputil/.test(f.format ?? '')) || facts.processes?.some((p) => /\.exe$/i.test(p.name))) return Platform.PLATFORM_WINDOWS;
+  if (files.some((f) => /system_profiler|ioreg/.test(f.format ?? ''))) return Platform.PLATFORM_MACOS;
+  return Platform.PLATFORM_LINUX;
 }

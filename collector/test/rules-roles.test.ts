@@ -90,7 +90,7 @@ describe('lettingOthersIn', () => {
     const nowMs = now;
     const signals = (evidence: FindingRow['evidence']) => evaluateDevice({
       device: { id: 'd', machineId: 'm', hostname: 'h', hardwareSerial: '', osPlatform: 'windows', osName: '', osVersion: '', agentVersion: '', catalogVersion: '', timeZone: 'America/Chicago',
-        clockSkewMs: 0, lastPeer: '', firstSeenMs: nowMs - 86_400_000, lastSeenMs: nowMs, lastSequence: 1, publicIp: '', rttMs: null, cpuPermille: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null },
+        clockSkewMs: 0, lastPeer: '', firstSeenMs: nowMs - 86_400_000, lastSeenMs: nowMs, lastSequence: 1, publicIp: '', rttMs: null, cpuPermille: null, cpuWindowS: null, cpuAtMs: null, rssBytes: null, spoolDepth: null, stoppedAtMs: null, stopReason: null },
       registration: undefined, findings: [row({ evidence, firstSeenMs: nowMs - 3_600_000 })], observations: [], egress: undefined, peers: [], enrolledMs: nowMs - 86_400_000, nowMs,
     }).signals.map((s) => s.id);
     expect(signals(roleOf('client'))).toEqual([]);

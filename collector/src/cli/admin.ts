@@ -3,6 +3,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { DEFAULT_DB, cliActor, iso, parse, UsageError } from './args.js';
 import { table } from './table.js';
 
@@ -46,7 +47,7 @@ export function apiTokensCommand(argv: string[]): number {
       if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
       const { token, hash } = newToken('api');
       const row = store.alerts.createApiToken(values.name, values.role as Role, hash, Date.now());
-      store.alerts.audit(cliActor(), 'api-token.create', String(row.id), `${row.name} (${row.role})`, Date.now());
+      store.alerts.audit(cliActor(), 'api-token.create', auditTarget.apiToken(row.id), `${row.name} (${row.role})`, Date.now());
       if (values.json) process.stdout.write(JSON.stringify({ ...row, token }, null, 2) + '\n');
       else process.stdout.write(`API token ${row.id} "${row.name}" (${row.role}); shown only now:\n\n  ${token}\n\n`);
       return 0;
@@ -60,7 +61,7 @@ export function apiTokensCommand(argv: string[]): number {
     if (sub === 'revoke') {
       const id = Number(positionals[0]);
       if (!Number.isInteger(id) || !store.alerts.revokeApiToken(id, Date.now())) throw new UsageError(`there is no live API token "${positionals[0] ?? ''}"`);
-      store.alerts.audit(cliActor(), 'api-token.revoke', String(id), '', Date.now());
+      store.alerts.audit(cliActor(), 'api-token.revoke', auditTarget.apiToken(id), '', Date.now());
       process.stdout.write(`API token ${id} revoked.\n`);
       return 0;
     }
@@ -94,7 +95,7 @@ export function exclusionsCommand(argv: string[]): number {
         }
       }
       const row = store.fleet.addExclusion(kind, value.trim().toLowerCase(), values.reason, cliActor(), Date.now());
-      store.alerts.audit(cliActor(), 'exclusion.add', `${kind} ${value}`, values.reason, Date.now());
+      store.alerts.audit(cliActor(), 'exclusion.add', auditTarget.exclusion(row.id), `${row.kind} ${row.value}: ${values.reason}`, Date.now());
       process.stdout.write(`Exclusion ${row.id}: ${row.kind} ${row.value} (${row.reason}).\n`);
       return 0;
     }
@@ -108,7 +109,7 @@ export function exclusionsCommand(argv: string[]): number {
     if (sub === 'remove') {
       const id = Number(positionals[0]);
       if (!Number.isInteger(id) || !store.fleet.removeExclusion(id)) throw new UsageError(`there is no exclusion "${positionals[0] ?? ''}"`);
-      store.alerts.audit(cliActor(), 'exclusion.remove', String(id), '', Date.now());
+      store.alerts.audit(cliActor(), 'exclusion.remove', auditTarget.exclusion(id), '', Date.now());
       process.stdout.write(`Exclusion ${id} removed.\n`);
       return 0;
     }

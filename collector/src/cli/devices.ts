@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { deviceViews, findDevice, importDevices, registerDevice, type DeviceView } from '../ops/devices.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
+import { auditTarget } from '../store/audit-target.js';
 import { DEFAULT_DB, cliActor, iso, parse, positiveInt, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
@@ -71,7 +72,7 @@ export function devicesCommand(argv: string[]): number {
           throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
         }
         const r = importDevices(store, text, cliActor(), ttl);
-        if (r.errors.length > 0) throw new UsageError(`nothing was imported from ${file}; fix these and run it again:\n  ${r.errors.join('\n  ')}`);
+        if (r.errors.length > 0) throw new UsageError(`nothing was imported from ${file}: ${r.problemCount} problem(s); fix them and run it again:\n  ${r.errors.join('\n  ')}`);
         if (values.json) process.stdout.write(JSON.stringify(r.registered, null, 2) + '\n');
         else {
           process.stdout.write('serial,device_id,assignee,token,token_expires\n' + r.registered.map((x) =>
@@ -88,7 +89,7 @@ export function devicesCommand(argv: string[]): number {
         const v = lookup(store, wanted);
         const now = Date.now();
         const serials = store.registry.revokeDevice(v.id, values.reason, now);
-        store.alerts.audit(cliActor(), 'device.revoke', v.id, `${values.reason}; certificates ${serials.join(', ') || 'none'}`, now);
+        store.alerts.audit(cliActor(), 'device.revoke', auditTarget.device(v.id), `${values.reason}; certificates ${serials.join(', ') || 'none'}`, now);
         process.stdout.write(serials.length > 0
           ? `Revoked ${serials.length} certificate(s) of ${v.id}; a running collector ends its streams within seconds. Re-enroll with \`farmwatch-collector tokens create ${v.id}\`.\n`
           : `${v.id} had no live certificate; it is marked revoked.\n`);

@@ -1,7 +1,7 @@
 // farmwatch-collector tokens: one-time enrollment tokens (only their hashes are stored).
 import { SqliteStore } from '../store/sqlite-store.js';
 import { Enrollment } from '../enroll/enrollment.js';
-import { findDevice } from '../ops/devices.js';
+import { enrollmentTokens, findDevice } from '../ops/devices.js';
 import { DEFAULT_DB, cliActor, iso, parse, positiveInt, UsageError } from './args.js';
 import { table } from './table.js';
 
@@ -11,7 +11,8 @@ export const TOKENS_HELP = `Usage: farmwatch-collector tokens create DEVICE [--d
 
   create   a new one-time enrollment token for a registered laptop (by id, serial or hostname):
            for re-enrollment after a revocation, a reinstall, or an expired token
-  list     tokens with their state (valid, used, expired); the secrets themselves are never stored
+           (the laptop's earlier unused tokens stop working: only the newest one enrolls it)
+  list     tokens with their state (valid, used, revoked, expired); the secrets are never stored
 `;
 
 export function tokensCommand(argv: string[]): number {
@@ -36,11 +37,13 @@ export function tokensCommand(argv: string[]): number {
       }
       const t = Enrollment.issueToken(store, id, positiveInt(values.days, '--days', 7) * 86_400_000, cliActor(), Date.now());
       if (values.json) process.stdout.write(JSON.stringify({ deviceId: id, ...t }, null, 2) + '\n');
-      else process.stdout.write(`One-time enrollment token for ${id} (valid until ${iso(t.expiresMs)}; shown only now):\n\n  ${t.token}\n\n`);
+      else {
+        process.stdout.write(`One-time enrollment token for ${id} (valid until ${iso(t.expiresMs)}; shown only now):\n\n  ${t.token}\n\n` +
+          (t.replaced > 0 ? `The laptop's ${t.replaced} earlier unused token(s) no longer work.\n` : ''));
+      }
       return 0;
     }
-    const now = Date.now();
-    const rows = store.registry.listTokens().map((t) => ({ ...t, state: t.usedMs !== null ? 'used' : t.expiresMs <= now ? 'expired' : 'valid' }));
+    const rows = enrollmentTokens(store);
     if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     else if (rows.length === 0) process.stdout.write('No enrollment token yet.\n');
     else process.stdout.write(table(['DEVICE', 'SERIAL', 'STATE', 'CREATED', 'EXPIRES', 'USED', 'BY'], rows.map((t) => [t.deviceId, t.serial, t.state, iso(t.createdMs), iso(t.expiresMs), iso(t.usedMs), t.createdBy])));

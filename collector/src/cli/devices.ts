@@ -57,7 +57,8 @@ export function devicesCommand(argv: string[]): number {
             `Registered ${r.registration.serial} as ${r.registration.deviceId}: ${r.registration.assigneeName} <${r.registration.assigneeEmail}>, ` +
             `${r.registration.shipTo}, ${r.registration.timeZone}.`,
             `One-time enrollment token (valid until ${iso(r.tokenExpiresMs)}; shown only now):`, '', `  ${r.token}`, '',
-            `On the laptop: farmwatch-agent enroll --server HOST:PORT --ca ca.pem --token ${r.token} --dir DIR`, '',
+            `On the laptop: farmwatch-agent enroll --server HOST:PORT --ca ca.pem --token ${r.token} --dir DIR`,
+            `(ca.pem: this collector's CA certificate, ca.pem in its --tls-dir; public, it goes with the token. ca-key.pem never leaves the collector.)`, '',
           ].join('\n'));
         }
         return 0;

@@ -62,6 +62,12 @@ describe('malformed CSV', () => {
     ]);
   });
 
+  it('takes spaces around a quoted field, as people type them', () => {
+    const r = readRegistrationsCsv(`${header}\nS1, A B <a@b.co> , "Austin, Texas, US" ,America/Chicago\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.rows[0]?.registration).toMatchObject({ serial: 'S1', assigneeName: 'A B', shipTo: 'Austin, Texas, US' });
+  });
+
   it('says where a quote is never closed, or text follows a closing quote, once', () => {
     expect(readRegistrationsCsv([header, ok('S1'), '"S2,A B <a@b.co>'].join('\n')).errors).toEqual(['line 3: a quoted field is not closed before the end of the file']);
     expect(readRegistrationsCsv([header, ok('S1'), '"S2"x,A B <a@b.co>,"Austin, Texas, US",America/Chicago'].join('\n')).errors)

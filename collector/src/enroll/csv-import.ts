@@ -78,7 +78,8 @@ function readCsv(text: string): { rows: CsvRow[]; problems: Problem[] } {
   let records: { record: string[]; info: Info }[];
   try {
     records = parse(bytes, {
-      bom: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true,
+      // trim: spaces around a field and its quotes, as in `Austin, "Okafor, Chidi"` (cells are trimmed anyway).
+      bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true,
       on_skip: (err) => {
         if (!err) return undefined;
         // The parser's offset at the problem (its `lines` counts a CRLF inside quotes twice).

@@ -1,9 +1,11 @@
 // Enrollment and identity through a real collector process: tokens that are unknown, malformed,
-// expired or reused are refused with clear words; a laptop whose serial is not the registered one
-// is refused; identity comes from the certificate, so a client with another CA's certificate or
-// one that claims another device's machine is refused; revocation ends a live stream and blocks
-// new ones, and re-enrollment with a new token works.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// expired, reused or replaced by a newer one are refused with clear words; a laptop whose serial is
+// not the registered one is refused; identity comes from the certificate, so a client with another
+// CA's certificate or one that claims another device's machine is refused; revocation ends a live
+// stream and blocks new ones, and re-enrollment with a new token works. IT downloads the CA
+// certificate the laptops enroll with, and imports HR exports (malformed ones refused by line).
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
@@ -19,6 +21,7 @@ let pki: Pki;
 let work: string;
 let db: string;
 let collector: RunningCollector;
+const apiTokens: Record<string, string> = {};
 
 const laptop = (serial: string, name = serial.toLowerCase()): Laptop => ({
   serial, assignee: `${name} <${name}@example.com>`, shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: `LT-${serial}`,
@@ -40,7 +43,21 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'farmwatch-enroll-'));
   db = join(work, 'collector.db');
   collector = await startCollector(db, pki.dir);
+  for (const role of ['admin', 'analyst', 'it']) {
+    const r = await run(COLLECTOR_CLI, ['api-tokens', 'create', '--name', `test ${role}`, '--role', role, '--json', '--db', db]);
+    apiTokens[role] = (JSON.parse(r.stdout) as { token: string }).token;
+  }
 });
+
+async function api<T>(role: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; body: T; type: string }> {
+  const res = await fetch(`${collector.api}${path}`, {
+    method, headers: { ...(role ? { authorization: `Bearer ${apiTokens[role] ?? ''}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, text, body: (type.startsWith('application/json') ? JSON.parse(text) : undefined) as T, type };
+}
 
 afterAll(async () => {
   await collector?.stop();
@@ -182,9 +199,83 @@ describe('revocation', () => {
     expect(back.received[1]?.ack?.sequence).toBe(3);
     renewed.close();
     const audit = new Database(db, { readonly: true });
-    expect(audit.prepare("SELECT action FROM audit_log WHERE target = ? ORDER BY id").all(carol.deviceId).map((r) => (r as { action: string }).action))
+    expect(audit.prepare('SELECT action FROM audit_log WHERE target IN (?, ?) ORDER BY id').all(`device:${carol.deviceId}`, `enroll-token:${carol.deviceId}`)
+      .map((r) => (r as { action: string }).action))
       .toEqual(['device.register', 'token.create', 'device.enroll', 'device.revoke', 'token.create', 'device.enroll']);
     audit.close();
+  });
+});
+
+describe('a new enrollment token revokes the old one', () => {
+  it('through the CLI: the older unused token is refused with the reason, the new one enrolls, and it is audited', async () => {
+    const l = laptop('T-REISSUE-CLI');
+    const first = await register(db, l);
+    const again = await run(COLLECTOR_CLI, ['tokens', 'create', 'T-REISSUE-CLI', '--db', db]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("The laptop's 1 earlier unused token(s) no longer work.");
+    const second = /^\s+(fwe_\S+)$/m.exec(again.stdout)?.[1] ?? '';
+    const old = await refusal(enrollRpc(collector.address, pki.ca, first.token, helloFor(l)));
+    expect(old.code).toBe(Status.UNAUTHENTICATED);
+    expect(old.details).toMatch(/^enrollment token revoked at \S+Z: a newer token for this laptop was issued at \S+Z by cli:\S+; enroll with the newest token IT gave for this laptop$/);
+    const ok = await enrollRpc(collector.address, pki.ca, second, helloFor(l));
+    expect(ok.response.deviceId).toBe(first.deviceId);
+    const list = JSON.parse((await run(COLLECTOR_CLI, ['tokens', 'list', '--json', '--db', db])).stdout) as { deviceId: string; state: string }[];
+    expect(list.filter((t) => t.deviceId === first.deviceId).map((t) => t.state)).toEqual(['used', 'revoked']);
+    // A used token is not "replaced": the next one revokes nothing.
+    const third = JSON.parse((await run(COLLECTOR_CLI, ['tokens', 'create', first.deviceId, '--json', '--db', db])).stdout) as { replaced: number };
+    expect(third.replaced).toBe(0);
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('SELECT action, detail FROM audit_log WHERE target = ? ORDER BY id').all(`enroll-token:${first.deviceId}`) as { action: string; detail: string }[];
+    conn.close();
+    expect(rows.map((r) => r.action)).toEqual(['token.create', 'token.revoke', 'token.create', 'token.create']);
+    expect(rows[1]?.detail).toBe('1 earlier unused token(s): replaced by a new one');
+  });
+
+  it("through the API IT's page uses: each new token revokes the one before, only the newest enrolls", async () => {
+    const l = laptop('T-REISSUE-API');
+    const reg = await api<{ registration: { deviceId: string }; token: string }>('it', 'POST', '/v1/devices',
+      { serial: l.serial, assignee: l.assignee, shipTo: l.shipTo, timeZone: l.timeZone });
+    expect(reg.status).toBe(201);
+    const id = reg.body.registration.deviceId;
+    const b = await api<{ token: string; replaced: number }>('it', 'POST', `/v1/devices/${id}/tokens`, {});
+    const c = await api<{ token: string; replaced: number }>('admin', 'POST', `/v1/devices/${l.serial}/tokens`, {});
+    expect([b.status, b.body.replaced, c.status, c.body.replaced]).toEqual([201, 1, 201, 1]);
+    for (const stale of [reg.body.token, b.body.token]) {
+      const err = await refusal(enrollRpc(collector.address, pki.ca, stale, helloFor(l)));
+      expect(err.details).toMatch(/^enrollment token revoked at .*: a newer token for this laptop was issued at .* by api:test (it|admin);/);
+    }
+    expect((await enrollRpc(collector.address, pki.ca, c.body.token, helloFor(l))).response.deviceId).toBe(id);
+    const tokens = await api<{ deviceId: string; state: string; revokedMs: number | null }[]>('it', 'GET', '/v1/tokens');
+    expect(tokens.body.filter((t) => t.deviceId === id).map((t) => t.state)).toEqual(['used', 'revoked', 'revoked']);
+  });
+});
+
+describe("the collector's CA certificate for the laptops", () => {
+  it('is served to IT and admins as PEM that verifies the server certificate and enrolls a laptop; others are refused', async () => {
+    const server = new X509Certificate(readFileSync(join(pki.dir, 'server.pem')));
+    for (const role of ['it', 'admin']) {
+      const r = await api(role, 'GET', '/v1/enrollment/ca.pem');
+      expect(r.status).toBe(200);
+      expect(r.type).toBe('application/x-pem-file');
+      expect(r.text).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+      expect(r.text).not.toMatch(/PRIVATE KEY/);
+      const ca = new X509Certificate(r.text);
+      expect(server.verify(ca.publicKey)).toBe(true);
+      expect(ca.raw.equals(new X509Certificate(pki.ca).raw)).toBe(true);
+    }
+    const analyst = await api<{ error: { message: string } }>('analyst', 'GET', '/v1/enrollment/ca.pem');
+    expect(analyst.status).toBe(403);
+    expect(analyst.body.error.message).toBe('GET /v1/enrollment/ca.pem needs the role admin or it; the token "test analyst" has the role analyst');
+    const none = await api<{ error: { message: string } }>(undefined, 'GET', '/v1/enrollment/ca.pem');
+    expect(none.status).toBe(401);
+    // The downloaded file is what the agent enrolls with.
+    const l = laptop('T-CA-DOWNLOAD');
+    const { token } = await register(db, l);
+    const pem = (await api('it', 'GET', '/v1/enrollment/ca.pem')).text;
+    expect((await enrollRpc(collector.address, Buffer.from(pem), token, helloFor(l))).response.deviceId).toMatch(/^dev_/);
+    const doc = await api<{ paths: Record<string, { get?: { 'x-roles'?: string[]; responses: Record<string, { content?: Record<string, unknown> }> } }> }>(undefined, 'GET', '/v1/openapi.json');
+    expect(doc.body.paths['/v1/enrollment/ca.pem']?.get?.['x-roles']).toEqual(['admin', 'it']);
+    expect(Object.keys(doc.body.paths['/v1/enrollment/ca.pem']?.get?.responses['200']?.content ?? {})).toEqual(['application/x-pem-file']);
   });
 });
 
@@ -206,6 +297,48 @@ describe('registration from an HR export', () => {
     const list = await run(COLLECTOR_CLI, ['devices', 'list', '--json', '--db', db]);
     expect(list.stdout).not.toContain('C02FK1ABMD6M');
   });
+
+  it('refuses a malformed CSV by line and problem, through the CLI and the API, and imports nothing', async () => {
+    const file = join(work, 'stray-quote.csv');
+    writeFileSync(file, [header, rows[0], 'Sam Lee,sam.lee@example.com,5CG"1234,Austin,Texas,United States,America/Chicago'].join('\n') + '\n');
+    const cli = await run(COLLECTOR_CLI, ['devices', 'import', file, '--db', db]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(`nothing was imported from ${file}: 1 problem(s); fix them and run it again:\n  line 3: a quote in the middle of a field`);
+    const r = await api<{ error: { status: number; message: string; problems: string[] } }>('it', 'POST', '/v1/devices/import', { csv: [header, rows[0], '"Sam Lee,x'].join('\n') });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toEqual({ status: 400, message: 'nothing was imported: 1 problem(s)', problems: ['line 3: a quoted field is not closed before the end of the file'] });
+    const list = await run(COLLECTOR_CLI, ['devices', 'list', '--json', '--db', db]);
+    expect(list.stdout).not.toContain('C02FK1ABMD6M');
+  });
+
+  it('answers a few MB of bad rows briefly: the first 20 problems and how many more', async () => {
+    const bad = Array.from({ length: 60_000 }, (_, i) => i % 2 === 0
+      ? `Row ${i},row${i}@example.com,SER"${i},Austin,Texas,United States,America/Chicago`
+      : `Row ${i},not an email,SER-${i},Austin,Texas,United States,America/Chicago`);
+    const csv = [header, ...bad].join('\n') + '\n';
+    expect(csv.length).toBeGreaterThan(3_000_000);
+    const before = new Database(db, { readonly: true });
+    const registered = (before.prepare('SELECT COUNT(*) AS n FROM registrations').get() as { n: number }).n;
+    before.close();
+    const r = await api<{ error: { message: string; problems: string[] } }>('it', 'POST', '/v1/devices/import', { csv });
+    expect(r.status).toBe(400);
+    expect(r.text.length).toBeLessThan(8_000);
+    expect(r.body.error.message).toBe('nothing was imported: 60000 problem(s)');
+    expect(r.body.error.problems).toHaveLength(21);
+    expect(r.body.error.problems[0]).toBe('line 2: a quote in the middle of a field; quote the whole field and double the quotes inside');
+    expect(r.body.error.problems[1]).toMatch(/^line 3: assignee "Row 1 <not an email>" should be "Name <email>"/);
+    expect(r.body.error.problems[20]).toBe('... and 59980 more problem(s)');
+    const file = join(work, 'many-bad.csv');
+    writeFileSync(file, csv);
+    const cli = await run(COLLECTOR_CLI, ['devices', 'import', file, '--db', db]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr.length).toBeLessThan(8_000);
+    expect(cli.stderr).toContain('60000 problem(s)');
+    expect(cli.stderr).toContain('  ... and 59980 more problem(s)');
+    const after = new Database(db, { readonly: true });
+    expect((after.prepare('SELECT COUNT(*) AS n FROM registrations').get() as { n: number }).n).toBe(registered);
+    after.close();
+  }, 120_000);
 
   it('imports every row with a token that enrolls', async () => {
     const file = join(work, 'good.csv');

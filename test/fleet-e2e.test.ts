@@ -325,6 +325,6 @@ describe('the HTTP API', () => {
     expect(d.body.status).toBe('resolved');
     expect(d.body.notes.map((n) => [n.author, n.text])).toEqual([['api:test analyst', 'calling HR'], [expect.stringMatching(/^cli:/) as unknown, 'devices recovered']]);
     const audit = await api<{ action: string; target: string }[]>('admin', 'GET', '/v1/audit?limit=50');
-    expect(audit.body.filter((a) => a.target === String(id)).map((a) => a.action)).toEqual(['alert.resolve', 'alert.ack']);
+    expect(audit.body.filter((a) => a.target === `alert:${id}`).map((a) => a.action)).toEqual(['alert.resolve', 'alert.ack']);
   });
 });

@@ -4,6 +4,7 @@ import { builtinCatalog } from '@farmwatch/shared';
 import { status as Status } from '@grpc/grpc-js';
 import type { Logger, PemPair } from '@farmwatch/shared';
 import type { Store } from './store/store.js';
+import { auditTarget } from './store/audit-target.js';
 import { startServer, type RunningServer, type TlsMaterial } from './server.js';
 import { Enrollment } from './enroll/enrollment.js';
 import { FleetEngine } from './fleet/engine.js';
@@ -103,7 +104,7 @@ export class Collector {
   revoke(deviceId: string, reason: string, actor: string): string[] {
     const now = Date.now();
     const serials = this.store.registry.revokeDevice(deviceId, reason, now);
-    this.store.alerts.audit(actor, 'device.revoke', deviceId, `${reason}; certificates ${serials.join(', ') || 'none'}`, now);
+    this.store.alerts.audit(actor, 'device.revoke', auditTarget.device(deviceId), `${reason}; certificates ${serials.join(', ') || 'none'}`, now);
     this.endRevoked(new Set(serials));
     return serials;
   }

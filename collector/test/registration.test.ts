@@ -42,7 +42,42 @@ describe('CSV exports', () => {
     expect(readRegistrationsCsv('serial,name\nX1,Al\n').errors[0]).toMatch(/^line 1: the header has no column for assignee \(or name and email\), ship_to \(or city, state and country\), timezone/);
     const dup = readRegistrationsCsv('serial,assignee,ship_to,timezone\nX1,A <a@b.co>,"Austin, Texas, US",America/Chicago\nx1,B <b@b.co>,"Austin, Texas, US",America/Chicago\n');
     expect(dup.errors).toEqual(['line 3: serial x1 is already on line 2']);
-    expect(() => readRegistrationsCsv('serial,assignee\n"X1,A\n')).toThrow(/line 2: a quoted field is not closed/);
+    expect(readRegistrationsCsv('serial,assignee\n"X1,A\n').errors).toContain('line 2: a quoted field is not closed before the end of the file');
+  });
+});
+
+describe('malformed CSV', () => {
+  const header = 'serial,assignee,ship_to,timezone';
+  const ok = (serial: string): string => `${serial},A B <a@b.co>,"Austin, Texas, US",America/Chicago`;
+
+  it('names the line of each malformed record and still reads the others, lines counted as an editor shows them', () => {
+    // A quoted field over two lines (CRLF inside), a stray quote in the middle of a field, a bad e-mail.
+    const csv = [header, ok('S1'), 'S2,A B <a@b.co>,"Austin,\r\nTexas, US",America/Chicago', ok('S3'), 'S4,A "B" <a@b.co>,"Austin, Texas, US",America/Chicago',
+      'S5,nobody,"Austin, Texas, US",America/Chicago', ok('S6')].join('\r\n') + '\r\n';
+    const r = readRegistrationsCsv(csv);
+    expect(r.rows.map((x) => [x.line, x.registration.serial])).toEqual([[2, 'S1'], [3, 'S2'], [5, 'S3'], [8, 'S6']]);
+    expect(r.errors).toEqual([
+      'line 6: a quote in the middle of a field; quote the whole field and double the quotes inside',
+      'line 7: assignee "nobody" should be "Name <email>" (for example "Jane Doe <jane.doe@example.com>")',
+    ]);
+  });
+
+  it('takes spaces around a quoted field, as people type them', () => {
+    const r = readRegistrationsCsv(`${header}\nS1, A B <a@b.co> , "Austin, Texas, US" ,America/Chicago\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.rows[0]?.registration).toMatchObject({ serial: 'S1', assigneeName: 'A B', shipTo: 'Austin, Texas, US' });
+  });
+
+  it('says where a quote is never closed, or text follows a closing quote, once', () => {
+    expect(readRegistrationsCsv([header, ok('S1'), '"S2,A B <a@b.co>'].join('\n')).errors).toEqual(['line 3: a quoted field is not closed before the end of the file']);
+    expect(readRegistrationsCsv([header, ok('S1'), '"S2"x,A B <a@b.co>,"Austin, Texas, US",America/Chicago'].join('\n')).errors)
+      .toEqual(['line 3: text after the closing quote of a quoted field (a stray or unclosed quote?); quote the whole field and double the quotes inside']);
+  });
+
+  it('judges no row when the header itself is malformed', () => {
+    expect(readRegistrationsCsv(['ser"ial,assignee,ship_to,timezone', ok('S1')].join('\n'))).toEqual({
+      rows: [], errors: ['line 1: a quote in the middle of a field; quote the whole field and double the quotes inside'],
+    });
   });
 });
 

@@ -83,7 +83,7 @@ describe('farmwatch-collector users', () => {
     const store = new SqliteStore(db, { readonly: true });
     const audit = store.alerts.auditLog(20, 0).map((a) => `${a.action} ${a.target}`).reverse();
     store.close();
-    expect(audit).toEqual(['user.create alice', 'user.create bob', 'user.password bob', 'user.disable bob', 'user.enable bob']);
+    expect(audit).toEqual(['user.create user:alice', 'user.create user:bob', 'user.password user:bob', 'user.disable user:bob', 'user.enable user:bob']);
     expect((await run(COLLECTOR_CLI, ['users', 'disable', 'nobody', '--db', db])).stderr).toMatch(/there is no user "nobody"/);
   });
 });

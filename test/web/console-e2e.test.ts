@@ -5,6 +5,7 @@
 // the audit trail; a laptop named like an HTML injection shows as text; bulk acknowledge; the
 // device page; the fleet overview; IT registers laptops; the roles are enforced page by page.
 // Screenshots of every page go to test-results/console/ (looked at by a person, not compared).
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -368,6 +369,18 @@ describe('the console for IT and admins', () => {
     await it.fill('#tok-device', 'FARM-1');
     await it.click('#tok-submit');
     await it.locator('.notice.ok', { hasText: farm[1]?.deviceId ?? '?' }).waitFor();
+    // A second token for the laptop just registered: its first (unused) one stops working.
+    await it.fill('#tok-device', 'NEW-0');
+    await it.click('#tok-submit');
+    await it.locator('.notice.ok', { hasText: "The laptop's 1 earlier unused token(s) no longer work: use this one." }).waitFor();
+    await it.locator('.card', { hasText: 'Enrollment tokens' }).locator('tbody tr', { hasText: 'NEW-0' }).nth(1).waitFor();
+    expect(await it.locator('.card', { hasText: 'Enrollment tokens' }).locator('tbody tr', { hasText: 'NEW-0' }).allInnerTexts())
+      .toEqual([expect.stringMatching(/\svalid$/), expect.stringMatching(/\srevoked$/)]);
+    // Where the CA certificate every laptop enrolls with comes from: a download, the PEM IT hands to MDM.
+    expect(await text(it, '.card:has(#ca-download)')).toMatch(/--ca ca\.pem.*It is public; the CA's key never leaves the collector\..*Download ca\.pem \(on the collector it is ca\.pem in its --tls-dir, var\/certs\/ with npm start\)/s);
+    expect(await it.locator('#ca-download').getAttribute('href')).toBe('/v1/enrollment/ca.pem');
+    const pem = await it.evaluate<string>("fetch('/v1/enrollment/ca.pem').then((r) => r.text())");
+    expect(new X509Certificate(pem).raw.equals(new X509Certificate(pki.ca).raw)).toBe(true);
     const csv = join(work, 'hr-export.csv');
     writeFileSync(csv, 'Serial Number,Employee,Work Email,City,State,Country,Time Zone\nHR-1,Sam Ortiz,sam.ortiz@example.com,Denver,Colorado,US,America/Denver\nHR-2,Lee Park,lee.park@example.com,Portland,Oregon,US,America/Los_Angeles\n');
     await it.setInputFiles('#csv-file', csv);

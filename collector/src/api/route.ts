@@ -16,6 +16,8 @@ export interface RouteSpec {
   query?: Schema;
   body?: Schema;
   response?: Schema;
+  /** The media type of a successful answer, when it is not JSON. */
+  produces?: string;
   handler: (req: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
@@ -85,7 +87,7 @@ export class Routes {
         ...(s.body ? { requestBody: { required: true, content: { 'application/json': { schema: s.body } } } } : {}),
         ...(s.roles.length > 0 ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': s.roles } : { security: [] }),
         responses: {
-          200: { description: 'OK', content: { 'application/json': { schema: s.response ?? { type: 'object' } } } },
+          200: { description: 'OK', content: { [s.produces ?? 'application/json']: { schema: s.response ?? (s.produces ? { type: 'string' } : { type: 'object' }) } } },
           ...(s.roles.length > 0 ? { 401: { $ref: '#/components/responses/Unauthorized' }, 403: { $ref: '#/components/responses/Forbidden' } } : {}),
           400: { $ref: '#/components/responses/BadRequest' },
         },

@@ -3,9 +3,11 @@
 import type { Collector } from '../app.js';
 import { parseDuration, suppress } from '../ops/alerts.js';
 import { clusterViews } from '../ops/clusters.js';
+import { enrollmentTokens } from '../ops/devices.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { PAGING, page } from './paging.js';
 
@@ -40,7 +42,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
         }
       }
       const row = store.fleet.addExclusion(b.kind, b.value.trim().toLowerCase(), b.reason, actor(req), Date.now());
-      store.alerts.audit(actor(req), 'exclusion.add', `${b.kind} ${b.value}`, b.reason, Date.now());
+      store.alerts.audit(actor(req), 'exclusion.add', auditTarget.exclusion(row.id), `${row.kind} ${row.value}: ${b.reason}`, Date.now());
       c.fleet.reloadExclusions();
       void reply.status(201);
       return row;
@@ -51,7 +53,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.fleet.removeExclusion(id)) throw new ApiError(404, `there is no exclusion ${id}`);
-      store.alerts.audit(actor(req), 'exclusion.remove', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'exclusion.remove', auditTarget.exclusion(id), '', Date.now());
       c.fleet.reloadExclusions();
       return { removed: id };
     },
@@ -78,13 +80,13 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.alerts.removeSuppression(id)) throw new ApiError(404, `there is no suppression ${id}`);
-      store.alerts.audit(actor(req), 'suppression.remove', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'suppression.remove', auditTarget.suppression(id), '', Date.now());
       return { removed: id };
     },
   });
   routes.add({
     method: 'GET', url: '/v1/tokens', roles: ['admin', 'it'], tag: 'devices', summary: 'Enrollment tokens (never the secrets) and their state',
-    handler: () => store.registry.listTokens().map((t) => ({ ...t, state: t.usedMs !== null ? 'used' : t.expiresMs <= Date.now() ? 'expired' : 'valid' })),
+    handler: () => enrollmentTokens(store),
   });
   routes.add({
     method: 'GET', url: '/v1/audit', roles: ['admin'], tag: 'admin', summary: 'Audit log, newest first',
@@ -104,7 +106,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
       const b = req.body as { name: string; role: Role };
       const { token, hash } = newToken('api');
       const row = store.alerts.createApiToken(b.name, b.role, hash, Date.now());
-      store.alerts.audit(actor(req), 'api-token.create', String(row.id), `${b.name} (${b.role})`, Date.now());
+      store.alerts.audit(actor(req), 'api-token.create', auditTarget.apiToken(row.id), `${b.name} (${b.role})`, Date.now());
       void reply.status(201);
       return { ...row, token };
     },
@@ -114,7 +116,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req) => {
       const id = (req.params as { id: number }).id;
       if (!store.alerts.revokeApiToken(id, Date.now())) throw new ApiError(404, `there is no live API token ${id}`);
-      store.alerts.audit(actor(req), 'api-token.revoke', String(id), '', Date.now());
+      store.alerts.audit(actor(req), 'api-token.revoke', auditTarget.apiToken(id), '', Date.now());
       return { revoked: id };
     },
   });

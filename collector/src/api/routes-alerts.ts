@@ -6,6 +6,7 @@ import type { AlertStatus } from '../store/records.js';
 import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } from '../ops/alert-values.js';
 import { alertDocument } from '../export/document.js';
+import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { PAGING } from './paging.js';
 
@@ -89,7 +90,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
       return {
         ...a, finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
-        audit: store.views.auditFor([String(id)], 200),
+        audit: store.views.auditFor([auditTarget.alert(id)], 200),
       };
     },
   });

@@ -58,7 +58,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       const r = importDevices(store, b.csv, actor(req), (b.tokenDays ?? 7) * 86_400_000);
       if (r.errors.length > 0) {
         void reply.status(400);
-        return { error: { status: 400, message: `nothing was imported: ${r.errors.length} problem(s)`, problems: r.errors } };
+        return { error: { status: 400, message: `nothing was imported: ${r.problemCount} problem(s)`, problems: r.errors } };
       }
       void reply.status(201);
       return r;
@@ -92,14 +92,24 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     },
   });
   routes.add({
-    method: 'POST', url: '/v1/devices/:id/tokens', roles: ['admin', 'it'], tag: 'devices', summary: 'A new one-time enrollment token (re-enrollment)',
+    method: 'POST', url: '/v1/devices/:id/tokens', roles: ['admin', 'it'], tag: 'devices', summary: "A new one-time enrollment token (re-enrollment); the laptop's earlier unused tokens stop working",
     params: ID, body: { type: 'object', additionalProperties: false, properties: { tokenDays: TTL } },
     handler: (req, reply) => {
       const v = wrap(() => findDevice(store, (req.params as { id: string }).id));
       const days = (req.body as { tokenDays?: number } | undefined)?.tokenDays;
       const t = wrap(() => Enrollment.issueToken(store, v.id, days ? days * 86_400_000 : DEFAULT_TOKEN_TTL_MS, actor(req), Date.now()));
       void reply.status(201);
-      return { deviceId: v.id, token: t.token, expiresMs: t.expiresMs };
+      return { deviceId: v.id, token: t.token, expiresMs: t.expiresMs, replaced: t.replaced };
+    },
+  });
+  routes.add({
+    method: 'GET', url: '/v1/enrollment/ca.pem', roles: ['admin', 'it'], tag: 'devices', produces: 'application/x-pem-file',
+    summary: "The collector's CA certificate (PEM; public, never its key): each laptop enrolls with it (farmwatch-agent enroll --ca ca.pem) and pins it",
+    handler: (_req, reply) => {
+      // Certificates only, whatever else the file holds: the CA's key never leaves the collector.
+      const certs = c.config.ca.certPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+      if (!certs) throw new ApiError(503, 'this collector has no CA certificate loaded (see ca.pem in its --tls-dir)');
+      void reply.type('application/x-pem-file').header('content-disposition', 'attachment; filename="ca.pem"').send(`${certs.join('\n')}\n`);
     },
   });
   routes.add({

@@ -10,6 +10,7 @@ import { NO_USER_HASH, hashPassword, passwordProblem, verifyPassword } from '../
 import { clearedSessionCookie, sessionCookie } from '../auth/cookies.js';
 import { checkSameOrigin } from '../auth/http-auth.js';
 import { SESSION_IDLE_MS } from '../auth/sessions.js';
+import { auditTarget } from '../store/audit-target.js';
 import { HOME, PAGES } from '../web/pages.js';
 import { ApiError, actor, type Routes } from './route.js';
 
@@ -50,7 +51,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       if (user.disabledMs !== null) throw new ApiError(403, `the user "${user.name}" is disabled: ask an admin to enable it`);
       if (verified.needsRehash) store.people.setPassword(user.id, await hashPassword(password), user.passwordChangedMs);
       const opened = sessions.open(user, `${client} ${String(req.headers['user-agent'] ?? '').slice(0, 200)}`);
-      store.alerts.audit(`user:${user.name}`, 'user.login', user.name, `from ${client}`, Date.now());
+      store.alerts.audit(`user:${user.name}`, 'user.login', auditTarget.user(user.name), `from ${client}`, Date.now());
       setCookie(req, reply, opened.token, opened.expiresMs);
       return { user: { name: user.name, role: user.role }, csrfToken: opened.csrfToken, expiresMs: opened.expiresMs, home: HOME[user.role] };
     },
@@ -72,7 +73,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       const s = req.caller?.session;
       if (!s) throw new ApiError(400, 'an API token does not log out: an admin revokes it (DELETE /v1/api-tokens/ID)');
       store.people.deleteSession(s.tokenHash);
-      store.alerts.audit(actor(req), 'user.logout', req.caller?.name ?? '', '', Date.now());
+      store.alerts.audit(actor(req), 'user.logout', auditTarget.user(req.caller?.name ?? ''), '', Date.now());
       void reply.header('set-cookie', clearedSessionCookie(secure(req)));
       return { loggedOut: true };
     },
@@ -103,7 +104,7 @@ export function sessionRoutes(routes: Routes, c: Collector, sessions: Sessions, 
       const now = Date.now();
       store.people.setPassword(user.id, await hashPassword(b.password), now);
       const ended = store.people.deleteSessionsOf(user.id);
-      store.alerts.audit(actor(req), 'user.password', user.name, `changed by themself; ${ended} session(s) ended`, now);
+      store.alerts.audit(actor(req), 'user.password', auditTarget.user(user.name), `changed by themself; ${ended} session(s) ended`, now);
       const opened = sessions.open(user, `${req.ip} ${String(req.headers['user-agent'] ?? '').slice(0, 200)}`);
       setCookie(req, reply, opened.token, opened.expiresMs);
       return { changed: true, csrfToken: opened.csrfToken, expiresMs: opened.expiresMs };

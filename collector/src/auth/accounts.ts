@@ -3,6 +3,7 @@
 // enable. Every change goes to the audit log; disabling or resetting ends the person's sessions.
 import type { Store } from '../store/store.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import type { UserRow } from './people-store.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
 
@@ -47,7 +48,7 @@ export async function createAccount(store: Store, name: string, role: string, pa
   // Checked again after the (asynchronous) hashing: two creations of one name, only one wins.
   if (store.people.userByName(n)) throw new AccountError(409, `there is already a user "${n}"`);
   const user = store.people.createUser(n, r, hash, actor, nowMs);
-  store.alerts.audit(actor, 'user.create', n, `role ${r}`, nowMs);
+  store.alerts.audit(actor, 'user.create', auditTarget.user(n), `role ${r}`, nowMs);
   return { user, password: chosen.generated ? chosen.password : undefined };
 }
 
@@ -61,7 +62,7 @@ export async function resetPassword(store: Store, user: UserRow, password: strin
   const chosen = choosePassword(user.name, password);
   store.people.setPassword(user.id, await hashPassword(chosen.password), nowMs);
   const ended = store.people.deleteSessionsOf(user.id);
-  store.alerts.audit(actor, 'user.password', user.name, `password reset; ${ended} session(s) ended`, nowMs);
+  store.alerts.audit(actor, 'user.password', auditTarget.user(user.name), `password reset; ${ended} session(s) ended`, nowMs);
   return chosen.generated ? chosen.password : undefined;
 }
 
@@ -71,6 +72,6 @@ export function setDisabled(store: Store, user: UserRow, disabled: boolean, acto
   }
   store.people.setDisabled(user.id, disabled ? nowMs : null);
   const ended = disabled ? store.people.deleteSessionsOf(user.id) : 0;
-  store.alerts.audit(actor, disabled ? 'user.disable' : 'user.enable', user.name, disabled ? `${ended} session(s) ended` : '', nowMs);
+  store.alerts.audit(actor, disabled ? 'user.disable' : 'user.enable', auditTarget.user(user.name), disabled ? `${ended} session(s) ended` : '', nowMs);
   return store.people.user(user.id) as UserRow;
 }

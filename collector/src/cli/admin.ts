@@ -4,6 +4,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { newToken } from '../enroll/tokens.js';
 import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, openStore, required, UsageError } from './args.js';
 import { table } from './table.js';
 
@@ -42,7 +43,7 @@ suppressions, devices (read); it: register laptops and make enrollment tokens. E
     .action(exits((o: Db & { name: string; role: Role }) => withStore(o.db, { create: true }, (store) => {
       const { token, hash } = newToken('api');
       const row = store.alerts.createApiToken(o.name, o.role, hash, Date.now());
-      store.alerts.audit(cliActor(), 'api-token.create', String(row.id), `${row.name} (${row.role})`, Date.now());
+      store.alerts.audit(cliActor(), 'api-token.create', auditTarget.apiToken(row.id), `${row.name} (${row.role})`, Date.now());
       if (o.json) process.stdout.write(JSON.stringify({ ...row, token }, null, 2) + '\n');
       else process.stdout.write(`API token ${row.id} "${row.name}" (${row.role}); shown only now:\n\n  ${token}\n\n`);
       return 0;
@@ -64,7 +65,7 @@ suppressions, devices (read); it: register laptops and make enrollment tokens. E
     .action(exits((text: string, o: Db) => withStore(o.db, {}, (store) => {
       const id = rowId(text, 'an API token', 'farmwatch-collector api-tokens list');
       if (!store.alerts.revokeApiToken(id, Date.now())) throw new UsageError(`there is no live API token ${id}: \`farmwatch-collector api-tokens list\` shows them`);
-      store.alerts.audit(cliActor(), 'api-token.revoke', String(id), '', Date.now());
+      store.alerts.audit(cliActor(), 'api-token.revoke', auditTarget.apiToken(id), '', Date.now());
       process.stdout.write(`API token ${id} revoked.\n`);
       return 0;
     })));
@@ -93,7 +94,7 @@ up within a minute. Every command takes --db FILE (default ${DEFAULT_DB}).`);
       }
       return withStore(o.db, { create: true }, (store) => {
         const row = store.fleet.addExclusion(kind, value.trim().toLowerCase(), o.reason, cliActor(), Date.now());
-        store.alerts.audit(cliActor(), 'exclusion.add', `${kind} ${value}`, o.reason, Date.now());
+        store.alerts.audit(cliActor(), 'exclusion.add', auditTarget.exclusion(row.id), `${row.kind} ${row.value}: ${o.reason}`, Date.now());
         process.stdout.write(`Exclusion ${row.id}: ${row.kind} ${row.value} (${row.reason}).\n`);
         return 0;
       });
@@ -116,7 +117,7 @@ up within a minute. Every command takes --db FILE (default ${DEFAULT_DB}).`);
     .action(exits((text: string, o: Db) => withStore(o.db, {}, (store) => {
       const id = rowId(text, 'an exclusion', 'farmwatch-collector exclusions list');
       if (!store.fleet.removeExclusion(id)) throw new UsageError(`there is no exclusion ${id}: \`farmwatch-collector exclusions list\` shows them`);
-      store.alerts.audit(cliActor(), 'exclusion.remove', String(id), '', Date.now());
+      store.alerts.audit(cliActor(), 'exclusion.remove', auditTarget.exclusion(id), '', Date.now());
       process.stdout.write(`Exclusion ${id} removed.\n`);
       return 0;
     })));

@@ -1,5 +1,7 @@
-// `alerts show`: one alert with its score explained signal by signal and every piece of evidence.
+// `alerts show`: one alert with its score explained signal by signal, every piece of evidence,
+// its notes and its audit trail.
 import type { SqliteStore } from '../store/sqlite-store.js';
+import { auditTarget } from '../store/audit-target.js';
 import { iso, UsageError } from './args.js';
 
 interface Explained {
@@ -21,8 +23,9 @@ export function showAlert(store: SqliteStore, id: number, json: boolean): number
   if (!alert) throw new UsageError(`there is no alert ${id}`);
   const finding = alert.scope === 'device' ? store.findings(alert.deviceId).find((f) => f.detector === alert.rule && f.key === alert.key) : undefined;
   const notes = store.alerts.notes(id);
+  const audit = store.views.auditFor([auditTarget.alert(id)], 200);
   if (json) {
-    process.stdout.write(JSON.stringify({ ...alert, finding: finding ?? null, notes }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...alert, finding: finding ?? null, notes, audit }, null, 2) + '\n');
     return 0;
   }
   const d = alert.details as Details;
@@ -55,6 +58,10 @@ export function showAlert(store: SqliteStore, id: number, json: boolean): number
   if (notes.length > 0) {
     lines.push('', 'Notes:');
     for (const n of notes) lines.push(`  ${iso(n.atMs)} ${n.author}: ${n.text}`);
+  }
+  if (audit.length > 0) {
+    lines.push('', 'Audit trail (newest first):');
+    for (const r of audit) lines.push(`  ${iso(r.atMs)} ${r.actor} ${r.action}${r.detail ? `: ${r.detail}` : ''}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -5,6 +5,7 @@ import { describeFileError, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { deviceViews, importDevices, registerDevice, type DeviceView } from '../ops/devices.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
+import { auditTarget } from '../store/audit-target.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
@@ -41,7 +42,8 @@ function add(o: AddOptions): number {
         `Registered ${r.registration.serial} as ${r.registration.deviceId}: ${r.registration.assigneeName} <${r.registration.assigneeEmail}>, ` +
         `${r.registration.shipTo}, ${r.registration.timeZone}.`,
         `One-time enrollment token (valid until ${iso(r.tokenExpiresMs)}; shown only now):`, '', `  ${r.token}`, '',
-        `On the laptop: farmwatch-agent enroll --server HOST:PORT --ca ca.pem --token ${r.token} --dir DIR`, '',
+        `On the laptop: farmwatch-agent enroll --server HOST:PORT --ca ca.pem --token ${r.token} --dir DIR`,
+        `(ca.pem: this collector's CA certificate, ca.pem in its --tls-dir; public, it goes with the token. ca-key.pem never leaves the collector.)`, '',
       ].join('\n'));
     }
     return 0;
@@ -57,7 +59,7 @@ function importCsv(file: string, o: Db & { tokenDays: number; json?: boolean }):
   }
   return withStore(o.db, { create: true }, (store) => {
     const r = importDevices(store, text, cliActor(), o.tokenDays * 86_400_000);
-    if (r.errors.length > 0) throw new UsageError(`nothing was imported from ${file}; fix these and run it again:\n  ${r.errors.join('\n  ')}`);
+    if (r.errors.length > 0) throw new UsageError(`nothing was imported from ${file}: ${r.problemCount} problem(s); fix them and run it again:\n  ${r.errors.join('\n  ')}`);
     if (o.json) process.stdout.write(JSON.stringify(r.registered, null, 2) + '\n');
     else {
       process.stdout.write('serial,device_id,assignee,token,token_expires\n' + r.registered.map((x) =>
@@ -74,7 +76,7 @@ function revoke(wanted: string, o: Db & { reason: string }): number {
     const v = lookupDevice(store, wanted);
     const now = Date.now();
     const serials = store.registry.revokeDevice(v.id, o.reason, now);
-    store.alerts.audit(cliActor(), 'device.revoke', v.id, `${o.reason}; certificates ${serials.join(', ') || 'none'}`, now);
+    store.alerts.audit(cliActor(), 'device.revoke', auditTarget.device(v.id), `${o.reason}; certificates ${serials.join(', ') || 'none'}`, now);
     process.stdout.write(serials.length > 0
       ? `Revoked ${serials.length} certificate(s) of ${v.id}; a running collector ends its streams within seconds. Re-enroll with \`farmwatch-collector tokens create ${v.id}\`.\n`
       : `${v.id} had no live certificate; it is marked revoked.\n`);

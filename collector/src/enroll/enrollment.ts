@@ -7,6 +7,7 @@ import { describeCertificate, signCertificateRequest, type PemPair } from '@farm
 import type { farmwatch } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { Store } from '../store/store.js';
+import { auditTarget } from '../store/audit-target.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
 import { Refusal } from '../auth/peer.js';
 import { validateHello } from '../ingest/validate.js';
@@ -38,14 +39,23 @@ export class Enrollment {
     this.caDer = Buffer.from(opts.ca.certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
   }
 
-  /** A new one-time token for a registered device; the token itself is returned once, only its hash is kept. */
-  static issueToken(store: Store, deviceId: string, ttlMs: number, actor: string, nowMs: number): { token: string; expiresMs: number } {
+  /**
+   * A new one-time token for a registered device; the token itself is returned once, only its hash
+   * is kept. The laptop's earlier unused tokens stop working (`replaced` says how many): only the
+   * newest token IT handed out can enroll it.
+   */
+  static issueToken(store: Store, deviceId: string, ttlMs: number, actor: string, nowMs: number): { token: string; expiresMs: number; replaced: number } {
     if (!store.registry.registration(deviceId)) throw new Error(`there is no registered device ${deviceId}`);
     const { token, hash } = newToken('enroll');
     const expiresMs = nowMs + ttlMs;
-    store.registry.createToken(deviceId, hash, expiresMs, actor, nowMs);
-    store.alerts.audit(actor, 'token.create', deviceId, `expires ${iso(expiresMs)}`, nowMs);
-    return { token, expiresMs };
+    const replaced = store.write(() => {
+      const n = store.registry.revokeTokens(deviceId, `a newer token for this laptop was issued at ${iso(nowMs)} by ${actor}`, nowMs);
+      if (n > 0) store.alerts.audit(actor, 'token.revoke', auditTarget.enrollToken(deviceId), `${n} earlier unused token(s): replaced by a new one`, nowMs);
+      store.registry.createToken(deviceId, hash, expiresMs, actor, nowMs);
+      store.alerts.audit(actor, 'token.create', auditTarget.enrollToken(deviceId), `expires ${iso(expiresMs)}`, nowMs);
+      return n;
+    });
+    return { token, expiresMs, replaced };
   }
 
   async enroll(req: EnrollRequest, peer: string): Promise<EnrollResponse> {
@@ -60,6 +70,9 @@ export class Enrollment {
     if (!use) throw new Refusal(Status.UNAUTHENTICATED, 'unknown enrollment token: this collector never issued it; ask IT for a token (farmwatch-collector tokens create SERIAL)');
     if (use.usedMs !== null) {
       throw new Refusal(Status.UNAUTHENTICATED, `enrollment token already used at ${iso(use.usedMs)}: tokens work once; ask IT for a new one`);
+    }
+    if (use.revokedMs !== null) {
+      throw new Refusal(Status.UNAUTHENTICATED, `enrollment token revoked at ${iso(use.revokedMs)}: ${use.revokeReason ?? 'IT revoked it'}; enroll with the newest token IT gave for this laptop`);
     }
     if (use.expiresMs <= now) throw new Refusal(Status.UNAUTHENTICATED, `enrollment token expired at ${iso(use.expiresMs)}: ask IT for a new one`);
     const reg = this.opts.store.registry.registration(use.deviceId);
@@ -91,7 +104,7 @@ export class Enrollment {
       if (err instanceof RegistryConflict) throw new Refusal(Status.FAILED_PRECONDITION, err.message);
       throw err;
     }
-    this.opts.store.alerts.audit(`device:${reg.deviceId}`, 'device.enroll', reg.deviceId, `certificate ${info.serialNumber} from ${peer}`, now);
+    this.opts.store.alerts.audit(`device:${reg.deviceId}`, 'device.enroll', auditTarget.device(reg.deviceId), `certificate ${info.serialNumber} from ${peer}`, now);
     this.opts.log.info('device enrolled', { device: reg.deviceId, serial: reg.serial, certificate: info.serialNumber, peer });
     return {
       deviceId: reg.deviceId,
@@ -112,7 +125,7 @@ export class Enrollment {
     }
     const info = describeCertificate(certPem);
     this.opts.store.registry.recordRenewal(deviceId, { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() }, now);
-    this.opts.store.alerts.audit(`device:${deviceId}`, 'device.renew', deviceId, `certificate ${info.serialNumber} from ${peer}`, now);
+    this.opts.store.alerts.audit(`device:${deviceId}`, 'device.renew', auditTarget.device(deviceId), `certificate ${info.serialNumber} from ${peer}`, now);
     return {
       deviceId, certificateDer: Buffer.from(certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'),
       caCertificateDer: this.caDer, notAfterMs: info.notAfter.getTime(),

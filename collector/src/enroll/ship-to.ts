@@ -34,10 +34,28 @@ export interface ShipTo {
 
 const norm = (s: string | number | null | undefined): string => String(s ?? '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
 
-function countryMatches(c: City, country: string): boolean {
+/** A city with its names normalized once (normalizing the whole table per laptop made a CSV import of thousands of rows take minutes). */
+interface Normalized {
+  c: City;
+  names: string[];
+  regions: string[];
+  countries: string[];
+}
+
+let normalized: Normalized[] | undefined;
+const byCountry = new Map<string, Normalized[]>();
+
+/** The cities of a country given by name or ISO code, normalized. */
+function citiesOf(country: string): Normalized[] {
   const n = norm(country);
-  return [c.country, c.iso2, c.iso3].some((v) => norm(v) === n) || (c.iso2 === 'US' && ['usa', 'united states', 'us'].includes(n))
-    || (c.iso2 === 'GB' && ['uk', 'united kingdom', 'great britain'].includes(n));
+  let found = byCountry.get(n);
+  if (!found) {
+    normalized ??= table().map((c) => ({ c, names: [norm(c.city), norm(c.city_ascii)], regions: [norm(c.province), norm(c.state_ansi ?? '')], countries: [norm(c.country), norm(c.iso2), norm(c.iso3)] }));
+    found = normalized.filter((x) => x.countries.includes(n) || (x.c.iso2 === 'US' && ['usa', 'united states', 'us'].includes(n))
+      || (x.c.iso2 === 'GB' && ['uk', 'united kingdom', 'great britain'].includes(n)));
+    byCountry.set(n, found);
+  }
+  return found;
 }
 
 /** Parses "City, Region, Country" (Region optional). Throws with what is wrong. */
@@ -49,16 +67,16 @@ export function parseShipTo(text: string): ShipTo {
   const city = parts[0] as string;
   const country = parts[parts.length - 1] as string;
   const region = parts.length === 3 ? (parts[1] as string) : '';
-  const inCountry = table().filter((c) => countryMatches(c, country));
+  const inCountry = citiesOf(country);
   if (inCountry.length === 0) {
     throw new Error(`ship-to country "${country}" is not a country this collector knows: use its name or ISO code ("US", "Germany")`);
   }
-  const byCity = inCountry.filter((c) => norm(c.city) === norm(city) || norm(c.city_ascii) === norm(city));
-  const byRegion = region
-    ? byCity.filter((c) => norm(c.province) === norm(region) || norm(c.state_ansi ?? '') === norm(region))
-    : byCity;
-  const best = (byRegion.length > 0 ? byRegion : byCity).sort((a, b) => b.pop - a.pop)[0];
-  const iso2 = (inCountry[0] as City).iso2;
+  const wantedCity = norm(city);
+  const wantedRegion = norm(region);
+  const byCity = inCountry.filter((x) => x.names.includes(wantedCity));
+  const byRegion = region ? byCity.filter((x) => x.regions.includes(wantedRegion)) : byCity;
+  const best = [...(byRegion.length > 0 ? byRegion : byCity)].sort((a, b) => b.c.pop - a.c.pop)[0]?.c;
+  const iso2 = (inCountry[0] as Normalized).c.iso2;
   return {
     city, region, country, countryCode: iso2,
     lat: best ? best.lat : null, lon: best ? best.lng : null, cityTimeZone: best?.timezone ?? '',

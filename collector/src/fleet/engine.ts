@@ -6,6 +6,7 @@ import { pb, type InventoryItem, type Observation } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { AlertChange, Store, StoreWriter } from '../store/store.js';
 import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { Enricher, type IpInfo } from '../enrich/enricher.js';
 import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
 import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
@@ -230,7 +231,7 @@ export class FleetEngine {
       this.store.write(() => {
         this.store.alerts.setStatus(merged.id, 'resolved', now);
         this.store.alerts.addNote(merged.id, 'collector', `merged into alert ${previous?.id ?? ''}: the clusters joined`, now);
-        this.store.alerts.audit('collector', 'alert.merge', String(merged.id), `into ${previous?.id ?? ''}`, now);
+        this.store.alerts.audit('collector', 'alert.merge', auditTarget.alert(merged.id), `into alert ${previous?.id ?? ''}`, now);
       });
     }
     const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);

@@ -3,6 +3,7 @@
 // (or the fleet) until they expire.
 import type { Store } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { assignableUsers } from './alert-values.js';
 
 export type AlertAction = 'ack' | 'resolve' | 'false_positive' | 'reopen';
@@ -30,7 +31,7 @@ export function transition(store: Store, id: number, action: AlertAction, actor:
   store.write(() => {
     store.alerts.setStatus(id, TARGET[action], nowMs);
     if (note) store.alerts.addNote(id, actor, note, nowMs);
-    store.alerts.audit(actor, `alert.${action}`, String(id), `${alert.status} -> ${TARGET[action]}${note ? `: ${note}` : ''}`, nowMs);
+    store.alerts.audit(actor, `alert.${action}`, auditTarget.alert(id), `${alert.status} -> ${TARGET[action]}${note ? `: ${note}` : ''}`, nowMs);
   });
 }
 
@@ -46,14 +47,14 @@ export function assign(store: Store, id: number, assignee: string, actor: string
     }
   }
   store.alerts.setAssignee(id, name, nowMs);
-  store.alerts.audit(actor, 'alert.assign', String(id), name || '(nobody)', nowMs);
+  store.alerts.audit(actor, 'alert.assign', auditTarget.alert(id), name || '(nobody)', nowMs);
 }
 
 export function note(store: Store, id: number, text: string, actor: string, nowMs = Date.now()): void {
   if (!store.alert(id)) throw new LifecycleError(404, `there is no alert ${id}`);
   if (!text.trim()) throw new LifecycleError(400, 'the note is empty');
   store.alerts.addNote(id, actor, text.trim(), nowMs);
-  store.alerts.audit(actor, 'alert.note', String(id), text.trim().slice(0, 200), nowMs);
+  store.alerts.audit(actor, 'alert.note', auditTarget.alert(id), text.trim().slice(0, 200), nowMs);
 }
 
 /** "7d", "12h", "30m" -> milliseconds. */
@@ -69,6 +70,6 @@ export function suppress(store: Store, rule: string, deviceId: string, reason: s
   if (forMs <= 0 || forMs > 365 * 86_400_000) throw new LifecycleError(400, 'a suppression lasts between a minute and a year');
   if (deviceId && !store.device(deviceId) && !store.registry.registration(deviceId)) throw new LifecycleError(404, `there is no device ${deviceId}`);
   const s = store.alerts.addSuppression(rule, deviceId, reason.trim(), actor, nowMs + forMs, nowMs);
-  store.alerts.audit(actor, 'suppression.add', String(s.id), `${rule} on ${deviceId || 'every device'} until ${new Date(s.expiresMs).toISOString()}: ${reason}`, nowMs);
+  store.alerts.audit(actor, 'suppression.add', auditTarget.suppression(s.id), `${rule} on ${deviceId || 'every device'} until ${new Date(s.expiresMs).toISOString()}: ${reason}`, nowMs);
   return s;
 }

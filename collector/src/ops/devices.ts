@@ -2,7 +2,8 @@
 // one-time enrollment tokens, and list devices with their registration.
 import type { Store } from '../store/store.js';
 import type { DeviceRow } from '../store/records.js';
-import type { RegistrationRow } from '../store/fleet-records.js';
+import type { RegistrationRow, TokenRow } from '../store/fleet-records.js';
+import { auditTarget } from '../store/audit-target.js';
 import { checkRegistration, type RawRegistration } from '../enroll/registration.js';
 import { readRegistrationsCsv } from '../enroll/csv-import.js';
 import { DEFAULT_TOKEN_TTL_MS, Enrollment } from '../enroll/enrollment.js';
@@ -16,33 +17,49 @@ export interface Registered {
 export function registerDevice(store: Store, raw: RawRegistration, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): Registered {
   const input = checkRegistration(raw);
   const registration = store.registry.register(input, actor, nowMs);
-  store.alerts.audit(actor, 'device.register', registration.deviceId, `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}`, nowMs);
+  store.alerts.audit(actor, 'device.register', auditTarget.device(registration.deviceId), `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}`, nowMs);
   const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
   return { registration, token, tokenExpiresMs: expiresMs };
 }
 
 export interface ImportOutcome {
   registered: Registered[];
+  /** The first problems, by line (at most MAX_LISTED_PROBLEMS, then "... and N more"). */
   errors: string[];
+  /** How many problems there are in all. */
+  problemCount: number;
+}
+
+/** The problems an import lists; the others are counted, so a file of bad rows gets a short answer. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+function listed(problems: string[]): string[] {
+  if (problems.length <= MAX_LISTED_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_LISTED_PROBLEMS), `... and ${problems.length - MAX_LISTED_PROBLEMS} more problem(s)`];
 }
 
 /** All rows or none: when any row is wrong (or its serial is taken), nothing is stored. */
 export function importDevices(store: Store, csv: string, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): ImportOutcome {
-  const parsed = readRegistrationsCsv(csv);
-  const errors = [...parsed.errors];
-  for (const row of parsed.rows) {
-    const taken = store.registry.registrationBySerial(row.registration.serial);
-    if (taken) errors.push(`line ${row.line}: serial ${row.registration.serial} is already registered as ${taken.deviceId}`);
-  }
-  if (errors.length > 0) return { registered: [], errors };
-  if (parsed.rows.length === 0) return { registered: [], errors: ['the file has a header but no laptops'] };
+  const parsed = readRegistrationsCsv(csv, (serial) => store.registry.registrationBySerial(serial)?.deviceId);
+  const errors = parsed.errors;
+  if (errors.length > 0) return { registered: [], errors: listed(errors), problemCount: errors.length };
+  if (parsed.rows.length === 0) return { registered: [], errors: ['the file has a header but no laptops'], problemCount: 1 };
   const registered = store.write(() => parsed.rows.map((row) => {
     const registration = store.registry.register(row.registration, actor, nowMs);
     const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
     return { registration, token, tokenExpiresMs: expiresMs };
   }));
-  store.alerts.audit(actor, 'device.import', `${registered.length} devices`, registered.map((r) => r.registration.serial).join(', '), nowMs);
-  return { registered, errors: [] };
+  const serials = registered.map((r) => r.registration.serial);
+  const more = serials.length > 50 ? `, ... and ${serials.length - 50} more` : '';
+  store.alerts.audit(actor, 'device.import', auditTarget.import(registered.length), serials.slice(0, 50).join(', ') + more, nowMs);
+  return { registered, errors: [], problemCount: 0 };
+}
+
+/** Enrollment tokens (never the secrets), newest first, with their state: valid, used, revoked (a newer one replaced it) or expired. */
+export function enrollmentTokens(store: Store, nowMs = Date.now()): (TokenRow & { state: 'valid' | 'used' | 'revoked' | 'expired' })[] {
+  return store.registry.listTokens().map((t) => ({
+    ...t, state: t.usedMs !== null ? 'used' : t.revokedMs !== null ? 'revoked' : t.expiresMs <= nowMs ? 'expired' : 'valid',
+  }));
 }
 
 export interface DeviceView {

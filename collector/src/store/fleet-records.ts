@@ -26,6 +26,8 @@ export interface TokenRow {
   expiresMs: number;
   createdBy: string;
   usedMs: number | null;
+  /** When a newer token for the laptop revoked this one (unused). */
+  revokedMs: number | null;
 }
 
 export interface CertificateRow {

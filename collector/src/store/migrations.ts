@@ -349,4 +349,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN cpu_at_ms INTEGER;
     `,
   },
+  {
+    version: 7,
+    name: 'typed audit targets; enrollment tokens revoked when a newer one is issued',
+    sql: `
+      -- Audit targets were bare values ("1", "dev_…", "jordan"), so alert 1's trail also listed
+      -- API token 1 and exclusion 1. They become KIND:ID (src/store/audit-target.ts), the kind
+      -- given by the action's family.
+      UPDATE audit_log SET target = 'alert:' || target WHERE action LIKE 'alert.%';
+      UPDATE audit_log SET target = 'suppression:' || target WHERE action LIKE 'suppression.%';
+      UPDATE audit_log SET target = 'api-token:' || target WHERE action LIKE 'api-token.%';
+      UPDATE audit_log SET target = 'enroll-token:' || target WHERE action LIKE 'token.%';
+      UPDATE audit_log SET target = 'user:' || target WHERE action LIKE 'user.%';
+      UPDATE audit_log SET target = 'import:' || target WHERE action = 'device.import';
+      UPDATE audit_log SET target = 'device:' || target WHERE action LIKE 'device.%' AND action <> 'device.import';
+      UPDATE audit_log SET target = 'exclusion:' || target WHERE action = 'exclusion.remove';
+      -- exclusion.add named "KIND VALUE": the exclusion's id when it is still there (made then, not
+      -- a later one with the same value), else the kind and value as they were.
+      UPDATE audit_log SET target = 'exclusion:' || COALESCE((SELECT CAST(e.id AS TEXT) FROM exclusions e
+          WHERE e.kind || ' ' || e.value = lower(trim(audit_log.target)) AND e.created_ms <= audit_log.at_ms + 1000), target)
+        WHERE action = 'exclusion.add';
+
+      -- A new enrollment token for a laptop revokes its earlier unused ones, with the reason.
+      ALTER TABLE enrollment_tokens ADD COLUMN revoked_ms INTEGER;
+      ALTER TABLE enrollment_tokens ADD COLUMN revoke_reason TEXT;
+      CREATE INDEX enrollment_tokens_by_device ON enrollment_tokens (device_id);
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import type {
   RegistrationInput, RegistrationRow, Role, SuppressionRow, TokenRow,
 } from './fleet-records.js';
 import type { PeopleStore } from '../auth/people-store.js';
+import type { AuditTarget } from './audit-target.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
 export interface StoreWriter {
@@ -74,6 +75,8 @@ export interface TokenUse {
   deviceId: string;
   expiresMs: number;
   usedMs: number | null;
+  revokedMs: number | null;
+  revokeReason: string | null;
 }
 
 export interface EnrollRecord {
@@ -90,6 +93,8 @@ export interface RegistryStore {
   registrationBySerial(serial: string): RegistrationRow | undefined;
   listRegistrations(): RegistrationRow[];
   createToken(deviceId: string, tokenHash: string, expiresMs: number, actor: string, nowMs: number): void;
+  /** Revokes the device's tokens that are neither used, expired nor revoked; returns how many. */
+  revokeTokens(deviceId: string, reason: string, nowMs: number): number;
   token(tokenHash: string): TokenUse | undefined;
   listTokens(): TokenRow[];
   /** Consumes the token, creates or refreshes the device row, records the certificate: one transaction. */
@@ -147,7 +152,8 @@ export interface AlertStore {
   addSuppression(rule: string, deviceId: string, reason: string, actor: string, expiresMs: number, nowMs: number): SuppressionRow;
   removeSuppression(id: number): boolean;
   suppressionFor(rule: string, deviceIds: string[], nowMs: number): SuppressionRow | undefined;
-  audit(actor: string, action: string, target: string, detail: string, nowMs: number): void;
+  /** Records who did what to which thing; the target comes from `auditTarget` (audit-target.ts). */
+  audit(actor: string, action: string, target: AuditTarget, detail: string, nowMs: number): void;
   auditLog(limit: number, offset: number): AuditRow[];
   createApiToken(name: string, role: Role, tokenHash: string, nowMs: number): ApiTokenRow;
   apiToken(tokenHash: string): ApiTokenRow | undefined;
@@ -179,8 +185,8 @@ export interface ViewStore {
   changeEvents(deviceId: string, beforeSequence: number, limit: number): EventRecord[];
   /** How many laptops each (cluster) alert names. */
   memberCounts(alertIds: number[]): Map<number, number>;
-  /** Audit records about any of these targets (alert ids, device ids, user names), newest first. */
-  auditFor(targets: string[], limit: number): AuditRow[];
+  /** Audit records about any of these typed targets (`auditTarget.alert(1)`, `.device(id)`, ...), newest first. */
+  auditFor(targets: AuditTarget[], limit: number): AuditRow[];
 }
 
 export interface Store {

@@ -1,14 +1,21 @@
 // Admins: the people who log in (add with a role, reset a password, disable or enable), API tokens
 // (make, revoke) and the audit log.
-import { h, mount } from '../dom.js';
+import { h, mount, type Child } from '../dom.js';
 import { api } from '../api.js';
-import { card, errorText, notice, pageHeader, table, tag, toast } from '../components.js';
+import { card, errorText, link, notice, pageHeader, table, tag, toast } from '../components.js';
 import { ago, when } from '../format.js';
 import { session } from '../session.js';
 
 interface User { id: number; name: string; role: string; createdMs: number; createdBy: string; lastLoginMs: number | null; disabledMs: number | null }
 interface Token { id: number; name: string; role: string; createdMs: number; lastUsedMs: number | null; revokedMs: number | null }
 interface Audit { id: number; atMs: number; actor: string; action: string; target: string; detail: string }
+
+/** An audit record's typed target (KIND:ID); an alert's or a laptop's opens its page. */
+function target(t: string): Child {
+  const m = /^(alert|device):(.+)$/.exec(t);
+  if (!m?.[2]) return t;
+  return link(m[1] === 'alert' ? `/alerts/${encodeURIComponent(m[2])}` : `/devices/${encodeURIComponent(m[2])}`, t);
+}
 
 const roleSelect = (id: string): HTMLSelectElement => h('select', { attrs: { id, name: id } }, ['analyst', 'it', 'admin'].map((r) => h('option', { attrs: { value: r } }, r)));
 
@@ -39,7 +46,7 @@ export function adminPage(el: HTMLElement): void {
       ], t, { empty: 'No API token.' }));
       mount(audit, table([
         { title: 'When', cell: (x: Audit) => h('span', { attrs: { title: when(x.atMs) } }, ago(x.atMs)) }, { title: 'Who', cell: (x) => x.actor },
-        { title: 'What', cell: (x) => h('code', null, x.action) }, { title: 'Target', cell: (x) => x.target }, { title: 'Detail', class: 'wide', cell: (x) => x.detail },
+        { title: 'What', cell: (x) => h('code', null, x.action) }, { title: 'Target', cell: (x) => target(x.target) }, { title: 'Detail', class: 'wide', cell: (x) => x.detail },
       ], a, { empty: 'Nothing yet.' }));
     } catch (err) {
       mount(users, notice('error', errorText(err)));

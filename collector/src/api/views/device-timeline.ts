@@ -5,6 +5,7 @@
 import { DropReason, InventoryOp, Severity, StopReason, enumName, pb } from '@farmwatch/proto';
 import type { Store } from '../../store/store.js';
 import { inventoryKey } from '../../ingest/inventory-keys.js';
+import { auditTarget, parseAuditTarget } from '../../store/audit-target.js';
 
 export interface TimelineEntry {
   atMs: number;
@@ -66,9 +67,11 @@ export function deviceTimeline(store: Store, deviceId: string, limit: number): T
   }
   const alerts = store.listAlerts({ deviceId, includeSuppressed: true, sort: 'recent', limit: 200 });
   for (const a of alerts) entries.push({ atMs: a.firstSeenMs, kind: 'alert', title: `Alert #${a.id} raised`, detail: a.title, severity: a.severity, alertId: a.id });
-  for (const r of store.views.auditFor([deviceId, ...alerts.map((a) => String(a.id))], limit)) {
+  const targets = [auditTarget.device(deviceId), auditTarget.enrollToken(deviceId), ...alerts.map((a) => auditTarget.alert(a.id))];
+  for (const r of store.views.auditFor(targets, limit)) {
     if (r.action === 'device.register') continue; // the registration entry says it
-    const alertId = /^\d+$/.test(r.target) ? Number(r.target) : undefined;
+    const about = parseAuditTarget(r.target);
+    const alertId = about?.kind === 'alert' ? Number(about.id) : undefined;
     entries.push({ atMs: r.atMs, kind: 'audit', title: `${r.action} by ${r.actor}`, detail: `${alertId ? `alert #${alertId}: ` : ''}${r.detail}`, ...(alertId ? { alertId } : {}) });
   }
   return entries.sort((a, b) => b.atMs - a.atMs).slice(0, limit);

@@ -3,6 +3,7 @@ import type { Db } from '../sqlite.js';
 import type { AlertStore } from '../store.js';
 import type { AlertDetailRow, AlertRow, AlertStatus } from '../records.js';
 import type { ApiTokenRow, AuditRow, NoteRow, Role, SuppressionRow } from '../fleet-records.js';
+import type { AuditTarget } from '../audit-target.js';
 import { ALERT_COLUMNS } from './columns.js';
 
 const SUPPRESSION_COLUMNS = `id, rule, device_id AS deviceId, reason, created_by AS createdBy, created_ms AS createdMs,
@@ -108,7 +109,7 @@ export class SqliteAlerts implements AlertStore {
       (s.rule === rule || s.rule === '*') && (s.deviceId === '' || deviceIds.includes(s.deviceId)));
   }
 
-  audit(actor: string, action: string, target: string, detail: string, nowMs: number): void {
+  audit(actor: string, action: string, target: AuditTarget, detail: string, nowMs: number): void {
     this.s.audit.run(nowMs, actor, action, target, detail);
   }
 

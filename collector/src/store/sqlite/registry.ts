@@ -37,11 +37,14 @@ export class SqliteRegistry implements RegistryStore {
       list: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations ORDER BY registered_ms, device_id`),
       insertToken: db.prepare(`INSERT INTO enrollment_tokens (token_hash, device_id, created_ms, expires_ms, created_by)
         VALUES (?, ?, ?, ?, ?)`),
-      token: db.prepare('SELECT device_id AS deviceId, expires_ms AS expiresMs, used_ms AS usedMs FROM enrollment_tokens WHERE token_hash = ?'),
+      token: db.prepare(`SELECT device_id AS deviceId, expires_ms AS expiresMs, used_ms AS usedMs, revoked_ms AS revokedMs,
+        revoke_reason AS revokeReason FROM enrollment_tokens WHERE token_hash = ?`),
       listTokens: db.prepare(`SELECT t.device_id AS deviceId, r.serial, t.created_ms AS createdMs, t.expires_ms AS expiresMs,
-        t.created_by AS createdBy, t.used_ms AS usedMs FROM enrollment_tokens t JOIN registrations r ON r.device_id = t.device_id
-        ORDER BY t.created_ms DESC`),
-      useToken: db.prepare('UPDATE enrollment_tokens SET used_ms = ? WHERE token_hash = ? AND used_ms IS NULL AND expires_ms > ?'),
+        t.created_by AS createdBy, t.used_ms AS usedMs, t.revoked_ms AS revokedMs FROM enrollment_tokens t
+        JOIN registrations r ON r.device_id = t.device_id ORDER BY t.created_ms DESC`),
+      useToken: db.prepare('UPDATE enrollment_tokens SET used_ms = ? WHERE token_hash = ? AND used_ms IS NULL AND revoked_ms IS NULL AND expires_ms > ?'),
+      revokeTokens: db.prepare(`UPDATE enrollment_tokens SET revoked_ms = ?, revoke_reason = ?
+        WHERE device_id = ? AND used_ms IS NULL AND revoked_ms IS NULL AND expires_ms > ?`),
       deviceById: db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`),
       deviceByMachine: db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE machine_id = ?`),
       insertDevice: db.prepare(`INSERT INTO devices (id, machine_id, hostname, hardware_serial, os_platform, os_name, os_version,
@@ -90,6 +93,10 @@ export class SqliteRegistry implements RegistryStore {
     this.s.insertToken.run(tokenHash, deviceId, nowMs, expiresMs, actor);
   }
 
+  revokeTokens(deviceId: string, reason: string, nowMs: number): number {
+    return this.s.revokeTokens.run(nowMs, reason, deviceId, nowMs).changes;
+  }
+
   token(tokenHash: string): TokenUse | undefined {
     return this.s.token.get(tokenHash) as TokenUse | undefined;
   }
@@ -103,7 +110,7 @@ export class SqliteRegistry implements RegistryStore {
       // The token is consumed in the same transaction as the certificate is recorded: two agents
       // racing with one token cannot both get a certificate.
       if (this.s.useToken.run(nowMs, e.tokenHash, nowMs).changes !== 1) {
-        throw new RegistryConflict('this enrollment token was used or expired a moment ago: ask IT for a new one');
+        throw new RegistryConflict('this enrollment token was used, revoked or expired a moment ago: ask IT for a new one');
       }
       let other = this.s.deviceByMachine.get(e.hello.machineId) as DeviceRow | undefined;
       if (other && other.id !== e.deviceId && !this.s.byId.get(other.id) && this.s.certs.all(other.id).length === 0) {

@@ -5,6 +5,7 @@ import type { Db } from '../sqlite.js';
 import type { AlertCount, TrendBucket, ViewStore } from '../store.js';
 import type { EventRecord } from '../records.js';
 import type { AuditRow } from '../fleet-records.js';
+import type { AuditTarget } from '../audit-target.js';
 
 export class SqliteViews implements ViewStore {
   private readonly s;
@@ -49,7 +50,7 @@ export class SqliteViews implements ViewStore {
     return out;
   }
 
-  auditFor(targets: string[], limit: number): AuditRow[] {
+  auditFor(targets: AuditTarget[], limit: number): AuditRow[] {
     if (targets.length === 0) return [];
     const out: AuditRow[] = [];
     for (let i = 0; i < targets.length; i += 400) {

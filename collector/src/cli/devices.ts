@@ -7,25 +7,30 @@ import { RegistryConflict } from '../store/sqlite/registry.js';
 import { DEFAULT_DB, cliActor, iso, parse, positiveInt, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
+import { purgeDemoCommand } from './demo.js';
 
 export const DEVICES_HELP = `Usage: farmwatch-collector devices add --serial S --assignee "Name <email>" --ship-to "City, Region, Country" --timezone Area/City [--token-days N]
        farmwatch-collector devices import FILE.csv [--token-days N]
        farmwatch-collector devices list [--json]
        farmwatch-collector devices show DEVICE [--json]
        farmwatch-collector devices revoke DEVICE --reason TEXT
+       farmwatch-collector devices purge-demo
   (every command takes --db FILE)
 
   add      register a laptop before shipping it; prints its one-time enrollment token
   import   register the laptops of an HR or asset-management CSV export (columns: serial, assignee or
-           name + email, ship_to or city + state + country, timezone); all rows or none; prints a
+           name + email, ship_to or city + state + country, timezone; optional demo: yes marks a
+           simulated laptop of the demo fleet); all rows or none; prints a
            CSV of serial, device id, token and expiry
   list     registered and enrolled laptops
   show     one laptop (by id, serial or hostname): registration, health, findings, observations
   revoke   revoke the laptop's certificates; a running collector ends its streams within seconds
+  purge-demo  delete the demo laptops (\`npm run demo\`) and everything they left; others stay
 `;
 
 export function devicesCommand(argv: string[]): number {
   const [sub, ...rest] = argv;
+  if (sub === 'purge-demo') return purgeDemoCommand(rest);
   const { values, positionals } = parse(rest, {
     serial: { type: 'string' }, assignee: { type: 'string' }, 'ship-to': { type: 'string' }, timezone: { type: 'string' },
     'token-days': { type: 'string' }, reason: { type: 'string' },
@@ -109,7 +114,7 @@ export function devicesCommand(argv: string[]): number {
         process.stdout.write(table(
           ['DEVICE', 'SERIAL', 'ASSIGNEE', 'HOSTNAME', 'STATE', 'LAST SEEN', 'PUBLIC IP', 'EVENTS'],
           views.map((v) => [v.id, v.registration?.serial ?? v.device?.hardwareSerial ?? '', v.registration ? `${v.registration.assigneeName} <${v.registration.assigneeEmail}>` : '',
-            v.device?.hostname ?? '', v.state, v.device ? ago(v.device.lastSeenMs) : '-', v.device?.publicIp ?? '', String(v.device?.lastSequence ?? 0)]),
+            v.device?.hostname ?? '', v.demo ? `${v.state} (demo)` : v.state, v.device ? ago(v.device.lastSeenMs) : '-', v.device?.publicIp ?? '', String(v.device?.lastSequence ?? 0)]),
         ));
         return 0;
       }
@@ -133,5 +138,5 @@ function lookup(store: SqliteStore, wanted: string | undefined): DeviceView {
 
 /** One flat object per device for --json: the device row's fields, plus registration and state. */
 export function flat(v: DeviceView): Record<string, unknown> {
-  return { ...(v.device ?? { id: v.id }), id: v.id, state: v.state, registration: v.registration };
+  return { ...(v.device ?? { id: v.id }), id: v.id, state: v.state, demo: v.demo, registration: v.registration };
 }

@@ -338,4 +338,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN input_reported_ms INTEGER;
     `,
   },
+  {
+    version: 7,
+    name: 'demo devices: registrations made by `npm run demo`, removable with `devices purge-demo`',
+    sql: `
+      -- 1: a simulated laptop of the demo fleet (registered with demo set, by admin or IT); its
+      -- device, events, observations, edges and alerts go with it (devices purge-demo).
+      ALTER TABLE registrations ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX registrations_demo ON registrations (device_id) WHERE demo = 1;
+    `,
+  },
 ];

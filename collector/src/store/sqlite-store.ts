@@ -11,6 +11,7 @@ import { SqliteAlerts } from './sqlite/alerts.js';
 import { SqlitePeople } from '../auth/sqlite-people.js';
 import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
+import { SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
 
 type Row = Record<string, unknown>;
 
@@ -257,6 +258,11 @@ export class SqliteStore implements Store {
       inventory: this.db.prepare('DELETE FROM inventory WHERE removed_at_ms IS NOT NULL AND removed_at_ms < ?').run(beforeMs).changes,
       onlineHours: this.db.prepare('DELETE FROM device_hours WHERE hour < ?').run(Math.floor(beforeMs / 3_600_000)).changes,
     }))();
+  }
+
+  purgeDevices(ids: readonly string[], note: string, nowMs: number): PurgeCounts {
+    this.writable();
+    return new SqlitePurge(this.db).purge(ids, note, nowMs);
   }
 
   close(): void {

@@ -9,11 +9,11 @@
 // certificate and pinned CA), admin-api-token, admin-login (the web console's first admin). The collector listens on port 7443
 // ($FARMWATCH_PORT) and its API on 7480 ($FARMWATCH_HTTP_PORT), or on free ports when taken.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { hostname, userInfo } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -163,7 +163,10 @@ spawnSync(process.execPath, [join(root, 'scripts', 'make-certs.mjs'), '--dir', c
 
 const port = (await portFree(wantedPort)) ? wantedPort : 0;
 const httpPort = wantedHttpPort !== 0 && (await portFree(wantedHttpPort)) ? wantedHttpPort : 0;
-const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs], {
+// --trusted-proxy 127.0.0.1/32: the collector listens on loopback only, so whatever connects from
+// 127.0.0.1 runs on this machine; `npm run demo`'s simulated laptops send their public address in
+// X-Forwarded-For from there, as a load balancer would (this machine's own agent sends none).
+const collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs, '--trusted-proxy', '127.0.0.1/32'], {
   stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv,
 });
 let agent;
@@ -180,6 +183,10 @@ try {
   const [, listenPort, apiPort] = await waitForLine(collector, /listening on 127\.0\.0\.1:(\d+) .*API on http:\/\/127\.0\.0\.1:(\d+)/, 20_000, 'the collector');
   const server = `127.0.0.1:${listenPort}`;
   const api = `http://127.0.0.1:${apiPort}`;
+  // Where `npm run demo` finds this collector (scripts/demo); removed on exit.
+  const startFile = join(home, 'npm-start.json');
+  writeFileSync(startFile, `${JSON.stringify({ pid: process.pid, startedAtMs: Date.now(), grpc: server, api, db: resolve(db), certs: resolve(certs) })}\n`);
+  process.once('exit', () => { try { if (JSON.parse(readFileSync(startFile, 'utf8')).pid === process.pid) rmSync(startFile); } catch { /* gone already */ } });
   const deviceId = enrollThisMachine(server);
   const token = adminToken();
   const login = await adminLogin(api);
@@ -220,6 +227,8 @@ try {
     'The agent scans every 60 s and sends a heartbeat every 30 s. Ctrl-C stops both.',
     '',
   ].join('\n'));
+  // npm start -- --demo: a simulated fleet for the console to show (scripts/demo).
+  if (process.argv.includes('--demo')) await (await import('./demo/run.mjs')).demoForStart({ grpc: server, api, certs, token });
 } catch (err) {
   process.stderr.write(`npm start: ${err.message}\n`);
   stopAll();

@@ -135,7 +135,7 @@ export class Collector {
     const gone = new Set([...this.live.connectedDevices()].filter((id) => !this.store.device(id))
       .flatMap((id) => this.live.byDevice(id).map((s) => s.certSerial)));
     if (gone.size > 0) this.live.endCertificates(gone, Status.PERMISSION_DENIED, (s) => `device ${s.deviceId} was deleted (devices purge-demo)`);
-    this.fleet.rebuild();
+    this.fleet.forgetDeleted();
     this.log.info('purged devices forgotten', { streams: gone.size });
   }
 

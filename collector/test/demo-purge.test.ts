@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore, readRegistrationsCsv } from '../src/index.js';
+import { InterfaceKind, ObservationKind, pb } from '@farmwatch/proto';
+import { createLogger } from '@farmwatch/shared';
+import { FleetEngine, SqliteStore, keyedHash, readRegistrationsCsv } from '../src/index.js';
 import { deviceViews, importDevices } from '../src/ops/devices.js';
 import { purgeDemoDevices } from '../src/ops/demo.js';
 import { PURGED_TABLES } from '../src/store/sqlite/purge.js';
@@ -91,13 +93,15 @@ describe('demo devices', () => {
     const mixedDemoAnchor = cluster(d3, [d3, r1, r2]);
     const mixedRealAnchor = cluster(r2, [r2, d2]);
     const realOnly = cluster(r1, [r1, r2]);
+    // The newest alert of all is a demo laptop's: its id is not given again after the purge.
+    const newest = s.write((w) => w.raiseAlert({ deviceId: d1, rule: 'kvm.edid', key: 'HDMI-A-2', severity: 'high', title: 'KVM', atMs: now, newOccurrence: true })).id;
     const realBefore = rowsOf(s, [r1, r2]);
 
     const out = purgeDemoDevices(s, 'cli:test', now + 1);
     expect(out.devices.map((d) => d.serial).sort()).toEqual(['DEMO1', 'DEMO2', 'DEMO3']);
     expect(out.certificates.sort()).toEqual(['cert-2', 'cert-3', 'cert-4']);
     expect(out.clusterAlertsKept.sort()).toEqual([mixedDemoAnchor, mixedRealAnchor].sort());
-    expect(out.deleted).toMatchObject({ devices: 3, registrations: 3, events: 3, findings: 3, inventory: 3, certificates: 3, enrollment_tokens: 3, edges: 2, suppressions: 3 });
+    expect(out.deleted).toMatchObject({ devices: 3, registrations: 3, alerts: 5, events: 3, findings: 3, inventory: 3, certificates: 3, enrollment_tokens: 3, edges: 2, suppressions: 3 });
     // Nothing of the demo laptops is left, in any table.
     expect(Object.values(rowsOf(s, [d1, d2, d3])).every((n) => n === 0), JSON.stringify(rowsOf(s, [d1, d2, d3]))).toBe(true);
     // The real laptops keep every row (their risk alerts and the all-real cluster among them)...
@@ -122,8 +126,28 @@ describe('demo devices', () => {
     const audit = s.alerts.auditLog(1, 0)[0];
     expect(audit).toMatchObject({ actor: 'cli:test', action: 'device.purge-demo', target: '3 demo devices' });
     expect(audit?.detail).toMatch(/devices 3/);
+    // A new alert gets an id no alert had before, also none the purge deleted.
+    const next = s.write((w) => w.raiseAlert({ deviceId: r1, rule: 'kvm.edid', key: 'HDMI-A-2', severity: 'high', title: 'KVM', atMs: now, newOccurrence: true })).id;
+    expect(next).toBe(newest + 1);
     // Again: nothing left to remove.
     expect(purgeDemoDevices(s, 'cli:test').devices).toEqual([]);
+    s.close();
+  });
+
+  it('a collector forgets purged laptops: a laptop seeing a purged one\'s MAC is linked to nobody', () => {
+    const s = store();
+    const { registered } = importDevices(s, CSV, 'test', undefined, now);
+    const [real, demo] = [registered[0]?.registration.deviceId ?? '', registered[2]?.registration.deviceId ?? ''];
+    for (const [i, id] of [real, demo].entries()) s.db.prepare('INSERT INTO devices (id, machine_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?)').run(id, `m${i}`, now, now);
+    const fleet = new FleetEngine({ store: s, log: createLogger('test', 'silent') });
+    const mac = '02:11:22:33:44:55';
+    fleet.onInventory(demo, { networkInterface: { name: 'Wi-Fi', kind: InterfaceKind.INTERFACE_KIND_WIFI, mac } });
+    const seen = pb.Observation.decode(pb.Observation.encode({ kind: ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC, valueHash: Buffer.from(keyedHash(fleet.fleetKey, mac), 'hex'), via: 'arp' }).finish());
+    purgeDemoDevices(s, 'cli:test', now);
+    fleet.forgetDeleted();
+    s.write((w) => fleet.onObservation(w, real, seen, now));
+    expect(fleet.index.component(real)).toEqual([real]);
+    expect(s.fleet.edgesOf([real])).toEqual([]);
     s.close();
   });
 

@@ -20,6 +20,9 @@ export const PURGED_TABLES = [
 
 const ALERT_CLOSED = new Set(['resolved', 'false_positive']);
 
+/** Setting: the highest alert id a purge deleted (text); new alerts get higher ids (sqlite-store's insertAlert). */
+export const ALERT_ID_FLOOR = 'alerts.id_floor';
+
 export class SqlitePurge {
   constructor(private readonly db: Db) {}
 
@@ -37,16 +40,17 @@ export class SqlitePurge {
         deleted[table] = (deleted[table] ?? 0) + db.prepare(sql).run().changes;
       };
 
-      // Cluster alerts that name purged laptops and others: kept, without the purged ones.
+      // Cluster alerts that name purged laptops and others (that exist): kept, without the purged ones.
+      const OTHER = `NOT ${IN} AND device_id IN (SELECT id FROM devices)`;
       const mixed = db.prepare(`SELECT a.id, a.device_id AS anchor, a.status FROM alerts a WHERE a.scope = 'cluster'
         AND (a.device_id ${IN} OR a.id IN (SELECT alert_id FROM alert_members WHERE device_id ${IN}))
-        AND EXISTS (SELECT 1 FROM alert_members m WHERE m.alert_id = a.id AND m.device_id NOT ${IN})`).all() as { id: number; anchor: string; status: string }[];
+        AND EXISTS (SELECT 1 FROM alert_members m WHERE m.alert_id = a.id AND m.device_id ${OTHER})`).all() as { id: number; anchor: string; status: string }[];
       const kept: number[] = [];
-      const others = db.prepare(`SELECT device_id FROM alert_members WHERE alert_id = ? AND device_id NOT ${IN} ORDER BY device_id`).pluck();
+      const others = db.prepare(`SELECT device_id FROM alert_members WHERE alert_id = ? AND device_id ${OTHER} ORDER BY device_id`).pluck();
       const reanchor = db.prepare('UPDATE alerts SET device_id = ?, updated_ms = ? WHERE id = ?');
       const resolve = db.prepare("UPDATE alerts SET status = 'resolved', updated_ms = ? WHERE id = ?");
       const addNote = db.prepare("INSERT INTO alert_notes (alert_id, author, text, at_ms) VALUES (?, 'collector', ?, ?)");
-      const dropMembers = db.prepare(`DELETE FROM alert_members WHERE alert_id = ? AND device_id ${IN}`);
+      const dropMembers = db.prepare(`DELETE FROM alert_members WHERE alert_id = ? AND NOT (device_id ${OTHER})`);
       const inPurge = new Set(ids);
       for (const a of mixed) {
         const left = others.all(a.id) as string[];
@@ -75,6 +79,11 @@ export class SqlitePurge {
       run('suppressions', `DELETE FROM suppressions WHERE device_id ${IN}`);
       run('alert_notes', `DELETE FROM alert_notes WHERE alert_id ${ALERTS}`);
       run('alert_members', `DELETE FROM alert_members WHERE alert_id ${ALERTS} OR device_id ${IN}`);
+      // Ids of deleted alerts are not given again: the audit log and exports name them.
+      const floor = db.prepare(`SELECT MAX(id) FROM (SELECT id FROM temp.purge_alerts UNION SELECT CAST(CAST(value AS TEXT) AS INTEGER) FROM settings WHERE key = ?)`).pluck().get(ALERT_ID_FLOOR) as number | null;
+      if (floor !== null) {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(ALERT_ID_FLOOR, Buffer.from(String(floor)));
+      }
       run('alerts', `DELETE FROM alerts WHERE id ${ALERTS}`);
       run('enrollment_tokens', `DELETE FROM enrollment_tokens WHERE device_id ${IN}`);
       run('certificates', `DELETE FROM certificates WHERE device_id ${IN}`);

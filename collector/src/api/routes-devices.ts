@@ -53,7 +53,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
     },
   });
   routes.add({
-    method: 'POST', url: '/v1/devices/import', roles: ['admin', 'it'], tag: 'devices', summary: 'Register laptops from an HR / asset CSV export (all rows or none)',
+    method: 'POST', url: '/v1/devices/import', roles: ['admin', 'it'], tag: 'devices', summary: 'Register laptops from an HR / asset CSV export (all rows or none; an optional demo column, yes or no, marks simulated laptops of the demo fleet)',
     body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string', maxLength: 8_000_000 }, tokenDays: TTL } },
     handler: (req, reply) => {
       const b = req.body as { csv: string; tokenDays?: number };

@@ -11,7 +11,7 @@ import { MAX_LAPTOPS, MIN_LAPTOPS } from './plan.mjs';
 const HELP = `Usage: npm run demo [-- --laptops N] [--seed N] [--workers N] [--purge]
   Adds a simulated fleet to the collector \`npm start\` runs (start it first, in another terminal):
   every laptop registered (marked demo), enrolled with its own certificate and streaming over mutual
-  TLS, like real agents. Takes well under a minute for 250 laptops.
+  TLS, like real agents. 250 laptops take about half a minute (longer on a busy machine).
   --laptops N   how many laptops (default 250, ${MIN_LAPTOPS} to ${MAX_LAPTOPS})
   --seed N      the fleet's random seed (default 7): the same seed makes the same fleet
   --workers N   worker processes (default: one per 250 laptops)

@@ -14,8 +14,14 @@ import { COLLECTOR_CLI, ROOT, run } from './helpers/processes.js';
 const DEMO = join(ROOT, 'scripts', 'demo');
 const home = mkdtempSync(join(tmpdir(), 'farmwatch-demo-'));
 let start: ChildProcess | undefined;
-afterAll(() => {
-  if (start && start.exitCode === null) start.kill('SIGKILL');
+afterAll(async () => {
+  // Ctrl-C, so npm start stops its collector and agent too (SIGKILL would leave them running).
+  if (start && start.exitCode === null) {
+    const exited = new Promise((resolve) => start?.once('exit', resolve));
+    start.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    if (start.exitCode === null) start.kill('SIGKILL');
+  }
   rmSync(home, { recursive: true, force: true });
 });
 

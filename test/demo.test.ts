@@ -16,7 +16,7 @@ const home = mkdtempSync(join(tmpdir(), 'farmwatch-demo-'));
 let start: ChildProcess | undefined;
 afterAll(async () => {
   // Ctrl-C, so npm start stops its collector and agent too (SIGKILL would leave them running).
-  if (start && start.exitCode === null) {
+  if (start && start.exitCode === null && start.signalCode === null) {
     const exited = new Promise((resolve) => start?.once('exit', resolve));
     start.kill('SIGINT');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);

@@ -16,11 +16,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { hostname, userInfo } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const home = process.env.FARMWATCH_HOME ?? join(root, 'var');
+const home = resolve(process.env.FARMWATCH_HOME ?? join(root, 'var'));
 const certs = join(home, 'certs');
 const db = join(home, 'collector.db');
 const agentDir = join(home, 'agent');
@@ -333,7 +333,10 @@ progress('starting the collector');
 // Both programs get their own process group (detached), so that Ctrl-C in this terminal reaches
 // only this script, which stops them in order: the agent first, so that it can tell the collector
 // it was stopped, then the collector.
-collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs], {
+// --trusted-proxy 127.0.0.1/32: the collector listens on loopback only, so whatever connects from
+// 127.0.0.1 runs on this machine; `npm run demo`'s simulated laptops send their public address in
+// X-Forwarded-For from there, as a load balancer would (this machine's own agent sends none).
+collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs, '--trusted-proxy', '127.0.0.1/32'], {
   stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv, detached: true,
 });
 
@@ -397,6 +400,15 @@ try {
     '',
   ].join('\n'));
   ready = true;
+  // npm start -- --demo: a simulated fleet for the console to show (scripts/demo). A demo that
+  // fails says so and leaves this machine's collector and agent running.
+  if (process.argv.includes('--demo')) {
+    try {
+      await (await import('./demo/run.mjs')).demoForStart({ grpc: server, api, certs, token });
+    } catch (err) {
+      process.stderr.write(`npm start: the demo fleet could not be added: ${err.message}\n`);
+    }
+  }
 } catch (err) {
   process.stderr.write(`npm start: ${err.message}\n`);
   process.exitCode = 1;

@@ -18,6 +18,7 @@ import { LiveStreams } from './ingest/live-streams.js';
 import { Exporters, type ExportConfig } from './export/exporters.js';
 import { startApi, type RunningApi } from './api/server.js';
 import type { RuleConfig } from './rules/device-rules.js';
+import { PURGED_SETTING } from './ops/demo.js';
 
 export interface CollectorConfig {
   listen: string;
@@ -49,6 +50,7 @@ export class Collector {
   api: RunningApi | undefined;
   private timers: NodeJS.Timeout[] = [];
   private revocationCursor = Date.now();
+  private purgeSeen: string | undefined;
 
   constructor(readonly store: Store, readonly config: CollectorConfig, readonly log: Logger) {
     this.fleet = new FleetEngine({ store, log: log.child('fleet'), rules: { ...config.rules, sanctionedTools: config.sanctioned ?? [] } });
@@ -81,7 +83,11 @@ export class Collector {
     if (this.config.httpListen) {
       this.api = await startApi(this, this.config.httpListen, this.config.httpTls ? { cert: this.config.tls.certPem, key: this.config.tls.keyPem } : undefined);
     }
-    this.every(this.config.revocationPollMs ?? 2000, () => this.pollRevocations());
+    this.purgeSeen = this.store.fleet.setting(PURGED_SETTING)?.toString();
+    this.every(this.config.revocationPollMs ?? 2000, () => {
+      this.pollRevocations();
+      this.pollPurges();
+    });
     this.every(this.config.sweepMs ?? 60_000, () => this.bus.publish(this.fleet.sweep()));
     const retentionMs = (this.config.retentionDays ?? 90) * 86_400_000;
     this.fleet.retain(retentionMs);
@@ -115,6 +121,23 @@ export class Collector {
     if (rows.length === 0) return;
     this.revocationCursor = Math.max(this.revocationCursor, ...rows.map((r) => r.revokedMs));
     this.endRevoked(new Set(rows.map((r) => r.serial)));
+  }
+
+  /** Devices purged by another process (the CLI's `devices purge-demo`) are forgotten here too. */
+  pollPurges(): void {
+    const at = this.store.fleet.setting(PURGED_SETTING)?.toString();
+    if (at === this.purgeSeen) return;
+    this.purgeSeen = at;
+    this.forgetPurged();
+  }
+
+  /** After devices were deleted from the store: their streams end and the co-location graph is rebuilt without them. */
+  forgetPurged(): void {
+    const gone = new Set([...this.live.connectedDevices()].filter((id) => !this.store.device(id))
+      .flatMap((id) => this.live.byDevice(id).map((s) => s.certSerial)));
+    if (gone.size > 0) this.live.endCertificates(gone, Status.PERMISSION_DENIED, (s) => `device ${s.deviceId} was deleted (devices purge-demo)`);
+    this.fleet.forgetDeleted();
+    this.log.info('purged devices forgotten', { streams: gone.size });
   }
 
   private endRevoked(serials: Set<string>): void {

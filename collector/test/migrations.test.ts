@@ -42,6 +42,17 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it('applies a lower number a database does not have yet, also after a higher one (work merged from branches)', () => {
+    const path = tempDb();
+    const later = { version: 1001, name: 'one branch', sql: 'ALTER TABLE devices ADD COLUMN branch_b TEXT' };
+    const earlier = { version: 1000, name: 'the other branch', sql: 'ALTER TABLE devices ADD COLUMN branch_a TEXT' };
+    openDatabase(path, { migrations: [...MIGRATIONS, later] }).close();
+    const db = openDatabase(path, { migrations: [...MIGRATIONS, earlier, later] });
+    expect(db.prepare('SELECT version FROM schema_migrations WHERE version >= 1000 ORDER BY version').pluck().all()).toEqual([1000, 1001]);
+    expect(() => db.prepare('SELECT branch_a, branch_b FROM devices').all()).not.toThrow();
+    db.close();
+  });
+
   it('refuses a database from a newer collector, saying so', () => {
     const path = tempDb();
     const db = openDatabase(path, { migrations: [...MIGRATIONS, { version: 1000, name: 'future', sql: 'SELECT 1' }] });

@@ -5,6 +5,8 @@ import { ApiFailure } from './api.js';
 export const severityBadge = (s: string): HTMLElement => h('span', { class: `badge sev-${/^[a-z]+$/.test(s) ? s : 'info'}` }, s);
 export const statusBadge = (s: string): HTMLElement => h('span', { class: `badge status-${/^[a-z_]+$/.test(s) ? s : 'open'}` }, s.replace('_', ' '));
 export const tag = (text: string, kind = ''): HTMLElement => h('span', { class: `tag ${kind}` }, text);
+/** Marks a simulated laptop of the demo fleet (`npm run demo`), or an alert that names one. */
+export const demoTag = (): HTMLElement => h('span', { class: 'tag demo', attrs: { title: 'a simulated laptop of the demo fleet (npm run demo); farmwatch-collector devices purge-demo removes them all' } }, 'demo');
 
 /** An internal link, followed without reloading the page. */
 export const link = (href: string, ...children: Child[]): HTMLAnchorElement => h('a', { attrs: { href, 'data-link': true } }, ...children);

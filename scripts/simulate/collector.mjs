@@ -1,6 +1,7 @@
 // The real collector for a simulation or a benchmark: its own process (`farmwatch-collector serve`)
 // on free ports with a fresh database and PKI in a temporary folder, an admin API token, the HTTP
-// API, and the server-sent alert stream.
+// API, and the server-sent alert stream. Or one that runs already (`npm start`, for the demo):
+// its addresses, its CA and an admin token.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,15 +49,7 @@ export async function startCollector({ work = mkdtempSync(join(tmpdir(), 'farmwa
   });
   const token = apiPort === 0 ? '' : JSON.parse(execFileSync(process.execPath, [COLLECTOR_CLI, 'api-tokens', 'create', '--name', 'simulator', '--role', 'admin', '--json', '--db', db], { encoding: 'utf8' })).token;
   const api = `http://127.0.0.1:${apiPort}`;
-  const call = async (method, path, body) => {
-    const res = await fetch(`${api}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = await res.json();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = apiClient(api, token);
   return {
     work, db, certs, port, address: `127.0.0.1:${port}`, api, token, child, call,
     caPem: readFileSync(join(certs, 'ca.pem'), 'utf8'),
@@ -73,6 +66,27 @@ export async function startCollector({ work = mkdtempSync(join(tmpdir(), 'farmwa
       if (!keep) rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/** Calls the HTTP API with a bearer token: the JSON answer, or an error naming the call and its answer. */
+export function apiClient(api, token) {
+  return async (method, path, body) => {
+    const res = await fetch(`${api}${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = await res.json();
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/**
+ * A collector that runs already: its gRPC address (host:port), its API, an admin API token and the
+ * folder of its PKI (ca.pem), in the shape startCollector gives.
+ */
+export function connectCollector({ grpc, api, token, certs }) {
+  return { address: grpc, api, token, call: apiClient(api, token), caPem: readFileSync(join(certs, 'ca.pem'), 'utf8') };
 }
 
 /** Every alert change from /v1/alerts/stream, with the time it arrived here. */

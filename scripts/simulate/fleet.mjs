@@ -38,7 +38,18 @@ const KVMS = ['pikvm', 'pikvm4', 'tinypilot', 'jetkvm', 'jetkvmAcer', 'nanokvm',
 /** IT's helpdesk technicians (TeamViewer ids, as their Connections_incoming.txt rows show them). */
 const TECHNICIANS = [{ id: '545021772', name: 'IT-Helpdesk-1' }, { id: '514162531', name: 'IT-Helpdesk-2' }];
 
-export function planFleet({ agents, seed = 1 }) {
+/**
+ * The fleet of `agents` laptops for `seed`, in the shares of MIX. Options for a fleet laid out by
+ * hand (the demo, scripts/demo.mjs); without them the plan is the simulator's:
+ *   houses: farm houses [{ laptops, kvm, operator: 'astrill' }] instead of random ones (operator
+ *     'astrill': one operator on a published Astrill exit, the house's own; otherwise as MIX draws)
+ *   counts: laptops per scenario ({ kvm, reshipped, traveller, helpdesk, couple }) instead of MIX shares
+ *   helpdeskSessions: false: the helpdesk's TeamViewer is installed, no technician connects (a
+ *     collector without --sanctioned would link the laptops one technician drives)
+ *   agentSanctioned: tools every laptop's agent is told are sanctioned (its policy, as IT deploys it)
+ *   serialPrefix: the serials' prefix ('SIM')
+ */
+export function planFleet({ agents, seed = 1, houses: handLaid, counts, helpdeskSessions = true, agentSanctioned, serialPrefix = 'SIM' }) {
   const r = rng(seed);
   const cities = Object.keys(addresses.cities);
   const used = new Set();
@@ -65,35 +76,38 @@ export function planFleet({ agents, seed = 1 }) {
     const n = ++people;
     const first = FIRST[n % FIRST.length];
     const last = LAST[Math.floor(n / FIRST.length) % LAST.length];
-    const serial = `SIM${String(n).padStart(5, '0')}`;
+    const serial = `${serialPrefix}${String(n).padStart(5, '0')}`;
     return {
       serial, hostname: `LT-${first.toLowerCase()}-${n}`, assignee: `${first} ${last} <${first.toLowerCase()}.${last.toLowerCase()}.${n}@example.com>`,
       shipTo: shipCity, timeZone: (addresses.cities[shipCity] ?? addresses.abroad[shipCity]).timeZone, hostOctet: 10 + (n % 200), band: r.int(0, 1),
       ...(r.chance(0.3) ? { monitor: r.int(0, 1) } : {}), mouse: r.chance(0.4),
-      scenario, positive: false, house: null, group: null, signalPhase: null, phases: [], ...extra,
+      scenario, positive: false, house: null, group: null, signalPhase: null, phases: [], ...(agentSanctioned ? { sanctioned: agentSanctioned } : {}), ...extra,
     };
   };
   const fleet = [];
-  const count = (share) => Math.round(agents * share);
+  const count = (share, scenario) => counts?.[scenario] ?? Math.round(agents * share);
 
   // Farm houses: k laptops of different people behind one residential address, driven over
   // AnyDesk by operators on Astrill (or cloud servers), or through an IP-KVM on each laptop.
-  let farm = count(MIX.farm);
+  let farm = handLaid ? handLaid.reduce((n, h) => n + h.laptops, 0) : count(MIX.farm, 'farm');
   let houses = 0;
   while (farm > 0) {
-    const k = Math.min(farm, r.int(1, 6));
+    const laid = handLaid?.[houses];
+    const k = laid ? laid.laptops : Math.min(farm, r.int(1, 6));
     farm -= k;
     const house = `farm-${++houses}`;
     const city = r.pick(cities);
     const others = Array.from({ length: r.int(1, 8) }, (_, i) => mac(`${house}:other-employer:${i}`)); // other companies' laptops
     const at = place('home', others);
     const ip = homeIp(city);
-    const kvm = r.chance(0.3);
-    const operators = Array.from({ length: r.int(1, 2) }, (_, i) => ({
-      id: String(r.int(100_000_000, 999_999_999)), name: `user${r.int(10, 99)}`,
-      // On Astrill most of the time: a published exit now and then, mostly another of its servers.
-      ip: r.chance(0.8) ? (r.chance(0.3) ? r.pick(addresses.astrill) : r.pick(addresses.astrillNetworks)).ip : r.pick(addresses.cloud).ip, port: 50_000 + i,
-    }));
+    const kvm = laid ? laid.kvm === true : r.chance(0.3);
+    const operators = laid?.operator === 'astrill'
+      ? [{ id: String(r.int(100_000_000, 999_999_999)), name: `user${r.int(10, 99)}`, ip: addresses.astrill[handLaid.slice(0, houses - 1).filter((h) => h.operator === 'astrill').length % addresses.astrill.length].ip, port: 50_000 }]
+      : Array.from({ length: r.int(1, 2) }, (_, i) => ({
+        id: String(r.int(100_000_000, 999_999_999)), name: `user${r.int(10, 99)}`,
+        // On Astrill most of the time: a published exit now and then, mostly another of its servers.
+        ip: r.chance(0.8) ? (r.chance(0.3) ? r.pick(addresses.astrill) : r.pick(addresses.astrillNetworks)).ip : r.pick(addresses.cloud).ip, port: 50_000 + i,
+      }));
     const members = Array.from({ length: k }, () => laptop('farm', r.chance(0.5) ? city : r.pick(cities), { positive: true, house, operatorIps: kvm ? [] : operators.map((o) => o.ip) }));
     for (const l of members) {
       const clock = r.chance(0.25) ? 'Asia/Shanghai' : undefined;
@@ -106,7 +120,7 @@ export function planFleet({ agents, seed = 1 }) {
     }
   }
   // KVM-driven laptops, one per facilitator's home (other employers' laptops beside it).
-  for (let i = 0; i < count(MIX.kvm); i++) {
+  for (let i = 0; i < count(MIX.kvm, 'kvm'); i++) {
     const city = r.pick(cities);
     const at = place('home', Array.from({ length: r.int(1, 5) }, (_, j) => mac(`kvm-home-${i}:other-employer:${j}`)));
     const l = laptop('kvm', r.chance(0.7) ? city : r.pick(cities), { positive: true, signalPhase: 1 });
@@ -114,7 +128,7 @@ export function planFleet({ agents, seed = 1 }) {
     fleet.push(l);
   }
   // Laptops re-shipped abroad after a few days at the ship-to address.
-  for (let i = 0; i < count(MIX.reshipped); i++) {
+  for (let i = 0; i < count(MIX.reshipped, 'reshipped'); i++) {
     const city = r.pick(cities);
     const abroad = r.pick(Object.keys(addresses.abroad));
     const l = laptop('reshipped', city, { positive: true, signalPhase: 1 });
@@ -123,7 +137,7 @@ export function planFleet({ agents, seed = 1 }) {
     fleet.push(l);
   }
   // Travellers: at home, then at a hotel (sometimes with colleagues) on a consumer VPN.
-  const travellers = count(MIX.traveller);
+  const travellers = count(MIX.traveller, 'traveller');
   for (let i = 0; i < travellers;) {
     const size = Math.min(travellers - i, r.chance(0.5) ? r.int(2, 3) : 1);
     const hotel = place('hotel');
@@ -137,16 +151,16 @@ export function planFleet({ agents, seed = 1 }) {
     }
   }
   // The helpdesk's laptops: TeamViewer (sanctioned) installed by IT; a technician connects later.
-  for (let i = 0; i < count(MIX.helpdesk); i++) {
+  for (let i = 0; i < count(MIX.helpdesk, 'helpdesk'); i++) {
     const city = r.pick(cities);
     const l = laptop('helpdesk', city);
     const tech = r.pick(TECHNICIANS);
-    l.phases = [{ ip: homeIp(city), place: place('home'), extras: { teamviewer: [] } },
-      { extras: { teamviewer: [{ ...tech, localUser: l.hostname.slice(3), guid: `${l.serial.toLowerCase()}-0000-4000-8000-${String(i).padStart(12, '0')}` }] } }];
+    const sessions = helpdeskSessions ? [{ ...tech, localUser: l.hostname.slice(3), guid: `${l.serial.toLowerCase()}-0000-4000-8000-${String(i).padStart(12, '0')}` }] : [];
+    l.phases = [{ ip: homeIp(city), place: place('home'), extras: { teamviewer: [] } }, { extras: { teamviewer: sessions } }];
     fleet.push(l);
   }
   // Couples who both work here: one home, one router, sometimes each other on the LAN.
-  for (let i = 0; i < Math.floor(count(MIX.couple) / 2); i++) {
+  for (let i = 0; i < Math.floor(count(MIX.couple, 'couple') / 2); i++) {
     const city = r.pick(cities);
     const at = place('home');
     const ip = homeIp(city);

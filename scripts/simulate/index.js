@@ -6,14 +6,13 @@
 // from the alert stream), and records every figure for the report (bench-results/simulate.json,
 // then reports/latest.md).
 //   node scripts/simulate [--agents N] [--workers N] [--seed N] [--heartbeat S] [--json FILE] [--no-report] [--keep]
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { Enricher } from '../../collector/dist/enrich/enricher.js';
 import { planFleet, checkAddresses, POLICY } from './fleet.mjs';
 import { alertStream, startCollector } from './collector.mjs';
+import { FleetWorkers, registerFleet } from './run-fleet.mjs';
 import { score } from './score.mjs';
 import { summarize } from './summary.mjs';
 import { writeReport } from '../report.mjs';
@@ -62,71 +61,36 @@ if (problems.length > 0) {
 const t0 = Date.now();
 const fleet = planFleet({ agents, seed });
 const collector = await startCollector({ args: ['--trusted-proxy', '127.0.0.1/32', '--sanctioned', POLICY.sanctioned.join(',')] });
-const children = [];
-const cleanup = () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-};
-process.on('exit', cleanup);
+let runners;
+process.on('exit', () => runners?.kill());
 let failed;
 try {
   say(`collector ${collector.address} (API ${collector.api}); ${agents} laptops in ${workers} worker(s), seed ${seed}`);
   await collector.call('POST', '/v1/exclusions', { kind: 'network', value: POLICY.corporate.cidr, reason: POLICY.corporate.reason });
-  // IT registers the fleet from an HR export: one CSV, one token per laptop.
-  const csv = ['serial,assignee,ship_to,timezone', ...fleet.map((l) => [l.serial, l.assignee, l.shipTo, l.timeZone].map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n');
-  const imported = await collector.call('POST', '/v1/devices/import', { csv });
-  const tokens = new Map(imported.registered.map((r) => [r.registration.serial, { token: r.token, deviceId: r.registration.deviceId }]));
-  for (const l of fleet) Object.assign(l, tokens.get(l.serial));
+  await registerFleet(collector, fleet);
   const stream = await alertStream(collector);
 
   const bySerial = new Map(fleet.map((l) => [l.serial, l]));
-  const waiting = new Map();
-  const expect = (type, n) => new Promise((resolve, reject) => waiting.set(type, { n, resolve, reject, got: [] }));
   const work = join(collector.work, 'agents');
   mkdirSync(work, { recursive: true });
-  const shares = Array.from({ length: workers }, (_, w) => fleet.filter((_, i) => i % workers === w));
-  let enrollMs = 0;
-  for (let w = 0; w < shares.length; w++) {
-    const child = fork(fileURLToPath(new URL('./worker.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.push(child);
-    child.on('message', (m) => {
-      if (m.type === 'enrolled' || m.type === 'signal') {
-        const l = bySerial.get(m.serial);
-        if (m.signalAt !== undefined) l.signalAt = m.signalAt;
-        return;
-      }
-      if (m.type === 'started') enrollMs = Math.max(enrollMs, m.enrollMs);
-      if (m.type === 'error') {
-        for (const w of waiting.values()) w.reject(new Error(m.message));
-        return;
-      }
-      const w = waiting.get(m.type);
-      if (!w) return;
-      w.got.push(m);
-      if (w.got.length === w.n) {
-        waiting.delete(m.type);
-        w.resolve(w.got);
-      }
-    });
-    child.on('exit', (code) => {
-      if (code !== 0) for (const w of waiting.values()) w.reject(new Error(`a worker exited with ${code}`));
-    });
-  }
+  runners = new FleetWorkers({
+    fleet, workers, collector, workDir: work, heartbeatMs,
+    onLaptop: (m) => {
+      if (m.signalAt !== undefined) bySerial.get(m.serial).signalAt = m.signalAt;
+    },
+  });
   const quiet = async (since) => {
     const deadline = Date.now() + 60_000;
     while (Date.now() - stream.lastAt(since) < quietMs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   };
   const phaseTimes = [];
-  let settled = expect('settled', workers);
   const p0 = Date.now();
-  children.forEach((c, i) => c.send({ type: 'start', server: collector.address, caPem: collector.caPem, laptops: shares[i], workDir: work, heartbeatMs }));
-  await settled;
+  await runners.start();
   await quiet(p0);
   phaseTimes.push(Date.now() - p0);
-  say(`phase 0: ${agents} laptops enrolled (${(enrollMs / 1000).toFixed(1)} s) and reported their first scan (${((Date.now() - p0) / 1000).toFixed(1)} s)`);
-  settled = expect('settled', workers);
+  say(`phase 0: ${agents} laptops enrolled (${(runners.enrollMs / 1000).toFixed(1)} s) and reported their first scan (${((Date.now() - p0) / 1000).toFixed(1)} s)`);
   const p1 = Date.now();
-  for (const c of children) c.send({ type: 'phase', phase: 1 });
-  await settled;
+  await runners.phase(1);
   await quiet(p1);
   phaseTimes.push(Date.now() - p1);
   say(`phase 1: remote access, KVMs, moves and VPNs reported (${((Date.now() - p1) / 1000).toFixed(1)} s)`);
@@ -135,7 +99,7 @@ try {
   await stream.close();
   const result = score(fleet, alerts, stream.events);
   const run = {
-    agents, workers, seed, phaseStartMs: [p0, p1], heartbeatS: heartbeatMs / 1000, enrollS: enrollMs / 1000, phaseS: phaseTimes.map((t) => t / 1000),
+    agents, workers, seed, phaseStartMs: [p0, p1], heartbeatS: heartbeatMs / 1000, enrollS: runners.enrollMs / 1000, phaseS: phaseTimes.map((t) => t / 1000),
     totalS: (Date.now() - t0) / 1000, collectorRssMb, alertChanges: stream.events.length,
   };
   summarize(fleet, result, run, { record: !values['no-report'] });
@@ -149,9 +113,7 @@ try {
 } catch (err) {
   failed = err;
 } finally {
-  for (const c of children) if (c.connected) c.send({ type: 'stop' });
-  await new Promise((r) => setTimeout(r, 500));
-  cleanup();
+  await runners?.stop();
   await collector.stop({ keep: values.keep });
 }
 if (failed) {

@@ -5,6 +5,7 @@
 // in X-Forwarded-For, as from a load balancer it trusts (the simulator plays that part).
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
+import { StopReason } from '@farmwatch/proto';
 import { builtinCatalog, createLogger } from '../../shared/dist/index.js';
 import { Evaluator } from '../../agent/dist/runtime/evaluate.js';
 import { CollectorUpdates } from '../../agent/dist/runtime/collector-updates.js';
@@ -31,6 +32,7 @@ export class VirtualAgent {
    * @param {object} o.facts HostFacts
    * @param {boolean} [o.spool] keep events in the durable spool (dir/spool) instead of memory
    * @param {number} [o.heartbeatMs] 0: no heartbeats
+   * @param {string[]} [o.sanctioned] catalog ids of the company's own remote-access tools (the agent's --sanctioned)
    */
   constructor(o) {
     catalog ??= builtinCatalog();
@@ -40,7 +42,7 @@ export class VirtualAgent {
     this.startedAt = Date.now();
     const config = { ...defaults(o.dir), server: o.server };
     this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : new MemoryOutbox();
-    this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: [] }, log);
+    this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: o.sanctioned ?? [] }, log);
     this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);
     this.helloAcks = 0;
     this.client = undefined;
@@ -124,8 +126,17 @@ export class VirtualAgent {
     return this.client?.state === 'streaming';
   }
 
-  stop() {
+  /**
+   * Stops the laptop. `announce` (a StopReason name: 'shutdown', 'service_stop', …): the agent
+   * says why first and waits (a few seconds at most) until the collector has it, as the agent does.
+   */
+  async stop({ announce } = {}) {
     if (this.timer) clearTimeout(this.timer);
+    if (announce && this.client) {
+      this.outbox.push({ stopped: { reason: StopReason[`STOP_REASON_${announce.toUpperCase()}`] ?? StopReason.STOP_REASON_UNSPECIFIED, detail: 'simulated laptop stopped' } });
+      this.client.notify();
+      await this.client.drain(5000);
+    }
     this.client?.stop();
     if (this.outbox instanceof Spool) this.outbox.close();
   }

@@ -42,7 +42,7 @@ async function start(msg) {
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
-    const a = new VirtualAgent({ server: msg.server, dir, publicIp: whereIn(l, 0).ip, facts, heartbeatMs: msg.heartbeatMs, spool: msg.spool });
+    const a = new VirtualAgent({ server: msg.server, dir, publicIp: whereIn(l, 0).ip, facts, heartbeatMs: msg.heartbeatMs, spool: msg.spool, sanctioned: l.sanctioned });
     agents.set(l.serial, { laptop: l, agent: a, deviceId: record.deviceId });
     const at = Date.now();
     a.start();
@@ -88,9 +88,10 @@ process.on('message', (msg) => {
   if (msg.type === 'start') start(msg).catch(fail);
   else if (msg.type === 'phase') phase(msg.phase).catch(fail);
   else if (msg.type === 'stop') {
-    for (const { agent } of agents.values()) agent.stop();
-    send({ type: 'stopped' });
-    setTimeout(() => process.exit(0), 200);
+    Promise.all([...agents.values()].map(({ agent }) => agent.stop({ announce: msg.announce }))).finally(() => {
+      send({ type: 'stopped' });
+      setTimeout(() => process.exit(0), 200);
+    });
   }
 });
 process.on('disconnect', () => process.exit(0));

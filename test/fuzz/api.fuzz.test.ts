@@ -63,7 +63,7 @@ function snapshot(): { data: string; audit: number } {
 const ROUTES: [string, string][] = [
   ['GET', '/v1/alerts'], ['GET', '/v1/alerts/:id'], ['POST', '/v1/alerts/:id/ack'], ['POST', '/v1/alerts/:id/resolve'], ['POST', '/v1/alerts/:id/false-positive'],
   ['POST', '/v1/alerts/:id/reopen'], ['POST', '/v1/alerts/:id/notes'], ['POST', '/v1/alerts/:id/assign'], ['GET', '/v1/devices'], ['POST', '/v1/devices'],
-  ['POST', '/v1/devices/import'], ['GET', '/v1/devices/:id'], ['POST', '/v1/devices/:id/tokens'], ['POST', '/v1/devices/:id/revoke'], ['GET', '/v1/enrollment/ca.pem'], ['GET', '/v1/clusters'],
+  ['POST', '/v1/devices/import'], ['GET', '/v1/devices/:id'], ['POST', '/v1/devices/:id/tokens'], ['POST', '/v1/devices/:id/revoke'], ['GET', '/v1/enrollment/ca.pem'], ['POST', '/v1/devices/purge-demo'], ['GET', '/v1/clusters'],
   ['GET', '/v1/exclusions'], ['POST', '/v1/exclusions'], ['DELETE', '/v1/exclusions/:id'], ['GET', '/v1/suppressions'], ['POST', '/v1/suppressions'],
   ['DELETE', '/v1/suppressions/:id'], ['GET', '/v1/tokens'], ['GET', '/v1/audit'], ['GET', '/v1/api-tokens'], ['POST', '/v1/api-tokens'],
   ['DELETE', '/v1/api-tokens/:id'], ['GET', '/metrics'], ['GET', '/v1/health'], ['GET', '/v1/openapi.json'],

@@ -44,8 +44,9 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       };
       const items = store.listAlerts({ ...query, limit: q.limit ?? 100, offset: q.offset ?? 0 });
       const members = store.views.memberCounts(items.filter((a) => a.scope === 'cluster').map((a) => a.id));
+      const demo = store.views.demoAlerts(items.map((a) => a.id));
       return {
-        items: items.map((a) => ({ ...a, memberCount: members.get(a.id) ?? 1 })),
+        items: items.map((a) => ({ ...a, memberCount: members.get(a.id) ?? 1, demo: demo.has(a.id) })),
         total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0,
       };
     },
@@ -89,7 +90,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
       return {
-        ...a, finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
+        ...a, demo: store.views.demoAlerts([id]).has(id), finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
         audit: store.views.auditFor([auditTarget.alert(id)], 200),
       };
     },

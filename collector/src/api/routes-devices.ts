@@ -2,6 +2,7 @@
 // analysts read devices with their risk, observations and clusters; admins revoke.
 import type { Collector } from '../app.js';
 import { deviceViews, findDevice, importDevices, registerDevice } from '../ops/devices.js';
+import { purgeDemoDevices } from '../ops/demo.js';
 import { Enrollment, DEFAULT_TOKEN_TTL_MS } from '../enroll/enrollment.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
 import { isPublicIp } from '../enrich/ip.js';
@@ -41,17 +42,18 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       type: 'object', required: ['serial', 'assignee', 'shipTo', 'timeZone'], additionalProperties: false, properties: {
         serial: { type: 'string', maxLength: 64 }, assignee: { type: 'string', maxLength: 300, description: 'Name <email>' },
         shipTo: { type: 'string', maxLength: 300, description: 'City, Region, Country' }, timeZone: { type: 'string', maxLength: 64 }, tokenDays: TTL,
+        demo: { type: 'boolean', default: false, description: 'a simulated laptop of the demo fleet (npm run demo), removed by POST /v1/devices/purge-demo' },
       },
     },
     handler: (req, reply) => {
-      const b = req.body as { serial: string; assignee: string; shipTo: string; timeZone: string; tokenDays?: number };
+      const b = req.body as { serial: string; assignee: string; shipTo: string; timeZone: string; tokenDays?: number; demo?: boolean };
       const r = wrap(() => registerDevice(store, b, actor(req), (b.tokenDays ?? 7) * 86_400_000));
       void reply.status(201);
       return r;
     },
   });
   routes.add({
-    method: 'POST', url: '/v1/devices/import', roles: ['admin', 'it'], tag: 'devices', summary: 'Register laptops from an HR / asset CSV export (all rows or none)',
+    method: 'POST', url: '/v1/devices/import', roles: ['admin', 'it'], tag: 'devices', summary: 'Register laptops from an HR / asset CSV export (all rows or none; an optional demo column, yes or no, marks simulated laptops of the demo fleet)',
     body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string', maxLength: 8_000_000 }, tokenDays: TTL } },
     handler: (req, reply) => {
       const b = req.body as { csv: string; tokenDays?: number };
@@ -61,6 +63,15 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
         return { error: { status: 400, message: `nothing was imported: ${r.problemCount} problem(s)`, problems: r.errors } };
       }
       void reply.status(201);
+      return r;
+    },
+  });
+  routes.add({
+    method: 'POST', url: '/v1/devices/purge-demo', roles: ['admin'], tag: 'devices',
+    summary: 'Delete every demo laptop (npm run demo) and everything that hangs off it; real devices are not touched',
+    handler: (req) => {
+      const r = purgeDemoDevices(store, actor(req));
+      if (r.devices.length > 0) c.forgetPurged();
       return r;
     },
   });

@@ -27,6 +27,7 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
   const egress = d?.publicIp && isPublicIp(d.publicIp) ? new Enricher().lookup(d.publicIp) : undefined;
   const detail = {
     device: d ? { ...d, state: v.state } : { id: v.id, state: v.state },
+    demo: v.demo,
     egress: egress ?? null,
     registration: v.registration,
     sensors: d ? store.sensorStates(d.id) : [],
@@ -44,6 +45,7 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
   const out: string[] = [];
   out.push(d ? `${d.hostname} (${v.id}), ${d.osName} ${d.osVersion}, agent ${d.agentVersion}, catalog ${d.catalogVersion}` : `${v.id}: registered, not enrolled yet`);
   if (r) out.push(`  registered ${iso(r.registeredMs)} by ${r.registeredBy}: serial ${r.serial}, ${r.assigneeName} <${r.assigneeEmail}>, ship to ${r.shipTo}, ${r.timeZone}`);
+  if (v.demo) out.push('  demo laptop: simulated by `npm run demo`; `farmwatch-collector devices purge-demo` removes every demo laptop');
   out.push(`  state ${v.state}${r?.enrolledMs ? `, enrolled ${iso(r.enrolledMs)}` : ''}${r?.revokedMs ? `, revoked ${iso(r.revokedMs)}` : ''}`);
   if (d) {
     out.push(`  last seen ${ago(d.lastSeenMs)} from ${d.publicIp || d.lastPeer}; RTT ${d.rttMs ?? '?'} ms; time zone ${d.timeZone || '?'}; ` +

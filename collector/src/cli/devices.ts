@@ -9,6 +9,7 @@ import { auditTarget } from '../store/audit-target.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
+import { purgeDemoCommand } from './demo.js';
 
 interface Db { db: string }
 interface AddOptions extends Db { serial: string; assignee: string; shipTo: string; timezone: string; tokenDays: number; json?: boolean }
@@ -98,14 +99,14 @@ function list(o: Db & { json?: boolean }): number {
     process.stdout.write(table(
       ['DEVICE', 'SERIAL', 'ASSIGNEE', 'HOSTNAME', 'STATE', 'LAST SEEN', 'PUBLIC IP', 'EVENTS'],
       views.map((v) => [v.id, v.registration?.serial ?? v.device?.hardwareSerial ?? '', v.registration ? `${v.registration.assigneeName} <${v.registration.assigneeEmail}>` : '',
-        v.device?.hostname ?? '', v.state, v.device ? ago(v.device.lastSeenMs) : '-', v.device?.publicIp ?? '', String(v.device?.lastSequence ?? 0)]),
+        v.device?.hostname ?? '', v.demo ? `${v.state} (demo)` : v.state, v.device ? ago(v.device.lastSeenMs) : '-', v.device?.publicIp ?? '', String(v.device?.lastSequence ?? 0)]),
     ));
     return 0;
   });
 }
 
 export function devicesCommands(program: Command): void {
-  const devices = command(program, 'devices', 'register laptops before shipping (add, import CSV), list, show, revoke');
+  const devices = command(program, 'devices', 'register laptops before shipping (add, import CSV), list, show, revoke, purge-demo');
   devices.addHelpText('after', `\nEvery command takes --db FILE (default ${DEFAULT_DB}).`);
 
   command(devices, 'add', 'register a laptop before shipping it; prints its one-time enrollment token')
@@ -125,8 +126,9 @@ export function devicesCommands(program: Command): void {
     .addOption(jsonOption())
     .addOption(dbOption())
     .addHelpText('after', `
-Columns: serial, assignee (or name + email), ship_to (or city + state + country), timezone. Prints a CSV
-of serial, device id, token and expiry.`)
+Columns: serial, assignee (or name + email), ship_to (or city + state + country), timezone; optional
+demo (yes marks a simulated laptop of the demo fleet). Prints a CSV of serial, device id, token and
+expiry.`)
     .action(exits((file: string, o: Db & { tokenDays: number; json?: boolean }) => importCsv(file, o)));
 
   command(devices, 'list', 'registered and enrolled laptops')
@@ -146,9 +148,11 @@ of serial, device id, token and expiry.`)
     .addOption(dbOption())
     .hook('preAction', required('--reason'))
     .action(exits((wanted: string, o: Db & { reason: string }) => revoke(wanted, o)));
+
+  purgeDemoCommand(devices);
 }
 
 /** One flat object per device for --json: the device row's fields, plus registration and state. */
 export function flat(v: DeviceView): Record<string, unknown> {
-  return { ...(v.device ?? { id: v.id }), id: v.id, state: v.state, registration: v.registration };
+  return { ...(v.device ?? { id: v.id }), id: v.id, state: v.state, demo: v.demo, registration: v.registration };
 }

@@ -17,7 +17,16 @@ const COLUMNS: Record<string, string[]> = {
   region: ['region', 'state', 'province', 'shipstate', 'stateprovince'],
   country: ['country', 'shipcountry', 'countrycode'],
   timeZone: ['timezone', 'tz', 'iana'],
+  demo: ['demo'],
 };
+
+/** The optional demo column: a simulated laptop of the demo fleet (`npm run demo`). */
+function demoCell(text: string): boolean {
+  const t = text.toLowerCase();
+  if (t === '' || t === 'no' || t === 'false' || t === '0') return false;
+  if (t === 'yes' || t === 'true' || t === '1') return true;
+  throw new Error(`demo "${text}" should be yes or no (true / false, 1 / 0; empty is no)`);
+}
 
 const key = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
 
@@ -140,6 +149,7 @@ export function readRegistrationsCsv(text: string, registeredAs?: (serial: strin
         assignee: index.assignee !== undefined ? cell('assignee') : `${cell('name')} <${cell('email')}>`,
         shipTo: index.shipTo !== undefined ? cell('shipTo') : [cell('city'), cell('region'), cell('country')].filter(Boolean).join(', '),
         timeZone: cell('timeZone'),
+        demo: demoCell(cell('demo')),
       });
       const before = seen.get(registration.serial.toLowerCase());
       if (before !== undefined) throw new Error(`serial ${registration.serial} is already on line ${before}`);

@@ -8,6 +8,8 @@ export interface RawRegistration {
   assignee?: string;
   shipTo?: string;
   timeZone?: string;
+  /** A simulated laptop of the demo fleet. */
+  demo?: boolean;
 }
 
 export function isTimeZone(tz: string): boolean {
@@ -40,5 +42,6 @@ export function checkRegistration(raw: RawRegistration): RegistrationInput {
     serial, assigneeName: name, assigneeEmail: email,
     shipTo: [shipTo.city, shipTo.region, shipTo.country].filter(Boolean).join(', '),
     shipCountry: shipTo.countryCode, shipLat: shipTo.lat, shipLon: shipTo.lon, timeZone,
+    ...(raw.demo ? { demo: true } : {}),
   };
 }

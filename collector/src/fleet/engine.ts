@@ -74,6 +74,13 @@ export class FleetEngine {
     this.index = fresh;
   }
 
+  /** Devices deleted from the store (devices purge-demo) are forgotten: their MACs link nobody any more, and the index is rebuilt. */
+  forgetDeleted(): void {
+    for (const [mac, id] of this.ownMacs) if (!this.store.device(id)) this.ownMacs.delete(mac);
+    for (const id of this.linked) if (!this.store.device(id)) this.linked.delete(id);
+    this.rebuild();
+  }
+
   reloadExclusions(): void {
     const rows = this.store.fleet.exclusions();
     this.networkExclusions = rows.filter((r) => r.kind === 'network').map((r) => ({ cidr: parseCidr(r.value), reason: r.reason }));

@@ -17,7 +17,7 @@ export interface Registered {
 export function registerDevice(store: Store, raw: RawRegistration, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): Registered {
   const input = checkRegistration(raw);
   const registration = store.registry.register(input, actor, nowMs);
-  store.alerts.audit(actor, 'device.register', auditTarget.device(registration.deviceId), `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}`, nowMs);
+  store.alerts.audit(actor, 'device.register', auditTarget.device(registration.deviceId), `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}${input.demo ? ', demo' : ''}`, nowMs);
   const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
   return { registration, token, tokenExpiresMs: expiresMs };
 }
@@ -51,7 +51,8 @@ export function importDevices(store: Store, csv: string, actor: string, ttlMs = 
   }));
   const serials = registered.map((r) => r.registration.serial);
   const more = serials.length > 50 ? `, ... and ${serials.length - 50} more` : '';
-  store.alerts.audit(actor, 'device.import', auditTarget.import(registered.length), serials.slice(0, 50).join(', ') + more, nowMs);
+  const demo = registered.filter((r) => r.registration.demo).length;
+  store.alerts.audit(actor, 'device.import', auditTarget.import(registered.length), (demo > 0 ? `${demo} demo: ` : '') + serials.slice(0, 50).join(', ') + more, nowMs);
   return { registered, errors: [], problemCount: 0 };
 }
 
@@ -67,6 +68,8 @@ export interface DeviceView {
   registration: RegistrationRow | null;
   device: DeviceRow | null;
   state: 'registered' | 'enrolled' | 'reporting' | 'stopped' | 'revoked' | 'unregistered';
+  /** A simulated laptop of the demo fleet (`npm run demo`), removed by `devices purge-demo`. */
+  demo: boolean;
 }
 
 function stateOf(r: RegistrationRow | undefined, d: DeviceRow | undefined, nowMs: number): DeviceView['state'] {
@@ -83,9 +86,9 @@ export function deviceViews(store: Store, nowMs = Date.now()): DeviceView[] {
   for (const r of store.registry.listRegistrations()) {
     const d = devices.get(r.deviceId);
     devices.delete(r.deviceId);
-    out.push({ id: r.deviceId, registration: r, device: d ?? null, state: stateOf(r, d, nowMs) });
+    out.push({ id: r.deviceId, registration: r, device: d ?? null, state: stateOf(r, d, nowMs), demo: r.demo ?? false });
   }
-  for (const d of devices.values()) out.push({ id: d.id, registration: null, device: d, state: stateOf(undefined, d, nowMs) });
+  for (const d of devices.values()) out.push({ id: d.id, registration: null, device: d, state: stateOf(undefined, d, nowMs), demo: false });
   return out;
 }
 
@@ -94,7 +97,7 @@ export function findDevice(store: Store, wanted: string, nowMs = Date.now()): De
   // By id first: one lookup, not a scan of the fleet.
   const reg = store.registry.registration(wanted);
   const dev = store.device(wanted);
-  if (reg || dev) return { id: wanted, registration: reg ?? null, device: dev ?? null, state: stateOf(reg, dev, nowMs) };
+  if (reg || dev) return { id: wanted, registration: reg ?? null, device: dev ?? null, state: stateOf(reg, dev, nowMs), demo: reg?.demo ?? false };
   const all = deviceViews(store, nowMs);
   const w = wanted.toLowerCase();
   const matches = all.filter((v) => v.id === wanted || v.registration?.serial.toLowerCase() === w || v.device?.hostname.toLowerCase() === w);

@@ -8,7 +8,7 @@ declare const typed: unique symbol;
 /** A typed audit target, KIND:ID. */
 export type AuditTarget = string & { readonly [typed]: true };
 
-export const AUDIT_TARGET_KINDS = ['alert', 'device', 'enroll-token', 'api-token', 'exclusion', 'suppression', 'user', 'import'] as const;
+export const AUDIT_TARGET_KINDS = ['alert', 'device', 'enroll-token', 'api-token', 'exclusion', 'suppression', 'user', 'import', 'purge'] as const;
 export type AuditTargetKind = (typeof AUDIT_TARGET_KINDS)[number];
 
 const make = (kind: AuditTargetKind, id: string | number): AuditTarget => `${kind}:${id}` as AuditTarget;
@@ -24,6 +24,8 @@ export const auditTarget = {
   user: (name: string): AuditTarget => make('user', name),
   /** A CSV import registers many laptops at once: named by how many. */
   import: (laptops: number): AuditTarget => make('import', `${laptops} devices`),
+  /** `devices purge-demo` removes many laptops at once: named by how many. */
+  purge: (laptops: number): AuditTarget => make('purge', `${laptops} demo devices`),
 };
 
 /** The kind and id of a typed target; undefined for anything else. */

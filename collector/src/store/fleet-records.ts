@@ -9,6 +9,8 @@ export interface RegistrationInput {
   shipLat: number | null;
   shipLon: number | null;
   timeZone: string;
+  /** A simulated laptop of the demo fleet (`npm run demo`), removed by `devices purge-demo`. */
+  demo?: boolean;
 }
 
 export interface RegistrationRow extends RegistrationInput {

@@ -376,4 +376,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX enrollment_tokens_by_device ON enrollment_tokens (device_id);
     `,
   },
+  {
+    version: 8,
+    name: 'demo devices: registrations made by `npm run demo`, removable with `devices purge-demo`',
+    sql: `
+      -- 1: a simulated laptop of the demo fleet (registered with demo set, by admin or IT); its
+      -- device, events, observations, edges and alerts go with it (devices purge-demo).
+      ALTER TABLE registrations ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX registrations_demo ON registrations (device_id) WHERE demo = 1;
+    `,
+  },
 ];

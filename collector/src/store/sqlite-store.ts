@@ -11,6 +11,7 @@ import { SqliteAlerts } from './sqlite/alerts.js';
 import { SqlitePeople } from '../auth/sqlite-people.js';
 import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
+import { ALERT_ID_FLOOR, SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
 
 type Row = Record<string, unknown>;
 
@@ -95,9 +96,13 @@ function writeStatements(db: Db) {
       status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END WHERE id = @id`),
     touchAlert: db.prepare(`UPDATE alerts SET last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity, title = @title,
       score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy WHERE id = @id`),
-    insertAlert: db.prepare(`INSERT INTO alerts (device_id, rule, key, severity, title, status, first_seen_ms, last_seen_ms,
-      occurrences, scope, score, details, updated_ms, suppressed_by) VALUES (@deviceId, @rule, @key, @severity, @title, 'open',
-      @atMs, @atMs, 1, @scope, @score, @details, @atMs, @suppressedBy)`),
+    // The id is past the highest one ever used, also one a purge deleted (ALERT_ID_FLOOR): an id
+    // names one alert only, in the audit log and in what was exported.
+    insertAlert: db.prepare(`INSERT INTO alerts (id, device_id, rule, key, severity, title, status, first_seen_ms, last_seen_ms,
+      occurrences, scope, score, details, updated_ms, suppressed_by) VALUES (
+      (SELECT ${greatest('t.top', 'f.floor')} + 1 FROM (SELECT COALESCE(MAX(id), 0) AS top FROM alerts) t,
+        (SELECT COALESCE(MAX(CAST(CAST(value AS TEXT) AS INTEGER)), 0) AS floor FROM settings WHERE key = '${ALERT_ID_FLOOR}') f),
+      @deviceId, @rule, @key, @severity, @title, 'open', @atMs, @atMs, 1, @scope, @score, @details, @atMs, @suppressedBy)`),
     clearMembers: db.prepare('DELETE FROM alert_members WHERE alert_id = ?'),
     members: db.prepare('SELECT device_id AS deviceId FROM alert_members WHERE alert_id = ?'),
     addMember: db.prepare('INSERT INTO alert_members (alert_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -259,6 +264,11 @@ export class SqliteStore implements Store {
       inventory: this.db.prepare('DELETE FROM inventory WHERE removed_at_ms IS NOT NULL AND removed_at_ms < ?').run(beforeMs).changes,
       onlineHours: this.db.prepare('DELETE FROM device_hours WHERE hour < ?').run(Math.floor(beforeMs / 3_600_000)).changes,
     }))();
+  }
+
+  purgeDevices(ids: readonly string[], note: string, nowMs: number): PurgeCounts {
+    this.writable();
+    return new SqlitePurge(this.db).purge(ids, note, nowMs);
   }
 
   close(): void {

@@ -97,8 +97,12 @@ export function migrate(db: Db, migrations: readonly Migration[]): number[] {
   }
   const applied: number[] = [];
   const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)');
+  // Every migration not applied yet, also below the newest applied one: numbers need not be
+  // contiguous (work merged from branches), and a database that got a later number first still
+  // gets the earlier one.
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       insert.run(m.version, m.name, Date.now());

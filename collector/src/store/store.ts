@@ -10,6 +10,7 @@ import type {
 } from './fleet-records.js';
 import type { PeopleStore } from '../auth/people-store.js';
 import type { AuditTarget } from './audit-target.js';
+import type { PurgeCounts } from './sqlite/purge.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
 export interface StoreWriter {
@@ -108,6 +109,8 @@ export interface RegistryStore {
   /** Serials revoked after `sinceMs` (to end live streams). */
   revokedSince(sinceMs: number): { serial: string; revokedMs: number }[];
   deviceByMachine(machineId: string): DeviceRow | undefined;
+  /** Devices registered as part of the demo fleet (`npm run demo`). */
+  demoDeviceIds(): string[];
 }
 
 /** The co-location graph's raw material and the admin's exclusions. */
@@ -185,6 +188,8 @@ export interface ViewStore {
   changeEvents(deviceId: string, beforeSequence: number, limit: number): EventRecord[];
   /** How many laptops each (cluster) alert names. */
   memberCounts(alertIds: number[]): Map<number, number>;
+  /** Which of these alerts name a demo laptop (`npm run demo`). */
+  demoAlerts(alertIds: number[]): Set<number>;
   /** Audit records about any of these typed targets (`auditTarget.alert(1)`, `.device(id)`, ...), newest first. */
   auditFor(targets: AuditTarget[], limit: number): AuditRow[];
 }
@@ -205,6 +210,11 @@ export interface Store {
   sensorStates(deviceId: string): SensorStateRow[];
   /** Deletes events, observations and edges older than `beforeMs`; returns rows deleted per table. */
   prune(beforeMs: number): Record<string, number>;
+  /**
+   * Deletes these devices and everything that hangs off them, in one transaction; cluster alerts
+   * that also name other laptops stay without them, with `note`. Returns rows deleted per table.
+   */
+  purgeDevices(ids: readonly string[], note: string, nowMs: number): PurgeCounts;
   readonly registry: RegistryStore;
   readonly fleet: FleetStore;
   readonly alerts: AlertStore;

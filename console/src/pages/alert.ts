@@ -3,7 +3,7 @@
 // positive, reopen, with a note; assign) and the audit trail of everything done to it.
 import { h, mount, type Child } from '../dom.js';
 import { api } from '../api.js';
-import { buttonLink, card, dl, errorText, link, notice, pageHeader, render, severityBadge, statusBadge, table, toast } from '../components.js';
+import { buttonLink, card, demoTag, dl, errorText, link, notice, pageHeader, render, severityBadge, statusBadge, table, toast } from '../components.js';
 import { ago, when } from '../format.js';
 import { onAlert } from '../live.js';
 import { signalList, type Signal } from '../signals.js';
@@ -12,7 +12,7 @@ interface Evidence { field: string; value: string; catalogEntry?: string; matche
 interface AlertDetail {
   id: number; deviceId: string; hostname: string; rule: string; key: string; severity: string; title: string; status: string;
   firstSeenMs: number; lastSeenMs: number; occurrences: number; scope: 'device' | 'cluster'; score: number; assignee: string; updatedMs: number;
-  suppressedBy: number | null; members: string[];
+  suppressedBy: number | null; members: string[]; demo: boolean;
   details: { explanation?: Signal[]; people?: string[] };
   finding: { title: string; detector: string; key: string; severity: string; confidence: number; catalogEntry: string; evidence: Evidence[]; firstSeenMs: number; lastSeenMs: number; clearedAtMs: number | null } | null;
   notes: { id: number; author: string; text: string; atMs: number }[];
@@ -61,7 +61,7 @@ export function alertPage(el: HTMLElement, params: Record<string, string>): () =
     const assignee = h('input', { attrs: { id: 'assignee', maxlength: 200, placeholder: 'analyst' }, props: { value: a.assignee } });
     const devices = a.document?.devices ?? [];
     return [
-      pageHeader([severityBadge(a.severity), ' ', a.title], statusBadge(a.status)),
+      pageHeader([severityBadge(a.severity), ' ', a.title], a.demo ? demoTag() : null, statusBadge(a.status)),
       h('div', { class: 'grid-2' },
         card('Alert', dl([
           ['Id', `#${a.id}`], ['Rule', h('code', null, `${a.rule} / ${a.key}`)], ['Score', String(a.score)],

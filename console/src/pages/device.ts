@@ -3,7 +3,7 @@
 // explained, its alerts and findings, sensor states and the timeline of what changed.
 import { h, type Child } from '../dom.js';
 import { api } from '../api.js';
-import { buttonLink, card, dl, link, pageHeader, render, severityBadge, statusBadge, table, tag } from '../components.js';
+import { buttonLink, card, demoTag, dl, link, pageHeader, render, severityBadge, statusBadge, table, tag } from '../components.js';
 import { ago, bytes, duration, km, when, whenExact } from '../format.js';
 import { signalList, type Signal } from '../signals.js';
 import { mapFigure, worldMap, type MapPoint } from '../world-map.js';
@@ -18,7 +18,7 @@ interface Health {
   spoolDepth: number | null; cpuPermille: number | null; cpuWindowS: number | null; cpuAtMs: number | null; rssBytes: number | null; rttMs: number | null; agentVersion: string; catalogVersion: string; eventsStored: number;
 }
 interface DeviceDetail {
-  id: string; state: string;
+  id: string; state: string; demo: boolean;
   registration: { serial: string; assigneeName: string; assigneeEmail: string; shipTo: string; timeZone: string; registeredMs: number; registeredBy: string; enrolledMs: number | null } | null;
   device: { hostname: string; osName: string; osVersion: string; timeZone: string; publicIp: string; firstSeenMs: number } | null;
   risk: { score: number; severity: string; signals: Signal[] } | null;
@@ -109,7 +109,7 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
     const r = d.registration;
     const loc = d.locations;
     const children: Child[] = [
-      pageHeader([d.device?.hostname || r?.serial || d.id, ' ', h('span', { class: 'muted mono' }, d.id)], tag(d.state, d.state === 'reporting' ? 'ok' : d.state === 'revoked' || d.state === 'stopped' ? 'warn' : ''), d.risk ? [severityBadge(d.risk.severity), ` risk ${d.risk.score}`] : null),
+      pageHeader([d.device?.hostname || r?.serial || d.id, ' ', h('span', { class: 'muted mono' }, d.id)], d.demo ? demoTag() : null, tag(d.state, d.state === 'reporting' ? 'ok' : d.state === 'revoked' || d.state === 'stopped' ? 'warn' : ''), d.risk ? [severityBadge(d.risk.severity), ` risk ${d.risk.score}`] : null),
       h('div', { class: 'grid-2' },
         card('Assigned to', dl([
           ['Person', r ? `${r.assigneeName} <${r.assigneeEmail}>` : 'not registered'],

@@ -1,7 +1,7 @@
 // The lists behind the menu: farm clusters (highest score first) and devices (search, state).
 import { h, mount } from '../dom.js';
 import { api } from '../api.js';
-import { card, errorText, link, notice, pageHeader, render, severityBadge, table, tag } from '../components.js';
+import { card, demoTag, errorText, link, notice, pageHeader, render, severityBadge, table, tag } from '../components.js';
 import { ago, KIND_NAMES } from '../format.js';
 
 interface Cluster {
@@ -28,7 +28,7 @@ export function clustersPage(el: HTMLElement): void {
 }
 
 interface DeviceRow {
-  id: string; state: string;
+  id: string; state: string; demo: boolean;
   registration: { serial: string; assigneeName: string; assigneeEmail: string; shipTo: string } | null;
   device: { hostname: string; lastSeenMs: number; publicIp: string } | null;
 }
@@ -40,7 +40,7 @@ export function devicesPage(el: HTMLElement, _p: Record<string, string>, query: 
     try {
       const r = await api.get<{ items: DeviceRow[]; total: number; offset: number }>('/v1/devices', { q: state.q || undefined, state: state.state || undefined, limit: 100, offset: state.offset });
       mount(body, h('p', { class: 'muted' }, `${r.total} device(s)`), table([
-        { title: 'Laptop', cell: (d: DeviceRow) => link(`/devices/${encodeURIComponent(d.id)}`, d.device?.hostname || d.registration?.serial || d.id) },
+        { title: 'Laptop', cell: (d: DeviceRow) => [link(`/devices/${encodeURIComponent(d.id)}`, d.device?.hostname || d.registration?.serial || d.id), d.demo ? [' ', demoTag()] : null] },
         { title: 'Serial', cell: (d) => d.registration?.serial ?? '—' },
         { title: 'Assigned to', class: 'wide', cell: (d) => (d.registration ? `${d.registration.assigneeName} <${d.registration.assigneeEmail}>` : 'not registered') },
         { title: 'Ship-to', cell: (d) => d.registration?.shipTo ?? '—' },

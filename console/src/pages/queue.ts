@@ -3,13 +3,13 @@
 // arrive or change while the queue is open show up without reloading, marked as new.
 import { h, mount } from '../dom.js';
 import { api } from '../api.js';
-import { errorText, link, notice, pageHeader, severityBadge, statusBadge, table, toast, type Column } from '../components.js';
+import { demoTag, errorText, link, notice, pageHeader, severityBadge, statusBadge, table, toast, type Column } from '../components.js';
 import { ago, when } from '../format.js';
 import { onAlert } from '../live.js';
 
 interface AlertItem {
   id: number; deviceId: string; hostname: string; rule: string; key: string; severity: string; title: string; status: string;
-  firstSeenMs: number; lastSeenMs: number; occurrences: number; scope: 'device' | 'cluster'; score: number; assignee: string; updatedMs: number; memberCount: number;
+  firstSeenMs: number; lastSeenMs: number; occurrences: number; scope: 'device' | 'cluster'; score: number; assignee: string; updatedMs: number; memberCount: number; demo: boolean;
 }
 interface AlertPage { items: AlertItem[]; total: number; limit: number; offset: number }
 
@@ -83,7 +83,7 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
       { title: all, class: 'check', cell: (a) => h('input', { attrs: { type: 'checkbox', 'aria-label': `select alert ${a.id}` }, props: { checked: selected.has(a.id) }, on: { change: (e) => { toggle(a.id, (e.target as HTMLInputElement).checked); updateBulk(); } } }) },
       { title: sortHeader('severity'), cell: (a) => severityBadge(a.severity) },
       { title: sortHeader('score'), class: 'num', cell: (a) => (a.score > 0 ? String(a.score) : h('span', { class: 'muted', attrs: { title: 'a finding: no score' } }, '—')) },
-      { title: 'Alert', class: 'wide', cell: (a) => [link(`/alerts/${a.id}`, a.title), h('div', { class: 'sub mono' }, `#${a.id} · ${a.rule}`)] },
+      { title: 'Alert', class: 'wide', cell: (a) => [link(`/alerts/${a.id}`, a.title), h('div', { class: 'sub mono' }, a.demo ? [demoTag(), ' '] : null, `#${a.id} · ${a.rule}`)] },
       { title: 'Laptops', class: 'host', cell: (a) => (a.scope === 'cluster' ? link(`/clusters/${encodeURIComponent(a.deviceId)}`, `${a.memberCount} laptops`) : h('a', { attrs: { href: `/devices/${encodeURIComponent(a.deviceId)}`, 'data-link': true, title: a.hostname || a.deviceId } }, a.hostname || a.deviceId)) },
       { title: 'Status', cell: (a) => [statusBadge(a.status), a.assignee ? h('div', { class: 'sub' }, a.assignee) : null] },
       { title: sortHeader('age'), class: 'nowrap', cell: (a) => h('span', { attrs: { title: when(a.firstSeenMs) } }, ago(a.firstSeenMs)) },

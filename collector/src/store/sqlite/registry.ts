@@ -8,7 +8,14 @@ import { DEVICE_COLUMNS } from './columns.js';
 
 const REGISTRATION_COLUMNS = `device_id AS deviceId, serial, assignee_name AS assigneeName, assignee_email AS assigneeEmail,
   ship_to AS shipTo, ship_country AS shipCountry, ship_lat AS shipLat, ship_lon AS shipLon, time_zone AS timeZone,
-  registered_ms AS registeredMs, registered_by AS registeredBy, enrolled_ms AS enrolledMs, revoked_ms AS revokedMs`;
+  registered_ms AS registeredMs, registered_by AS registeredBy, enrolled_ms AS enrolledMs, revoked_ms AS revokedMs, demo`;
+
+/** A registration as stored (demo is 0 or 1) as the rest of the code reads it. */
+const registrationRow = (row: unknown): RegistrationRow | undefined => {
+  if (!row) return undefined;
+  const r = row as Omit<RegistrationRow, 'demo'> & { demo: number };
+  return { ...r, demo: r.demo === 1 };
+};
 
 const CERT_COLUMNS = `serial, device_id AS deviceId, fingerprint, issued_ms AS issuedMs, not_after_ms AS notAfterMs,
   revoked_ms AS revokedMs, revoke_reason AS revokeReason`;
@@ -30,8 +37,8 @@ export class SqliteRegistry implements RegistryStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(`INSERT INTO registrations (device_id, serial, assignee_name, assignee_email, ship_to, ship_country,
-        ship_lat, ship_lon, time_zone, registered_ms, registered_by) VALUES (@deviceId, @serial, @assigneeName, @assigneeEmail,
-        @shipTo, @shipCountry, @shipLat, @shipLon, @timeZone, @now, @actor)`),
+        ship_lat, ship_lon, time_zone, registered_ms, registered_by, demo) VALUES (@deviceId, @serial, @assigneeName, @assigneeEmail,
+        @shipTo, @shipCountry, @shipLat, @shipLon, @timeZone, @now, @actor, @demo)`),
       byId: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations WHERE device_id = ?`),
       bySerial: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations WHERE lower(serial) = lower(?)`),
       list: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations ORDER BY registered_ms, device_id`),
@@ -63,6 +70,7 @@ export class SqliteRegistry implements RegistryStore {
       revokeCert: db.prepare('UPDATE certificates SET revoked_ms = ?, revoke_reason = ? WHERE serial = ?'),
       markRevoked: db.prepare('UPDATE registrations SET revoked_ms = ? WHERE device_id = ?'),
       detachMachine: db.prepare('UPDATE devices SET machine_id = ? WHERE id = ?'),
+      demoIds: db.prepare('SELECT device_id FROM registrations WHERE demo = 1 ORDER BY device_id').pluck(),
       revokedSince: db.prepare('SELECT serial, revoked_ms AS revokedMs FROM certificates WHERE revoked_ms > ? ORDER BY revoked_ms'),
     };
   }
@@ -73,20 +81,20 @@ export class SqliteRegistry implements RegistryStore {
       throw new RegistryConflict(`serial ${r.serial} is already registered as ${existing.deviceId} (assigned to ${existing.assigneeName} <${existing.assigneeEmail}>)`);
     }
     const deviceId = newDeviceId();
-    this.s.insert.run({ ...r, deviceId, now: nowMs, actor });
+    this.s.insert.run({ ...r, deviceId, now: nowMs, actor, demo: r.demo ? 1 : 0 });
     return this.registration(deviceId) as RegistrationRow;
   }
 
   registration(deviceId: string): RegistrationRow | undefined {
-    return this.s.byId.get(deviceId) as RegistrationRow | undefined;
+    return registrationRow(this.s.byId.get(deviceId));
   }
 
   registrationBySerial(serial: string): RegistrationRow | undefined {
-    return this.s.bySerial.get(serial.trim()) as RegistrationRow | undefined;
+    return registrationRow(this.s.bySerial.get(serial.trim()));
   }
 
   listRegistrations(): RegistrationRow[] {
-    return this.s.list.all() as RegistrationRow[];
+    return this.s.list.all().map((r) => registrationRow(r) as RegistrationRow);
   }
 
   createToken(deviceId: string, tokenHash: string, expiresMs: number, actor: string, nowMs: number): void {
@@ -155,6 +163,10 @@ export class SqliteRegistry implements RegistryStore {
 
   revokedSince(sinceMs: number): { serial: string; revokedMs: number }[] {
     return this.s.revokedSince.all(sinceMs) as { serial: string; revokedMs: number }[];
+  }
+
+  demoDeviceIds(): string[] {
+    return this.s.demoIds.all() as string[];
   }
 
   deviceByMachine(machineId: string): DeviceRow | undefined {

@@ -50,6 +50,19 @@ export class SqliteViews implements ViewStore {
     return out;
   }
 
+  demoAlerts(alertIds: number[]): Set<number> {
+    const out = new Set<number>();
+    for (let i = 0; i < alertIds.length; i += 400) {
+      const chunk = alertIds.slice(i, i + 400);
+      const marks = chunk.map(() => '?').join(', ');
+      const rows = this.db.prepare(`SELECT a.id FROM alerts a JOIN registrations r ON r.device_id = a.device_id WHERE a.id IN (${marks}) AND r.demo = 1
+        UNION SELECT m.alert_id FROM alert_members m JOIN registrations r ON r.device_id = m.device_id WHERE m.alert_id IN (${marks}) AND r.demo = 1`)
+        .pluck().all(...chunk, ...chunk) as number[];
+      for (const id of rows) out.add(id);
+    }
+    return out;
+  }
+
   auditFor(targets: AuditTarget[], limit: number): AuditRow[] {
     if (targets.length === 0) return [];
     const out: AuditRow[] = [];

@@ -1,6 +1,7 @@
 // farmwatch-agent status: enrollment, connection, spool depth, last acknowledgement and each
 // sensor's state, from the files the running agent keeps in its state folder.
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { describeCertificate, FARMWATCH_VERSION } from '@farmwatch/shared';
 import { loadConfig, type AgentConfig } from '../config/index.js';
 import { readStatus } from '../runtime/status-file.js';
@@ -58,7 +59,7 @@ function status(o: StatusOptions): number {
     return connected ? 0 : 1;
   }
   const lines = [
-    `farmwatch agent ${FARMWATCH_VERSION}, state in ${config.state_dir}${chosen ? ` (${chosen})` : ''}`,
+    `farmwatch agent ${FARMWATCH_VERSION} on ${hostname()}, state in ${config.state_dir}${chosen ? ` (${chosen})` : ''}`,
     `  collector   ${config.server ?? status?.server ?? 'not configured (set "server")'}`,
     `  enrolled    ${cert ? `yes, as ${cert.subjectCommonName}; certificate valid until ${cert.notAfter.toISOString()}` : `no (no ${config.cert_file}): run \`farmwatch-agent enroll\``}`,
     `  running     ${running ? `yes, pid ${status.pid}, since ${new Date(status.startedAtMs).toISOString()}` : status ? `no (last seen ${ago(status.writtenAtMs)})` : 'no'}`,

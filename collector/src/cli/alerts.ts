@@ -52,7 +52,8 @@ function list(o: ListOptions): number {
   const store = openStore(o.db, { readonly: true });
   try {
     if (o.rule !== undefined) checkRule(store, o.rule, false);
-    const deviceId = o.device === undefined ? undefined : lookupDevice(store, o.device).id;
+    const device = o.device === undefined ? undefined : lookupDevice(store, o.device);
+    const deviceId = device?.id;
     const alerts = store.listAlerts({
       ...(o.status === 'active' ? { statuses: ['open', 'acknowledged'] } : o.status ? { status: o.status } : {}),
       ...(o.severity ? { severity: o.severity } : {}), ...(o.rule ? { rule: o.rule } : {}),
@@ -60,7 +61,10 @@ function list(o: ListOptions): number {
       sort: o.sort, limit: o.limit, offset: o.offset,
     });
     if (o.json) process.stdout.write(JSON.stringify(alerts, null, 2) + '\n');
-    else if (alerts.length === 0) process.stdout.write(`No ${o.status ?? ''} alerts.\n`.replace('  ', ' '));
+    else if (alerts.length === 0) {
+      const of = device ? ` for ${device.device?.hostname ? `${device.device.hostname} (${device.id})` : device.id}` : '';
+      process.stdout.write(`No ${o.status ?? ''} alerts${of}.\n`.replace('  ', ' '));
+    }
     else {
       process.stdout.write(table(
         ['ID', 'SEVERITY', 'SCORE', 'STATUS', 'DEVICE', 'ALERT', 'SEEN', 'LAST SEEN'],

@@ -11,6 +11,7 @@ import { FARMWATCH_VERSION } from '@farmwatch/shared';
 import { SqliteStore } from '../collector/src/index.js';
 import { AGENT_CLI, COLLECTOR_CLI, ROOT, startCollector, type RunningCollector } from './helpers/processes.js';
 import { register } from './helpers/enroll.js';
+import { thisMachineSerial } from './helpers/field.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import { spawnProc, waitFor, type Proc } from './helpers/field.js';
 
@@ -236,7 +237,7 @@ describe.runIf(process.platform === 'linux')('farmwatch-agent status beside a co
     collectorDb = join(work, 'live.db');
     running = await startCollector(collectorDb, pki.dir);
     agentDir = join(work, 'agent-dir');
-    ({ deviceId, token } = await register(collectorDb, { serial: 'USAGE-LIVE', assignee: 'Bo Chen <bo.chen@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: 'lt-bo' }));
+    ({ deviceId, token } = await register(collectorDb, { serial: thisMachineSerial(), assignee: 'Bo Chen <bo.chen@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: 'lt-bo' }));
     apiToken = (JSON.parse(collector(['api-tokens', 'create', '--name', 'usage', '--role', 'admin', '--json', '--db', collectorDb]).stdout) as { token: string }).token;
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ import { AGENT_CLI, COLLECTOR_CLI, run, startCollector, type RunningCollector } 
 import { makePki, type Pki } from './helpers/pki.js';
 import { RawIngestClient } from './helpers/raw-client.js';
 import { enrollLaptop, register, type EnrolledLaptop } from './helpers/enroll.js';
+import { thisMachineSerial } from './helpers/field.js';
 
 let pki: Pki;
 let work: string;
@@ -54,7 +55,7 @@ afterAll(async () => {
 
 describe.runIf(process.platform === 'linux')('agent to collector over TLS gRPC', () => {
   it('enrolls with a one-time token and keeps its key and certificate private', async () => {
-    const { deviceId, token } = await register(db, { serial: 'E2E-THIS-MACHINE', assignee: 'Test Runner <runner@example.com>', shipTo: 'London, England, GB', timeZone: 'Europe/London', hostname: hostname() });
+    const { deviceId, token } = await register(db, { serial: thisMachineSerial(), assignee: 'Test Runner <runner@example.com>', shipTo: 'London, England, GB', timeZone: 'Europe/London', hostname: hostname() });
     const r = await run(AGENT_CLI, ['enroll', '--server', collector.address, '--ca', join(pki.dir, 'ca.pem'), '--token', token, '--dir', agentDir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -72,7 +73,7 @@ describe.runIf(process.platform === 'linux')('agent to collector over TLS gRPC',
     expect(r.stderr).not.toMatch(/"level":"error"/);
     expect(r.code).toBe(0);
 
-    const devices = rows<{ id: string; hostname: string; os_platform: string; last_sequence: number }>("SELECT d.* FROM devices d JOIN registrations r ON r.device_id = d.id WHERE r.serial = 'E2E-THIS-MACHINE'");
+    const devices = rows<{ id: string; hostname: string; os_platform: string; last_sequence: number }>("SELECT d.* FROM devices d JOIN registrations r ON r.device_id = d.id WHERE r.serial = ?", thisMachineSerial());
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ hostname: hostname(), os_platform: 'linux' });
     const kinds = rows<{ kind: string }>('SELECT kind FROM events WHERE device_id = ? ORDER BY sequence', devices[0]?.id).map((e) => e.kind);

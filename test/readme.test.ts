@@ -88,7 +88,12 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       expect(readdirSync(top)).toEqual(['farmwatch']); // nothing beside it
       const lock = (dir: string): string => readFileSync(join(dir, 'package-lock.json'), 'utf8');
       if (existsSync(join(ROOT, 'node_modules', '.farmwatch-lock-sha256')) && lock(ROOT) === lock(clone)) {
-        expect(spawnSync('cp', ['-al', join(ROOT, 'node_modules'), join(clone, 'node_modules')]).status).toBe(0);
+        // The root's node_modules and the workspaces' own (npm puts a version that differs from the
+        // root's there, e.g. shared/node_modules/commander).
+        const { workspaces } = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { workspaces: string[] };
+        for (const dir of ['.', ...workspaces]) {
+          if (existsSync(join(ROOT, dir, 'node_modules'))) expect(spawnSync('cp', ['-al', join(ROOT, dir, 'node_modules'), join(clone, dir, 'node_modules')]).status).toBe(0);
+        }
         rmSync(join(clone, 'node_modules', '.bin', 'farmwatch-agent'), { force: true });
         rmSync(join(clone, 'node_modules', '.bin', 'farmwatch-collector'), { force: true });
       }

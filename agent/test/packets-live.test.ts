@@ -90,7 +90,11 @@ describe('packets sensor where capture cannot work', () => {
     try {
       const entry = join(tmp, 'entry.mjs');
       writeFileSync(entry, runOnce);
-      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: join(tmp, 'bundle.mjs'), logLevel: 'silent' });
+      // An ESM bundle needs a require of its own for the CommonJS packages inside it (commander).
+      await build({
+        entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: join(tmp, 'bundle.mjs'), logLevel: 'silent',
+        banner: { js: "import { createRequire as farmwatchRequire } from 'node:module'; const require = farmwatchRequire(import.meta.url);" },
+      });
       const r = spawnSync(process.execPath, [join(tmp, 'bundle.mjs')], { cwd: tmp, encoding: 'utf8', timeout: 20_000 });
       const outcome = JSON.parse(r.stdout) as { status: string; reason: string };
       expect(outcome.status).toBe('unavailable');

@@ -124,7 +124,7 @@ describe('demo devices', () => {
     expect(s.alerts.notes(mixedRealAnchor)[0]?.text).toMatch(/fewer than two laptops are left, so it is resolved$/);
     // Audited, with what went.
     const audit = s.alerts.auditLog(1, 0)[0];
-    expect(audit).toMatchObject({ actor: 'cli:test', action: 'device.purge-demo', target: '3 demo devices' });
+    expect(audit).toMatchObject({ actor: 'cli:test', action: 'device.purge-demo', target: 'purge:3 demo devices' });
     expect(audit?.detail).toMatch(/devices 3/);
     // A new alert gets an id no alert had before, also none the purge deleted.
     const next = s.write((w) => w.raiseAlert({ deviceId: r1, rule: 'kvm.edid', key: 'HDMI-A-2', severity: 'high', title: 'KVM', atMs: now, newOccurrence: true })).id;

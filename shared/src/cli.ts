@@ -4,6 +4,7 @@
 // `version` / `--version` print the version. Exit codes: 0 fine, 2 usage or other error; a command
 // may return its own (`scan` exits 1 when it found something).
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { guardStream } from './terminal-text.js';
 import { FARMWATCH_VERSION } from './version.js';
 
 export { Argument, Command, InvalidArgumentError, Option };
@@ -80,6 +81,10 @@ export function exits<A extends unknown[]>(fn: Action<A>): (...args: A) => Promi
 
 /** Parses the command line and runs the command; errors are one line on stderr and exit status 2. */
 export function runProgram(program: Command, argv: string[] = process.argv.slice(2)): void {
+  // Nothing a laptop or a person typed reaches the terminal as a control character (hostnames,
+  // evidence, notes): stdout entirely, stderr but for the CR of progress bars.
+  guardStream(process.stdout);
+  guardStream(process.stderr, '\r');
   program.command('version').description('print the version').action(() => {
     process.stdout.write(`${FARMWATCH_VERSION}\n`);
   });

@@ -6,3 +6,4 @@ export * from './edid/index.js';
 export * from './cli.js';
 export * from './file-errors.js';
 export * from './state-home.js';
+export * from './terminal-text.js';

@@ -15,6 +15,7 @@ const PROGRESS_FROM_BYTES = 8 * 1024 * 1024;
 function progressBar(total: number): { update(p: ReadProgress): void; done(): void } | undefined {
   if (!process.stderr.isTTY || total < PROGRESS_FROM_BYTES) return undefined;
   let last = 0;
+  let longest = 0;
   const width = 30;
   return {
     update(p) {
@@ -23,11 +24,14 @@ function progressBar(total: number): { update(p: ReadProgress): void; done(): vo
       last = now;
       const frac = Math.min(1, p.bytesRead / Math.max(1, p.totalBytes));
       const filled = Math.round(frac * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ` +
-        `${(p.bytesRead / 1048576).toFixed(1)}/${(p.totalBytes / 1048576).toFixed(1)} MiB  ${p.packets} packets`);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ` +
+        `${(p.bytesRead / 1048576).toFixed(1)}/${(p.totalBytes / 1048576).toFixed(1)} MiB  ${p.packets} packets`;
+      longest = Math.max(longest, line.length);
+      process.stderr.write(`\r${line}`);
     },
     done() {
-      process.stderr.write('\r\x1b[K');
+      // Spaces over the bar rather than an erase sequence: stderr carries no escape sequence (shared/src/terminal-text.ts).
+      process.stderr.write(`\r${' '.repeat(longest)}\r`);
     },
   };
 }

@@ -40,7 +40,7 @@ function whereFrom(db: string): string {
 export function openStore(db: string, opts: { readonly?: boolean; create?: boolean } = {}): SqliteStore {
   if (opts.create) {
     try {
-      mkdirSync(dirname(db), { recursive: true });
+      mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // the database's folder is private (store/sqlite.ts)
     } catch (err) {
       throw new UsageError(describeFileError(err, db, 'the database', { writing: true, fix: `pass --db with a file in a folder that can be made` }));
     }

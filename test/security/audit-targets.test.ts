@@ -1,3 +1,5 @@
+// Probe: audit targets were bare numbers, so API-token and exclusion ids collided with alert ids
+// and showed up in alert trails (alert 1 listed an api-token.create). Now every target is typed.
 // Audit trails through a real collector process: an API token, an exclusion and a suppression that
 // all have id 1, and alert 1 raised by an enrolled laptop's finding. Alert 1's trail (API, CLI,
 // the device's timeline) holds alert 1's records only; the audit log names every target by kind.
@@ -6,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Category, Severity } from '@farmwatch/proto';
-import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from './helpers/processes.js';
-import { makePki, type Pki } from './helpers/pki.js';
-import { RawIngestClient } from './helpers/raw-client.js';
-import { enrollLaptop, type EnrolledLaptop } from './helpers/enroll.js';
+import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from '../helpers/processes.js';
+import { makePki, type Pki } from '../helpers/pki.js';
+import { RawIngestClient } from '../helpers/raw-client.js';
+import { enrollLaptop, type EnrolledLaptop } from '../helpers/enroll.js';
 
 let pki: Pki;
 let work: string;
@@ -53,7 +55,11 @@ beforeAll(async () => {
   const alerts = await api<{ items: { id: number; deviceId: string; rule: string }[] }>('GET', '/v1/alerts');
   expect(alerts.body.items.find((a) => a.id === 1)).toMatchObject({ deviceId: laptop.deviceId });
   expect((await api('POST', '/v1/alerts/1/ack', { note: 'calling the user' })).status).toBe(200);
-  expect((await run(COLLECTOR_CLI, ['alerts', 'assign', '1', 'jordan', '--db', db])).code).toBe(0);
+  // An alert is assigned to a console user who takes alerts.
+  const jordan = await run(COLLECTOR_CLI, ['users', 'create', '--name', 'jordan', '--role', 'analyst', '--db', db]);
+  expect(jordan.code, jordan.stderr).toBe(0);
+  const assigned = await run(COLLECTOR_CLI, ['alerts', 'assign', '1', 'jordan', '--db', db]);
+  expect(assigned.code, assigned.stderr).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
@@ -88,7 +94,7 @@ describe("alert 1's audit trail", () => {
     const log = await api<AuditRow[]>('GET', '/v1/audit?limit=50');
     expect(log.body.map((r) => `${r.action} ${r.target}`).reverse()).toEqual([
       'api-token.create api-token:1', 'exclusion.add exclusion:1', 'suppression.add suppression:1', `device.register device:${laptop.deviceId}`,
-      `token.create enroll-token:${laptop.deviceId}`, `device.enroll device:${laptop.deviceId}`, 'alert.ack alert:1', 'alert.assign alert:1',
+      `token.create enroll-token:${laptop.deviceId}`, `device.enroll device:${laptop.deviceId}`, 'alert.ack alert:1', 'user.create user:jordan', 'alert.assign alert:1',
     ]);
     expect(log.body.find((r) => r.action === 'exclusion.add')?.detail).toBe('network 12.0.0.0/24: corporate egress');
   });

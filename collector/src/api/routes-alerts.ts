@@ -8,7 +8,7 @@ import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } fro
 import { alertDocument } from '../export/document.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
-import { PAGING } from './paging.js';
+import { MAX_EPOCH_MS, PAGING, wholeNumber } from './paging.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };
@@ -26,7 +26,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
         sort: { type: 'string', enum: ALERT_SORTS, default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
         reverse: { type: 'boolean', default: false, description: 'the other way round' },
-        since: { type: 'integer', minimum: 0, description: 'only alerts changed after this time (epoch ms)' },
+        since: wholeNumber(0, MAX_EPOCH_MS, { description: 'only alerts changed after this time (epoch ms)' }),
         suppressed: { type: 'boolean', default: false },
         ...PAGING,
       },

@@ -8,9 +8,12 @@ import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } fro
 import { alertDocument } from '../export/document.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
+import { callerEnded } from '../auth/http-auth.js';
 import { MAX_EPOCH_MS, PAGING, wholeNumber } from './paging.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+/** How often an open event stream checks that its caller may still read it. */
+export const STREAM_RECHECK_MS = 2_000;
 const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };
 
 export function alertRoutes(routes: Routes, c: Collector): void {
@@ -57,26 +60,36 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       reply.hijack();
       reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
       reply.raw.write(': farmwatch alert stream\n\n');
+      // The caller is checked again before every event and every STREAM_RECHECK_MS: a revoked token,
+      // a disabled person, a session that ended (logout, expiry) ends the stream with `event:
+      // session` (the console then asks to log in again), and nothing more is sent.
+      const caller = req.caller;
+      let ended = false;
+      const stillAllowed = (): boolean => {
+        if (ended) return false;
+        const why = caller ? callerEnded(store, caller) : 'no caller';
+        if (!why) return true;
+        stop();
+        reply.raw.end(`event: session\ndata: ${JSON.stringify({ ended: true, reason: why })}\n\n`);
+        return false;
+      };
       const send = (change: AlertChange): void => {
+        if (!stillAllowed()) return;
         const doc = alertDocument(store, change);
         if (doc) reply.raw.write(`id: ${doc.id}-${Date.now()}\nevent: alert\ndata: ${JSON.stringify(doc)}\n\n`);
       };
       c.bus.on('alert', send);
       c.bus.on('lifecycle', send);
-      const session = req.caller?.session;
       const stop = (): void => {
+        ended = true;
+        clearInterval(recheck);
         clearInterval(keepalive);
         c.bus.off('alert', send);
         c.bus.off('lifecycle', send);
       };
+      const recheck = setInterval(stillAllowed, STREAM_RECHECK_MS);
       const keepalive = setInterval(() => {
-        // A console's stream ends with its session (logout, expiry, the person disabled).
-        if (session && !store.people.session(session.tokenHash)) {
-          stop();
-          reply.raw.end('event: session\ndata: {"ended":true}\n\n');
-          return;
-        }
-        reply.raw.write(': keepalive\n\n');
+        if (stillAllowed()) reply.raw.write(': keepalive\n\n');
       }, 15_000);
       req.raw.on('close', stop);
     },

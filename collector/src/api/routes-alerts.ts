@@ -9,6 +9,7 @@ import { alertDocument } from '../export/document.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { callerEnded } from '../auth/http-auth.js';
+import { alertView } from './analyst-only.js';
 import { MAX_EPOCH_MS, PAGING, wholeNumber } from './paging.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
@@ -49,7 +50,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const members = store.views.memberCounts(items.filter((a) => a.scope === 'cluster').map((a) => a.id));
       const demo = store.views.demoAlerts(items.map((a) => a.id));
       return {
-        items: items.map((a) => ({ ...a, memberCount: members.get(a.id) ?? 1, demo: demo.has(a.id) })),
+        items: items.map((a) => alertView({ ...a, memberCount: members.get(a.id) ?? 1, demo: demo.has(a.id) })),
         total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0,
       };
     },
@@ -102,10 +103,10 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const a = store.alerts.detail(id);
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
-      return {
+      return alertView({
         ...a, demo: store.views.demoAlerts([id]).has(id), finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
         audit: store.views.auditFor([auditTarget.alert(id)], 200),
-      };
+      });
     },
   });
   const actions: [string, AlertAction, string][] = [
@@ -119,7 +120,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         const id = (req.params as { id: number }).id;
         transition(store, id, action, actor(req), (req.body as { note?: string } | undefined)?.note);
         c.bus.lifecycle([id]);
-        return store.alerts.detail(id);
+        const d = store.alerts.detail(id);
+        return d && alertView(d);
       },
     });
   }
@@ -140,7 +142,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const id = (req.params as { id: number }).id;
       assign(store, id, (req.body as { assignee: string }).assignee, actor(req));
       c.bus.lifecycle([id]);
-      return store.alerts.detail(id);
+      const d = store.alerts.detail(id);
+      return d && alertView(d);
     },
   });
 }

@@ -18,6 +18,7 @@ import { viewRoutes } from './routes-views.js';
 import { LifecycleError } from '../ops/alerts.js';
 import { ApiError, Routes } from './route.js';
 import { finiteKeyword, numberProblem } from './paging.js';
+import { hideAnalystOnly } from './analyst-only.js';
 import { alertRoutes } from './routes-alerts.js';
 import { deviceRoutes } from './routes-devices.js';
 import { adminRoutes } from './routes-admin.js';
@@ -49,6 +50,7 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
   const sessions = new Sessions(store.people);
   const site = new ConsoleSite(opts.console ?? (() => loadConsole()));
   securityHeaders(app, https !== undefined);
+  hideAnalystOnly(app);
   app.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config;
     const roles = config?.roles;

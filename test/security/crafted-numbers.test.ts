@@ -38,8 +38,8 @@ const LISTS = (): [string, string[]][] => [
   ['/v1/audit', ['offset', 'limit']], [`/v1/devices/${deviceId}/timeline`, ['limit']],
 ];
 
-const get = async (path: string): Promise<{ status: number; body: { error?: { message: string } } }> => {
-  const res = await fetch(`${collector.api}${path}`, { headers: { authorization: `Bearer ${admin}` } });
+const get = async (path: string, method = 'GET'): Promise<{ status: number; body: { error?: { message: string } } }> => {
+  const res = await fetch(`${collector.api}${path}`, { method, headers: { authorization: `Bearer ${admin}` } });
   return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
 };
 
@@ -53,6 +53,20 @@ describe('crafted numbers in list queries', () => {
           expect(r.body.error?.message, `${route}?${name}=${value}`).toMatch(new RegExp(`^invalid request: the query parameter ${name} must be a whole number from -?\\d+ to \\d+$`));
           expect(r.body.error?.message.length).toBeLessThan(200);
         }
+      }
+    }
+  });
+
+  it('as numeric ids in a path are refused the same way', async () => {
+    const routes: [string, string][] = [
+      ['GET', '/v1/alerts/ID'], ['POST', '/v1/alerts/ID/notes'], ['DELETE', '/v1/exclusions/ID'], ['DELETE', '/v1/suppressions/ID'],
+      ['DELETE', '/v1/api-tokens/ID'], ['POST', '/v1/users/ID/disable'],
+    ];
+    for (const [method, route] of routes) {
+      for (const value of ['1e309', '99999999999999999999', '0', '1.5']) {
+        const r = await get(route.replace('ID', encodeURIComponent(value)), method);
+        expect(r.status, `${method} ${route} ${value}: ${JSON.stringify(r.body)}`).toBe(400);
+        expect(r.body.error?.message).toMatch(/^invalid request: the path parameter id must be a whole number from 1 to \d+$/);
       }
     }
   });

@@ -23,6 +23,9 @@ export function wholeNumber(minimum: number, maximum: number, extra: { default?:
   return { type: 'integer', minimum, maximum, [FINITE]: true, ...extra } as const;
 }
 
+/** The path of a route about one numbered thing (an alert, an exclusion, a user): /v1/…/:id. */
+export const NUMERIC_ID = { type: 'object', required: ['id'], properties: { id: wholeNumber(1, Number.MAX_SAFE_INTEGER) } } as const;
+
 export const PAGING = {
   limit: wholeNumber(1, 1000, { default: 100 }),
   offset: wholeNumber(0, MAX_OFFSET, { default: 0 }),

@@ -10,9 +10,9 @@ import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { callerEnded } from '../auth/http-auth.js';
 import { alertView } from './analyst-only.js';
-import { MAX_EPOCH_MS, PAGING, wholeNumber } from './paging.js';
+import { MAX_EPOCH_MS, NUMERIC_ID, PAGING, wholeNumber } from './paging.js';
 
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const ID = NUMERIC_ID;
 /** How often an open event stream checks that its caller may still read it. */
 export const STREAM_RECHECK_MS = 2_000;
 const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };

@@ -49,7 +49,7 @@ beforeAll(async () => {
     tokens[role] = (JSON.parse((await run(COLLECTOR_CLI, ['api-tokens', 'create', '--name', `${role} desk`, '--role', role, '--json', '--db', db])).stdout) as { token: string }).token;
   }
   writeFileSync(join(dir, 'pw'), `${PASSWORD}\n`, { mode: 0o600 });
-  for (const [name, role] of [[ASSIGNEE, 'analyst'], ['it.desk', 'it']]) {
+  for (const [name, role] of [[ASSIGNEE, 'analyst'], ['it.desk', 'it']] as const) {
     expect((await run(COLLECTOR_CLI, ['users', 'create', '--name', name, '--role', role, '--password-file', join(dir, 'pw'), '--db', db])).code).toBe(0);
   }
   // Alert 1: a laptop reports AnyDesk running; an analyst acknowledges it with a note, writes

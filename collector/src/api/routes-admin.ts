@@ -9,9 +9,9 @@ import { parseCidr } from '../enrich/ip.js';
 import { ROLES, type Role } from '../store/fleet-records.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
-import { PAGING, page } from './paging.js';
+import { NUMERIC_ID, PAGING, page } from './paging.js';
 
-const NUM_ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const NUM_ID = NUMERIC_ID;
 
 export function adminRoutes(routes: Routes, c: Collector): void {
   const store = c.store;

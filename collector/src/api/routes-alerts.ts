@@ -8,9 +8,13 @@ import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } fro
 import { alertDocument } from '../export/document.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
-import { PAGING } from './paging.js';
+import { callerEnded } from '../auth/http-auth.js';
+import { alertView } from './analyst-only.js';
+import { MAX_EPOCH_MS, NUMERIC_ID, PAGING, wholeNumber } from './paging.js';
 
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const ID = NUMERIC_ID;
+/** How often an open event stream checks that its caller may still read it. */
+export const STREAM_RECHECK_MS = 2_000;
 const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };
 
 export function alertRoutes(routes: Routes, c: Collector): void {
@@ -26,7 +30,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
         sort: { type: 'string', enum: ALERT_SORTS, default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
         reverse: { type: 'boolean', default: false, description: 'the other way round' },
-        since: { type: 'integer', minimum: 0, description: 'only alerts changed after this time (epoch ms)' },
+        since: wholeNumber(0, MAX_EPOCH_MS, { description: 'only alerts changed after this time (epoch ms)' }),
         suppressed: { type: 'boolean', default: false },
         ...PAGING,
       },
@@ -46,7 +50,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const members = store.views.memberCounts(items.filter((a) => a.scope === 'cluster').map((a) => a.id));
       const demo = store.views.demoAlerts(items.map((a) => a.id));
       return {
-        items: items.map((a) => ({ ...a, memberCount: members.get(a.id) ?? 1, demo: demo.has(a.id) })),
+        items: items.map((a) => alertView({ ...a, memberCount: members.get(a.id) ?? 1, demo: demo.has(a.id) })),
         total: store.countAlerts(query), limit: q.limit ?? 100, offset: q.offset ?? 0,
       };
     },
@@ -57,26 +61,36 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       reply.hijack();
       reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
       reply.raw.write(': farmwatch alert stream\n\n');
+      // The caller is checked again before every event and every STREAM_RECHECK_MS: a revoked token,
+      // a disabled person, a session that ended (logout, expiry) ends the stream with `event:
+      // session` (the console then asks to log in again), and nothing more is sent.
+      const caller = req.caller;
+      let ended = false;
+      const stillAllowed = (): boolean => {
+        if (ended) return false;
+        const why = caller ? callerEnded(store, caller) : 'no caller';
+        if (!why) return true;
+        stop();
+        reply.raw.end(`event: session\ndata: ${JSON.stringify({ ended: true, reason: why })}\n\n`);
+        return false;
+      };
       const send = (change: AlertChange): void => {
+        if (!stillAllowed()) return;
         const doc = alertDocument(store, change);
         if (doc) reply.raw.write(`id: ${doc.id}-${Date.now()}\nevent: alert\ndata: ${JSON.stringify(doc)}\n\n`);
       };
       c.bus.on('alert', send);
       c.bus.on('lifecycle', send);
-      const session = req.caller?.session;
       const stop = (): void => {
+        ended = true;
+        clearInterval(recheck);
         clearInterval(keepalive);
         c.bus.off('alert', send);
         c.bus.off('lifecycle', send);
       };
+      const recheck = setInterval(stillAllowed, STREAM_RECHECK_MS);
       const keepalive = setInterval(() => {
-        // A console's stream ends with its session (logout, expiry, the person disabled).
-        if (session && !store.people.session(session.tokenHash)) {
-          stop();
-          reply.raw.end('event: session\ndata: {"ended":true}\n\n');
-          return;
-        }
-        reply.raw.write(': keepalive\n\n');
+        if (stillAllowed()) reply.raw.write(': keepalive\n\n');
       }, 15_000);
       req.raw.on('close', stop);
     },
@@ -89,10 +103,10 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const a = store.alerts.detail(id);
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
-      return {
+      return alertView({
         ...a, demo: store.views.demoAlerts([id]).has(id), finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
         audit: store.views.auditFor([auditTarget.alert(id)], 200),
-      };
+      });
     },
   });
   const actions: [string, AlertAction, string][] = [
@@ -106,7 +120,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         const id = (req.params as { id: number }).id;
         transition(store, id, action, actor(req), (req.body as { note?: string } | undefined)?.note);
         c.bus.lifecycle([id]);
-        return store.alerts.detail(id);
+        const d = store.alerts.detail(id);
+        return d && alertView(d);
       },
     });
   }
@@ -127,7 +142,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const id = (req.params as { id: number }).id;
       assign(store, id, (req.body as { assignee: string }).assignee, actor(req));
       c.bus.lifecycle([id]);
-      return store.alerts.detail(id);
+      const d = store.alerts.detail(id);
+      return d && alertView(d);
     },
   });
 }

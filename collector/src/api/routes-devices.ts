@@ -9,6 +9,7 @@ import { isPublicIp } from '../enrich/ip.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { PAGING, page } from './paging.js';
 import { agentHealth } from './views/device-health.js';
+import { alertView } from './analyst-only.js';
 import { deviceLocations } from './views/device-locations.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128 } } };
@@ -96,7 +97,7 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
         cluster: cluster ? { ...cluster.result, edges: cluster.edges } : null,
         health: agentHealth(v.device, c.live.byDevice(v.id).length > 0, c.fleet.rules.silentAfterMs, now),
         locations: deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }),
-        alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }),
+        alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }).map(alertView),
         // The hours the activity rules read, for the page's hours-on grid (in the assigned zone).
         activity: activityView(v.id, v.registration?.timeZone || v.device?.timeZone || 'UTC', now),
       };

@@ -4,8 +4,9 @@ import type { Collector } from '../app.js';
 import { AccountError, createAccount, findAccount, resetPassword, setDisabled } from '../auth/accounts.js';
 import { ROLES } from '../store/fleet-records.js';
 import { ApiError, actor, type Routes } from './route.js';
+import { NUMERIC_ID } from './paging.js';
 
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const ID = NUMERIC_ID;
 const PASSWORD = { type: 'string', maxLength: 256, description: 'leave out to have one generated (shown once)' };
 
 async function wrap<T>(fn: () => T | Promise<T>): Promise<T> {

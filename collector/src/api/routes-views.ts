@@ -3,6 +3,7 @@
 import type { Collector } from '../app.js';
 import { findDevice } from '../ops/devices.js';
 import { ApiError, type Routes } from './route.js';
+import { wholeNumber } from './paging.js';
 import { deviceTimeline } from './views/device-timeline.js';
 import { fleetOverview, RANGES, type Range } from './views/fleet-overview.js';
 import { clusterGraph } from './views/cluster-graph.js';
@@ -21,7 +22,7 @@ export function viewRoutes(routes: Routes, c: Collector): void {
   routes.add({
     method: 'GET', url: '/v1/devices/:id/timeline', roles: ['admin', 'analyst', 'it'], tag: 'devices',
     summary: "A laptop's timeline, newest first: findings, USB and display changes, stops, new co-location values, alerts, people's actions",
-    params: DEVICE, query: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
+    params: DEVICE, query: { type: 'object', additionalProperties: false, properties: { limit: wholeNumber(1, 1000, { default: 200 }) } },
     handler: (req) => {
       const id = device(c, (req.params as { id: string }).id);
       return { deviceId: id, items: deviceTimeline(c.store, id, (req.query as { limit?: number }).limit ?? 200) };

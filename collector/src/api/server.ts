@@ -17,6 +17,8 @@ import { bulkRoutes } from './routes-bulk.js';
 import { viewRoutes } from './routes-views.js';
 import { LifecycleError } from '../ops/alerts.js';
 import { ApiError, Routes } from './route.js';
+import { finiteKeyword, numberProblem } from './paging.js';
+import { hideAnalystOnly } from './analyst-only.js';
 import { alertRoutes } from './routes-alerts.js';
 import { deviceRoutes } from './routes-devices.js';
 import { adminRoutes } from './routes-admin.js';
@@ -38,13 +40,17 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
   // Behind a load balancer the admin trusts (--trusted-proxy), the client address (login limits,
   // the audit log) and the scheme (Secure cookies) come from its X-Forwarded-* headers.
   const proxies = collector.config.trustedProxies ?? [];
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ...(https ? { https } : {}) });
+  // Ajv's `verbose` keeps the failing schema on each error, for messages that name a number's range.
+  const app = Fastify({
+    logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ajv: { customOptions: { verbose: true }, plugins: [finiteKeyword] }, ...(https ? { https } : {}),
+  });
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const sessions = new Sessions(store.people);
   const site = new ConsoleSite(opts.console ?? (() => loadConsole()));
   securityHeaders(app, https !== undefined);
+  hideAnalystOnly(app);
   app.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config;
     const roles = config?.roles;
@@ -76,7 +82,11 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
   app.setErrorHandler((err: FastifyError | ApiError | LifecycleError, _req, reply) => {
     const status = err instanceof ApiError || err instanceof LifecycleError ? err.statusCode
       : (err).validation ? 400 : (err).statusCode ?? 500;
-    const message = (err as FastifyError).validation ? `invalid request: ${err.message}` : status >= 500 ? 'internal error; see the collector log' : err.message;
+    const validation = (err as FastifyError).validation;
+    const number = validation?.[0] ? numberProblem(validation[0]) : undefined;
+    const where: Record<string, string> = { querystring: 'the query parameter ', params: 'the path parameter ', body: 'the body field ' };
+    const context = (err as FastifyError).validationContext;
+    const message = number ? `invalid request: ${(context && where[context]) ?? ''}${number}` : validation ? `invalid request: ${err.message}` : status >= 500 ? 'internal error; see the collector log' : err.message;
     if (status >= 500) collector.log.error('API request failed', { error: err.message });
     void reply.status(status).send({ error: { status, message } });
   });

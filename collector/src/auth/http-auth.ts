@@ -58,3 +58,22 @@ export function resolveCaller(store: Store, sessions: Sessions, req: FastifyRequ
   if (header !== undefined) return tokenCaller(store, header);
   return sessionCaller(sessions, req);
 }
+
+/**
+ * Why a caller that was let in may no longer go on (for long requests such as the event stream):
+ * its API token was revoked, or its console session ended (logout, expiry, the person disabled or
+ * their password changed). Undefined while it still may.
+ */
+export function callerEnded(store: Store, caller: Caller, nowMs = Date.now()): string | undefined {
+  if (caller.via === 'token') {
+    const token = store.alerts.apiTokenById(caller.id);
+    if (!token) return `the API token "${caller.name}" is gone`;
+    return token.revokedMs !== null ? `the API token "${caller.name}" was revoked` : undefined;
+  }
+  const session = caller.session ? store.people.session(caller.session.tokenHash) : undefined;
+  if (!session || nowMs >= session.expiresMs) return 'the console session ended';
+  const user = store.people.user(session.userId);
+  if (!user || user.disabledMs !== null) return `the user "${caller.name}" was disabled`;
+  if (user.passwordChangedMs > session.createdMs) return `the password of "${caller.name}" was changed`;
+  return undefined;
+}

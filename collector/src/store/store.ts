@@ -160,6 +160,7 @@ export interface AlertStore {
   auditLog(limit: number, offset: number): AuditRow[];
   createApiToken(name: string, role: Role, tokenHash: string, nowMs: number): ApiTokenRow;
   apiToken(tokenHash: string): ApiTokenRow | undefined;
+  apiTokenById(id: number): ApiTokenRow | undefined;
   touchApiToken(id: number, nowMs: number): void;
   listApiTokens(): ApiTokenRow[];
   revokeApiToken(id: number, nowMs: number): boolean;

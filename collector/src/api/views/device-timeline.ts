@@ -6,6 +6,7 @@ import { DropReason, InventoryOp, Severity, StopReason, enumName, pb } from '@fa
 import type { Store } from '../../store/store.js';
 import { inventoryKey } from '../../ingest/inventory-keys.js';
 import { auditTarget, parseAuditTarget } from '../../store/audit-target.js';
+import { analystOnly } from '../analyst-only.js';
 
 export interface TimelineEntry {
   atMs: number;
@@ -72,7 +73,9 @@ export function deviceTimeline(store: Store, deviceId: string, limit: number): T
     if (r.action === 'device.register') continue; // the registration entry says it
     const about = parseAuditTarget(r.target);
     const alertId = about?.kind === 'alert' ? Number(about.id) : undefined;
-    entries.push({ atMs: r.atMs, kind: 'audit', title: `${r.action} by ${r.actor}`, detail: `${alertId ? `alert #${alertId}: ` : ''}${r.detail}`, ...(alertId ? { alertId } : {}) });
+    const entry: TimelineEntry = { atMs: r.atMs, kind: 'audit', title: `${r.action} by ${r.actor}`, detail: `${alertId ? `alert #${alertId}: ` : ''}${r.detail}`, ...(alertId ? { alertId } : {}) };
+    // What someone did to an alert (its notes, who it went to) is for the alert readers only.
+    entries.push(alertId ? analystOnly(entry) : entry);
   }
   return entries.sort((a, b) => b.atMs - a.atMs).slice(0, limit);
 }

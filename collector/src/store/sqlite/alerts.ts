@@ -126,6 +126,10 @@ export class SqliteAlerts implements AlertStore {
     return this.s.tokenByHash.get(tokenHash) as ApiTokenRow | undefined;
   }
 
+  apiTokenById(id: number): ApiTokenRow | undefined {
+    return this.s.tokenById.get(id) as ApiTokenRow | undefined;
+  }
+
   touchApiToken(id: number, nowMs: number): void {
     this.s.touchToken.run(nowMs, id);
   }

@@ -77,7 +77,7 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
     };
 
     try {
-      identity = authenticate(call, deps.store);
+      identity = authenticate(call, deps.store, now());
     } catch (err) {
       if (err instanceof Refusal) return fail(err.code, err.message);
       throw err;

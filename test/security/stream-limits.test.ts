@@ -6,12 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status as Status } from '@grpc/grpc-js';
+import { credentials, status as Status } from '@grpc/grpc-js';
+import type { Logger } from '@farmwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollLaptop, type EnrolledLaptop } from '../helpers/enroll.js';
 import { makePki, type Pki } from '../helpers/pki.js';
 import { startCollector, type RunningCollector } from '../helpers/processes.js';
 import { RawIngestClient } from '../helpers/raw-client.js';
+import { StreamClient } from '../../agent/src/transport/stream-client.js';
+import { MemoryOutbox } from '../../agent/src/transport/outbox.js';
 
 let dir: string;
 let db: string;
@@ -84,5 +87,31 @@ describe('streams per device', () => {
     }
     client.close();
     expect(pushed).toBe(1);
+  });
+
+  it('two agents holding one identity back off instead of replacing each other every few hundred milliseconds', async () => {
+    const laptop = await enroll('SEC-STREAMS-3');
+    const retries: { agent: number; inMs: number }[] = [];
+    const agent = (i: number): StreamClient => {
+      const log: Logger = {
+        debug: () => undefined, info: () => undefined, error: () => undefined, child: () => log,
+        warn: (message, fields) => {
+          if (message === 'collector stream closed; reconnecting' && /stream replaced/.test(String(fields?.reason))) retries.push({ agent: i, inMs: Number(fields?.retryInMs) });
+        },
+      };
+      return new StreamClient({
+        server: collector.address, credentials: credentials.createSsl(laptop.ca, laptop.keyPem, laptop.certPem), outbox: new MemoryOutbox(), log,
+        hello: () => ({ ...laptop.hello, clockMs: Date.now() }), backoff: { initialMs: 200, maxMs: 60_000 },
+      });
+    };
+    const agents = [agent(1), agent(2)];
+    for (const a of agents) a.start();
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const a of agents) a.stop();
+    // Replaced again and again, each agent waits longer each time (200 ms doubling): a handful of
+    // replacements in 5 s, not one every 100-200 ms.
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries.length).toBeLessThan(16);
+    expect(Math.max(...retries.map((r) => r.inMs))).toBeGreaterThanOrEqual(800);
   });
 });

@@ -6,7 +6,7 @@ import type { Logger, PemPair } from '@farmwatch/shared';
 import type { Store } from './store/store.js';
 import { auditTarget } from './store/audit-target.js';
 import { startServer, type RunningServer, type TlsMaterial } from './server.js';
-import { Enrollment } from './enroll/enrollment.js';
+import { Enrollment, type RenewalPolicy } from './enroll/enrollment.js';
 import { FleetEngine } from './fleet/engine.js';
 import { AlertBus } from './alerts/bus.js';
 import { raise } from './alerts/raise.js';
@@ -32,6 +32,8 @@ export interface CollectorConfig {
   sanctioned?: string[];
   retentionDays?: number;
   rateLimit?: RateLimit;
+  /** How long a replaced certificate keeps working, and how many renewals a device gets per window. */
+  renewal?: Partial<RenewalPolicy>;
   rules?: Partial<RuleConfig>;
   exports?: ExportConfig;
   pingIntervalMs?: number;
@@ -50,11 +52,12 @@ export class Collector {
   api: RunningApi | undefined;
   private timers: NodeJS.Timeout[] = [];
   private revocationCursor = Date.now();
+  private retirementCursor = Date.now();
   private purgeSeen: string | undefined;
 
   constructor(readonly store: Store, readonly config: CollectorConfig, readonly log: Logger) {
     this.fleet = new FleetEngine({ store, log: log.child('fleet'), rules: { ...config.rules, sanctionedTools: config.sanctioned ?? [] } });
-    this.enrollment = new Enrollment({ store, ca: config.ca, log: log.child('enroll') });
+    this.enrollment = new Enrollment({ store, ca: config.ca, log: log.child('enroll'), ...(config.renewal ? { renewal: config.renewal } : {}) });
     this.exporters = new Exporters(store, config.exports ?? {}, log.child('export'), this.metrics);
     this.bus.on('alert', (c) => {
       const a = store.alert(c.id);
@@ -115,8 +118,15 @@ export class Collector {
     return serials;
   }
 
-  /** Revocations made by another process (the CLI) reach live streams here. */
+  /** Revocations made by another process (the CLI) reach live streams here, and so do replaced certificates whose overlap ended. */
   pollRevocations(): void {
+    const now = Date.now();
+    const retired = this.store.registry.retiredBetween(this.retirementCursor - 5000, now);
+    this.retirementCursor = now;
+    if (retired.length > 0) {
+      this.live.endCertificates(new Set(retired), Status.PERMISSION_DENIED,
+        (s) => `certificate replaced: the certificate ${s.certSerial} of device ${s.deviceId} was replaced by a newer one and its overlap is over: connect with the newest certificate`);
+    }
     const rows = this.store.registry.revokedSince(this.revocationCursor - 5000);
     if (rows.length === 0) return;
     this.revocationCursor = Math.max(this.revocationCursor, ...rows.map((r) => r.revokedMs));

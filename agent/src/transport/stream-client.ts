@@ -3,6 +3,9 @@
 // answers pings, hands other collector messages to its owner, and reconnects with backoff. A
 // stream that makes no progress (no HelloAck, or batches never acknowledged: a connection that a
 // middlebox swallowed while TCP still looks open) is abandoned with its channel and started again.
+// The collector keeps one stream per device and ends the older one ("stream replaced"): after that,
+// a successful Hello does not reset the backoff, so two agents holding one identity reconnect ever
+// more slowly (up to the maximum backoff) instead of replacing each other every second.
 import { Client, Metadata, status as Status, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import {
   DEFAULT_MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, ingestService,
@@ -45,6 +48,8 @@ export class StreamClient {
   /** When the stream last moved: connected, HelloAck, an ack, or the first batch sent after none was waiting. */
   private progressAtMs = 0;
   private readonly stallCheck: NodeJS.Timeout;
+  /** The last stream was ended because another stream with this identity replaced it. */
+  private replaced = false;
   state: ConnectionState = 'idle';
   lastError: string | undefined;
   deviceId: string | undefined;
@@ -142,7 +147,8 @@ export class StreamClient {
         this.state = 'streaming';
         this.progressAtMs = Date.now();
         this.lastError = undefined;
-        this.backoff.reset();
+        if (!this.replaced) this.backoff.reset();
+        this.replaced = false;
         this.opts.log.info('connected to collector', { server: this.opts.server, device: this.deviceId, resumeAfter: ack.lastSequence ?? 0 });
         this.opts.onMessage?.(msg);
         this.pump();
@@ -202,6 +208,7 @@ export class StreamClient {
     if (call !== this.call) return;
     this.call = undefined;
     if (this.state === 'stopped') return;
+    this.replaced = err?.code === Status.ABORTED && /^stream replaced\b/.test(err.details);
     this.retry(err ? explainStreamError(err, this.opts.server) : 'stream ended by the collector', err);
   }
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { createLogger, describeFileError, Option, repeatable, type Command } from '@farmwatch/shared';
 import { Collector } from '../app.js';
 import { parseShipTo } from '../enroll/ship-to.js';
+import { DEFAULT_RENEWAL_POLICY } from '../enroll/enrollment.js';
 import { parseCidr } from '../enrich/ip.js';
 import { DEFAULT_TLS_DIR, command, dbOption, exits, openStore, UsageError } from './args.js';
 
 interface ServeOptions {
   listen: string; http: string; httpTls?: boolean; db: string; tlsDir: string; trustedProxy?: string[]; sanctioned?: string; site?: string;
-  retentionDays?: string; rate?: string; burst?: string; farKm?: string; silentAfterMin?: string; watchInputLanguages?: string;
+  retentionDays?: string; rate?: string; burst?: string; certOverlapS?: string; renewalsPerHour?: string; farKm?: string; silentAfterMin?: string; watchInputLanguages?: string;
   webhook?: string[]; webhookRetryMs?: string; syslog?: string[]; syslogFormat: '5424' | 'cef'; syslogCa?: string; ocsf?: string;
 }
 
@@ -67,6 +68,10 @@ async function serve(values: ServeOptions): Promise<number> {
   }
   const retentionDays = int(values.retentionDays, '--retention-days', 90);
   const rateLimit = { ratePerS: int(values.rate, '--rate', 100), burst: int(values.burst, '--burst', 5000) };
+  const renewal = {
+    overlapMs: int(values.certOverlapS, '--cert-overlap-s', DEFAULT_RENEWAL_POLICY.overlapMs / 1000) * 1000,
+    perWindow: int(values.renewalsPerHour, '--renewals-per-hour', DEFAULT_RENEWAL_POLICY.perWindow),
+  };
   const farKm = int(values.farKm, '--far-km', 500);
   const silentAfterMs = int(values.silentAfterMin, '--silent-after-min', 15) * 60_000;
   const webhookRetryMs = int(values.webhookRetryMs, '--webhook-retry-ms', 1000);
@@ -80,7 +85,7 @@ async function serve(values: ServeOptions): Promise<number> {
   const config = {
     listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values.httpTls ?? false, tls, ca,
     trustedProxies: values.trustedProxy ?? [], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    retentionDays, rateLimit,
+    retentionDays, rateLimit, renewal,
     rules: { farKm, silentAfterMs, ...(site ? { collectorSite: site } : {}), watchedInputLanguages },
     exports: {
       webhooks: (values.webhook ?? []).map((url) => ({ url, initialDelayMs: webhookRetryMs })),
@@ -125,6 +130,8 @@ export function serveCommand(program: Command): void {
     .option('--retention-days <n>', 'events, observations and edges kept this long (default 90)')
     .option('--rate <n>', 'per-device limit in events/s (default 100)')
     .option('--burst <n>', 'per-device burst of events (default 5000)')
+    .option('--cert-overlap-s <n>', 'a certificate replaced by a renewal keeps working this many seconds (default 600)')
+    .option('--renewals-per-hour <n>', 'certificate renewals a device may make per hour (default 3)')
     .option('--far-km <n>', 'location farther than this from the ship-to city is a signal (default 500)')
     .option('--silent-after-min <n>', 'no message for this long is heartbeat loss (default 15)')
     .option('--watch-input-languages <langs>', 'count a keyboard typing one of these languages (ISO 639-1, e.g. ko,zh,ru) on a laptop shipped where it is not spoken (off by default: see collector/RULES.md before turning it on)')

@@ -20,11 +20,25 @@ type EnrollResponse = farmwatch.v1.EnrollResponse.$Shape;
 export const DEFAULT_TOKEN_TTL_MS = 7 * 86_400_000;
 export const DEFAULT_CERT_DAYS = 365;
 
+/**
+ * A new certificate (renewal or enrollment) retires the device's earlier ones; they keep working
+ * for `overlapMs`, so an agent whose renewal answer was lost on the way can still connect and renew
+ * again. A device gets at most `perWindow` certificates by renewal per `windowMs`.
+ */
+export interface RenewalPolicy {
+  overlapMs: number;
+  perWindow: number;
+  windowMs: number;
+}
+
+export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = { overlapMs: 10 * 60_000, perWindow: 3, windowMs: 3_600_000 };
+
 export interface EnrollmentOptions {
   store: Store;
   ca: PemPair;
   log: Logger;
   certDays?: number;
+  renewal?: Partial<RenewalPolicy>;
   now?: () => number;
 }
 
@@ -33,9 +47,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class Enrollment {
   private readonly now: () => number;
   private readonly caDer: Buffer;
+  readonly renewal: RenewalPolicy;
 
   constructor(private readonly opts: EnrollmentOptions) {
     this.now = opts.now ?? Date.now;
+    this.renewal = { ...DEFAULT_RENEWAL_POLICY, ...opts.renewal };
     this.caDer = Buffer.from(opts.ca.certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
   }
 
@@ -99,6 +115,7 @@ export class Enrollment {
       this.opts.store.registry.enroll({
         tokenHash: hash, deviceId: reg.deviceId, hello: helloRecord(req.hello, peer, now),
         certificate: { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() },
+        retireOthersAtMs: now + this.renewal.overlapMs,
       }, now);
     } catch (err) {
       if (err instanceof RegistryConflict) throw new Refusal(Status.FAILED_PRECONDITION, err.message);
@@ -114,9 +131,12 @@ export class Enrollment {
     };
   }
 
-  /** A new certificate for a new key, for a device that holds a live one (checked by the caller). */
+  /**
+   * A new certificate for a new key, for a device that holds a live one (checked by the caller).
+   * The device's other certificates are retired after the overlap; refused beyond the rate limit.
+   */
   async renew(deviceId: string, csrDer: Uint8Array, peer: string): Promise<EnrollResponse> {
-    const now = this.now();
+    this.checkRenewalLimit(deviceId);
     let certPem: string;
     try {
       certPem = await signCertificateRequest(this.opts.ca, csrDer, { commonName: deviceId, usage: 'client', days: this.opts.certDays ?? DEFAULT_CERT_DAYS });
@@ -124,14 +144,33 @@ export class Enrollment {
       throw new Refusal(Status.INVALID_ARGUMENT, (err as Error).message);
     }
     const info = describeCertificate(certPem);
-    this.opts.store.registry.recordRenewal(deviceId, { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() }, now);
-    this.opts.store.alerts.audit(`device:${deviceId}`, 'device.renew', auditTarget.device(deviceId), `certificate ${info.serialNumber} from ${peer}`, now);
+    // Checked again with no await before recording: two renewals at once cannot both pass.
+    const now = this.checkRenewalLimit(deviceId);
+    const retired = this.opts.store.registry.recordRenewal(deviceId, { serial: info.serialNumber.toUpperCase(), fingerprint: info.fingerprint256, notAfterMs: info.notAfter.getTime() },
+      now, now + this.renewal.overlapMs);
+    const until = retired.length > 0 ? `; retires ${retired.join(', ')} at ${iso(now + this.renewal.overlapMs)}` : '';
+    this.opts.store.alerts.audit(`device:${deviceId}`, 'device.renew', auditTarget.device(deviceId), `certificate ${info.serialNumber} from ${peer}${until}`, now);
     return {
       deviceId, certificateDer: Buffer.from(certPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'),
       caCertificateDer: this.caDer, notAfterMs: info.notAfter.getTime(),
     };
   }
+
+  /** Refuses a renewal beyond the device's limit, saying when the next one is possible; returns the time now. */
+  private checkRenewalLimit(deviceId: string): number {
+    const now = this.now();
+    const { perWindow, windowMs } = this.renewal;
+    const recent = this.opts.store.registry.renewalsSince(deviceId, now - windowMs);
+    if (recent.length < perWindow) return now;
+    const retryAt = (recent[recent.length - perWindow] ?? now) + windowMs;
+    throw new Refusal(Status.RESOURCE_EXHAUSTED,
+      `renewal limit: device ${deviceId} was issued ${recent.length} certificates by renewal in the last ${describeWindow(windowMs)} ` +
+      `(at most ${perWindow}); the current certificate stays valid: renew again after ${iso(retryAt)}`);
+  }
 }
+
+const describeWindow = (ms: number): string =>
+  ms % 3_600_000 === 0 ? `${ms / 3_600_000} hour(s)` : ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${ms / 1000} s`;
 
 /**
  * Why this laptop is not the one the token was made for, or undefined when it is. No field may be

@@ -1,5 +1,7 @@
 // The agent streams open right now, by certificate: revoking a device ends its live streams at
-// once (revocation in this process), or within a poll interval (revocation by the CLI).
+// once (revocation in this process), or within a poll interval (revocation by the CLI). A device
+// keeps one stream: a new one ends the ones before it (a reconnecting agent whose old connection
+// is not yet seen as dead, or a copied identity; either way one stream's worth of memory).
 export interface LiveStream {
   deviceId: string;
   certSerial: string;
@@ -12,6 +14,16 @@ export class LiveStreams {
   add(s: LiveStream): () => void {
     this.streams.add(s);
     return () => this.streams.delete(s);
+  }
+
+  /** Adds `s` as its device's only stream: the device's earlier streams are ended with `code` and `details`. */
+  replace(s: LiveStream, code: number, details: string): { unregister: () => void; replaced: number } {
+    const before = this.byDevice(s.deviceId);
+    for (const old of before) {
+      this.streams.delete(old);
+      old.end(code, details);
+    }
+    return { unregister: this.add(s), replaced: before.length };
   }
 
   get size(): number {

@@ -4,6 +4,10 @@
 // after it committed. Anything malformed or out of order ends the stream with a status and a
 // message that says what was wrong. The collector pushes the fleet's configuration after HelloAck
 // and pings to measure the stream's round-trip time.
+//
+// A device has one stream: a new one ends the one before with ABORTED "stream replaced: ...", so
+// one certificate cannot hold a thousand streams. The catalog (over 100 KB) is pushed to a device
+// at most once per `catalogPushIntervalMs`, however many Hellos name another version.
 import { createHash } from 'node:crypto';
 import { status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { DEFAULT_MAX_BATCH_BYTES, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
@@ -39,15 +43,22 @@ export interface IngestDeps {
   /** The collector's catalog: pushed to an agent that says it runs another one. */
   catalog?: Catalog;
   pingIntervalMs?: number;
+  /** A device is sent the catalog at most once in this long (default 10 minutes). */
+  catalogPushIntervalMs?: number;
   now?: () => number;
   /** Called after each committed batch (tests, metrics). */
   onBatch?: (deviceId: string, stored: number) => void;
 }
 
 const RTT_SAMPLES = 5;
+export const DEFAULT_CATALOG_PUSH_INTERVAL_MS = 10 * 60_000;
+export const STREAM_REPLACED = 'stream replaced';
 
 export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
   const now = deps.now ?? Date.now;
+  // When each device was last sent the catalog (one entry per device that asked).
+  const catalogSent = new Map<string, number>();
+  const catalogInterval = deps.catalogPushIntervalMs ?? DEFAULT_CATALOG_PUSH_INTERVAL_MS;
   return (call) => {
     const peer = call.getPeer();
     let identity: PeerIdentity | undefined;
@@ -77,13 +88,17 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
     };
 
     try {
-      identity = authenticate(call, deps.store);
+      identity = authenticate(call, deps.store, now());
     } catch (err) {
       if (err instanceof Refusal) return fail(err.code, err.message);
       throw err;
     }
     const me = identity;
-    unregister = deps.live.add({ deviceId: me.deviceId, certSerial: me.certSerial, end: (code, details) => fail(code, details) });
+    const opened = deps.live.replace({ deviceId: me.deviceId, certSerial: me.certSerial, end: (code, details) => fail(code, details) }, Status.ABORTED,
+      `${STREAM_REPLACED}: device ${me.deviceId} opened a newer stream (from ${peer}) at ${new Date(now()).toISOString()}; a device keeps one stream. ` +
+      'If this agent runs twice, or another machine holds a copy of this certificate, stop the other one');
+    unregister = opened.unregister;
+    if (opened.replaced > 0) deps.log.info('a newer stream replaced the device\'s earlier one', { device: me.deviceId, peer, replaced: opened.replaced });
     deps.metrics?.liveStreams.set({}, deps.live.size);
 
     const ping = (): void => {
@@ -124,8 +139,14 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         deps.bus?.publish(deps.fleet.evaluate([device.id]));
       }
       if (deps.catalog?.version && hello.catalogVersion !== deps.catalog.version) {
-        deps.log.info('pushing the catalog to an agent on another version', { device: device.id, agent: hello.catalogVersion ?? '', collector: deps.catalog.version });
-        send({ catalog: { version: deps.catalog.version, catalog: deps.catalog } });
+        const last = catalogSent.get(device.id);
+        if (last === undefined || at - last >= catalogInterval) {
+          catalogSent.set(device.id, at);
+          deps.log.info('pushing the catalog to an agent on another version', { device: device.id, agent: hello.catalogVersion ?? '', collector: deps.catalog.version });
+          send({ catalog: { version: deps.catalog.version, catalog: deps.catalog } });
+        } else {
+          deps.log.debug('not pushing the catalog again so soon', { device: device.id, sentAt: new Date(last).toISOString() });
+        }
       }
       ping();
       pingTimer = setInterval(ping, deps.pingIntervalMs ?? 60_000);

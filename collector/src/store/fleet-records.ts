@@ -40,6 +40,10 @@ export interface CertificateRow {
   notAfterMs: number;
   revokedMs: number | null;
   revokeReason: string | null;
+  issuedBy: 'enrollment' | 'renewal';
+  /** When it stops (or stopped) being accepted because a newer certificate replaced it, and that one's serial. */
+  retiredMs: number | null;
+  retiredBy: string | null;
 }
 
 export interface ObservationRecord {

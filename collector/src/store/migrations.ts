@@ -386,4 +386,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX registrations_demo ON registrations (device_id) WHERE demo = 1;
     `,
   },
+  {
+    version: 9,
+    name: 'a renewed certificate retires the one it replaces; renewals are counted per device',
+    sql: `
+      -- issued_by: 'enrollment' or 'renewal' (renewals are rate-limited per device; rows from
+      -- before this migration count as enrollments). retired_ms: when the certificate stops being
+      -- accepted because a newer one for the device was issued (retired_by, its serial).
+      ALTER TABLE certificates ADD COLUMN issued_by TEXT NOT NULL DEFAULT 'enrollment';
+      ALTER TABLE certificates ADD COLUMN retired_ms INTEGER;
+      ALTER TABLE certificates ADD COLUMN retired_by TEXT;
+      CREATE INDEX certificates_by_retirement ON certificates (retired_ms);
+      -- A device's older unrevoked certificates were all still accepted: each is retired ten minutes
+      -- from now in favour of the device's newest one.
+      UPDATE certificates SET retired_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 600000,
+        retired_by = (SELECT n.serial FROM certificates n WHERE n.device_id = certificates.device_id ORDER BY n.issued_ms DESC, n.rowid DESC LIMIT 1)
+        WHERE revoked_ms IS NULL
+          AND serial <> (SELECT n.serial FROM certificates n WHERE n.device_id = certificates.device_id ORDER BY n.issued_ms DESC, n.rowid DESC LIMIT 1);
+    `,
+  },
 ];

@@ -85,6 +85,7 @@ export interface EnrollRecord {
   deviceId: string;
   hello: HelloRecord;
   certificate: { serial: string; fingerprint: string; notAfterMs: number };
+  retireOthersAtMs?: number;
 }
 
 /** IT's side: registrations, one-time tokens, certificates, revocation. */
@@ -98,10 +99,20 @@ export interface RegistryStore {
   revokeTokens(deviceId: string, reason: string, nowMs: number): number;
   token(tokenHash: string): TokenUse | undefined;
   listTokens(): TokenRow[];
-  /** Consumes the token, creates or refreshes the device row, records the certificate: one transaction. */
+  /**
+   * Consumes the token, creates or refreshes the device row, records the certificate and retires
+   * the device's earlier live certificates at `e.retireOthersAtMs` (now when left out): one transaction.
+   */
   enroll(e: EnrollRecord, nowMs: number): DeviceRow;
-  /** Records one more certificate for an enrolled device (renewal). */
-  recordRenewal(deviceId: string, certificate: EnrollRecord['certificate'], nowMs: number): void;
+  /**
+   * Records one more certificate for an enrolled device (renewal) and retires the device's other
+   * live certificates at `retireOthersAtMs`: one transaction. Returns the retired serials.
+   */
+  recordRenewal(deviceId: string, certificate: EnrollRecord['certificate'], nowMs: number, retireOthersAtMs: number): string[];
+  /** When the device's certificates issued by renewal since `sinceMs` were issued, oldest first. */
+  renewalsSince(deviceId: string, sinceMs: number): number[];
+  /** Certificates whose retirement time falls in (fromMs, toMs] and that are not revoked (to end live streams). */
+  retiredBetween(fromMs: number, toMs: number): string[];
   certificate(serial: string): CertificateRow | undefined;
   certificates(deviceId: string): CertificateRow[];
   /** Revokes every live certificate of the device; returns their serials. */

@@ -90,6 +90,8 @@ export interface IssueOptions {
   days: number;
   dnsNames?: string[];
   ipAddresses?: string[];
+  /** Hex serial number; a fresh random one when left out. */
+  serial?: string;
 }
 
 async function sign(ca: PemPair, publicKey: X509.PublicKeyType, options: IssueOptions): Promise<string> {
@@ -110,7 +112,7 @@ async function sign(ca: PemPair, publicKey: X509.PublicKeyType, options: IssueOp
   ];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber(),
+    serialNumber: options.serial ?? serialNumber(),
     subject: dn(options.commonName),
     issuer: caCert.subject,
     notBefore: new Date(now - 5 * 60_000),

@@ -18,7 +18,7 @@ const registrationRow = (row: unknown): RegistrationRow | undefined => {
 };
 
 const CERT_COLUMNS = `serial, device_id AS deviceId, fingerprint, issued_ms AS issuedMs, not_after_ms AS notAfterMs,
-  revoked_ms AS revokedMs, revoke_reason AS revokeReason`;
+  revoked_ms AS revokedMs, revoke_reason AS revokeReason, issued_by AS issuedBy, retired_ms AS retiredMs, retired_by AS retiredBy`;
 
 export class RegistryConflict extends Error {
   constructor(message: string) {
@@ -62,8 +62,14 @@ export class SqliteRegistry implements RegistryStore {
         os_platform = @osPlatform, os_name = @osName, os_version = @osVersion, agent_version = @agentVersion,
         catalog_version = @catalogVersion, boot_id = @bootId, time_zone = @timeZone, enrolled_ms = @now WHERE id = @id`),
       markEnrolled: db.prepare('UPDATE registrations SET enrolled_ms = ?, revoked_ms = NULL WHERE device_id = ?'),
-      insertCert: db.prepare(`INSERT INTO certificates (serial, device_id, fingerprint, issued_ms, not_after_ms)
-        VALUES (?, ?, ?, ?, ?)`),
+      insertCert: db.prepare(`INSERT INTO certificates (serial, device_id, fingerprint, issued_ms, not_after_ms, issued_by)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      retireOthers: db.prepare(`UPDATE certificates SET retired_ms = @at, retired_by = @serial
+        WHERE device_id = @deviceId AND serial <> @serial AND revoked_ms IS NULL AND (retired_ms IS NULL OR retired_ms > @at)
+        RETURNING serial`).pluck(),
+      renewals: db.prepare(`SELECT issued_ms FROM certificates WHERE device_id = ? AND issued_by = 'renewal' AND issued_ms > ?
+        ORDER BY issued_ms`).pluck(),
+      retiredBetween: db.prepare('SELECT serial FROM certificates WHERE retired_ms > ? AND retired_ms <= ? AND revoked_ms IS NULL').pluck(),
       cert: db.prepare(`SELECT ${CERT_COLUMNS} FROM certificates WHERE serial = ?`),
       certs: db.prepare(`SELECT ${CERT_COLUMNS} FROM certificates WHERE device_id = ? ORDER BY issued_ms`),
       liveCerts: db.prepare('SELECT serial FROM certificates WHERE device_id = ? AND revoked_ms IS NULL'),
@@ -135,13 +141,25 @@ export class SqliteRegistry implements RegistryStore {
       if (this.s.deviceById.get(e.deviceId)) this.s.refreshDevice.run(params);
       else this.s.insertDevice.run(params);
       this.s.markEnrolled.run(nowMs, e.deviceId);
-      this.s.insertCert.run(e.certificate.serial, e.deviceId, e.certificate.fingerprint, nowMs, e.certificate.notAfterMs);
+      this.s.insertCert.run(e.certificate.serial, e.deviceId, e.certificate.fingerprint, nowMs, e.certificate.notAfterMs, 'enrollment');
+      this.s.retireOthers.all({ at: e.retireOthersAtMs ?? nowMs, serial: e.certificate.serial, deviceId: e.deviceId });
       return this.s.deviceById.get(e.deviceId) as DeviceRow;
     })();
   }
 
-  recordRenewal(deviceId: string, c: EnrollRecord['certificate'], nowMs: number): void {
-    this.s.insertCert.run(c.serial, deviceId, c.fingerprint, nowMs, c.notAfterMs);
+  recordRenewal(deviceId: string, c: EnrollRecord['certificate'], nowMs: number, retireOthersAtMs: number): string[] {
+    return this.db.transaction(() => {
+      this.s.insertCert.run(c.serial, deviceId, c.fingerprint, nowMs, c.notAfterMs, 'renewal');
+      return this.s.retireOthers.all({ at: retireOthersAtMs, serial: c.serial, deviceId }) as string[];
+    })();
+  }
+
+  renewalsSince(deviceId: string, sinceMs: number): number[] {
+    return this.s.renewals.all(deviceId, sinceMs) as number[];
+  }
+
+  retiredBetween(fromMs: number, toMs: number): string[] {
+    return this.s.retiredBetween.all(fromMs, toMs) as string[];
   }
 
   certificate(serial: string): CertificateRow | undefined {

@@ -92,7 +92,13 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
         // root's there, e.g. shared/node_modules/commander).
         const { workspaces } = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { workspaces: string[] };
         for (const dir of ['.', ...workspaces]) {
-          if (existsSync(join(ROOT, dir, 'node_modules'))) expect(spawnSync('cp', ['-al', join(ROOT, dir, 'node_modules'), join(clone, dir, 'node_modules')]).status).toBe(0);
+          const from = join(ROOT, dir, 'node_modules');
+          const to = join(clone, dir, 'node_modules');
+          // Hard links where the temporary folder is on the same file system, a copy where it is not.
+          if (existsSync(from) && spawnSync('cp', ['-al', from, to]).status !== 0) {
+            rmSync(to, { recursive: true, force: true });
+            expect(spawnSync('cp', ['-a', from, to]).status).toBe(0);
+          }
         }
         rmSync(join(clone, 'node_modules', '.bin', 'farmwatch-agent'), { force: true });
         rmSync(join(clone, 'node_modules', '.bin', 'farmwatch-collector'), { force: true });
@@ -102,7 +108,7 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       let out = '';
       start.stdout?.on('data', (d: Buffer) => (out += d.toString()));
       start.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => start?.once('exit', resolve));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => start?.once('exit', (code, signal) => resolve({ code, signal })));
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`npm start was not ready in 8 minutes:\n${out}`)), 480_000);
         const check = setInterval(() => {
@@ -136,10 +142,12 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       expect(second.stderr).toMatch(/another npm start \(pid \d+, since .*\) is running with the state folder var/);
 
       process.kill(-(start.pid ?? 0), 'SIGINT');
-      const code = await exited;
+      const ended = await exited;
       start = undefined;
       expect(out).toMatch(/Ctrl-C; stopping what it started:\n {2}the agent \(pid \d+\) stopped, and told the collector it was stopped\n {2}the collector \(pid \d+\) stopped/);
-      expect(code).toBe(0);
+      // npm itself ends by the Ctrl-C it was sent (as in a terminal), after start.mjs stopped cleanly (exit 0, test/npm-start.test.ts).
+      expect(ended.code === 0 || ended.signal === 'SIGINT', `npm start ended with ${JSON.stringify(ended)}`).toBe(true);
+      expect(out).toContain('npm start: stopped. The state folder');
       expect(existsSync(join(clone, 'var', 'npm-start.json'))).toBe(false);
       // The programs were ours, linked in node_modules/.bin, not fetched.
       expect(readdirSync(join(clone, 'node_modules', '.bin'))).toEqual(expect.arrayContaining(['farmwatch-agent', 'farmwatch-collector']));

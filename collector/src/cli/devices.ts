@@ -6,6 +6,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { deviceViews, importDevices, registerDevice, type DeviceView } from '../ops/devices.js';
 import { RegistryConflict } from '../store/sqlite/registry.js';
 import { auditTarget } from '../store/audit-target.js';
+import { writeCsv } from '../enroll/csv-write.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
 import { showDevice } from './device-show.js';
@@ -63,9 +64,8 @@ function importCsv(file: string, o: Db & { tokenDays: number; json?: boolean }):
     if (r.errors.length > 0) throw new UsageError(`nothing was imported from ${file}: ${r.problemCount} problem(s); fix them and run it again:\n  ${r.errors.join('\n  ')}`);
     if (o.json) process.stdout.write(JSON.stringify(r.registered, null, 2) + '\n');
     else {
-      process.stdout.write('serial,device_id,assignee,token,token_expires\n' + r.registered.map((x) =>
-        [x.registration.serial, x.registration.deviceId, `${x.registration.assigneeName} <${x.registration.assigneeEmail}>`, x.token, iso(x.tokenExpiresMs)]
-          .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n');
+      process.stdout.write(writeCsv([['serial', 'device_id', 'assignee', 'token', 'token_expires'], ...r.registered.map((x) =>
+        [x.registration.serial, x.registration.deviceId, `${x.registration.assigneeName} <${x.registration.assigneeEmail}>`, x.token, iso(x.tokenExpiresMs)])]));
       process.stderr.write(`imported ${r.registered.length} laptops; the tokens above are shown only now\n`);
     }
     return 0;

@@ -5,34 +5,15 @@
 //   bits or more, signed with SHA-256 or better, get a certificate, and the refusal says so.
 import 'reflect-metadata'; // @peculiar/x509 needs it loaded first
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import type { ServiceError } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { probeCollector } from '../helpers/probe-collector.js';
 import { enrollRpc, helloFor, register } from '../helpers/enroll.js';
-import { makePki, type Pki } from '../helpers/pki.js';
-import { startCollector, type RunningCollector } from '../helpers/processes.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-let dir: string;
-let db: string;
-let pki: Pki;
-let collector: RunningCollector;
+const p = probeCollector('sec-enroll');
 let n = 0;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'farmwatch-sec-enroll-'));
-  db = join(dir, 'collector.db');
-  pki = makePki();
-  collector = await startCollector(db, pki.dir);
-});
-afterAll(async () => {
-  await collector?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(pki.dir, { recursive: true, force: true });
-});
 
 const laptop = (serial: string) => ({ serial, assignee: 'New Hire <new@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: `lt-${++n}` });
 const refusal = (p: Promise<unknown>): Promise<string> => p.then(() => 'enrolled', (err: ServiceError) => err.details);
@@ -54,24 +35,24 @@ async function csrWith(keyType: 'rsa' | 'ec', opts: { modulusLength?: number; na
 describe('the serial check', () => {
   it('refuses a hello with no serial for a laptop registered by its serial', async () => {
     const l = laptop('SEC-SERIAL-1');
-    const { token } = await register(db, l);
-    const why = await refusal(enrollRpc(collector.address, pki.ca, token, { ...helloFor(l), hardwareSerial: '' }));
+    const { token } = await register(p.db, l);
+    const why = await refusal(enrollRpc(p.collector.address, p.pki.ca, token, { ...helloFor(l), hardwareSerial: '' }));
     expect(why).toContain('this laptop reports no hardware serial, so it cannot show that it is the laptop IT registered with serial SEC-SERIAL-1');
   });
 
   it('refuses a wrong serial, and the token still works for the right laptop', async () => {
     const l = laptop('SEC-SERIAL-2');
-    const { token } = await register(db, l);
-    expect(await refusal(enrollRpc(collector.address, pki.ca, token, { ...helloFor(l), hardwareSerial: 'SOMEONE-ELSE' }))).toContain("this laptop's serial is SOMEONE-ELSE");
-    expect(await refusal(enrollRpc(collector.address, pki.ca, token, helloFor(l)))).toBe('enrolled');
+    const { token } = await register(p.db, l);
+    expect(await refusal(enrollRpc(p.collector.address, p.pki.ca, token, { ...helloFor(l), hardwareSerial: 'SOMEONE-ELSE' }))).toContain("this laptop's serial is SOMEONE-ELSE");
+    expect(await refusal(enrollRpc(p.collector.address, p.pki.ca, token, helloFor(l)))).toBe('enrolled');
   });
 
   it('a laptop without a firmware serial enrolls when registered by its machine id, and only that laptop', async () => {
     const hello = { ...helloFor(laptop('ignored')), hardwareSerial: '' };
     const l = laptop(`machine-${(hello.machineId ?? '').slice(0, 16)}`);
-    const { token } = await register(db, l);
-    expect(await refusal(enrollRpc(collector.address, pki.ca, token, { ...hello, machineId: 'f'.repeat(64) }))).toMatch(/machine id \(ffffffffffffffff\.\.\.\) is not the one/);
-    expect(await refusal(enrollRpc(collector.address, pki.ca, token, hello))).toBe('enrolled');
+    const { token } = await register(p.db, l);
+    expect(await refusal(enrollRpc(p.collector.address, p.pki.ca, token, { ...hello, machineId: 'f'.repeat(64) }))).toMatch(/machine id \(ffffffffffffffff\.\.\.\) is not the one/);
+    expect(await refusal(enrollRpc(p.collector.address, p.pki.ca, token, hello))).toBe('enrolled');
   });
 });
 
@@ -87,8 +68,8 @@ describe('keys and signatures the CA signs', () => {
   for (const [name, make, expected] of cases) {
     it(`${name}: ${expected === 'enrolled' ? 'signed' : 'refused, saying why'}`, async () => {
       const l = laptop(`SEC-KEY-${n}`);
-      const { token } = await register(db, l);
-      const why = await refusal(enrollRpc(collector.address, pki.ca, token, helloFor(l), await make()));
+      const { token } = await register(p.db, l);
+      const why = await refusal(enrollRpc(p.collector.address, p.pki.ca, token, helloFor(l), await make()));
       if (expected === 'enrolled') expect(why).toBe('enrolled');
       else {
         expect(why).toMatch(expected);

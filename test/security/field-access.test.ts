@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Category, Severity } from '@farmwatch/proto';
 import { makePki, type Pki } from '../helpers/pki.js';
 import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from '../helpers/processes.js';
-import { RawIngestClient } from '../helpers/raw-client.js';
-import { enrollLaptop, type EnrolledLaptop } from '../helpers/enroll.js';
+import { anyDeskLaptop } from '../helpers/probe-collector.js';
+import type { EnrolledLaptop } from '../helpers/enroll.js';
 
 const NOTE = 'CONFIDENTIAL 7f3a: HR says the references were made up';
 const ACK_NOTE = 'PRIVATE b91c: calling the manager first';
@@ -54,16 +53,9 @@ beforeAll(async () => {
   }
   // Alert 1: a laptop reports AnyDesk running; an analyst acknowledges it with a note, writes
   // another and assigns it.
-  laptop = await enrollLaptop(collector.address, db, pki.ca, {
+  laptop = await anyDeskLaptop({ dir, db, pki, collector }, {
     serial: 'FIELDS-1', assignee: 'Avery Brooks <avery.brooks@example.com>', shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: 'LT-avery',
   });
-  const client = new RawIngestClient(collector.address, laptop);
-  const r = await client.exchange([{ hello: { ...laptop.hello, clockMs: Date.now() } }, { batch: { events: [{ sequence: 1, observedAtMs: Date.now(), finding: {
-    detector: 'remote_access.process', key: 'anydesk', category: Category.CATEGORY_REMOTE_ACCESS, severity: Severity.SEVERITY_MEDIUM, confidence: 80,
-    title: 'AnyDesk is running', catalogEntry: 'anydesk', firstSeenMs: Date.now(), evidence: [{ field: 'process.name', value: 'AnyDesk.exe' }],
-  } }] } }]);
-  client.close();
-  expect(r.error).toBeUndefined();
   expect(await post('/v1/alerts/1/ack', { note: ACK_NOTE })).toBe(200);
   expect(await post('/v1/alerts/1/notes', { note: NOTE })).toBe(200);
   expect(await post('/v1/alerts/1/assign', { assignee: ASSIGNEE })).toBe(200);

@@ -3,34 +3,15 @@
 // earlier certificates after a short overlap (10 minutes by default, `--cert-overlap-s`; 1 s here),
 // a stream still open on a retired certificate is ended with the reason, and a device gets at most
 // 3 renewals an hour (`--renewals-per-hour`): the next is refused with the time to retry.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client, credentials, Metadata, status as Status, type ServiceError } from '@grpc/grpc-js';
 import { enrollmentService, type farmwatch } from '@farmwatch/proto';
 import { createCertificateRequest, describeCertificate } from '@farmwatch/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { probeCollector } from '../helpers/probe-collector.js';
 import { enrollLaptop, type EnrolledLaptop } from '../helpers/enroll.js';
-import { makePki, type Pki } from '../helpers/pki.js';
-import { startCollector, type RunningCollector } from '../helpers/processes.js';
 import { RawIngestClient } from '../helpers/raw-client.js';
 
-let dir: string;
-let db: string;
-let pki: Pki;
-let collector: RunningCollector;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'farmwatch-sec-renew-'));
-  db = join(dir, 'collector.db');
-  pki = makePki();
-  collector = await startCollector(db, pki.dir, ['--cert-overlap-s', '1', '--renewals-per-hour', '3']);
-});
-afterAll(async () => {
-  await collector?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(pki.dir, { recursive: true, force: true });
-});
+const p = probeCollector('sec-renew', ['--cert-overlap-s', '1', '--renewals-per-hour', '3']);
 
 type Identity = Pick<EnrolledLaptop, 'ca' | 'certPem' | 'keyPem'>;
 
@@ -40,7 +21,7 @@ const pem = (der: Uint8Array): Buffer =>
 /** The Renew RPC as the agent makes it, over mutual TLS with `id`; the new identity, or the refusal. */
 async function renew(id: Identity): Promise<Identity> {
   const req = await createCertificateRequest('renew');
-  const client = new Client(collector.address, credentials.createSsl(id.ca, id.keyPem, id.certPem));
+  const client = new Client(p.collector.address, credentials.createSsl(id.ca, id.keyPem, id.certPem));
   const m = enrollmentService.renew;
   try {
     const r = await new Promise<farmwatch.v1.EnrollResponse.$Shape>((resolve, reject) => {
@@ -57,11 +38,11 @@ const batch = (seq: number) => ({ batch: { events: [{ sequence: seq, observedAtM
 
 describe('renewal', () => {
   it('retires the previous certificate after the overlap and limits renewals per device', async () => {
-    const laptop = await enrollLaptop(collector.address, db, pki.ca, {
+    const laptop = await enrollLaptop(p.collector.address, p.db, p.pki.ca, {
       serial: 'SEC-RENEW-1', assignee: 'Pat Doe <pat@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: 'lt-renew',
     });
     const hello = () => ({ hello: { ...laptop.hello, clockMs: Date.now() } });
-    const first = new RawIngestClient(collector.address, laptop);
+    const first = new RawIngestClient(p.collector.address, laptop);
     const open = first.open();
     open.call.write(hello());
     while (open.result.received.length < 1 && !open.result.error) await new Promise((r) => setTimeout(r, 20));
@@ -76,7 +57,7 @@ describe('renewal', () => {
     first.close();
 
     const serial = describeCertificate(laptop.certPem).serialNumber;
-    const again = new RawIngestClient(collector.address, laptop);
+    const again = new RawIngestClient(p.collector.address, laptop);
     const refused = await again.exchange([hello(), batch(1)]);
     again.close();
     expect(refused.received).toEqual([]);
@@ -86,7 +67,7 @@ describe('renewal', () => {
     const late = await renew(laptop).then(() => undefined, (e: ServiceError) => e);
     expect(late?.code).toBe(Status.PERMISSION_DENIED);
 
-    const newest = new RawIngestClient(collector.address, third);
+    const newest = new RawIngestClient(p.collector.address, third);
     const ok = await newest.exchange([hello(), batch(1)]);
     newest.close();
     expect(ok.error).toBeUndefined();
@@ -98,7 +79,7 @@ describe('renewal', () => {
     expect(over?.code).toBe(Status.RESOURCE_EXHAUSTED);
     expect(over?.details).toMatch(new RegExp(`^renewal limit: device ${laptop.deviceId} was issued 3 certificates by renewal in the last 1 hour\\(s\\) \\(at most 3\\); ` +
       'the current certificate stays valid: renew again after \\d{4}-\\d\\d-\\d\\dT'));
-    const still = new RawIngestClient(collector.address, fourth);
+    const still = new RawIngestClient(p.collector.address, fourth);
     const after = await still.exchange([hello(), batch(2)]);
     still.close();
     expect(after.error).toBeUndefined();

@@ -3,38 +3,19 @@
 // one stream: a new one ends the one before with ABORTED "stream replaced: ..." (the agent then
 // backs off instead of fighting a copy of itself), and the catalog is pushed to a device at most
 // once in 10 minutes however many Hellos ask.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { credentials, status as Status } from '@grpc/grpc-js';
 import type { Logger } from '@farmwatch/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { probeCollector } from '../helpers/probe-collector.js';
 import { enrollLaptop, type EnrolledLaptop } from '../helpers/enroll.js';
-import { makePki, type Pki } from '../helpers/pki.js';
-import { startCollector, type RunningCollector } from '../helpers/processes.js';
 import { RawIngestClient } from '../helpers/raw-client.js';
 import { StreamClient } from '../../agent/src/transport/stream-client.js';
 import { MemoryOutbox } from '../../agent/src/transport/outbox.js';
 
-let dir: string;
-let db: string;
-let pki: Pki;
-let collector: RunningCollector;
+const p = probeCollector('sec-streams');
 let n = 0;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'farmwatch-sec-streams-'));
-  db = join(dir, 'collector.db');
-  pki = makePki();
-  collector = await startCollector(db, pki.dir);
-});
-afterAll(async () => {
-  await collector?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(pki.dir, { recursive: true, force: true });
-});
-
-const enroll = (serial: string): Promise<EnrolledLaptop> => enrollLaptop(collector.address, db, pki.ca, {
+const enroll = (serial: string): Promise<EnrolledLaptop> => enrollLaptop(p.collector.address, p.db, p.pki.ca, {
   serial, assignee: 'Pat Doe <pat@example.com>', shipTo: 'Austin, Texas, US', timeZone: 'America/Chicago', hostname: `lt-streams-${++n}`,
 });
 const until = async (ok: () => boolean, ms = 8000): Promise<void> => {
@@ -45,7 +26,7 @@ const until = async (ok: () => boolean, ms = 8000): Promise<void> => {
 describe('streams per device', () => {
   it('keeps only the newest of three streams with one identity; the others end saying they were replaced', async () => {
     const laptop = await enroll('SEC-STREAMS-1');
-    const clients = [0, 1, 2].map(() => new RawIngestClient(collector.address, laptop));
+    const clients = [0, 1, 2].map(() => new RawIngestClient(p.collector.address, laptop));
     const streams: ReturnType<RawIngestClient['open']>[] = [];
     for (const c of clients) {
       const s = c.open();
@@ -72,7 +53,7 @@ describe('streams per device', () => {
 
   it('pushes the catalog once to a device whose Hellos keep naming another version', async () => {
     const laptop = await enroll('SEC-STREAMS-2');
-    const client = new RawIngestClient(collector.address, laptop);
+    const client = new RawIngestClient(p.collector.address, laptop);
     let pushed = 0;
     for (let i = 0; i < 4; i++) {
       const s = client.open();
@@ -100,7 +81,7 @@ describe('streams per device', () => {
         },
       };
       return new StreamClient({
-        server: collector.address, credentials: credentials.createSsl(laptop.ca, laptop.keyPem, laptop.certPem), outbox: new MemoryOutbox(), log,
+        server: p.collector.address, credentials: credentials.createSsl(laptop.ca, laptop.keyPem, laptop.certPem), outbox: new MemoryOutbox(), log,
         hello: () => ({ ...laptop.hello, clockMs: Date.now() }), backoff: { initialMs: 200, maxMs: 60_000 },
       });
     };

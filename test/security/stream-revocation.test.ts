@@ -7,11 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Category, Severity } from '@farmwatch/proto';
 import { makePki, type Pki } from '../helpers/pki.js';
 import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from '../helpers/processes.js';
-import { RawIngestClient } from '../helpers/raw-client.js';
-import { enrollLaptop } from '../helpers/enroll.js';
+import { anyDeskLaptop } from '../helpers/probe-collector.js';
 
 let pki: Pki;
 let dir: string;
@@ -33,16 +31,9 @@ beforeAll(async () => {
   collector = await startCollector(db, pki.dir);
   admin = (await tokenFor('soc lead', 'admin')).token;
   // Alert 1: a laptop reports AnyDesk running.
-  const laptop = await enrollLaptop(collector.address, db, pki.ca, {
+  await anyDeskLaptop({ dir, db, pki, collector }, {
     serial: 'STREAM-1', assignee: 'Avery Brooks <avery.brooks@example.com>', shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: 'LT-avery',
   });
-  const client = new RawIngestClient(collector.address, laptop);
-  const r = await client.exchange([{ hello: { ...laptop.hello, clockMs: Date.now() } }, { batch: { events: [{ sequence: 1, observedAtMs: Date.now(), finding: {
-    detector: 'remote_access.process', key: 'anydesk', category: Category.CATEGORY_REMOTE_ACCESS, severity: Severity.SEVERITY_MEDIUM, confidence: 80,
-    title: 'AnyDesk is running', catalogEntry: 'anydesk', firstSeenMs: Date.now(), evidence: [{ field: 'process.name', value: 'AnyDesk.exe' }],
-  } }] } }]);
-  client.close();
-  expect(r.error).toBeUndefined();
 }, 60_000);
 afterAll(async () => {
   await collector?.stop();

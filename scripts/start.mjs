@@ -395,6 +395,7 @@ try {
     `  ${c} devices add --serial S --assignee "Name <email>" --ship-to "City, Region, Country" --timezone Area/City${dbFlag}`,
     `  ${c} clusters list${dbFlag}      laptops that share a home, a KVM or a remote-access peer`,
     `  npx farmwatch-agent scan         this machine's findings, straight from the agent`,
+    `  npm run demo                     a simulated fleet of 250 laptops for the console (devices purge-demo removes it)`,
     '',
     'The agent scans every 60 s and sends a heartbeat every 30 s. Ctrl-C stops both.',
     '',

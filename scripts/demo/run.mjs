@@ -133,7 +133,7 @@ export function whereToLook(api, r) {
   }
   if (picks.length > 0) lines.push('Laptops with findings:', ...picks.map((a) => `  ${api}/devices/${encodeURIComponent(a.deviceId)}  ${a.hostname}: ${a.title}`));
   lines.push(`The alert queue: ${api}/alerts (clusters only: ${api}/alerts?scope=cluster); demo laptops and their alerts are tagged "demo".`);
-  lines.push('Remove the demo laptops and all they left: npm run demo -- --purge (or npx farmwatch-collector devices purge-demo --db FILE).');
+  lines.push('Remove the demo laptops and all they left: npm run demo -- --purge (or npx farmwatch-collector devices purge-demo).');
   return lines;
 }
 

@@ -85,11 +85,18 @@ function applyHealth(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: n
 
 /**
  * The agent's CPU figure an event carries: heartbeats of agents that measure over a window, and
- * every health report (an older agent's, without a window, means "since its previous report").
+ * every health report (an older agent's, without a window, means "since its previous report"), but
+ * for one that measured nothing yet.
  */
 function cpuReading(e: Event): { permille: number; windowS: number } | undefined {
   if (e.body === 'heartbeat') return e.heartbeat.cpuWindowS ? { permille: e.heartbeat.cpuPermille ?? 0, windowS: e.heartbeat.cpuWindowS } : undefined;
-  if (e.body === 'health') return { permille: e.health.cpuPermille ?? 0, windowS: e.health.cpuWindowS ?? 0 };
+  if (e.body === 'health') {
+    const permille = e.health.cpuPermille ?? 0;
+    const windowS = e.health.cpuWindowS ?? 0;
+    // No window and no CPU: an agent that has measured nothing yet (its first report, at start);
+    // the figure comes with its next heartbeat rather than as an "older agent" 0%.
+    return windowS === 0 && permille === 0 ? undefined : { permille, windowS };
+  }
   return undefined;
 }
 

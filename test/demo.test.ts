@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLLECTOR_CLI, ROOT, run } from './helpers/processes.js';
+import { COLLECTOR_CLI, ROOT, run, startOutput } from './helpers/processes.js';
 
 const DEMO = join(ROOT, 'scripts', 'demo');
 const home = mkdtempSync(join(tmpdir(), 'farmwatch-demo-'));
@@ -37,19 +37,9 @@ describe.runIf(process.platform === 'linux')('npm run demo', () => {
     expect(none.stderr).toMatch(/start it in another terminal with `npm start`/);
 
     start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { env: { ...process.env, ...env, FARMWATCH_PORT: '0' } });
-    let out = '';
-    start.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    start.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no summary in 45 s:\n${out}`)), 45_000);
-      const check = setInterval(() => {
-        if (/Ctrl-C stops both/.test(out)) {
-          clearTimeout(timer);
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-    });
+    const started = startOutput(start, 45_000);
+    await started.ready;
+    const out = started.out();
     // What npm start says about itself for the demo to find it.
     const info = JSON.parse(readFileSync(join(home, 'npm-start.json'), 'utf8')) as { pid: number; grpc: string; api: string; db: string; certs: string };
     expect(info).toMatchObject({ pid: start.pid, db: join(home, 'collector.db'), certs: join(home, 'certs') });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COLLECTOR_CLI, ROOT, run } from './helpers/processes.js';
+import { COLLECTOR_CLI, ROOT, run, startOutput } from './helpers/processes.js';
 
 describe.runIf(process.platform === 'linux')('npm start', () => {
   it('runs a collector and an agent, shows this machine, and stops cleanly on Ctrl-C', async () => {
@@ -15,19 +15,9 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
         env: { ...process.env, FARMWATCH_HOME: home, FARMWATCH_PORT: '0' },
       });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start printed no summary in 45 s:\n${out}`)), 45_000);
-        const check = setInterval(() => {
-          if (/Ctrl-C stops both/.test(out)) {
-            clearTimeout(timer);
-            clearInterval(check);
-            resolve();
-          }
-        }, 100);
-      });
+      const started = startOutput(child, 45_000);
+      await started.ready;
+      const out = started.out();
       expect(out).toMatch(/farmwatch is running: collector on 127\.0\.0\.1:\d+/);
       expect(out).toContain(`agent reporting this machine as ${hostname()}`);
       expect(out).toMatch(/Sensors:\n\s+\S+/);
@@ -78,20 +68,9 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
     const runFile = join(home, 'npm-start.json');
     const startOnce = async (): Promise<{ child: ReturnType<typeof spawn>; out: () => string }> => {
       const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { env });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start printed no summary in 60 s:\n${out}`)), 60_000);
-        const check = setInterval(() => {
-          if (/Ctrl-C stops both/.test(out)) {
-            clearTimeout(timer);
-            clearInterval(check);
-            resolve();
-          }
-        }, 100);
-      });
-      return { child, out: () => out };
+      const started = startOutput(child, 60_000);
+      await started.ready;
+      return { child, out: started.out };
     };
     const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
     try {

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/processes.js';
+import { ROOT, startOutput } from './helpers/processes.js';
 
 interface ReadmeCommand {
   line: string;
@@ -105,24 +105,10 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       }
 
       start = spawn('npm', ['start'], { cwd: clone, env, detached: true });
-      let out = '';
-      start.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-      start.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+      const started = startOutput(start, 480_000);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => start?.once('exit', (code, signal) => resolve({ code, signal })));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start was not ready in 8 minutes:\n${out}`)), 480_000);
-        const check = setInterval(() => {
-          if (/Ctrl-C stops both/.test(out)) {
-            clearTimeout(timer);
-            clearInterval(check);
-            resolve();
-          } else if (start?.exitCode !== null) {
-            clearTimeout(timer);
-            clearInterval(check);
-            reject(new Error(`npm start exited (${start?.exitCode}) before it was ready:\n${out}`));
-          }
-        }, 200);
-      });
+      await started.ready;
+      const out = started.out();
       expect(out).toContain(`agent reporting this machine as ${hostname()}`);
 
       for (const { line, exitCodes } of commands) {
@@ -144,10 +130,10 @@ describe.runIf(process.platform === 'linux')('the README, as written, in a fresh
       process.kill(-(start.pid ?? 0), 'SIGINT');
       const ended = await exited;
       start = undefined;
-      expect(out).toMatch(/Ctrl-C; stopping what it started:\n {2}the agent \(pid \d+\) stopped, and told the collector it was stopped\n {2}the collector \(pid \d+\) stopped/);
+      expect(started.out()).toMatch(/Ctrl-C; stopping what it started:\n {2}the agent \(pid \d+\) stopped, and told the collector it was stopped\n {2}the collector \(pid \d+\) stopped/);
       // npm itself ends by the Ctrl-C it was sent (as in a terminal), after start.mjs stopped cleanly (exit 0, test/npm-start.test.ts).
       expect(ended.code === 0 || ended.signal === 'SIGINT', `npm start ended with ${JSON.stringify(ended)}`).toBe(true);
-      expect(out).toContain('npm start: stopped. The state folder');
+      expect(started.out()).toContain('npm start: stopped. The state folder');
       expect(existsSync(join(clone, 'var', 'npm-start.json'))).toBe(false);
       // The programs were ours, linked in node_modules/.bin, not fetched.
       expect(readdirSync(join(clone, 'node_modules', '.bin'))).toEqual(expect.arrayContaining(['farmwatch-agent', 'farmwatch-collector']));

@@ -1,5 +1,5 @@
 // Running the built programs as a user would: separate processes, real arguments, real output.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,4 +68,28 @@ export async function startCollector(db: string, tlsDir: string, extra: string[]
       child.kill(signal);
     }),
   };
+}
+
+/**
+ * `npm start` (or scripts/start.mjs) as a child: everything it prints, and a promise that settles
+ * when it says it is ready ("Ctrl-C stops both"), or fails when it exits first or takes too long.
+ */
+export function startOutput(child: ChildProcess, timeoutMs: number): { out: () => string; ready: Promise<void> } {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      clearInterval(check);
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`npm start was not ready in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    const check = setInterval(() => {
+      if (/Ctrl-C stops both/.test(out)) done();
+      else if (child.exitCode !== null) done(new Error(`npm start exited (${child.exitCode}) before it was ready:\n${out}`));
+    }, 100);
+  });
+  return { out: () => out, ready };
 }

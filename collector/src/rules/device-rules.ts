@@ -76,6 +76,11 @@ function networkSignals(infos: IpInfo[], prefix: 'peer' | 'egress', what: string
   }
   if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}`))];
   const hosting = infos.filter((i) => i.network.kind === 'hosting');
+  const rented = hosting.filter((i) => i.network.priority === 'highest');
+  if (rented.length > 0) {
+    return [signal(`${prefix}.hosting.priority`, `${what} on a network ${rented[0]?.network.rentedBy ?? 'a priority VPN'} rents servers in`,
+      rented.map((i) => `${place(i)}: ${i.network.name}; not a published exit, but a server of the network its exits are in`))];
+  }
   if (hosting.length > 0) return [signal(`${prefix}.hosting`, `${what} on a hosting network`, hosting.map((i) => `${place(i)}: ${i.network.name}`))];
   return [];
 }

@@ -4,9 +4,11 @@
 export const DEVICE_WEIGHTS = {
   'peer.vpn.priority': 45,
   'peer.vpn': 30,
+  'peer.hosting.priority': 40,
   'peer.hosting': 25,
   'egress.vpn.priority': 40,
   'egress.vpn': 25,
+  'egress.hosting.priority': 35,
   'egress.hosting': 20,
   'kvm.present': 50,
   'location.country.priority': 50,

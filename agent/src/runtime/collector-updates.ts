@@ -16,6 +16,8 @@ export interface Effective {
   sensorIntervals: Record<string, number>;
   heartbeatIntervalS: number;
   observationKey: Uint8Array | undefined;
+  /** Observation kinds added after the first ten that the collector said it stores (AgentSettings.observation_kinds). */
+  observationKinds: number[];
   configVersion: string;
 }
 
@@ -115,6 +117,7 @@ export class CollectorUpdates {
       sensorIntervals,
       heartbeatIntervalS: pushed?.heartbeatIntervalS || config.heartbeat_interval_s,
       observationKey: pushed?.observationKey && pushed.observationKey.length > 0 ? Uint8Array.from(pushed.observationKey) : this.current?.observationKey,
+      observationKinds: [...(pushed?.observationKinds ?? [])],
       configVersion,
     };
   }

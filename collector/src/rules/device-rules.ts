@@ -6,6 +6,7 @@ import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js'
 import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
 import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
+import { relayNote, type PeerInfo } from './relay-peers.js';
 import { DEVICE_WEIGHTS, LANGUAGE_COUNTRIES, LANGUAGE_NAMES, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
@@ -44,8 +45,8 @@ export interface DeviceFacts {
   findings: FindingRow[];
   observations: ObservationRow[];
   egress: IpInfo | undefined;
-  /** Enrichment of each remote-access peer IP observed. */
-  peers: IpInfo[];
+  /** Enrichment of each remote-access peer IP observed (and of each relay on a VPN exit: relay-peers.ts). */
+  peers: PeerInfo[];
   enrolledMs: number | null;
   nowMs: number;
   /** Hours (since the epoch, UTC) in which the laptop was on, ascending, over the last `activity.days` days. */
@@ -68,13 +69,13 @@ function place(info: IpInfo): string {
   return `${info.ip} (${where}${info.asn ? `; AS${info.asn} ${info.org ?? ''}` : ''})`;
 }
 
-function networkSignals(infos: IpInfo[], prefix: 'peer' | 'egress', what: string): Signal[] {
+function networkSignals(infos: PeerInfo[], prefix: 'peer' | 'egress', what: string): Signal[] {
   const vpn = infos.filter((i) => i.network.kind === 'vpn');
   const priority = vpn.filter((i) => i.network.priority === 'highest');
   if (priority.length > 0) {
-    return [signal(`${prefix}.vpn.priority`, `${what} on ${priority[0]?.network.name ?? 'a VPN'}`, priority.map((i) => `${place(i)} is a ${i.network.name} exit`))];
+    return [signal(`${prefix}.vpn.priority`, `${what} on ${priority[0]?.network.name ?? 'a VPN'}`, priority.map((i) => `${place(i)} is a ${i.network.name} exit${relayNote(i)}`))];
   }
-  if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}`))];
+  if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}${relayNote(i)}`))];
   const hosting = infos.filter((i) => i.network.kind === 'hosting');
   const rented = hosting.filter((i) => i.network.priority === 'highest');
   if (rented.length > 0) {

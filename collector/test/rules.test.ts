@@ -73,6 +73,17 @@ describe('device rules', () => {
     expect(both.signals.map((s) => s.id)).toEqual(['peer.vpn.priority']);
   });
 
+  it('a remote-access peer at home in a country of the scheme\'s workers is where the operator sits; not for a sanctioned tool\'s peer', () => {
+    const cn = { ...enricher.lookup('42.4.0.1'), via: 'anydesk' };
+    const r = evaluateDevice(facts({ findings: [finding({ firstSeenMs: now })], peers: [cn] }));
+    expect(r.signals.map((s) => s.id)).toEqual(['peer.country.priority', 'remote_access.early']);
+    expect(r.signals[0]?.evidence[0]).toMatch(/42\.4\.0\.1 .*CN.* via anydesk; ship-to /);
+    expect(r.severity).toBe('critical');
+    expect(evaluateDevice(facts({ peers: [{ ...cn, via: 'teamviewer' }] }), { ...DEFAULT_RULES, sanctionedTools: ['teamviewer'] }).signals).toEqual([]);
+    // A peer at home in the ship-to country says nothing.
+    expect(evaluateDevice(facts({ peers: [enricher.lookup('73.162.10.1')] })).signals).toEqual([]);
+  });
+
   it('online from a home in the countries the scheme\'s workers sit in weighs more than another country', () => {
     // Residential addresses of Chinanet (Liaoning) and a US-shipped laptop: the worker has it himself.
     const cn = enricher.lookup('42.4.0.1');

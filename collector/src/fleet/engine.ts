@@ -12,7 +12,7 @@ import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich
 import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
 import { observationKey, type EdgeKind } from '../correlate/keys.js';
 import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
-import { RELAY_KIND, relaysAsPeers } from '../rules/relay-peers.js';
+import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.js';
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { raise } from '../alerts/raise.js';
 import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
@@ -176,7 +176,7 @@ export class FleetEngine {
     const registration = this.store.registry.registration(deviceId);
     const observations = this.store.fleet.observations(deviceId);
     const peers = observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
-      .map((o) => this.enricher.lookup(o.valueKey));
+      .map((o): PeerInfo => ({ ...this.enricher.lookup(o.valueKey), via: o.via }));
     // A tool's relay counts only when it is a VPN exit (relay-peers.ts): vendors run no relays there.
     const relays = observations.filter((o) => o.kind === RELAY_KIND && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
       .map((o) => ({ info: this.enricher.lookup(o.valueKey), via: o.via }));

@@ -86,6 +86,21 @@ function networkSignals(infos: PeerInfo[], prefix: 'peer' | 'egress', what: stri
   return [];
 }
 
+/**
+ * Where the operator sits: a remote-access peer on a residential address in a country of the
+ * scheme's workers, on a laptop shipped elsewhere. Peers of the company's own tools are the
+ * helpdesk's, and do not count here.
+ */
+function peerLocationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const shipped = f.registration?.shipCountry;
+  if (!shipped || PRIORITY_COUNTRIES.includes(shipped)) return [];
+  const abroad = f.peers.filter((p) => p.network.kind === 'other' && p.geo && PRIORITY_COUNTRIES.includes(p.geo.countryCode)
+    && !(p.via && cfg.sanctionedTools.includes(p.via)));
+  if (abroad.length === 0) return [];
+  return [signal('peer.country.priority', `Remote-access peer at home in ${abroad[0]?.geo?.countryCode ?? ''}, laptop shipped to ${shipped}`,
+    abroad.map((p) => `${place(p)}${p.via ? ` via ${p.via}` : ''}; ship-to ${f.registration?.shipTo ?? shipped}`))];
+}
+
 function locationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   const reg = f.registration;
   const g = f.egress?.geo;
@@ -188,6 +203,7 @@ function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {
   const signals = [
     ...networkSignals(f.peers, 'peer', 'Remote-access peer'),
+    ...peerLocationSignals(f, cfg),
     ...(f.egress ? networkSignals([f.egress], 'egress', 'Laptop egress') : []),
     ...kvmSignals(f),
     ...locationSignals(f, cfg),

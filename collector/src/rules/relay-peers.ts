@@ -12,6 +12,8 @@ export const RELAY_KIND = 'remote_relay_ip';
 /** A peer's enrichment, and the tool whose relay it was reached as, when it came from a relay observation. */
 export interface PeerInfo extends IpInfo {
   relayOf?: string;
+  /** The tool that saw the peer (the observation's `via`), when known. */
+  via?: string;
 }
 
 /** The relays that are peers: those on a VPN network, unless the address is already a peer. */

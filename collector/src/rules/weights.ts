@@ -5,6 +5,7 @@ export const DEVICE_WEIGHTS = {
   'peer.vpn.priority': 45,
   'peer.vpn': 30,
   'peer.hosting.priority': 40,
+  'peer.country.priority': 45,
   'peer.hosting': 25,
   'egress.vpn.priority': 40,
   'egress.vpn': 25,

@@ -43,7 +43,7 @@ export function summarize(fleet, result, run, { record: write = true } = {}) {
   tables.push(clusters);
   for (const t of ['medium', 'high']) {
     console.log('');
-    const lat = new Table(`Time from evidence to the first alert at >= ${t} (ms; evidence = the laptop's first report for farm houses of 2+, the phase-1 change otherwise)`,
+    const lat = new Table(`Time from evidence to the first alert at >= ${t} (ms; from when the evidence reached the collector: the history's flush, the first report on day one, the phase-1 change)`,
       ['scenario', 'laptops', 'p50', 'p90', 'p99', 'max', 'never alerted'], w).header();
     for (const [s, x] of Object.entries(result.thresholds[t].timeToAlertMs)) lat.add([s, x.n + x.missed, ms(x.p50), ms(x.p90), ms(x.p99), ms(x.max), x.missed]);
     const all = result.thresholds[t].timeToAlertAllMs;

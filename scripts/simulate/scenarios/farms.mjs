@@ -194,7 +194,9 @@ export function dayOneFarms(ctx) {
     const how = x < 0.4 ? { anydesk: [{ id: String(r.int(100_000_000, 999_999_999)), name: `user${r.int(10, 99)}`, ip: peer, port: 50_000 }] }
       : x < 0.75 ? { tool: toolSetup(ctx, r.pick(['rustdesk', 'chrome-remote-desktop', 'splashtop']), 'direct', peer) } : { kvm: r.pick(KVMS) };
     const ship = facilitatorShipping(ctx, city)();
-    const l = ctx.laptop('day-one farm', ship.city, ship.street, { positive: true, house: name, tool: how.kvm ? 'kvm' : how.anydesk ? 'anydesk' : `${how.tool.id} (direct)` });
+    const l = ctx.laptop('day-one farm', ship.city, ship.street, {
+      positive: true, house: name, tool: how.kvm ? 'kvm' : how.anydesk ? 'anydesk' : `${how.tool.id} (direct)`, operatorIps: how.kvm ? [] : [peer],
+    });
     seatAll(ctx, [l], at, ctx.homeIp(city));
     const operator = remoteWorker(r, l, r.chance(0.5) ? 'own' : 'employer');
     l.routine = farmRoutine(operator, r.chance(0.85));
@@ -240,8 +242,9 @@ export function reshippedLaptops(ctx) {
     l.routine = personRoutine(r, l, { leavesOn: false });
     l.places = { home: { ip: ctx.homeIp(city), place: ctx.places.home() }, abroad: { ip: ctx.homeIp(abroad, A.abroad), place: ctx.places.home() } };
     l.installed = {};
+    const clock = r.chance(0.5);
     if (!ctx.dayOne) {
-      l.later = { at: 'abroad', extras: r.chance(0.5) ? { timeZone: A.abroad[abroad].timeZone } : {} };
+      l.later = { at: 'abroad', extras: clock ? { timeZone: A.abroad[abroad].timeZone } : {} };
       l.signalPhase = 1;
     }
     out.push(l);

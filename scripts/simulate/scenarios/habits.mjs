@@ -64,8 +64,10 @@ export function control(ctx, extras, operator, from) {
  * farm ran before the replayed days), sometimes while the collector watches.
  */
 export function controlStart(ctx, liveShare = 0.25) {
+  // Drawn on day one too: the same seed plans the same fleet with history and on day one.
+  const live = ctx.r.chance(liveShare);
   if (ctx.dayOne) return 0;
-  return ctx.r.chance(liveShare) ? 1 : 'history';
+  return live ? 1 : 'history';
 }
 
 /** The evidence moment a farm laptop is timed from (score.mjs): its control's start, or the history for a house of several. */
@@ -79,9 +81,9 @@ export function signalOf(ctx, from, houseSize) {
  * helpdesk connects then), or undefined.
  */
 export function workingMoment(ctx, laptop, stateAt, at) {
-  if (ctx.days === 0) return undefined;
   const step = 15 * 60_000;
   const first = ctx.startMs + ctx.r.int(0, Math.floor((ctx.endMs - ctx.startMs) / step / 2)) * step;
+  if (ctx.days === 0) return undefined;
   for (let t = first; t < ctx.endMs - step; t += step) {
     const s = stateAt(laptop, t);
     const hour = new Date(t).getUTCHours();

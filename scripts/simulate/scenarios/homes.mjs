@@ -66,11 +66,13 @@ export function developers(ctx) {
     const l = atHome(ctx, 'developer', r.pick(ctx.cities));
     l.routine = personRoutine(r, l, { late: r.chance(0.3), leavesOn: r.chance(0.3) });
     const box = r.pick(aws.length > 0 ? aws : A.servers).ip;
-    const vnc = r.chance(0.5) ? { viewer: 'tvnviewer.exe', server: `10.60.3.${r.int(10, 60)}` } : { viewer: 'vncviewer.exe', server: r.pick(A.servers).ip };
+    const tunnel = r.chance(0.6);
+    // A lab machine on the development network (through the tunnel), or a cloud machine.
+    const vnc = tunnel && r.chance(0.5) ? { viewer: 'tvnviewer.exe', server: `10.60.3.${r.int(10, 60)}` } : { viewer: 'vncviewer.exe', server: r.pick(A.servers).ip };
     l.dev = {
       ...(r.chance(0.7) ? { putty: box } : {}), ...(r.chance(0.4) ? { winscp: box } : {}),
       ...(r.chance(0.4) ? { mstsc: r.pick(azure.length > 0 ? azure : A.servers).ip } : {}), ...(r.chance(0.3) ? { vnc } : {}),
-      ...(r.chance(0.6) ? { wireguard: { octet: r.int(2, 250) } } : {}),
+      ...(tunnel ? { wireguard: { octet: r.int(2, 250) } } : {}),
     };
     out.push(l);
   }
@@ -100,8 +102,9 @@ export function helpdeskAtHome(ctx) {
   for (let i = 0; i < ctx.count('helpdesk'); i++) {
     const l = atHome(ctx, 'helpdesk', r.pick(ctx.cities));
     l.installed = { teamviewer: [] };
-    const past = ctx.helpdeskSessions && r.chance(0.5) ? workingMoment(ctx, l, stateAt) : undefined;
-    l.tvSessions = past !== undefined ? [technicianSession(l, r.pick(ctx.technicians), past, 0)] : [];
+    const tech = r.pick(ctx.technicians);
+    const past = r.chance(0.5) && ctx.helpdeskSessions ? workingMoment(ctx, l, stateAt) : undefined;
+    l.tvSessions = past !== undefined ? [technicianSession(l, tech, past, 0)] : [];
     if (ctx.helpdeskSessions) l.later = { tvSession: technicianSession(l, r.pick(ctx.technicians), ctx.endMs + 60_000, 1) };
     out.push(l);
   }

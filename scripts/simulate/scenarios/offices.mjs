@@ -59,8 +59,9 @@ export function headOffice(ctx) {
     if (r.chance(0.2)) l.dev = { putty: `10.20.1.${r.int(10, 40)}`, ...(r.chance(0.5) ? { mstsc: `10.20.0.${r.int(10, 40)}` } : {}) };
     if (r.chance(0.33)) {
       l.installed = { teamviewer: [] };
+      const tech = r.pick(ctx.technicians);
       const at = ctx.helpdeskSessions ? workingMoment(ctx, l, stateAt, 'office') : undefined;
-      l.tvSessions = at !== undefined ? [technicianSession(l, r.pick(ctx.technicians), at, 0)] : [];
+      l.tvSessions = at !== undefined ? [technicianSession(l, tech, at, 0)] : [];
     }
   }
   return out;

@@ -37,11 +37,11 @@ if (values.help) {
   --history-days D    days of each laptop's routine replayed before its first live report (default ${HISTORY_DAYS}; 0: none)
   --history-step M    minutes between the replayed heartbeats (default 15; the agent's own is 1)
   --day-one           day one: no history, every farm's evidence at its first report (recorded apart from the run with history)
-  --heartbeat S   seconds between heartbeats of each laptop (default 30)
-  --quiet S       an alert-free pause this long ends a phase (default 3)
-  --json FILE     also write the results here
-  --no-report     do not rewrite bench-results/simulate.json and reports/latest.md
-  --keep          keep the collector's folder (database, certificates) and print where
+  --heartbeat S       seconds between heartbeats of each laptop (default 30)
+  --quiet S           an alert-free pause this long ends a phase (default 3)
+  --json FILE         also write the results here
+  --no-report         do not rewrite bench-results/simulate*.json and reports/latest.md
+  --keep              keep the collector's folder (database, certificates) and print where
 `);
   process.exit(0);
 }
@@ -77,7 +77,7 @@ if (problems.length > 0) {
 }
 
 const t0 = Date.now();
-// "Now": where the history ends and the live phases begin (a minute ahead: planning and enrolling take a while).
+// "Now": where the history ends and the live phases begin (the replayed events are all older than the moment they are sent).
 const nowMs = t0;
 const fleet = planFleet({ agents, seed, nowMs, historyDays, dayOne: values['day-one'] });
 // The agent writes a heartbeat a minute and puts up to 1,000 events in a batch; the replay writes one per step: batches cut in proportion.

@@ -39,7 +39,7 @@ async function start(msg) {
   const t0 = Date.now();
   await pool(msg.laptops, msg.enrollConcurrency ?? 8, async (l) => {
     const dir = join(msg.workDir, l.serial);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // the agent refuses a state folder others may write to
     const facts = situationFacts(l, 0, Date.now());
     let record;
     for (let attempt = 1; ; attempt++) {

@@ -28,7 +28,7 @@ export interface StreetAddress {
 }
 
 /** Street suffixes, directionals and ordinal words to one spelling each (USPS Publication 28, C1 and 233). */
-const WORDS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries({
+const WORDS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries<string[]>({
   aly: ['alley', 'allee', 'ally'], ave: ['avenue', 'av', 'aven', 'avenu', 'avn', 'avnue'], blvd: ['boulevard', 'boul', 'boulv'],
   cir: ['circle', 'circ', 'circl', 'crcl', 'crcle'], ct: ['court', 'crt'], cv: ['cove'], cres: ['crescent', 'crsnt'], ctr: ['center', 'centre', 'cent', 'centr', 'cntr'],
   dr: ['drive', 'driv', 'drv'], expy: ['expressway', 'expr', 'express', 'expw'], fwy: ['freeway', 'freewy', 'frway', 'frwy'],
@@ -41,7 +41,7 @@ const WORDS: Readonly<Record<string, string>> = Object.fromEntries(Object.entrie
   n: ['north'], s: ['south'], e: ['east'], w: ['west'], ne: ['northeast'], nw: ['northwest'], se: ['southeast'], sw: ['southwest'],
   '1st': ['first'], '2nd': ['second'], '3rd': ['third'], '4th': ['fourth'], '5th': ['fifth'], '6th': ['sixth'], '7th': ['seventh'], '8th': ['eighth'],
   '9th': ['ninth'], '10th': ['tenth'], bldg: ['building', 'bld'],
-}).flatMap(([standard, variants]) => [[standard, standard], ...variants.map((v) => [v, standard])]));
+}).flatMap(([standard, variants]): [string, string][] => [[standard, standard], ...variants.map((v): [string, string] => [v, standard])]));
 
 /** Secondary unit designators (Publication 28, C2), the UK's "flat", and "#". */
 const UNIT_DESIGNATORS = new Set(['apartment', 'apt', 'suite', 'ste', 'unit', 'room', 'rm', 'floor', 'fl', 'flr', 'flat', '#', 'lot', 'space', 'spc',

@@ -15,6 +15,8 @@ export interface ShippedRow {
   assigneeEmail: string;
   registeredMs: number;
   revokedMs: number | null;
+  /** Its address hash (with the unit): registrations in one building with other units have others. */
+  shipStreetHash: string;
 }
 
 export interface PlaceStore {

@@ -4,7 +4,7 @@ import type { Db } from '../sqlite.js';
 import type { PlaceStore, PresenceRow, ShippedRow } from '../place-store.js';
 
 const SHIPPED = `device_id AS deviceId, assignee_name AS assigneeName, assignee_email AS assigneeEmail, registered_ms AS registeredMs,
-  revoked_ms AS revokedMs FROM registrations`;
+  revoked_ms AS revokedMs, ship_street_hash AS shipStreetHash FROM registrations`;
 
 export class SqlitePlaces implements PlaceStore {
   private readonly s;

@@ -16,6 +16,7 @@ import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { raise } from '../alerts/raise.js';
 import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
 import { PresenceTracker } from './presence-tracker.js';
+import { DEFAULT_PRESENCE } from '../rules/presence.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -61,7 +62,7 @@ export class FleetEngine {
     this.index = new CorrelationIndex(this.indexOpts);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
-    this.presence = new PresenceTracker(this.store, this.enricher, this.now);
+    this.presence = new PresenceTracker(this.store, this.enricher, this.now, { ...DEFAULT_PRESENCE, days: Math.max(1, Math.round(this.index.windowMs / 86_400_000)) });
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));

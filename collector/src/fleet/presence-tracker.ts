@@ -49,15 +49,17 @@ export class PresenceTracker {
     return (this.added.get(root) ?? 0) >= Math.max(1, size);
   }
 
-  /** The presence of a cluster's members at the places they share. */
+  /**
+   * The presence of a cluster's members at the places they share. Judged again when the cluster
+   * changed, the hour turned, or it is due (new hours); else as last judged.
+   */
   ofCluster(root: string, members: readonly string[], personOf: (deviceId: string) => string): ClusterPresence {
     const nowMs = this.now();
     const hour = Math.floor(nowMs / HOUR_MS);
-    const added = this.added.get(root) ?? 0;
-    this.added.delete(root);
     const stamp = `${hour}|${members.length}|${members[0] ?? ''}|${members.at(-1) ?? ''}`;
     const hit = this.cache.get(root);
-    if (hit && hit.stamp === stamp && added === 0) return hit.value;
+    if (hit && hit.stamp === stamp && !this.due(root, members.length)) return hit.value;
+    this.added.delete(root);
     const rows = this.store.places.presence(members, hour - this.cfg.days * 24 + 1);
     const value = clusterPresence({ members, personOf, rows, nowMs, zoneOf: (ip, ids) => this.zoneOf(ip, ids) }, this.cfg);
     if (this.cache.size > 5_000) this.cache.clear();

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Event } from '@farmwatch/proto';
 import { COLLECTOR_CLI, run, startCollector, type RunningCollector } from './helpers/processes.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import { RawIngestClient } from './helpers/raw-client.js';
@@ -56,7 +55,7 @@ async function replay(l: EnrolledLaptop, place: string, hours: number[]): Promis
   call.write({ hello: { ...l.hello, clockMs: Date.now() } });
   while (result.received.length < 1 && !result.error) await new Promise((r) => setTimeout(r, 10));
   let seq = sequences.get(l.deviceId) ?? 0;
-  const events = hours.map((h) => ({ sequence: ++seq, observedAtMs: h * HOUR + 30 * 60_000, heartbeat: { uptimeMs: 1000 } }) as Event);
+  const events = hours.map((h) => ({ sequence: ++seq, observedAtMs: h * HOUR + 30 * 60_000, heartbeat: { uptimeMs: 1000 } }));
   sequences.set(l.deviceId, seq);
   call.write({ batch: { events } });
   while (result.received.length < 2 && !result.error) await new Promise((r) => setTimeout(r, 10));

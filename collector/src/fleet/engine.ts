@@ -172,7 +172,8 @@ export class FleetEngine {
       changes.push(...risk);
       // New links, or a member's own risk changed (it counts in its cluster's score), or its members
       // were seen at their places for enough new hours to judge the places again.
-      const presenceDue = this.presence.due(this.index.uf.find(id), this.index.component(id).length);
+      const size = this.index.component(id).length;
+      const presenceDue = size > 1 && this.presence.due(this.index.uf.find(id), size);
       if (!this.linked.delete(id) && risk.length === 0 && !presenceDue) continue;
       const root = this.index.uf.find(id);
       if (clustersDone.has(root)) continue;

@@ -135,8 +135,10 @@ describe('presence per place through a real collector', () => {
     // Together for minutes, but they stay: counted in full (20 per person beyond two), not half.
     expect(by('cluster.people')?.weight).toBe(40);
     expect(by('cluster.shipto')?.title).toMatch(/^4 people shipped to the same street address \(hash [0-9a-f]{8}…\)$/);
-    expect(by('cluster.shipto')?.weight).toBe(20);
-    expect(d.cluster?.severity).toBe('critical');
+    expect(by('cluster.shipto')?.weight).toBe(10);
+    // The place (10), four people staying (40), four shipped to one apartment (10): high with nothing else.
+    expect(d.cluster?.score).toBe(60);
+    expect(d.cluster?.severity).toBe('high');
     // Each laptop's own risk: shipped to one address with three other people; the street itself is shown nowhere.
     const shipTo = d.risk.signals.find((s) => s.id === 'shipto.shared');
     expect(shipTo?.title).toMatch(/^4 people shipped to the same street address \(hash [0-9a-f]{8}…\)$/);

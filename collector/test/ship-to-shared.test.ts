@@ -141,12 +141,14 @@ describe('several people shipped to one address', () => {
     expect(s?.evidence.at(-1)).toMatch(/^3 different addresses \(units\) in the building/);
   });
 
-  it('in a cluster: 10 per person beyond two, at most 30, counting only people not excused', () => {
-    const members = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
-    const regs = new Map(members.map((m, i) => [m, { deviceId: m, assigneeEmail: `${m}@x.co`, shipStreetHash: i < 5 ? 'k.ffff0000' : 'k.other' } as RegistrationRow]));
+  it('in a cluster: from four people, 10 per person beyond three, at most 30, counting only people not excused', () => {
+    const members = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'];
+    const regs = new Map(members.map((m, i) => [m, { deviceId: m, assigneeEmail: `${m}@x.co`, shipStreetHash: i < 7 ? 'k.ffff0000' : 'k.other' } as RegistrationRow]));
     const all = new Set(members.map((m) => `${m}@x.co`));
-    expect(clusterShipToSignal(members, regs, all)).toMatchObject({ id: 'cluster.shipto', weight: 30, title: '5 people shipped to the same street address (hash ffff0000…)' });
-    expect(clusterShipToSignal(members, regs, new Set(['m1@x.co', 'm2@x.co', 'm3@x.co']))?.weight).toBe(10);
-    expect(clusterShipToSignal(members, regs, new Set(['m1@x.co', 'm2@x.co']))).toBeUndefined();
+    expect(clusterShipToSignal(members, regs, all)).toMatchObject({ id: 'cluster.shipto', weight: 30, title: '7 people shipped to the same street address (hash ffff0000…)' });
+    expect(clusterShipToSignal(members, regs, new Set(['m1@x.co', 'm2@x.co', 'm3@x.co', 'm4@x.co', 'm5@x.co']))?.weight).toBe(20);
+    expect(clusterShipToSignal(members, regs, new Set(['m1@x.co', 'm2@x.co', 'm3@x.co', 'm4@x.co']))?.weight).toBe(10);
+    // A household of three employees: left to each laptop's own shipto.shared.
+    expect(clusterShipToSignal(members, regs, new Set(['m1@x.co', 'm2@x.co', 'm3@x.co']))).toBeUndefined();
   });
 });

@@ -52,7 +52,7 @@ export function shipToSignals(reg: RegistrationRow | undefined, shipped: Shipped
 
 /**
  * The cluster signal: of the people counted in the cluster (not excused by presence), the most
- * shipped to one address (unit included); from three on, 10 per person beyond two (at most 30).
+ * shipped to one address (unit included); from four on, 10 per person beyond three (at most 30).
  */
 export function clusterShipToSignal(members: readonly string[], registrations: ReadonlyMap<string, RegistrationRow>, counted: ReadonlySet<string>):
   { id: 'cluster.shipto'; weight: number; title: string; evidence: string[] } | undefined {
@@ -65,9 +65,9 @@ export function clusterShipToSignal(members: readonly string[], registrations: R
     group.set(r.assigneeEmail, [...(group.get(r.assigneeEmail) ?? []), m]);
   }
   const [hash, group] = [...byHash].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))[0] ?? [];
-  if (!hash || !group || group.size < SHIPTO.minPeople) return undefined;
+  if (!hash || !group || group.size < SHIPTO.clusterMinPeople) return undefined;
   return {
-    id: 'cluster.shipto', weight: Math.min(SHIPTO.clusterMax, (group.size - 2) * SHIPTO.clusterPerPerson),
+    id: 'cluster.shipto', weight: Math.min(SHIPTO.clusterMax, (group.size - SHIPTO.clusterMinPeople + 1) * SHIPTO.clusterPerPerson),
     title: `${group.size} people shipped to the same street address (hash ${hashPrefix(hash)})`,
     evidence: [...group].map(([email, ids]) => `${email}: ${ids.join(', ')}`),
   };

@@ -85,7 +85,12 @@ export const CLUSTER_BONUS = {
 export const SHIPTO = {
   /** People (by e-mail) before one address is a signal: a couple shipped to one home is two people. */
   minPeople: 3,
-  /** In a cluster: per person beyond two of its counted people shipped to one address, at most `clusterMax`. */
+  /**
+   * In a cluster: from `clusterMinPeople` of its counted people shipped to one address, 10 per person
+   * beyond three, at most 30. Three is left to the laptops' own `shipto.shared`: a household of three
+   * employees at one address is in a cluster from day one, before presence can tell it from a farm.
+   */
+  clusterMinPeople: 4,
   clusterPerPerson: 10,
   clusterMax: 30,
 } as const;

@@ -76,6 +76,7 @@ export class Collector {
     const commit = new GroupCommit(this.store, {
       onObservation: (w, id, o, at) => this.fleet.onObservation(w, id, o, at),
       onInventory: (id, item) => this.fleet.onInventory(id, item),
+      onHours: (_w, id, hours) => this.fleet.onHours(id, hours),
       sanctioned: new Set(this.config.sanctioned ?? []),
       raise: (w, a) => raise(this.store, w, a, Date.now()),
     });

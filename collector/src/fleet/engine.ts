@@ -16,6 +16,8 @@ import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.j
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { raise } from '../alerts/raise.js';
 import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
+import { PresenceTracker } from './presence-tracker.js';
+import { DEFAULT_PRESENCE } from '../rules/presence.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -48,6 +50,8 @@ export class FleetEngine {
   /** Devices that got new or refreshed edges since their cluster was last scored. */
   private readonly linked = new Set<string>();
   private valueExclusions = new Set<string>();
+  /** Where each laptop was hour by hour, and the presence per place of clusters (rules/presence.ts). */
+  readonly presence: PresenceTracker;
 
   constructor(opts: FleetOptions) {
     this.store = opts.store;
@@ -59,6 +63,7 @@ export class FleetEngine {
     this.index = new CorrelationIndex(this.indexOpts);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
+    this.presence = new PresenceTracker(this.store, this.enricher, this.now, { ...DEFAULT_PRESENCE, days: Math.max(1, Math.round(this.index.windowMs / 86_400_000)) });
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));
@@ -137,6 +142,7 @@ export class FleetEngine {
   onPublicIp(deviceId: string, rawIp: string, atMs: number): IpInfo {
     const ip = normalizeIp(rawIp);
     const info = this.enricher.lookup(ip);
+    this.presence.onAddress(deviceId, ip, info.public);
     this.store.write((w) => {
       this.store.fleet.setPublicIp(deviceId, ip);
       if (!info.public) return;
@@ -150,6 +156,11 @@ export class FleetEngine {
     return info;
   }
 
+  /** Inside the batch transaction: the hours the batch's events were stamped in; true when it recorded where the laptop was in new ones. */
+  onHours(deviceId: string, hours: ReadonlySet<number>): boolean {
+    return this.presence.onHours(deviceId, hours, this.index.uf.find(deviceId)) > 0;
+  }
+
   /**
    * After commit: re-evaluates the devices a batch touched, and the clusters of those that got new
    * edges (a batch that only repeats known observations leaves its cluster's score as it was).
@@ -160,8 +171,11 @@ export class FleetEngine {
     for (const id of deviceIds) {
       const risk = this.evaluateRisk(id);
       changes.push(...risk);
-      // New links, or a member's own risk changed (it counts in its cluster's score).
-      if (!this.linked.delete(id) && risk.length === 0) continue;
+      // New links, or a member's own risk changed (it counts in its cluster's score), or its members
+      // were seen at their places for enough new hours to judge the places again.
+      const size = this.index.component(id).length;
+      const presenceDue = size > 1 && this.presence.due(this.index.uf.find(id), size);
+      if (!this.linked.delete(id) && risk.length === 0 && !presenceDue) continue;
       const root = this.index.uf.find(id);
       if (clustersDone.has(root)) continue;
       clustersDone.add(root);
@@ -187,6 +201,7 @@ export class FleetEngine {
     return evaluateDevice({
       device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
       enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours, ...(activeHours ? { activeHours } : {}),
+      shippedTo: this.presence.shippedTo(registration),
     }, this.rules);
   }
 
@@ -226,7 +241,9 @@ export class FleetEngine {
       const a = this.store.alerts.find(m, RISK_RULE, 'risk');
       return a && a.status !== 'resolved' && a.status !== 'false_positive' ? { score: a.score, title: a.title } : undefined;
     };
-    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined), memberRisk);
+    const personOf = (m: string): string => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`;
+    const presence = this.presence.ofCluster(this.index.uf.find(deviceId), members, personOf);
+    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined), memberRisk, presence);
     return { result, edges };
   }
 
@@ -267,6 +284,7 @@ export class FleetEngine {
   /** Deletes what is older than the retention period and rebuilds the index from what is left. */
   retain(retentionMs: number): Record<string, number> {
     const deleted = this.store.prune(this.now() - retentionMs);
+    deleted.presenceHours = this.presence.prune();
     this.rebuild();
     this.log.info('retention applied', deleted);
     return deleted;

@@ -7,6 +7,7 @@ import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
 import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
 import { relayNote, type PeerInfo } from './relay-peers.js';
+import { shipToSignals, type ShippedTogether } from './ship-to-shared.js';
 import { DEVICE_WEIGHTS, LANGUAGE_COUNTRIES, LANGUAGE_NAMES, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
@@ -53,6 +54,8 @@ export interface DeviceFacts {
   onlineHours?: readonly number[];
   /** Hours with keyboard or mouse input, when the agent can read it (absent: it cannot). */
   activeHours?: readonly number[];
+  /** Registrations shipped to this laptop's street address and building (absent: no street registered). */
+  shippedTo?: ShippedTogether;
 }
 
 export interface RiskResult {
@@ -213,6 +216,7 @@ export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES):
     ...timeZoneSignals(f),
     ...activitySignals(f, cfg),
     ...inputLanguageSignals(f, cfg),
+    ...shipToSignals(f.registration, f.shippedTo),
   ].sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { score, severity: severityFor(score), signals };

@@ -12,6 +12,8 @@ import { SqlitePeople } from '../auth/sqlite-people.js';
 import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
 import { ALERT_ID_FLOOR, SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
+import { SqlitePlaces } from './sqlite/places.js';
+import { stateKey } from './state-key.js';
 
 type Row = Record<string, unknown>;
 
@@ -174,12 +176,13 @@ export class SqliteStore implements Store {
   readonly alerts: SqliteAlerts;
   readonly people: SqlitePeople;
   readonly views: SqliteViews;
+  readonly places: SqlitePlaces;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
   private readonly queue: SqliteAlertQueue;
 
-  constructor(path: string, opts: { readonly?: boolean } = {}) {
+  constructor(private readonly path: string, opts: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, opts);
     this.r = readStatements(this.db);
     this.registry = new SqliteRegistry(this.db);
@@ -188,6 +191,7 @@ export class SqliteStore implements Store {
     this.people = new SqlitePeople(this.db);
     this.views = new SqliteViews(this.db);
     this.queue = new SqliteAlertQueue(this.db);
+    this.places = new SqlitePlaces(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);
       this.writer = makeWriter(this.w);
@@ -269,6 +273,10 @@ export class SqliteStore implements Store {
   purgeDevices(ids: readonly string[], note: string, nowMs: number): PurgeCounts {
     this.writable();
     return new SqlitePurge(this.db).purge(ids, note, nowMs);
+  }
+
+  stateKey(name: string): Buffer {
+    return stateKey(this.path, name);
   }
 
   close(): void {

@@ -11,8 +11,8 @@ const csvCell = (c) => `"${String(c).replace(/"/g, '""')}"`;
 /**
  * IT registers the fleet from an HR export: one CSV (POST /v1/devices/import), one token per laptop.
  * Sets each laptop's `token` and `deviceId`; `demo` marks them as demo laptops (removable by purge-demo).
- * `ship_to_street` is the street line of the ship-to address (a collector that does not read it
- * yet ignores the column).
+ * `ship_to_street` is the street line of the ship-to address, apartment included: the collector
+ * keeps only keyed hashes of it (collector/src/enroll/street-address.ts).
  */
 export async function registerFleet(collector, fleet, { demo = false } = {}) {
   const header = ['serial', 'assignee', 'ship_to', 'ship_to_street', 'timezone', ...(demo ? ['demo'] : [])];

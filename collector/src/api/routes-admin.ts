@@ -1,7 +1,7 @@
 // Fleet and administration endpoints: clusters, correlation exclusions, suppressions, enrollment
 // tokens, the audit log, API tokens.
 import type { Collector } from '../app.js';
-import { parseDuration, suppress } from '../ops/alerts.js';
+import { parseDuration, suppress } from '../alerts/lifecycle.js';
 import { clusterViews } from '../ops/clusters.js';
 import { enrollmentTokens } from '../ops/devices.js';
 import { newToken } from '../enroll/tokens.js';

@@ -3,7 +3,7 @@
 import type { Collector } from '../app.js';
 import type { AlertChange, AlertQuery } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
-import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
+import { assign, note, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } from '../ops/alert-values.js';
 import { alertDocument } from '../export/document.js';
 import { auditTarget } from '../store/audit-target.js';
@@ -27,7 +27,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         severity: { type: 'string', enum: ALERT_SEVERITIES },
         rule: { type: 'string', maxLength: 128 }, device: { type: 'string', maxLength: 128 },
         scope: { type: 'string', enum: ALERT_SCOPES },
-        q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
+        q: { type: 'string', maxLength: 200, description: "words in the title or rule, a laptop's id, hostname, serial or assignee, or (a laptop's case) its findings" },
         sort: { type: 'string', enum: ALERT_SORTS, default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
         reverse: { type: 'boolean', default: false, description: 'the other way round' },
         since: wholeNumber(0, MAX_EPOCH_MS, { description: 'only alerts changed after this time (epoch ms)' }),

@@ -1,7 +1,7 @@
 // farmwatch-collector alerts: what analysts review and act on.
 import { InvalidArgumentError, Option, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../ops/alerts.js';
+import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS, knownRules } from '../ops/alert-values.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, nonNegativeInt, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';

@@ -4,7 +4,7 @@
 import type { Store } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
 import { auditTarget } from '../store/audit-target.js';
-import { assignableUsers } from './alert-values.js';
+import { assignableUsers } from '../ops/alert-values.js';
 
 export type AlertAction = 'ack' | 'resolve' | 'false_positive' | 'reopen';
 

@@ -110,7 +110,7 @@ describe('the console for an analyst', () => {
     await page.fill('#login-password', PASSWORDS.bob);
     await page.click('.login-form button[type=submit]');
     await page.waitForURL(/\/alerts$/);
-    await page.locator('.page-header h1', { hasText: 'Alert queue' }).waitFor();
+    await page.locator('.page-header h1', { hasText: 'Case queue' }).waitFor();
     expect(await text(page, '.who .user')).toBe('bob analyst');
     // The session cookie is out of the page's reach and not sent to other sites.
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'fw_session');

@@ -24,12 +24,17 @@ export interface CaseDetails {
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
+/**
+ * "Risk 65: <the two strongest signals> | <the first two findings> +3 more": the score and why,
+ * then what is on the laptop (the queue shows one row per laptop; this is what the row says).
+ */
 function title(risk: RiskResult, active: CaseFinding[]): string {
-  const counted = risk.signals.filter((s) => s.weight > 0);
-  if (counted.length > 0) return `Risk ${risk.score}: ${counted.map((s) => s.title).slice(0, 3).join('; ')}`;
-  const first = active[0];
-  if (first) return `Risk ${risk.score}: ${first.title}${active.length > 1 ? ` and ${active.length - 1} more finding(s)` : ''}`;
-  return `Risk ${risk.score}: no signal any more`;
+  const counted = risk.signals.filter((s) => s.weight > 0).map((s) => s.title);
+  const found = active.map((f) => f.title);
+  if (counted.length === 0 && found.length === 0) return `Risk ${risk.score}: no signal any more`;
+  const signals = counted.length > 0 ? counted.slice(0, 2).join('; ') : 'no scored signal';
+  const findings = found.length > 0 ? ` | ${found.slice(0, 2).join(', ')}${found.length > 2 ? ` +${found.length - 2} more` : ''}` : '';
+  return `Risk ${risk.score}: ${signals}${findings}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AlertStatus } from '../store/records.js';
 import { assign, note, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } from '../ops/alert-values.js';
 import { alertDocument } from '../export/document.js';
+import { caseFindingViews } from '../alerts/case-evidence.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { callerEnded } from '../auth/http-auth.js';
@@ -96,7 +97,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     },
   });
   routes.add({
-    method: 'GET', url: '/v1/alerts/:id', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'One alert: explanation, evidence, members, notes',
+    method: 'GET', url: '/v1/alerts/:id', roles: ['admin', 'analyst'], tag: 'alerts',
+    summary: "One alert: explanation, evidence (a laptop's case: its findings, with what the agent matched), members, notes",
     params: ID,
     handler: (req) => {
       const id = (req.params as { id: number }).id;
@@ -104,7 +106,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
       return alertView({
-        ...a, demo: store.views.demoAlerts([id]).has(id), finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
+        ...a, demo: store.views.demoAlerts([id]).has(id), finding, findings: caseFindingViews(store, a), notes: store.alerts.notes(id),
+        document: alertDocument(store, { id, change: 'updated' }),
         audit: store.views.auditFor([auditTarget.alert(id)], 200),
       });
     },

@@ -246,11 +246,15 @@ export class FleetEngine {
   sweep(): AlertChange[] {
     this.reloadExclusions();
     const now = this.now();
-    const devices = this.store.listDevices();
-    const suppressions = this.cases.suppressionChanges(now);
-    const due = devices.filter((d) => (d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs)
-      || suppressions === '*' || suppressions.has(d.id));
-    return due.flatMap((d) => this.evaluateRisk(d.id));
+    const silent = this.store.listDevices().filter((d) => d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs);
+    return [...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];
+  }
+
+  /** The cases of laptops whose suppressions were added, removed or expired since the last look, redone. */
+  suppressionsChanged(): AlertChange[] {
+    const changed = this.cases.suppressionChanges(this.now());
+    const ids = changed === '*' ? this.store.listDevices().map((d) => d.id) : [...changed];
+    return ids.flatMap((id) => this.evaluateRisk(id));
   }
 
   /**

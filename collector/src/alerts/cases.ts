@@ -43,20 +43,20 @@ export class Cases {
   }
 
   /**
-   * Laptops whose case a suppression made, removed or let expire since the last look may change
-   * ('*': every laptop). The first look after start compares with what was live at start.
+   * Suppressions made, removed or expired since the last look: the laptops they name, and the
+   * rules of those that name every laptop. The first look after start compares with what was live at start.
    */
-  suppressionChanges(nowMs: number): Set<string> | '*' {
+  suppressionChanges(nowMs: number): { devices: Set<string>; fleetRules: Set<string> } {
     const now = this.live(nowMs);
     const changed = [...now.values()].filter((s) => !this.seen.has(s.id)).concat([...this.seen.values()].filter((s) => !now.has(s.id)));
     this.seen = now;
-    const devices = new Set<string>();
+    const out = { devices: new Set<string>(), fleetRules: new Set<string>() };
     for (const s of changed) {
       if (s.rule === CLUSTER_RULE) continue;
-      if (s.deviceId === '') return '*';
-      devices.add(s.deviceId);
+      if (s.deviceId === '') out.fleetRules.add(s.rule);
+      else out.devices.add(s.deviceId);
     }
-    return devices;
+    return out;
   }
 
   /** Opens, updates or reopens the laptop's case from its risk and its findings; [] when nothing changed. */

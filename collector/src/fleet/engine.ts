@@ -250,11 +250,19 @@ export class FleetEngine {
     return [...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];
   }
 
-  /** The cases of laptops whose suppressions were added, removed or expired since the last look, redone. */
+  /**
+   * The cases of laptops whose suppressions were added, removed or expired since the last look,
+   * redone. One for every laptop concerns those with a case, and those with a finding of its detector.
+   */
   suppressionsChanged(): AlertChange[] {
-    const changed = this.cases.suppressionChanges(this.now());
-    const ids = changed === '*' ? this.store.listDevices().map((d) => d.id) : [...changed];
-    return ids.flatMap((id) => this.evaluateRisk(id));
+    const { devices, fleetRules } = this.cases.suppressionChanges(this.now());
+    const ids = new Set(devices);
+    if (fleetRules.size > 0) {
+      for (const d of this.store.listDevices()) {
+        if (!ids.has(d.id) && (this.store.alerts.find(d.id, RISK_RULE, CASE_KEY) || this.store.findings(d.id).some((f) => fleetRules.has(f.detector)))) ids.add(d.id);
+      }
+    }
+    return [...ids].flatMap((id) => this.evaluateRisk(id));
   }
 
   /**

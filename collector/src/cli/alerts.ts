@@ -164,7 +164,8 @@ they expire; one that names a detector leaves its findings out of the laptop's c
         checkRule(store, o.rule, true);
         const deviceId = o.device === undefined ? '' : lookupDevice(store, o.device).id;
         const s = suppress(store, o.rule, deviceId, o.reason, forMs, cliActor());
-        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`);
+        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`
+          + 'A running collector redoes the cases it covers within a minute.\n');
         return 0;
       });
     })));

@@ -107,6 +107,23 @@ export class VirtualAgent {
     this.client = undefined;
   }
 
+  /**
+   * Comes online from `publicIp`, sends everything in its outbox and goes offline again once the
+   * collector acknowledged it all: the history replay's events of one stay, from that stay's address.
+   */
+  async flushFrom(publicIp, timeoutMs = 120_000) {
+    this.publicIp = publicIp;
+    const acks = this.helloAcks;
+    this.connect();
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.helloAcks > acks && this.outbox.depth === 0)) {
+      if (Date.now() > deadline) throw new Error(`history from ${publicIp}: ${this.outbox.depth} event(s) not acknowledged within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.client.stop();
+    this.client = undefined;
+  }
+
   /** Every sensor has run: the first evaluation (unless a history replay made it), then the stream. */
   start() {
     const now = Date.now();

@@ -23,10 +23,11 @@ export class PushCollector {
 
   static async start(pkiDir: string): Promise<PushCollector> {
     const server = new Server();
-    let self: PushCollector | undefined;
+    const holder: { self?: PushCollector } = {};
     server.addService(ingestService, {
       stream: (call: ServerDuplexStream<Decoded<AgentMessage>, CollectorMessage>) => {
         call.on('data', (d: Decoded<AgentMessage>) => {
+          const self = holder.self;
           if (!d.ok || !self) return;
           const m = d.message;
           if (m.body === 'hello') {
@@ -46,8 +47,8 @@ export class PushCollector {
     const creds = ServerCredentials.createSsl(readFileSync(join(pkiDir, 'ca.pem')),
       [{ cert_chain: readFileSync(join(pkiDir, 'server.pem')), private_key: readFileSync(join(pkiDir, 'server-key.pem')) }], false);
     const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))));
-    self = new PushCollector(server, `127.0.0.1:${port}`, pkiDir);
-    return self;
+    holder.self = new PushCollector(server, `127.0.0.1:${port}`, pkiDir);
+    return holder.self;
   }
 
   /** A CatalogUpdate for `catalog`, signed by `signer` (this collector's server key by default). */

@@ -21,8 +21,17 @@ export interface RunningAgent {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
+const started = new Set<Proc>();
+
+/** Kills (SIGKILL) every agent this file started that is still running: for afterAll, when a test failed before its stop. */
+export function killAgents(): void {
+  for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  started.clear();
+}
+
 export function startAgent(dir: string, server: string, extra: string[] = []): RunningAgent {
   const proc = spawnProc(process.execPath, [AGENT_CLI, 'run', '--dir', dir, '--server', server, '--no-network-probes', ...extra]);
+  started.add(proc);
   const lines = (): LogLine[] => proc.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
   const ended = new Promise<NodeJS.Signals | null>((resolve) => proc.child.once('exit', (_code, signal) => resolve(signal)));
   return {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushSigner, builtinCatalog, createAuthority, issueCertificate } from '@farmwatch/shared';
 import { probeCollector } from '../helpers/probe-collector.js';
 import { PushCollector, catalogWith } from '../helpers/push-collector.js';
-import { enrollInto, startAgent } from '../helpers/agent-run.js';
+import { enrollInto, killAgents, startAgent } from '../helpers/agent-run.js';
 import { waitFor } from '../helpers/field.js';
 
 const p = probeCollector('sec-signed');
@@ -23,7 +23,10 @@ beforeAll(async () => {
   dir = join(p.dir, 'agent');
   deviceId = await enrollInto(p.db, p.collector.address, join(p.pki.dir, 'ca.pem'), dir, 'lt-signed');
 });
-afterAll(() => push?.stop());
+afterAll(async () => {
+  killAgents();
+  await push?.stop();
+});
 
 const REFUSED = 'refused a catalog update; keeping the current catalog';
 

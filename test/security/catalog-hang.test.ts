@@ -37,9 +37,10 @@ describe.runIf(process.platform === 'linux')('a crafted catalog', () => {
       const builtin = builtinCatalog();
       const overlong = catalogWith(builtin, 'probe-overlong', [`${'*a'.repeat(200)}*b`]);
       // 16 stars, the most a pattern may hold: one that cannot match (a backtracking regex tries
-      // every split of the name) and one that does.
+      // every split of the name; it passes the quick checks on the first, last and longest literal
+      // text, so the matcher itself runs) and one that does.
       const matching = `fwprobe${'*q'.repeat(15)}*`;
-      const crafted = catalogWith(builtin, 'probe-crafted', [`fwprobe${'*q'.repeat(15)}*z`, matching]);
+      const crafted = catalogWith(builtin, 'probe-crafted', [`fwprobe${'*q'.repeat(14)}*qz*`, matching]);
       push.pushes = [push.signedCatalog(overlong), push.signedCatalog(crafted)];
       const agent = startAgent(dir, push.address, ['--interval', '5']);
       const refused = await agent.waitForLog((l) => l.message === 'refused a catalog update; keeping the current catalog');

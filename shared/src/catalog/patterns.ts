@@ -36,12 +36,21 @@ export function globAtoms(pattern: string): Atom[] {
 }
 
 export function compileGlob(pattern: string): NameMatcher {
-  if (!pattern.includes('*')) {
-    const wanted = pattern.toLowerCase();
-    return (name) => name.toLowerCase() === wanted;
-  }
-  const m = new LinearMatcher(globAtoms(pattern));
-  return (name) => m.test(name.toLowerCase());
+  const lower = pattern.toLowerCase();
+  if (!lower.includes('*')) return (name) => name.toLowerCase() === lower;
+  const m = new LinearMatcher(globAtoms(lower));
+  // Quick refusals before the matcher, each a condition every match meets: the text before the
+  // first `*` starts the name, the text after the last ends it, the longest text between stars is
+  // in it. Most names fail one of these (native string searches), and never reach the matcher.
+  const parts = lower.split('*');
+  const first = parts[0] ?? '';
+  const last = parts.at(-1) ?? '';
+  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const shortest = parts.reduce((n, part) => n + part.length, 0);
+  return (name) => {
+    const text = name.toLowerCase();
+    return text.length >= shortest && text.startsWith(first) && text.endsWith(last) && text.includes(longest) && m.test(text);
+  };
 }
 
 /** Whether a pattern applies on `platform` (an unspecified platform applies everywhere). */

@@ -84,8 +84,6 @@ export class Liveness {
         buffer: this.shared.buffer, stallMs: this.opts.stallMs, stopGraceMs: this.opts.stopGraceMs, tickMs,
         component: this.opts.component ?? 'agent.liveness', pid: process.pid,
       },
-      // The worker needs no more than a few MB; keep its heaps small.
-      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
     });
     this.worker.on('error', (err) => this.opts.onError?.(err));
     this.worker.unref();

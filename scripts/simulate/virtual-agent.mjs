@@ -59,7 +59,7 @@ export class VirtualAgent {
     this.publicIp = o.publicIp;
     this.facts = o.facts;
     this.startedAt = Date.now();
-    const config = { ...defaults(o.dir), server: o.server };
+    const config = { ...defaults(o.dir), server: o.server, ca_file: enrollmentFiles(o.dir).ca };
     this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : o.batchEvents ? new PacedOutbox(o.batchEvents) : new MemoryOutbox();
     this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: o.sanctioned ?? [] }, log);
     this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);

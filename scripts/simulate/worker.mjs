@@ -65,6 +65,7 @@ async function start(msg) {
       await a.greet(historyAddresses(l, h)[0] ?? live.ip);
       const replayed = await replayHistory(a, l, h, (ip) => a.flushFrom(ip));
       if (replayed.lastIp !== undefined && replayed.lastIp !== live.ip && a.pending > 0) await a.flushFrom(replayed.lastIp);
+      a.publicIp = live.ip; // the rest goes out live, from where the laptop is now
       heartbeats += replayed.heartbeats;
       a.update(facts);
     }

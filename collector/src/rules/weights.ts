@@ -89,7 +89,7 @@ export const CLUSTER_BONUS = {
    * stays; once its laptops have shared the place this long they count in full.
    */
   unsettledPerPerson: 10,
-  unsettledMaxPeople: 30,
+  unsettledMaxPeople: 15,
   settledAfterMs: 4 * 86_400_000,
   /** A shared remote-access peer IP on a VPN or hosting network. */
   peerOnVpnOrHosting: 15,

@@ -12,6 +12,7 @@ import { SqlitePeople } from '../auth/sqlite-people.js';
 import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
 import { ALERT_ID_FLOOR, SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
+import { SqliteSites } from '../sites/sqlite-sites.js';
 
 type Row = Record<string, unknown>;
 
@@ -174,6 +175,7 @@ export class SqliteStore implements Store {
   readonly alerts: SqliteAlerts;
   readonly people: SqlitePeople;
   readonly views: SqliteViews;
+  readonly sites: SqliteSites;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
@@ -187,6 +189,7 @@ export class SqliteStore implements Store {
     this.alerts = new SqliteAlerts(this.db);
     this.people = new SqlitePeople(this.db);
     this.views = new SqliteViews(this.db);
+    this.sites = new SqliteSites(this.db);
     this.queue = new SqliteAlertQueue(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);

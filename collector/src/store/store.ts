@@ -11,6 +11,7 @@ import type {
 import type { PeopleStore } from '../auth/people-store.js';
 import type { AuditTarget } from './audit-target.js';
 import type { PurgeCounts } from './sqlite/purge.js';
+import type { SiteStore } from '../sites/records.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
 export interface StoreWriter {
@@ -233,5 +234,7 @@ export interface Store {
   /** People who log in to the web console, and their sessions. */
   readonly people: PeopleStore;
   readonly views: ViewStore;
+  /** Company sites: egress ranges and the equipment learned there (src/sites). */
+  readonly sites: SiteStore;
   close(): void;
 }

@@ -1,0 +1,190 @@
+// What the fleet engine knows of company sites, in memory: each site's egress ranges, and the
+// values learned as some site's equipment. While a laptop's address (the one the collector sees
+// its stream come from) is inside a site's egress, the place values it observes are learned as
+// that site's equipment and link nobody; a site's equipment links nobody when a laptop sees it
+// from elsewhere either (the helpdesk reached through the office's gateway). Values that made
+// edges before they were known as a site's lose those edges, and the engine re-scores the
+// clusters they joined (fleet/engine.ts, siteChanges).
+import type { Store } from '../store/store.js';
+import type { ObservationKey } from '../correlate/keys.js';
+import { inCidr, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
+import { isLearnedKind, type SiteRow } from './records.js';
+
+/** Edge kinds made of what is learned at a site (all keyed hashes of a MAC: one value space). */
+export const PLACE_EDGE_KINDS = ['gateway_mac', 'wifi_bssid', 'lan_neighbour'] as const;
+/** Edge kinds whose value is an address: a site's egress makes none of them. */
+export const ADDRESS_EDGE_KINDS = ['public_ip', 'remote_peer_ip'] as const;
+/** Setting bumped by every admin change (CLI or API), so a running collector reloads. */
+export const SITES_CHANGED_SETTING = 'sites.changed';
+/**
+ * When a site is added, a laptop already there teaches it what it reported since it last
+ * connected from the site's egress, or at most this long before (an agent sees the new network
+ * a little before its stream reconnects from it).
+ */
+export const RECONNECT_SLACK_MS = 15 * 60_000;
+
+interface Site { id: number; name: string; ranges: Cidr[] }
+
+/** Bumps the change marker: a running collector picks the change up at its next sweep. */
+export function markSitesChanged(store: Store, nowMs: number): void {
+  const before = Number(store.fleet.setting(SITES_CHANGED_SETTING)?.toString() ?? '0');
+  store.fleet.setSetting(SITES_CHANGED_SETTING, Buffer.from(String(Math.max(before + 1, nowMs))));
+}
+
+export class SiteWatch {
+  private sites: Site[] = [];
+  /** valueKey -> ids of the sites whose (not dropped) equipment it is. */
+  private learned = new Map<string, Set<number>>();
+  /** "siteId|kind|valueKey" the admin dropped: not learned again. */
+  private dropped = new Set<string>();
+  /** The site each laptop is at now (null: none), from the address its stream comes from. */
+  private readonly current = new Map<string, number | null>();
+  private marker: string | undefined;
+  /** Laptops that lost edges to a site's values since the engine last looked. */
+  private unlinked = new Set<string>();
+  private rebuild = false;
+
+  constructor(private readonly store: Store) {
+    this.load();
+  }
+
+  private load(): void {
+    this.marker = this.store.fleet.setting(SITES_CHANGED_SETTING)?.toString();
+    this.sites = this.store.sites.list().map((s) => ({ id: s.id, name: s.name, ranges: s.egress.map((e) => parseCidr(e)) }));
+    this.learned = new Map();
+    this.dropped = new Set();
+    for (const e of this.store.sites.allEquipment()) {
+      if (e.droppedMs !== null) this.dropped.add(`${e.siteId}|${e.kind}|${e.valueKey}`);
+      else this.addLearned(e.valueKey, e.siteId);
+    }
+    this.current.clear();
+  }
+
+  private addLearned(valueKey: string, siteId: number): boolean {
+    const sites = this.learned.get(valueKey);
+    if (sites) {
+      sites.add(siteId);
+      return false;
+    }
+    this.learned.set(valueKey, new Set([siteId]));
+    return true;
+  }
+
+  /**
+   * Reads the sites again when an admin changed them (`force`: the API just did, in this
+   * process). New egress ranges lose their address edges, and laptops already at a new site
+   * teach it what they see there. Returns true when something changed.
+   */
+  reload(force = false, nowMs = Date.now()): boolean {
+    if (!force && this.store.fleet.setting(SITES_CHANGED_SETTING)?.toString() === this.marker) return false;
+    const before = new Map(this.sites.map((s) => [s.id, s.ranges.map((r) => `${r.base}/${r.bits}/${r.family}`)]));
+    this.load();
+    // Removed sites and dropped equipment link again: the index is rebuilt from what is stored.
+    this.rebuild = true;
+    const added = this.sites.map((s) => ({ site: s, ranges: s.ranges.filter((r) => !before.get(s.id)?.includes(`${r.base}/${r.bits}/${r.family}`)) }))
+      .filter((x) => x.ranges.length > 0);
+    if (added.length > 0) {
+      this.store.write(() => {
+        const inside = (ip: string): boolean => added.some((x) => x.ranges.some((r) => inCidr(ip, r)));
+        for (const id of this.store.sites.deleteAddressEdges(ADDRESS_EDGE_KINDS, inside)) this.unlinked.add(id);
+        for (const x of added) this.learnFromLaptopsThere(x.site, x.ranges, nowMs);
+      });
+    }
+    return true;
+  }
+
+  /** Laptops whose address is in the new ranges now: what they reported since connecting from there is the site's. */
+  private learnFromLaptopsThere(site: Site, ranges: Cidr[], nowMs: number): void {
+    for (const d of this.store.listDevices()) {
+      if (!d.publicIp || !ranges.some((r) => inCidr(d.publicIp, r))) continue;
+      const observations = this.store.fleet.observations(d.id);
+      const arrived = observations.find((o) => o.kind === 'public_ip' && o.valueKey === normalizeIp(d.publicIp))?.lastSeenMs;
+      if (arrived === undefined) continue;
+      for (const o of observations) {
+        if (!isLearnedKind(o.kind) || o.lastSeenMs < arrived - RECONNECT_SLACK_MS || o.lastSeenMs > nowMs) continue;
+        this.learn(site.id, { kind: o.kind, edge: undefined, valueKey: o.valueKey, display: o.value }, d.id, o.lastSeenMs);
+      }
+    }
+  }
+
+  /** The site whose egress holds this address. */
+  siteFor(ip: string): { id: number; name: string } | undefined {
+    if (this.sites.length === 0 || !ip) return undefined;
+    const a = normalizeIp(ip);
+    const s = this.sites.find((x) => x.ranges.some((r) => inCidr(a, r)));
+    return s ? { id: s.id, name: s.name } : undefined;
+  }
+
+  /** Why an address links nobody and is no location: it is a site's egress. */
+  egressReason(ip: string): string | undefined {
+    const s = this.siteFor(ip);
+    return s ? `egress of the company site "${s.name}"` : undefined;
+  }
+
+  /** The laptop's stream now comes from this address. */
+  onPublicIp(deviceId: string, ip: string): void {
+    this.current.set(deviceId, this.siteFor(ip)?.id ?? null);
+  }
+
+  /** The site a laptop is at now, by the address its stream last came from. */
+  siteOfDevice(deviceId: string): number | null {
+    let id = this.current.get(deviceId);
+    if (id === undefined) {
+      id = this.siteFor(this.store.device(deviceId)?.publicIp ?? '')?.id ?? null;
+      this.current.set(deviceId, id);
+    }
+    return id;
+  }
+
+  /** A stored observation that the index must not hold: a site's equipment, or an address in a site's egress. */
+  silences(kind: string, valueKey: string): boolean {
+    if ((ADDRESS_EDGE_KINDS as readonly string[]).includes(kind)) return this.siteFor(valueKey) !== undefined;
+    return (isLearnedKind(kind) || (PLACE_EDGE_KINDS as readonly string[]).includes(kind)) && this.learned.has(valueKey);
+  }
+
+  /**
+   * Inside the batch transaction, for every observation: learns it when the laptop is at a site,
+   * and says whether it must link nobody (the laptop is at a site, or the value is a site's
+   * equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
+   * no link while at a site).
+   */
+  observe(deviceId: string, key: ObservationKey, atMs: number, ownMac: boolean): boolean {
+    if (!isLearnedKind(key.kind)) return false;
+    const site = this.siteOfDevice(deviceId);
+    if (site !== null) {
+      if (!ownMac) this.learn(site, key, deviceId, atMs);
+      return true;
+    }
+    return !ownMac && this.learned.has(key.valueKey);
+  }
+
+  private learn(siteId: number, key: ObservationKey, deviceId: string, atMs: number): void {
+    if (!isLearnedKind(key.kind) || this.dropped.has(`${siteId}|${key.kind}|${key.valueKey}`)) return;
+    if (!this.store.sites.learn(siteId, key.kind, key.valueKey, key.display, deviceId, atMs)) return;
+    if (!this.addLearned(key.valueKey, siteId)) return;
+    // First time this value is any site's: edges it made before no longer link.
+    const lost = this.store.sites.deleteEdgesOn(PLACE_EDGE_KINDS, key.valueKey);
+    if (lost.length > 0) {
+      for (const id of lost) this.unlinked.add(id);
+      this.rebuild = true;
+    }
+  }
+
+  /** What changed since the engine last asked: laptops that lost edges, and whether the index must be rebuilt. */
+  takeChanges(): { rebuild: boolean; devices: string[] } {
+    const out = { rebuild: this.rebuild, devices: [...this.unlinked] };
+    this.rebuild = false;
+    this.unlinked = new Set();
+    return out;
+  }
+
+  /** Sightings older than `beforeMs` are forgotten, and equipment nobody saw since. */
+  prune(beforeMs: number): void {
+    if (this.store.sites.prune(beforeMs) > 0) this.load();
+  }
+
+  /** The sites as the engine sees them (for views). */
+  list(): Pick<SiteRow, 'id' | 'name'>[] {
+    return this.sites.map((s) => ({ id: s.id, name: s.name }));
+  }
+}

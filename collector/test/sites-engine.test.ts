@@ -1,0 +1,194 @@
+// Company sites in the fleet engine, over a real SQLite store: laptops at a site learn its
+// equipment and link nobody there; the site's gateway and access points link nobody seen from
+// elsewhere either; the site's egress is no location and no peer risk; a site added after the
+// fact unlinks the cluster its values made and resolves the alert; a dropped item links again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InterfaceKind, ObservationKind, pb, type Observation } from '@farmwatch/proto';
+import { createLogger } from '@farmwatch/shared';
+import { FleetEngine, SqliteStore, keyedHash } from '../src/index.js';
+import { addSite, dropEquipment, findSite, siteDetail } from '../src/sites/ops.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const log = createLogger('test', 'silent');
+const HOUR = 3_600_000;
+const t0 = Date.now() - 48 * HOUR;
+
+const SITE_EGRESS = '12.0.0.0/24';          // AT&T business line, Bridgeton US: the office
+const OFFICE_IP = '12.0.0.10';
+const HOME_IPS = ['73.162.10.1', '73.162.10.2', '73.162.10.3', '73.162.10.4', '73.162.10.5', '73.162.10.6']; // Comcast, Fairfield CA
+
+function setup(n: number): { store: SqliteStore; ids: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'farmwatch-sites-'));
+  dirs.push(dir);
+  const store = new SqliteStore(join(dir, 'c.db'));
+  const ids = Array.from({ length: n }, (_, i) => {
+    const r = store.registry.register({ serial: `S${i}`, assigneeName: `Person ${i}`, assigneeEmail: `p${i}@x.com`, shipTo: 'Fairfield, California, US', shipCountry: 'US',
+      shipLat: 38.25, shipLon: -122.04, timeZone: 'America/Los_Angeles' }, 'test', t0);
+    store.db.prepare("INSERT INTO devices (id, machine_id, time_zone, first_seen_ms, last_seen_ms) VALUES (?, ?, 'America/Los_Angeles', ?, ?)").run(r.deviceId, `m${i}`, t0, t0);
+    return r.deviceId;
+  });
+  return { store, ids };
+}
+
+const obs = (o: object): Observation => pb.Observation.decode(pb.Observation.encode(o).finish());
+
+/** What a laptop sees of a place: the gateway, the joined access point, access points around, a printer. */
+function place(fleet: FleetEngine, mac: (n: number) => string): Observation[] {
+  const h = (m: string): Buffer => Buffer.from(keyedHash(fleet.fleetKey, m), 'hex');
+  return [
+    obs({ kind: ObservationKind.OBSERVATION_KIND_GATEWAY_MAC, valueHash: h(mac(1)), via: 'eth0' }),
+    obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: h(mac(2)), via: 'wlan0' }),
+    obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: h(mac(3)), via: 'wlan0' }),
+    obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: h(mac(4)), via: 'wlan0' }),
+    obs({ kind: ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC, valueHash: h(mac(5)), via: 'eth0' }),
+  ];
+}
+const office = (n: number): string => `02:0f:f1:ce:00:0${n}`;
+const home = (i: number) => (n: number): string => `02:40:00:00:${String(i).padStart(2, '0')}:0${n}`;
+
+/** A laptop connects from `ip` and reports what it sees there, as ingest applies it. */
+function report(store: SqliteStore, fleet: FleetEngine, id: string, ip: string, seen: Observation[], atMs: number): void {
+  fleet.onPublicIp(id, ip, atMs);
+  store.write((w) => {
+    for (const o of seen) fleet.onObservation(w, id, o, atMs);
+  });
+}
+
+describe('company sites in the fleet engine', () => {
+  it('laptops of many people at a site share its gateway, Wi-Fi and LAN and make no cluster; what they saw is learned', () => {
+    const { store, ids } = setup(6);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    // Each laptop also sees the next one on the LAN (enrolled laptops' own MACs).
+    ids.forEach((id, i) => fleet.onInventory(id, { networkInterface: { name: 'en0', kind: InterfaceKind.INTERFACE_KIND_WIFI, mac: `3c:22:fb:8e:41:0${i}` } }));
+    for (let day = 0; day < 2; day++) {
+      ids.forEach((id, i) => {
+        const next = obs({ kind: ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC, valueHash: Buffer.from(keyedHash(fleet.fleetKey, `3c:22:fb:8e:41:0${(i + 1) % 6}`), 'hex'), via: 'en0' });
+        report(store, fleet, id, OFFICE_IP, [...place(fleet, office), next], t0 + day * 24 * HOUR + i * 60_000);
+      });
+    }
+    expect(fleet.evaluate(ids).filter((c) => store.alert(c.id)?.rule === 'fleet.colocation')).toEqual([]);
+    for (const id of ids) expect(fleet.index.component(id)).toEqual([id]);
+    expect(store.fleet.edgesOf(ids)).toEqual([]);
+    // What they saw there is the site's: the gateway, the joined and visible access points, the printer; not the laptops.
+    const d = siteDetail(store, findSite(store, 'HQ'));
+    expect(d.equipment).toEqual({ gateway_mac: 1, wifi_bssid: 1, visible_bssid: 2, lan_neighbour_mac: 1 });
+    expect(d.items.every((e) => e.laptops === 6 && e.firstSeenMs === t0 && e.lastSeenMs === t0 + 24 * HOUR + 5 * 60_000)).toBe(true);
+    expect(d.laptopsNow).toBe(6);
+    // After a restart the index holds none of it either.
+    const again = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    for (const id of ids) expect(again.index.component(id)).toEqual([id]);
+    store.close();
+  });
+
+  it('the same crowd without a site is a cluster (the test can fail)', () => {
+    const { store, ids } = setup(6);
+    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    ids.forEach((id, i) => report(store, fleet, id, OFFICE_IP, place(fleet, office), t0 + i * 60_000));
+    expect([...fleet.index.component(ids[0] ?? '')].sort()).toEqual([...ids].sort());
+    store.close();
+  });
+
+  it('a laptop at a site is at a company place: no location or country signal from the site egress; the same address without the site is "far"', () => {
+    const { store, ids: [a = '', b = ''] } = setup(2);
+    const fleet = new FleetEngine({ store, log });
+    report(store, fleet, a, OFFICE_IP, [], Date.now());
+    expect(fleet.riskOf(a)?.signals.map((s) => s.id)).toContain('location.far');
+    addSite(store, 'HQ', [SITE_EGRESS], 'test');
+    fleet.reloadSites(true);
+    report(store, fleet, b, OFFICE_IP, [], Date.now());
+    for (const id of [a, b]) expect(fleet.riskOf(id)?.signals.map((s) => s.id)).not.toContain('location.far');
+    expect(fleet.sites.siteFor(OFFICE_IP)?.name).toBe('HQ');
+    // Back home, the laptop is located again (and is not far: Fairfield).
+    report(store, fleet, a, HOME_IPS[0] ?? '', [], Date.now());
+    expect(fleet.sites.siteOfDevice(a)).toBeNull();
+    store.close();
+  });
+
+  it('a remote-access session from a site address is no peer risk and links nobody (the helpdesk in the office)', () => {
+    const { store, ids: [a = '', b = ''] } = setup(2);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test');
+    const fleet = new FleetEngine({ store, log });
+    const peer = obs({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: '12.0.0.77', via: 'anydesk' });
+    report(store, fleet, a, HOME_IPS[0] ?? '', [peer], Date.now());
+    report(store, fleet, b, HOME_IPS[1] ?? '', [peer], Date.now());
+    expect(fleet.index.component(a)).toEqual([a]);
+    expect(store.fleet.edgesOf([a, b])).toEqual([]);
+    expect(fleet.riskOf(a)?.signals.filter((s) => s.id.startsWith('peer.'))).toEqual([]);
+    store.close();
+  });
+
+  it('helpdesk laptops seen at the site, then at home or in an office behind another egress, do not link through the site\'s gateway and Wi-Fi', () => {
+    const { store, ids: [h1 = '', h2 = '', h3 = ''] } = setup(3);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    report(store, fleet, h1, OFFICE_IP, place(fleet, office), t0);
+    // Later: h1 works from home; h2 and h3 sit in the helpdesk office, which reaches the internet
+    // through another egress but shares the site's gateway and access points.
+    report(store, fleet, h1, HOME_IPS[0] ?? '', place(fleet, home(1)), t0 + 10 * HOUR);
+    report(store, fleet, h2, '12.0.1.20', place(fleet, office), t0 + 11 * HOUR);
+    report(store, fleet, h3, '12.0.1.20', place(fleet, office), t0 + 12 * HOUR);
+    fleet.evaluate([h1, h2, h3]);
+    // Their shared egress (not a site, a residential-looking address) still links h2 and h3; the
+    // site's equipment links nobody, h1 least of all.
+    expect(fleet.index.component(h1)).toEqual([h1]);
+    expect(store.fleet.edgesOf([h2, h3]).map((e) => e.kind)).toEqual(['public_ip']);
+    fleet.rebuild();
+    expect(fleet.index.component(h1)).toEqual([h1]);
+    store.close();
+  });
+
+  it('a site added after its office became a cluster unlinks it and resolves the cluster alert; laptops already there teach it its equipment', () => {
+    const { store, ids } = setup(5);
+    const now = Date.now();
+    const fleet = new FleetEngine({ store, log });
+    ids.forEach((id, i) => {
+      // Last night at home, then this morning at the office.
+      report(store, fleet, id, HOME_IPS[i] ?? '', place(fleet, home(i)), now - 14 * HOUR);
+      report(store, fleet, id, OFFICE_IP, place(fleet, office), now - HOUR + i * 60_000);
+    });
+    fleet.evaluate(ids);
+    const before = store.listAlerts({ rule: 'fleet.colocation' });
+    expect(before).toHaveLength(1);
+    expect(before[0]?.status).toBe('open');
+    addSite(store, 'HQ', [SITE_EGRESS], 'test');
+    const changes = fleet.reloadSites(true);
+    expect(changes.map((c) => c.id)).toContain(before[0]?.id);
+    expect(store.alert(before[0]?.id ?? 0)?.status).toBe('resolved');
+    expect(store.alerts.notes(before[0]?.id ?? 0).map((n) => n.text).join()).toMatch(/linked only through a company site/);
+    for (const id of ids) expect(fleet.index.component(id)).toEqual([id]);
+    expect(store.fleet.edgesOf(ids)).toEqual([]);
+    // The office's equipment was learned, the homes' (seen before they came in) was not.
+    const d = siteDetail(store, findSite(store, 'HQ'));
+    expect(d.items).toHaveLength(5);
+    expect(d.items.every((e) => e.laptops === 5)).toBe(true);
+    store.close();
+  });
+
+  it('a dropped item is not the site\'s: it links laptops seen elsewhere again, and is not learned again', () => {
+    const { store, ids: [a = '', b = '', c = ''] } = setup(3);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    // A colleague's phone hotspot, seen at the office: learned as a visible BSSID.
+    const hotspot = Buffer.from(keyedHash(fleet.fleetKey, '02:aa:bb:cc:dd:ee'), 'hex');
+    report(store, fleet, a, OFFICE_IP, [obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: hotspot, via: 'wlan0' })], t0);
+    const site = findSite(store, 'HQ');
+    const item = siteDetail(store, site).items[0];
+    expect(item?.kind).toBe('visible_bssid');
+    const joined = obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: hotspot, via: 'wlan0' });
+    report(store, fleet, b, HOME_IPS[1] ?? '', [joined], t0 + HOUR);
+    report(store, fleet, c, HOME_IPS[2] ?? '', [joined], t0 + 2 * HOUR);
+    expect(fleet.index.component(b)).toEqual([b]);
+    dropEquipment(store, site, item?.id ?? 0, 'test');
+    fleet.reloadSites(true);
+    report(store, fleet, c, HOME_IPS[2] ?? '', [joined], t0 + 4 * HOUR);
+    expect([...fleet.index.component(b)].sort()).toEqual([b, c].sort());
+    report(store, fleet, a, OFFICE_IP, [obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: hotspot, via: 'wlan0' })], t0 + 5 * HOUR);
+    expect(siteDetail(store, site).items.map((e) => [e.droppedBy, e.laptops])).toEqual([['test', 0]]);
+    store.close();
+  });
+});

@@ -109,6 +109,23 @@ describe('company sites in the fleet engine', () => {
     store.close();
   });
 
+  it('a site another process added (the CLI) is picked up by the next sweep, and only then', () => {
+    const { store, ids: [a = ''] } = setup(1);
+    const fleet = new FleetEngine({ store, log });
+    report(store, fleet, a, OFFICE_IP, [], Date.now());
+    const other = new SqliteStore(store.db.name);
+    addSite(other, 'HQ', [SITE_EGRESS], 'cli:admin');
+    other.close();
+    expect(fleet.sites.siteFor(OFFICE_IP)).toBeUndefined();
+    expect(fleet.reloadSites()).toEqual([]);
+    expect(fleet.sites.siteFor(OFFICE_IP)?.name).toBe('HQ');
+    expect(fleet.sites.reload()).toBe(false);
+    fleet.sweep();
+    expect(fleet.sites.siteOfDevice(a)).not.toBeNull();
+    expect(fleet.riskOf(a)?.signals.map((s) => s.id)).not.toContain('location.far');
+    store.close();
+  });
+
   it('a remote-access session from a site address is no peer risk and links nobody (the helpdesk in the office)', () => {
     const { store, ids: [a = '', b = ''] } = setup(2);
     addSite(store, 'HQ', [SITE_EGRESS], 'test');

@@ -216,6 +216,6 @@ describe('sites: laptops at the HQ and elsewhere', () => {
     expect(again.status).toBe(409);
     const show = await cli('sites', 'show', 'HQ');
     expect(show.stdout).toMatch(/\n\d+\s+gateway\s+hash:[0-9a-f]{12}\s+8\s+\S+\s+\S+\s+learned\n/);
-    expect(show.stdout).toMatch(/LAN neighbour\s+hash:[0-9a-f]{12}\s+0\s+\S+\s+\S+\s+dropped by api:test admin\n/);
+    expect(show.stdout).toMatch(/LAN neighbour\s+hash:[0-9a-f]{12}\s+8\s+\S+\s+\S+\s+dropped by api:test admin\n/);
   });
 });

@@ -205,7 +205,8 @@ describe('company sites in the fleet engine', () => {
     report(store, fleet, c, HOME_IPS[2] ?? '', [joined], t0 + 4 * HOUR);
     expect([...fleet.index.component(b)].sort()).toEqual([b, c].sort());
     report(store, fleet, a, OFFICE_IP, [obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: hotspot, via: 'wlan0' })], t0 + 5 * HOUR);
-    expect(siteDetail(store, site).items.map((e) => [e.droppedBy, e.laptops])).toEqual([['test', 0]]);
+    // Seen again at the office after the drop: not learned again (its last sighting stays).
+    expect(siteDetail(store, site).items.map((e) => [e.droppedBy, e.laptops, e.lastSeenMs])).toEqual([['test', 1, t0]]);
     store.close();
   });
 });

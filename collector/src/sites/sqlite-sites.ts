@@ -40,7 +40,6 @@ export class SqliteSites implements SiteStore {
           first_seen_ms = CASE WHEN excluded.first_seen_ms < site_sightings.first_seen_ms THEN excluded.first_seen_ms ELSE site_sightings.first_seen_ms END,
           last_seen_ms = CASE WHEN excluded.last_seen_ms > site_sightings.last_seen_ms THEN excluded.last_seen_ms ELSE site_sightings.last_seen_ms END`),
       drop: db.prepare('UPDATE site_equipment SET dropped_ms = ?, dropped_by = ? WHERE site_id = ? AND id = ? AND dropped_ms IS NULL'),
-      dropSightings: db.prepare('DELETE FROM site_sightings WHERE equipment_id = ?'),
       edgesOn: db.prepare('SELECT device_a AS a, device_b AS b, kind FROM edges WHERE value_key = ?'),
       deleteEdgeOn: db.prepare('DELETE FROM edges WHERE kind = ? AND value_key = ?'),
       addressEdges: db.prepare('SELECT device_a AS a, device_b AS b, kind, value_key AS valueKey FROM edges WHERE kind = ?'),
@@ -105,8 +104,7 @@ export class SqliteSites implements SiteStore {
   drop(siteId: number, equipmentId: number, actor: string, nowMs: number): EquipmentRow | undefined {
     return this.db.transaction(() => {
       if (this.s.drop.run(nowMs, actor, siteId, equipmentId).changes !== 1) return undefined;
-      // Kept as dropped (so it is not learned again); who saw it no longer matters.
-      this.s.dropSightings.run(equipmentId);
+      // Kept as dropped, so that it is not learned again; who saw it stays for the record.
       return this.s.equipmentById.get(siteId, equipmentId) as EquipmentRow;
     })();
   }

@@ -1,7 +1,8 @@
 // Company sites in the fleet engine, over a real SQLite store: laptops at a site learn its
 // equipment and link nobody there; the site's gateway and access points link nobody seen from
 // elsewhere either; the site's egress is no location and no peer risk; a site added after the
-// fact unlinks the cluster its values made and resolves the alert; a dropped item links again.
+// fact unlinks the cluster its values made and resolves the alert; a dropped item links again;
+// laptops on the company VPN that exits at the site are not at the site.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,24 @@ describe('company sites in the fleet engine', () => {
     const d = siteDetail(store, findSite(store, 'HQ'));
     expect(d.items).toHaveLength(5);
     expect(d.items.every((e) => e.laptops === 5)).toBe(true);
+    store.close();
+  });
+
+  it('laptops on the company VPN, whose exit is the site\'s egress, are not at the site: a farm house behind it still links', () => {
+    const { store, ids } = setup(3);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const farmHouse = home(9);
+    ids.forEach((id, i) => {
+      // The corporate VPN (sanctioned) carries all traffic out of the HQ.
+      store.write((w) => w.upsertFinding({ deviceId: id, detector: 'vpn.full_tunnel', key: '0.0.0.0/0', category: 'vpn', severity: 'info', confidence: 90,
+        title: 'All IPv4 traffic leaves through tunnel utun3 (sanctioned)', catalogEntry: 'globalprotect', sanctioned: true, evidence: [], firstSeenMs: t0, lastSeenMs: t0 }));
+      report(store, fleet, id, OFFICE_IP, place(fleet, farmHouse), t0 + i * 60_000);
+    });
+    expect([...fleet.index.component(ids[0] ?? '')].sort()).toEqual([...ids].sort());
+    expect(siteDetail(store, findSite(store, 'HQ')).items).toEqual([]);
+    // Their address is still the company's egress: no location signal from it.
+    expect(fleet.riskOf(ids[0] ?? '')?.signals.map((s) => s.id)).not.toContain('location.far');
     store.close();
   });
 

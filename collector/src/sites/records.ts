@@ -58,6 +58,8 @@ export interface SiteStore {
    */
   learn(siteId: number, kind: LearnedKind, valueKey: string, value: string, deviceId: string, atMs: number): boolean;
   drop(siteId: number, equipmentId: number, actor: string, nowMs: number): EquipmentRow | undefined;
+  /** The laptop reports a tunnel up (vpn.tunnel, vpn.full_tunnel, not cleared): its address is a tunnel's exit, not where it is. */
+  tunnelled(deviceId: string): boolean;
   /** How many laptops saw any of the site's equipment. */
   laptops(siteId: number): number;
   /** Deletes the edges of these kinds on this value; returns the laptops they joined. */

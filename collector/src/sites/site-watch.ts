@@ -96,7 +96,7 @@ export class SiteWatch {
   /** Laptops whose address is in the new ranges now: what they reported since connecting from there is the site's. */
   private learnFromLaptopsThere(site: Site, ranges: Cidr[], nowMs: number): void {
     for (const d of this.store.listDevices()) {
-      if (!d.publicIp || !ranges.some((r) => inCidr(d.publicIp, r))) continue;
+      if (!d.publicIp || !ranges.some((r) => inCidr(d.publicIp, r)) || this.store.sites.tunnelled(d.id)) continue;
       const observations = this.store.fleet.observations(d.id);
       const arrived = observations.find((o) => o.kind === 'public_ip' && o.valueKey === normalizeIp(d.publicIp))?.lastSeenMs;
       if (arrived === undefined) continue;
@@ -143,15 +143,17 @@ export class SiteWatch {
   }
 
   /**
-   * Inside the batch transaction, for every observation: learns it when the laptop is at a site,
-   * and says whether it must link nobody (the laptop is at a site, or the value is a site's
-   * equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
+   * Inside the batch transaction, for every observation: learns it when the laptop is at a site
+   * (and not behind a tunnel), and says whether it must link nobody (the laptop is at a site, or
+   * the value is a site's equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
    * no link while at a site).
    */
   observe(deviceId: string, key: ObservationKey, atMs: number, ownMac: boolean): boolean {
     if (!isLearnedKind(key.kind)) return false;
     const site = this.siteOfDevice(deviceId);
-    if (site !== null) {
+    // Through a tunnel (the company VPN, whose exit may be the site's egress) the laptop is
+    // elsewhere: what it sees is not the site's, and may link it (a farm on the company VPN).
+    if (site !== null && !this.store.sites.tunnelled(deviceId)) {
       if (!ownMac) this.learn(site, key, deviceId, atMs);
       return true;
     }

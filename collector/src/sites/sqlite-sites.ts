@@ -46,6 +46,8 @@ export class SqliteSites implements SiteStore {
       deleteEdge: db.prepare('DELETE FROM edges WHERE device_a = ? AND device_b = ? AND kind = ? AND value_key = ?'),
       laptops: db.prepare(`SELECT COUNT(DISTINCT s.device_id) FROM site_sightings s JOIN site_equipment e ON e.id = s.equipment_id
         WHERE e.site_id = ?`).pluck(),
+      tunnelled: db.prepare(`SELECT 1 FROM findings WHERE device_id = ? AND detector IN ('vpn.tunnel', 'vpn.full_tunnel')
+        AND cleared_at_ms IS NULL LIMIT 1`).pluck(),
       pruneSightings: db.prepare('DELETE FROM site_sightings WHERE last_seen_ms < ?'),
       pruneEquipment: db.prepare(`DELETE FROM site_equipment WHERE dropped_ms IS NULL AND last_seen_ms < ?
         AND NOT EXISTS (SELECT 1 FROM site_sightings s WHERE s.equipment_id = site_equipment.id)`),
@@ -107,6 +109,10 @@ export class SqliteSites implements SiteStore {
       // Kept as dropped, so that it is not learned again; who saw it stays for the record.
       return this.s.equipmentById.get(siteId, equipmentId) as EquipmentRow;
     })();
+  }
+
+  tunnelled(deviceId: string): boolean {
+    return this.s.tunnelled.get(deviceId) !== undefined;
   }
 
   laptops(siteId: number): number {

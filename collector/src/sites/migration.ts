@@ -47,5 +47,8 @@ export const SITES_MIGRATION: Migration = {
     );
     CREATE INDEX site_sightings_by_time ON site_sightings (last_seen_ms);
     CREATE INDEX site_sightings_by_device ON site_sightings (device_id);
+
+    -- A value newly learned as a site's loses the edges it made: found by value.
+    CREATE INDEX edges_by_value ON edges (value_key);
   `,
 };

@@ -23,6 +23,7 @@ const OFFICE_IP = '12.0.0.10';
 const HOME_IPS = ['73.162.10.1', '73.162.10.2', '73.162.10.3', '73.162.10.4', '73.162.10.5', '73.162.10.6']; // Comcast, Fairfield CA
 
 function setup(n: number): { store: SqliteStore; ids: string[] } {
+  clock = t0;
   const dir = mkdtempSync(join(tmpdir(), 'farmwatch-sites-'));
   dirs.push(dir);
   const store = new SqliteStore(join(dir, 'c.db'));
@@ -51,8 +52,13 @@ function place(fleet: FleetEngine, mac: (n: number) => string): Observation[] {
 const office = (n: number): string => `02:0f:f1:ce:00:0${n}`;
 const home = (i: number) => (n: number): string => `02:40:00:00:${String(i).padStart(2, '0')}:0${n}`;
 
-/** A laptop connects from `ip` and reports what it sees there, as ingest applies it. */
+/** The collector's clock: laptops report live, so it is the time of their latest report. */
+let clock = Date.now();
+const now = (): number => clock;
+
+/** A laptop connects from `ip` and reports what it sees there, live, as ingest applies it. */
 function report(store: SqliteStore, fleet: FleetEngine, id: string, ip: string, seen: Observation[], atMs: number): void {
+  clock = Math.max(clock, atMs);
   fleet.onPublicIp(id, ip, atMs);
   store.write((w) => {
     for (const o of seen) fleet.onObservation(w, id, o, atMs);
@@ -63,7 +69,7 @@ describe('company sites in the fleet engine', () => {
   it('laptops of many people at a site share its gateway, Wi-Fi and LAN and make no cluster; what they saw is learned', () => {
     const { store, ids } = setup(6);
     addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
-    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const fleet = new FleetEngine({ store, log, now });
     // Each laptop also sees the next one on the LAN (enrolled laptops' own MACs).
     ids.forEach((id, i) => fleet.onInventory(id, { networkInterface: { name: 'en0', kind: InterfaceKind.INTERFACE_KIND_WIFI, mac: `3c:22:fb:8e:41:0${i}` } }));
     for (let day = 0; day < 2; day++) {
@@ -81,14 +87,14 @@ describe('company sites in the fleet engine', () => {
     expect(d.items.every((e) => e.laptops === 6 && e.firstSeenMs === t0 && e.lastSeenMs === t0 + 24 * HOUR + 5 * 60_000)).toBe(true);
     expect(d.laptopsNow).toBe(6);
     // After a restart the index holds none of it either.
-    const again = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const again = new FleetEngine({ store, log, now });
     for (const id of ids) expect(again.index.component(id)).toEqual([id]);
     store.close();
   });
 
   it('the same crowd without a site is a cluster (the test can fail)', () => {
     const { store, ids } = setup(6);
-    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const fleet = new FleetEngine({ store, log, now });
     ids.forEach((id, i) => report(store, fleet, id, OFFICE_IP, place(fleet, office), t0 + i * 60_000));
     expect([...fleet.index.component(ids[0] ?? '')].sort()).toEqual([...ids].sort());
     store.close();
@@ -143,7 +149,7 @@ describe('company sites in the fleet engine', () => {
   it('helpdesk laptops seen at the site, then at home or in an office behind another egress, do not link through the site\'s gateway and Wi-Fi', () => {
     const { store, ids: [h1 = '', h2 = '', h3 = ''] } = setup(3);
     addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
-    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const fleet = new FleetEngine({ store, log, now });
     report(store, fleet, h1, OFFICE_IP, place(fleet, office), t0);
     // Later: h1 works from home; h2 and h3 sit in the helpdesk office, which reaches the internet
     // through another egress but shares the site's gateway and access points.
@@ -190,7 +196,7 @@ describe('company sites in the fleet engine', () => {
   it('laptops on the company VPN, whose exit is the site\'s egress, are not at the site: a farm house behind it still links', () => {
     const { store, ids } = setup(3);
     addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
-    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const fleet = new FleetEngine({ store, log, now });
     const farmHouse = home(9);
     ids.forEach((id, i) => {
       // The corporate VPN (sanctioned) carries all traffic out of the HQ.
@@ -205,10 +211,29 @@ describe('company sites in the fleet engine', () => {
     store.close();
   });
 
+  it('a spool a laptop flushes at the site teaches it nothing: days old, it may have been seen anywhere (its home links again)', () => {
+    const { store, ids: [a = '', b = ''] } = setup(2);
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now });
+    // b lives with a; a was offline at home for two days and connects from the HQ now.
+    report(store, fleet, b, HOME_IPS[0] ?? '', place(fleet, home(0)), t0 + 40 * HOUR);
+    clock = t0 + 48 * HOUR;
+    fleet.onPublicIp(a, OFFICE_IP, clock);
+    store.write((w) => {
+      for (const o of place(fleet, home(0))) fleet.onObservation(w, a, o, t0 + 2 * HOUR);
+    });
+    expect(siteDetail(store, findSite(store, 'HQ')).items).toEqual([]);
+    expect([...fleet.index.component(a)].sort()).toEqual([a, b].sort());
+    // What it sees now, at the HQ, is learned.
+    report(store, fleet, a, OFFICE_IP, place(fleet, office), clock + 60_000);
+    expect(siteDetail(store, findSite(store, 'HQ')).items).toHaveLength(5);
+    store.close();
+  });
+
   it('a dropped item is not the site\'s: it links laptops seen elsewhere again, and is not learned again', () => {
     const { store, ids: [a = '', b = '', c = ''] } = setup(3);
     addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
-    const fleet = new FleetEngine({ store, log, now: () => t0 + 30 * HOUR });
+    const fleet = new FleetEngine({ store, log, now });
     // A colleague's phone hotspot, seen at the office: learned as a visible BSSID.
     const hotspot = Buffer.from(keyedHash(fleet.fleetKey, '02:aa:bb:cc:dd:ee'), 'hex');
     report(store, fleet, a, OFFICE_IP, [obs({ kind: ObservationKind.OBSERVATION_KIND_VISIBLE_BSSID, valueHash: hotspot, via: 'wlan0' })], t0);

@@ -62,7 +62,7 @@ export class FleetEngine {
     this.index = new CorrelationIndex(this.indexOpts);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
-    this.sites = new SiteWatch(this.store);
+    this.sites = new SiteWatch(this.store, this.now);
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));

@@ -17,11 +17,11 @@ export const ADDRESS_EDGE_KINDS = ['public_ip', 'remote_peer_ip'] as const;
 /** Setting bumped by every admin change (CLI or API), so a running collector reloads. */
 export const SITES_CHANGED_SETTING = 'sites.changed';
 /**
- * When a site is added, a laptop already there teaches it what it reported since it last
- * connected from the site's egress, or at most this long before (an agent sees the new network
- * a little before its stream reconnects from it).
+ * A laptop at a site teaches it what it saw at most this long before the collector got it: an
+ * agent sees the new network a little before its stream reconnects from there, while a spool it
+ * flushes after hours or days offline says nothing of where it was when it saw each thing.
  */
-export const RECONNECT_SLACK_MS = 15 * 60_000;
+export const FRESH_MS = 15 * 60_000;
 
 interface Site { id: number; name: string; ranges: Cidr[] }
 
@@ -44,7 +44,7 @@ export class SiteWatch {
   private unlinked = new Set<string>();
   private rebuild = false;
 
-  constructor(private readonly store: Store) {
+  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {
     this.load();
   }
 
@@ -101,7 +101,7 @@ export class SiteWatch {
       const arrived = observations.find((o) => o.kind === 'public_ip' && o.valueKey === normalizeIp(d.publicIp))?.lastSeenMs;
       if (arrived === undefined) continue;
       for (const o of observations) {
-        if (!isLearnedKind(o.kind) || o.lastSeenMs < arrived - RECONNECT_SLACK_MS || o.lastSeenMs > nowMs) continue;
+        if (!isLearnedKind(o.kind) || o.lastSeenMs < arrived - FRESH_MS || o.lastSeenMs > nowMs) continue;
         this.learn(site.id, { kind: o.kind, edge: undefined, valueKey: o.valueKey, display: o.value }, d.id, o.lastSeenMs);
       }
     }
@@ -144,16 +144,17 @@ export class SiteWatch {
 
   /**
    * Inside the batch transaction, for every observation: learns it when the laptop is at a site
-   * (and not behind a tunnel), and says whether it must link nobody (the laptop is at a site, or
-   * the value is a site's equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
+   * and saw it there (just now, not behind a tunnel), and says whether it must link nobody (so
+   * learned, or the value is a site's equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
    * no link while at a site).
    */
   observe(deviceId: string, key: ObservationKey, atMs: number, ownMac: boolean): boolean {
     if (!isLearnedKind(key.kind)) return false;
     const site = this.siteOfDevice(deviceId);
-    // Through a tunnel (the company VPN, whose exit may be the site's egress) the laptop is
-    // elsewhere: what it sees is not the site's, and may link it (a farm on the company VPN).
-    if (site !== null && !this.store.sites.tunnelled(deviceId)) {
+    // Seen live at the site. Through a tunnel (the company VPN, whose exit may be the site's
+    // egress) the laptop is elsewhere: what it sees is not the site's, and may link it (a farm on
+    // the company VPN). What it saw long before (a flushed spool) may have been anywhere.
+    if (site !== null && atMs >= this.now() - FRESH_MS && !this.store.sites.tunnelled(deviceId)) {
       if (!ownMac) this.learn(site, key, deviceId, atMs);
       return true;
     }

@@ -20,6 +20,7 @@ const t0 = Date.now() - 48 * HOUR;
 
 const SITE_EGRESS = '12.0.0.0/24';          // AT&T business line, Bridgeton US: the office
 const OFFICE_IP = '12.0.0.10';
+const FARM_HOME_IP = '24.5.1.1';     // Comcast, Sunnyvale CA
 const HOME_IPS = ['73.162.10.1', '73.162.10.2', '73.162.10.3', '73.162.10.4', '73.162.10.5', '73.162.10.6']; // Comcast, Fairfield CA
 
 function setup(n: number): { store: SqliteStore; ids: string[] } {
@@ -227,6 +228,40 @@ describe('company sites in the fleet engine', () => {
     // What it sees now, at the HQ, is learned.
     report(store, fleet, a, OFFICE_IP, place(fleet, office), clock + 60_000);
     expect(siteDetail(store, findSite(store, 'HQ')).items).toHaveLength(5);
+    store.close();
+  });
+
+  it('a flushed history (days of spool, sent from home) still teaches the site what only people seen there share; a farm house does not become a site\'s', () => {
+    const { store, ids } = setup(8);
+    const [hq, farm, mixed] = [ids.slice(0, 4), ids.slice(4, 7), ids[7] ?? ''];
+    addSite(store, 'HQ', [SITE_EGRESS], 'test', t0);
+    const fleet = new FleetEngine({ store, log, now });
+    clock = t0 + 96 * HOUR;
+    // Office people: Hello from the HQ and from home "now" (the replay's addresses), then their
+    // spool: the HQ's gateway and Wi-Fi on their office days, their own home at night.
+    hq.forEach((id, i) => {
+      fleet.onPublicIp(id, OFFICE_IP, clock);
+      fleet.onPublicIp(id, HOME_IPS[i] ?? '', clock);
+      store.write((w) => {
+        for (const o of place(fleet, office)) fleet.onObservation(w, id, o, t0 + 24 * HOUR + i * HOUR);
+        for (const o of place(fleet, home(i))) fleet.onObservation(w, id, o, t0 + 30 * HOUR);
+      });
+    });
+    // A farm house: three people's laptops, never at the HQ; and a farm laptop that sees the
+    // office's neighbour building's access point... the HQ printer's MAC, for the test's sake.
+    farm.forEach((id) => report(store, fleet, id, FARM_HOME_IP, place(fleet, home(8)), clock));
+    fleet.evaluate(ids);
+    const d = siteDetail(store, findSite(store, 'HQ'));
+    // The gateway, the joined access point and the printer: every observer was at the HQ, four people.
+    expect(d.items.map((e) => [e.kind, e.laptops]).sort()).toEqual([['gateway_mac', 4], ['lan_neighbour_mac', 4], ['wifi_bssid', 4]]);
+    for (const id of hq) expect(fleet.index.component(id)).toEqual([id]);
+    expect([...fleet.index.component(farm[0] ?? '')].sort()).toEqual([...farm].sort());
+    // A value the HQ people share with a laptop never seen there is not inferred.
+    const shared = obs({ kind: ObservationKind.OBSERVATION_KIND_WIFI_BSSID, valueHash: Buffer.from(keyedHash(fleet.fleetKey, '02:77:00:00:00:01'), 'hex'), via: 'wlan0' });
+    report(store, fleet, mixed, FARM_HOME_IP, [shared], clock);
+    for (const id of hq) store.write((w) => fleet.onObservation(w, id, shared, t0 + 40 * HOUR));
+    expect(siteDetail(store, findSite(store, 'HQ')).items).toHaveLength(3);
+    expect(fleet.index.component(mixed)).toContain(hq[0]);
     store.close();
   });
 

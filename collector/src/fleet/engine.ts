@@ -62,7 +62,7 @@ export class FleetEngine {
     this.index = new CorrelationIndex(this.indexOpts);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
-    this.sites = new SiteWatch(this.store, this.now);
+    this.sites = new SiteWatch(this.store, this.now, (kind, valueKey) => this.index.sightings(kind, valueKey));
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));
@@ -144,7 +144,7 @@ export class FleetEngine {
   onPublicIp(deviceId: string, rawIp: string, atMs: number): IpInfo {
     const ip = normalizeIp(rawIp);
     const info = this.enricher.lookup(ip);
-    this.sites.onPublicIp(deviceId, ip);
+    this.sites.onPublicIp(deviceId, ip, atMs);
     this.store.write((w) => {
       this.store.fleet.setPublicIp(deviceId, ip);
       if (!info.public) return;

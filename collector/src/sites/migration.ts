@@ -48,6 +48,16 @@ export const SITES_MIGRATION: Migration = {
     CREATE INDEX site_sightings_by_time ON site_sightings (last_seen_ms);
     CREATE INDEX site_sightings_by_device ON site_sightings (device_id);
 
+    -- Laptops seen connecting from a site's egress, not through a tunnel: first and last time.
+    CREATE TABLE site_presence (
+      site_id        INTEGER NOT NULL REFERENCES sites(id),
+      device_id      TEXT NOT NULL,
+      first_seen_ms  INTEGER NOT NULL,
+      last_seen_ms   INTEGER NOT NULL,
+      PRIMARY KEY (site_id, device_id)
+    );
+    CREATE INDEX site_presence_by_device ON site_presence (device_id);
+
     -- A value newly learned as a site's loses the edges it made: found by value.
     CREATE INDEX edges_by_value ON edges (value_key);
   `,

@@ -60,6 +60,10 @@ export interface SiteStore {
   drop(siteId: number, equipmentId: number, actor: string, nowMs: number): EquipmentRow | undefined;
   /** The laptop reports a tunnel up (vpn.tunnel, vpn.full_tunnel, not cleared): its address is a tunnel's exit, not where it is. */
   tunnelled(deviceId: string): boolean;
+  /** The laptop connected from the site's egress, not through a tunnel. */
+  recordPresence(siteId: number, deviceId: string, atMs: number): void;
+  /** Laptops seen at each site since `sinceMs`, with when last. */
+  presenceSince(sinceMs: number): { siteId: number; deviceId: string; lastSeenMs: number }[];
   /** How many laptops saw any of the site's equipment. */
   laptops(siteId: number): number;
   /** Deletes the edges of these kinds on this value; returns the laptops they joined. */

@@ -1,14 +1,18 @@
-// What the fleet engine knows of company sites, in memory: each site's egress ranges, and the
-// values learned as some site's equipment. While a laptop's address (the one the collector sees
-// its stream come from) is inside a site's egress, the place values it observes are learned as
-// that site's equipment and link nobody; a site's equipment links nobody when a laptop sees it
-// from elsewhere either (the helpdesk reached through the office's gateway). Values that made
-// edges before they were known as a site's lose those edges, and the engine re-scores the
-// clusters they joined (fleet/engine.ts, siteChanges).
+// What the fleet engine knows of company sites, in memory: each site's egress ranges, the values
+// learned as some site's equipment, and which laptops were seen at each site. While a laptop's
+// address (the one the collector sees its stream come from) is inside a site's egress, the place
+// values it observes live are learned as that site's equipment and link nobody; a value that
+// three or more people's laptops share, every one of them seen at the same site, is that site's
+// too (a flushed spool says when, not where, but a gateway only the site's people see is the
+// site's). A site's equipment links nobody when a laptop sees it from elsewhere either (the
+// helpdesk reached through the office's gateway). Values that made edges before they were known
+// as a site's lose those edges, and the engine re-scores the clusters they joined
+// (fleet/engine.ts, siteChanges).
 import type { Store } from '../store/store.js';
 import type { ObservationKey } from '../correlate/keys.js';
 import { inCidr, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
-import { isLearnedKind, type SiteRow } from './records.js';
+import type { EdgeKind } from '../correlate/keys.js';
+import { isLearnedKind, type LearnedKind, type SiteRow } from './records.js';
 
 /** Edge kinds made of what is learned at a site (all keyed hashes of a MAC: one value space). */
 export const PLACE_EDGE_KINDS = ['gateway_mac', 'wifi_bssid', 'lan_neighbour'] as const;
@@ -22,6 +26,20 @@ export const SITES_CHANGED_SETTING = 'sites.changed';
  * flushes after hours or days offline says nothing of where it was when it saw each thing.
  */
 export const FRESH_MS = 15 * 60_000;
+
+/**
+ * A value every laptop that saw it was seen at one site, laptops of at least this many people, is
+ * that site's equipment without a live sighting: a home holds a household, and three employees
+ * who share a home and all come to the office are a household too.
+ */
+export const INFER_PEOPLE = 3;
+/** A laptop seen at a site counts as the site's for this long (the co-location window). */
+export const PRESENCE_WINDOW_MS = 14 * 86_400_000;
+
+/** Learned kinds the co-location index holds (it says who else saw the value). */
+const EDGE_OF: Partial<Record<LearnedKind, EdgeKind>> = { gateway_mac: 'gateway_mac', wifi_bssid: 'wifi_bssid', lan_neighbour_mac: 'lan_neighbour' };
+
+export type Sightings = (kind: EdgeKind, valueKey: string) => { deviceId: string; first: number; last: number }[];
 
 interface Site { id: number; name: string; ranges: Cidr[] }
 
@@ -43,8 +61,13 @@ export class SiteWatch {
   /** Laptops that lost edges to a site's values since the engine last looked. */
   private unlinked = new Set<string>();
   private rebuild = false;
+  /** deviceId -> siteId -> when the laptop was last seen there (not through a tunnel). */
+  private presence = new Map<string, Map<number, number>>();
+  /** deviceId -> its person (assignee), for counting people. */
+  private readonly people = new Map<string, string>();
 
-  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {
+  /** `sightings`: who else observed a value, from the co-location index. */
+  constructor(private readonly store: Store, private readonly now: () => number = Date.now, private readonly sightings: Sightings = () => []) {
     this.load();
   }
 
@@ -58,6 +81,14 @@ export class SiteWatch {
       else this.addLearned(e.valueKey, e.siteId);
     }
     this.current.clear();
+    this.presence = new Map();
+    for (const p of this.store.sites.presenceSince(this.now() - PRESENCE_WINDOW_MS)) this.present(p.deviceId, p.siteId, p.lastSeenMs);
+  }
+
+  private present(deviceId: string, siteId: number, atMs: number): void {
+    let m = this.presence.get(deviceId);
+    if (!m) this.presence.set(deviceId, (m = new Map<number, number>()));
+    m.set(siteId, Math.max(m.get(siteId) ?? 0, atMs));
   }
 
   private addLearned(valueKey: string, siteId: number): boolean {
@@ -88,6 +119,7 @@ export class SiteWatch {
         const inside = (ip: string): boolean => added.some((x) => x.ranges.some((r) => inCidr(ip, r)));
         for (const id of this.store.sites.deleteAddressEdges(ADDRESS_EDGE_KINDS, inside)) this.unlinked.add(id);
         for (const x of added) this.learnFromLaptopsThere(x.site, x.ranges, nowMs);
+        for (const x of added) this.inferFromLaptopsSeenThere(x.site, x.ranges, nowMs);
       });
     }
     return true;
@@ -107,6 +139,30 @@ export class SiteWatch {
     }
   }
 
+  /**
+   * Laptops that connected from the new ranges within the window (not through a tunnel) were at
+   * the site; the values they share with enough other people seen there are its equipment.
+   */
+  private inferFromLaptopsSeenThere(site: Site, ranges: Cidr[], nowMs: number): void {
+    const since = nowMs - PRESENCE_WINDOW_MS;
+    const there: string[] = [];
+    for (const d of this.store.listDevices()) {
+      if (this.store.sites.tunnelled(d.id)) continue;
+      for (const o of this.store.fleet.observations(d.id)) {
+        if (o.kind !== 'public_ip' || o.lastSeenMs < since || !ranges.some((r) => inCidr(o.valueKey, r))) continue;
+        this.store.sites.recordPresence(site.id, d.id, o.lastSeenMs);
+        this.present(d.id, site.id, o.lastSeenMs);
+        there.push(d.id);
+      }
+    }
+    for (const id of new Set(there)) {
+      for (const o of this.store.fleet.observations(id)) {
+        if (!isLearnedKind(o.kind) || o.lastSeenMs < since || this.learned.has(o.valueKey)) continue;
+        this.infer(id, { kind: o.kind, edge: EDGE_OF[o.kind], valueKey: o.valueKey, display: o.value }, o.lastSeenMs);
+      }
+    }
+  }
+
   /** The site whose egress holds this address. */
   siteFor(ip: string): { id: number; name: string } | undefined {
     if (this.sites.length === 0 || !ip) return undefined;
@@ -121,9 +177,13 @@ export class SiteWatch {
     return s ? `egress of the company site "${s.name}"` : undefined;
   }
 
-  /** The laptop's stream now comes from this address. */
-  onPublicIp(deviceId: string, ip: string): void {
-    this.current.set(deviceId, this.siteFor(ip)?.id ?? null);
+  /** The laptop's stream now comes from this address: at a site, unless through a tunnel. */
+  onPublicIp(deviceId: string, ip: string, atMs: number): void {
+    const site = this.siteFor(ip);
+    this.current.set(deviceId, site?.id ?? null);
+    if (!site || this.store.sites.tunnelled(deviceId)) return;
+    this.store.sites.recordPresence(site.id, deviceId, atMs);
+    this.present(deviceId, site.id, atMs);
   }
 
   /** The site a laptop is at now, by the address its stream last came from. */
@@ -158,7 +218,46 @@ export class SiteWatch {
       if (!ownMac) this.learn(site, key, deviceId, atMs);
       return true;
     }
-    return !ownMac && this.learned.has(key.valueKey);
+    if (ownMac) return false;
+    const sites = this.learned.get(key.valueKey);
+    if (!sites) return this.infer(deviceId, key, atMs);
+    // One more laptop seen at the site saw its equipment: counted for review.
+    for (const siteId of sites) if ((this.presence.get(deviceId)?.get(siteId) ?? 0) >= atMs - PRESENCE_WINDOW_MS) this.learn(siteId, key, deviceId, atMs);
+    return true;
+  }
+
+  /**
+   * A value this laptop and laptops of at least INFER_PEOPLE - 1 other people saw, every one of
+   * them seen at one site within the window, is that site's: learned with who saw it. True when
+   * it was.
+   */
+  private infer(deviceId: string, key: ObservationKey, atMs: number): boolean {
+    const mine = this.presence.get(deviceId);
+    const edge = isLearnedKind(key.kind) ? EDGE_OF[key.kind] : undefined;
+    if (!mine || !edge) return false;
+    const since = atMs - PRESENCE_WINDOW_MS;
+    const all = [{ deviceId, first: atMs, last: atMs }, ...this.sightings(edge, key.valueKey).filter((o) => o.deviceId !== deviceId && o.last >= since)];
+    if (all.length < INFER_PEOPLE) return false;
+    for (const siteId of mine.keys()) {
+      if (this.dropped.has(`${siteId}|${key.kind}|${key.valueKey}`)) continue;
+      if (!all.every((o) => (this.presence.get(o.deviceId)?.get(siteId) ?? 0) >= since)) continue;
+      if (new Set(all.map((o) => this.personOf(o.deviceId))).size < INFER_PEOPLE) continue;
+      for (const o of all) {
+        this.learn(siteId, key, o.deviceId, o.first);
+        this.learn(siteId, key, o.deviceId, o.last);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private personOf(deviceId: string): string {
+    let p = this.people.get(deviceId);
+    if (p === undefined) {
+      p = this.store.registry.registration(deviceId)?.assigneeEmail.trim().toLowerCase() || deviceId;
+      this.people.set(deviceId, p);
+    }
+    return p;
   }
 
   private learn(siteId: number, key: ObservationKey, deviceId: string, atMs: number): void {

@@ -48,6 +48,13 @@ export class SqliteSites implements SiteStore {
         WHERE e.site_id = ?`).pluck(),
       tunnelled: db.prepare(`SELECT 1 FROM findings WHERE device_id = ? AND detector IN ('vpn.tunnel', 'vpn.full_tunnel')
         AND cleared_at_ms IS NULL LIMIT 1`).pluck(),
+      upsertPresence: db.prepare(`INSERT INTO site_presence (site_id, device_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT (site_id, device_id) DO UPDATE SET
+          first_seen_ms = CASE WHEN excluded.first_seen_ms < site_presence.first_seen_ms THEN excluded.first_seen_ms ELSE site_presence.first_seen_ms END,
+          last_seen_ms = CASE WHEN excluded.last_seen_ms > site_presence.last_seen_ms THEN excluded.last_seen_ms ELSE site_presence.last_seen_ms END`),
+      presenceSince: db.prepare('SELECT site_id AS siteId, device_id AS deviceId, last_seen_ms AS lastSeenMs FROM site_presence WHERE last_seen_ms >= ?'),
+      removePresence: db.prepare('DELETE FROM site_presence WHERE site_id = ?'),
+      prunePresence: db.prepare('DELETE FROM site_presence WHERE last_seen_ms < ?'),
       pruneSightings: db.prepare('DELETE FROM site_sightings WHERE last_seen_ms < ?'),
       pruneEquipment: db.prepare(`DELETE FROM site_equipment WHERE dropped_ms IS NULL AND last_seen_ms < ?
         AND NOT EXISTS (SELECT 1 FROM site_sightings s WHERE s.equipment_id = site_equipment.id)`),
@@ -83,6 +90,7 @@ export class SqliteSites implements SiteStore {
       this.s.removeSightings.run(id);
       this.s.removeEquipment.run(id);
       this.s.removeEgress.run(id);
+      this.s.removePresence.run(id);
       return this.s.removeSite.run(id).changes === 1;
     })();
   }
@@ -109,6 +117,14 @@ export class SqliteSites implements SiteStore {
       // Kept as dropped, so that it is not learned again; who saw it stays for the record.
       return this.s.equipmentById.get(siteId, equipmentId) as EquipmentRow;
     })();
+  }
+
+  recordPresence(siteId: number, deviceId: string, atMs: number): void {
+    this.s.upsertPresence.run(siteId, deviceId, atMs, atMs);
+  }
+
+  presenceSince(sinceMs: number): { siteId: number; deviceId: string; lastSeenMs: number }[] {
+    return this.s.presenceSince.all(sinceMs) as { siteId: number; deviceId: string; lastSeenMs: number }[];
   }
 
   tunnelled(deviceId: string): boolean {
@@ -138,6 +154,7 @@ export class SqliteSites implements SiteStore {
   }
 
   prune(beforeMs: number): number {
-    return this.db.transaction(() => this.s.pruneSightings.run(beforeMs).changes + this.s.pruneEquipment.run(beforeMs).changes)();
+    return this.db.transaction(() => this.s.pruneSightings.run(beforeMs).changes + this.s.pruneEquipment.run(beforeMs).changes
+      + this.s.prunePresence.run(beforeMs).changes)();
   }
 }

@@ -12,7 +12,7 @@ import { RESULTS_DIR } from '../bench/results.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPORTS = join(ROOT, 'reports');
 /** Sections in this order; anything else after them by name. */
-const ORDER = ['simulate', 'streams', 'ingest', 'correlation', 'console', 'wire-format', 'scan', 'agent-idle', 'packets'];
+const ORDER = ['simulate', 'simulate-day-one', 'streams', 'ingest', 'correlation', 'console', 'wire-format', 'scan', 'agent-idle', 'packets'];
 
 const cell = (v) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -30,6 +30,8 @@ import { parseSystemProfilerUsbJson } from '../src/sensors/usb/system-profiler.j
 import { parseSystemProfilerUsb } from '../src/pipeline/inspect/usb-text.js';
 import { appsSensor, displaysSensor, localeSensor, networkStateSensor, runSensor, servicesSensor, usbSensor, wifiSensor } from '../src/sensors/index.js';
 import { recorded } from './recorded-runner.js';
+import { commandLine } from '../src/sensors/command.js';
+import { HID_CAPS_PROBE } from '../src/sensors/usb/hid-caps-windows.js';
 
 const dir = new URL('./fixtures/platform/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, dir), 'utf8');
@@ -308,14 +310,15 @@ describe('sensors end to end on recorded output, and how many processes they spa
     expect(new Set(calls).size).toBe(calls.length);
   });
 
-  it('Windows: routes named by adapter, Wi-Fi, USB, services; 11 commands for all its sensors at most', async () => {
+  it('Windows: routes named by adapter, Wi-Fi, USB, services; 12 commands for all its sensors at most', async () => {
     const { run, calls } = recorded({
       'route.exe print': fixture('windows/route-print.txt'),
       'ipconfig.exe /all': fixture('windows/ipconfig-all.txt'),
       'arp.exe -a': fixture('windows/arp-a.txt'),
       'netsh.exe wlan show interfaces': fixture('windows/netsh-wlan-interfaces.txt'),
       'netsh.exe wlan show networks mode=bssid': fixture('windows/netsh-wlan-networks.txt'),
-      'pnputil.exe /enum-devices /connected': fixture('windows/pnputil-enum-devices.txt'),
+      'pnputil.exe /enum-devices /connected /ids': fixture('windows/pnputil-ids-logitech-receiver.txt'),
+      [commandLine(HID_CAPS_PROBE)]: fixture('windows/hid-caps-logitech-receiver.txt'),
       'sc.exe query type= service state= all': fixture('windows/sc-query.txt'),
     });
     const ctx = { platform: 'win32' as const, root: empty, run };
@@ -333,7 +336,9 @@ describe('sensors end to end on recorded output, and how many processes they spa
     // reg.exe was not recorded here: the sensor says which program is missing.
     expect(displays).toMatchObject({ status: 'unavailable' });
     expect(displays.status !== 'ok' && displays.reason).toMatch(/reg\.exe is not on this machine/);
-    // route, ipconfig, arp, netsh x2, pnputil, sc, reg x4 (EDID, Uninstall x2, Preload).
-    expect(calls.length).toBeLessThanOrEqual(11);
+    // route, ipconfig, arp, netsh x2, pnputil, sc, reg x4 (EDID, Uninstall x2, Preload), and
+    // PowerShell once for a newly plugged device that is a keyboard and a mouse (the receiver here).
+    expect(calls.filter((c) => c.startsWith('powershell.exe'))).toHaveLength(1);
+    expect(calls.length).toBeLessThanOrEqual(12);
   });
 });

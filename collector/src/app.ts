@@ -6,6 +6,8 @@ import type { Logger, PemPair } from '@farmwatch/shared';
 import type { Store } from './store/store.js';
 import { auditTarget } from './store/audit-target.js';
 import { startServer, type RunningServer, type TlsMaterial } from './server.js';
+import type { ConnectionLimits } from './grpc-port.js';
+import type { HttpLimits } from './api/http-limits.js';
 import { Enrollment, type RenewalPolicy } from './enroll/enrollment.js';
 import { FleetEngine } from './fleet/engine.js';
 import { AlertBus } from './alerts/bus.js';
@@ -36,6 +38,10 @@ export interface CollectorConfig {
   renewal?: Partial<RenewalPolicy>;
   rules?: Partial<RuleConfig>;
   exports?: ExportConfig;
+  /** The gRPC port's TLS handshake deadline, idle limit and connection cap. */
+  grpcLimits?: Partial<ConnectionLimits>;
+  /** The HTTP port's header, request and idle timeouts and connection cap. */
+  httpLimits?: Partial<HttpLimits>;
   pingIntervalMs?: number;
   revocationPollMs?: number;
   sweepMs?: number;
@@ -70,12 +76,13 @@ export class Collector {
     const commit = new GroupCommit(this.store, {
       onObservation: (w, id, o, at) => this.fleet.onObservation(w, id, o, at),
       onInventory: (id, item) => this.fleet.onInventory(id, item),
+      onHours: (_w, id, hours) => this.fleet.onHours(id, hours),
       sanctioned: new Set(this.config.sanctioned ?? []),
       raise: (w, a) => raise(this.store, w, a, Date.now()),
     });
     this.grpc = await startServer({
       listen: this.config.listen, tls: this.config.tls, store: this.store, log: this.log, metrics: this.metrics,
-      enrollment: this.enrollment,
+      enrollment: this.enrollment, ...(this.config.grpcLimits ? { limits: this.config.grpcLimits } : {}),
       ingest: {
         store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
         addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,
@@ -84,7 +91,8 @@ export class Collector {
       },
     });
     if (this.config.httpListen) {
-      this.api = await startApi(this, this.config.httpListen, this.config.httpTls ? { cert: this.config.tls.certPem, key: this.config.tls.keyPem } : undefined);
+      this.api = await startApi(this, this.config.httpListen, this.config.httpTls ? { cert: this.config.tls.certPem, key: this.config.tls.keyPem } : undefined,
+        this.config.httpLimits ? { limits: this.config.httpLimits } : {});
     }
     this.purgeSeen = this.store.fleet.setting(PURGED_SETTING)?.toString();
     this.every(this.config.revocationPollMs ?? 2000, () => {

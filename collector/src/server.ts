@@ -7,7 +7,10 @@
 // and whose serial is not revoked. Agents and load balancers need one address; the check that
 // matters (which device, still trusted?) happens per call in any design, since a CA-signed
 // certificate can be revoked and a TLS handshake knows nothing of that.
-import { Server, experimental, status as Status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+//
+// The port is bounded (grpc-port.ts): a capped number of connections, a TLS handshake deadline, and
+// connections with no call open are closed after an idle time; agents' streams are calls and stay.
+import { Server, status as Status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { MAX_AGENT_MESSAGE_BYTES, enrollmentService, type Decoded, type farmwatch } from '@farmwatch/proto';
 import { collectorIngestService } from './ingest/raw-events.js';
 import type { Logger } from '@farmwatch/shared';
@@ -16,12 +19,9 @@ import { authenticate, Refusal } from './auth/peer.js';
 import type { Enrollment } from './enroll/enrollment.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
+import { CollectorCredentials, DEFAULT_GRPC_LIMITS, listenGuarded, type ConnectionLimits, type TlsMaterial } from './grpc-port.js';
 
-export interface TlsMaterial {
-  caPem: Buffer;
-  certPem: Buffer;
-  keyPem: Buffer;
-}
+export type { TlsMaterial } from './grpc-port.js';
 
 export interface CollectorServerOptions {
   /** host:port; port 0 picks a free one. */
@@ -32,29 +32,14 @@ export interface CollectorServerOptions {
   store: Store;
   log: Logger;
   metrics?: Metrics;
+  /** Handshake deadline, idle limit and connection cap of the port (default DEFAULT_GRPC_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
   host: string;
   port: number;
   close(): Promise<void>;
-}
-
-/**
- * Serves fixed TLS material to grpc-js's certificate-provider credentials. Listeners are called on
- * the next turn: grpc-js registers its own watcher only after adding these listeners, and an
- * update delivered before that would be lost (the server would then drop every connection).
- */
-class StaticCertificates implements experimental.CertificateProvider {
-  constructor(private readonly tls: TlsMaterial) {}
-  addCaCertificateListener(l: experimental.CaCertificateUpdateListener): void {
-    queueMicrotask(() => l({ caCertificate: this.tls.caPem }));
-  }
-  removeCaCertificateListener(): void {}
-  addIdentityCertificateListener(l: experimental.IdentityCertificateUpdateListener): void {
-    queueMicrotask(() => l({ certificate: this.tls.certPem, privateKey: this.tls.keyPem }));
-  }
-  removeIdentityCertificateListener(): void {}
 }
 
 type EnrollRequest = farmwatch.v1.EnrollRequest.$Shape;
@@ -76,8 +61,11 @@ function reply(log: Logger, metrics: Metrics | undefined, what: string, peer: st
 }
 
 export async function startServer(opts: CollectorServerOptions): Promise<RunningServer> {
+  const limits = { ...DEFAULT_GRPC_LIMITS, ...opts.limits };
   const server = new Server({
     'grpc.max_receive_message_length': MAX_AGENT_MESSAGE_BYTES,
+    // A connection with no call open (an agent's stream is one, for days) is closed after this.
+    'grpc.max_connection_idle_ms': limits.idleTimeoutMs,
     'grpc.keepalive_time_ms': 60_000,
     'grpc.keepalive_timeout_ms': 20_000,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
@@ -101,24 +89,21 @@ export async function startServer(opts: CollectorServerOptions): Promise<Running
       })());
     },
   });
-  const provider = new StaticCertificates(opts.tls);
-  const credentials = experimental.createCertificateProviderServerCredentials(provider, provider, false);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(opts.listen, credentials, (err, boundPort) => {
-      if (err) reject(new Error(`cannot listen on ${opts.listen}: ${err.message}`));
-      else resolve(boundPort);
-    });
-  });
-  const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));
+  const port = await listenGuarded(server, new CollectorCredentials(opts.tls, limits.handshakeTimeoutMs), opts.listen, limits, opts.log, opts.metrics);
   return {
-    host,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.forceShutdown(), 5000);
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
+    host: port.host,
+    port: port.port,
+    close: async () => {
+      const closed = port.stopAccepting();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), 5000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
       });
-    }),
+      port.dropAll();
+      await closed;
+    },
   };
 }

@@ -58,6 +58,14 @@ describe('hosting and VPN networks', () => {
     expect(new Set(data.hosting.map((h) => h.asn)).size).toBe(data.hosting.length);
     for (const h of data.hosting) expect(classifier.classify('203.0.113.1', h.asn).kind).toBe('hosting');
     for (const v of data.vpn) expect(v.sources.length).toBeGreaterThan(0);
+    // Every exit's network names the provider that rents it, and only listed providers are named.
+    for (const v of data.vpn) {
+      for (const a of v.addresses) {
+        const asn = db.lookup(a.replace(/\/\d+$/, ''))?.asn;
+        expect(data.hosting.find((h) => h.asn === asn)?.rentedBy, `${a} (${v.id})`).toContain(v.id);
+      }
+    }
+    for (const h of data.hosting) for (const id of h.rentedBy ?? []) expect(data.vpn.map((v) => v.id)).toContain(id);
   });
 });
 

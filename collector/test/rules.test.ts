@@ -57,6 +57,33 @@ describe('device rules', () => {
     expect(evaluateDevice(facts({ egress: enricher.lookup('159.89.10.10') })).signals.map((s) => [s.id, s.weight])).toEqual([['egress.hosting', DEVICE_WEIGHTS['egress.hosting']]]);
   });
 
+  it('a server in a network where Astrill rents its exits weighs more than another hosting network, as egress and as peer', () => {
+    // 5.57.213.1 is CyberCon (AS7393), the network of a published Astrill exit, but not an exit itself: a VPN on the router
+    // or an operator's box; 159.89.10.10 is DigitalOcean, which hosts everyone.
+    const rented = enricher.lookup('5.57.213.1');
+    expect(rented.network).toMatchObject({ kind: 'hosting', priority: 'highest', rentedBy: 'Astrill VPN' });
+    const egress = evaluateDevice(facts({ egress: rented }));
+    expect(egress.signals.map((s) => [s.id, s.weight])).toEqual([['egress.hosting.priority', DEVICE_WEIGHTS['egress.hosting.priority']]]);
+    expect(egress.signals[0]?.evidence[0]).toMatch(/Astrill VPN rents servers/);
+    expect(DEVICE_WEIGHTS['egress.hosting.priority']).toBeGreaterThan(DEVICE_WEIGHTS['egress.hosting']);
+    const peer = evaluateDevice(facts({ peers: [rented, enricher.lookup('159.89.10.10')] }));
+    expect(peer.signals.map((s) => s.id)).toEqual(['peer.hosting.priority']);
+    // A published exit is still the stronger VPN signal, and only one of the family counts.
+    const both = evaluateDevice(facts({ peers: [rented, enricher.lookup('142.214.202.2')] }));
+    expect(both.signals.map((s) => s.id)).toEqual(['peer.vpn.priority']);
+  });
+
+  it('a remote-access peer at home in a country of the scheme\'s workers is where the operator sits; not for a sanctioned tool\'s peer', () => {
+    const cn = { ...enricher.lookup('42.4.0.1'), via: 'anydesk' };
+    const r = evaluateDevice(facts({ findings: [finding({ firstSeenMs: now })], peers: [cn] }));
+    expect(r.signals.map((s) => s.id)).toEqual(['peer.country.priority', 'remote_access.early']);
+    expect(r.signals[0]?.evidence[0]).toMatch(/42\.4\.0\.1 .*CN.* via anydesk; ship-to /);
+    expect(r.severity).toBe('critical');
+    expect(evaluateDevice(facts({ peers: [{ ...cn, via: 'teamviewer' }] }), { ...DEFAULT_RULES, sanctionedTools: ['teamviewer'] }).signals).toEqual([]);
+    // A peer at home in the ship-to country says nothing.
+    expect(evaluateDevice(facts({ peers: [enricher.lookup('73.162.10.1')] })).signals).toEqual([]);
+  });
+
   it('online from a home in the countries the scheme\'s workers sit in weighs more than another country', () => {
     // Residential addresses of Chinanet (Liaoning) and a US-shipped laptop: the worker has it himself.
     const cn = enricher.lookup('42.4.0.1');

@@ -767,6 +767,7 @@ export namespace farmwatch {
             sanctionedVpns: string[];
             observationKey: Uint8Array;
             sensorIntervals: farmwatch.v1.SensorInterval.$Properties[];
+            observationKinds: farmwatch.v1.ObservationKind[];
             static create(properties: farmwatch.v1.AgentSettings.$Shape): farmwatch.v1.AgentSettings & farmwatch.v1.AgentSettings.$Shape;
             static create(properties?: farmwatch.v1.AgentSettings.$Properties): farmwatch.v1.AgentSettings;
             static encode(message: farmwatch.v1.AgentSettings.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -784,6 +785,7 @@ export namespace farmwatch {
                 sanctionedVpns?: (string[]|null);
                 observationKey?: (Uint8Array|null);
                 sensorIntervals?: (farmwatch.v1.SensorInterval.$Properties[]|null);
+                observationKinds?: (farmwatch.v1.ObservationKind[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.AgentSettings.$Properties;
@@ -1149,7 +1151,8 @@ export namespace farmwatch {
             OBSERVATION_KIND_REMOTE_PEER_IP = 7,
             OBSERVATION_KIND_MDNS_NAME = 8,
             OBSERVATION_KIND_KVM_IDENTITY = 9,
-            OBSERVATION_KIND_INPUT_LANGUAGE = 10
+            OBSERVATION_KIND_INPUT_LANGUAGE = 10,
+            OBSERVATION_KIND_REMOTE_RELAY_IP = 11
         }
 
         interface IObservation extends farmwatch.v1.Observation.$Properties {

@@ -5582,6 +5582,7 @@ export const farmwatch = $root.farmwatch = (() => {
                 this.sanctionedTools = [];
                 this.sanctionedVpns = [];
                 this.sensorIntervals = [];
+                this.observationKinds = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -5593,6 +5594,7 @@ export const farmwatch = $root.farmwatch = (() => {
             AgentSettings.prototype.sanctionedVpns = $util.emptyArray;
             AgentSettings.prototype.observationKey = $util.newBuffer([]);
             AgentSettings.prototype.sensorIntervals = $util.emptyArray;
+            AgentSettings.prototype.observationKinds = $util.emptyArray;
 
             AgentSettings.create = function(properties) {
                 return new AgentSettings(properties);
@@ -5618,6 +5620,8 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.sensorIntervals != null && message.sensorIntervals.length)
                     for (let i = 0; i < message.sensorIntervals.length; ++i)
                         $root.farmwatch.v1.SensorInterval.encode(message.sensorIntervals[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.observationKinds != null && message.observationKinds.length)
+                    writer.uint32(50).int32s(message.observationKinds);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5693,6 +5697,20 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.sensorIntervals.push($root.farmwatch.v1.SensorInterval.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 6: {
+                            if (wireType === 2) {
+                                if (!(message.observationKinds && message.observationKinds.length))
+                                    message.observationKinds = [];
+                                reader.int32s(message.observationKinds);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.observationKinds && message.observationKinds.length))
+                                message.observationKinds = [];
+                            message.observationKinds.push(reader.int32());
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -5746,6 +5764,13 @@ export const farmwatch = $root.farmwatch = (() => {
                             return "sensorIntervals." + error;
                     }
                 }
+                if (message.observationKinds != null && $Object.hasOwnProperty.call(message, "observationKinds")) {
+                    if (!$Array.isArray(message.observationKinds))
+                        return "observationKinds: array expected";
+                    for (let i = 0; i < message.observationKinds.length; ++i)
+                        if (typeof message.observationKinds[i] !== "number" || (message.observationKinds[i] | 0) !== message.observationKinds[i])
+                            return "observationKinds: enum value[] expected";
+                }
                 return null;
             };
 
@@ -5792,6 +5817,65 @@ export const farmwatch = $root.farmwatch = (() => {
                         message.sensorIntervals[i] = $root.farmwatch.v1.SensorInterval.fromObject(object.sensorIntervals[i], _depth + 1);
                     }
                 }
+                if (object.observationKinds) {
+                    if (!$Array.isArray(object.observationKinds))
+                        throw $TypeError(".farmwatch.v1.AgentSettings.observationKinds: array expected");
+                    message.observationKinds = [];
+                    for (let i = 0; i < object.observationKinds.length; ++i)
+                        switch (object.observationKinds[i]) {
+                        case "OBSERVATION_KIND_UNSPECIFIED":
+                        case 0:
+                            message.observationKinds[message.observationKinds.length] = 0;
+                            break;
+                        case "OBSERVATION_KIND_GATEWAY_MAC":
+                        case 1:
+                            message.observationKinds[message.observationKinds.length] = 1;
+                            break;
+                        case "OBSERVATION_KIND_WIFI_BSSID":
+                        case 2:
+                            message.observationKinds[message.observationKinds.length] = 2;
+                            break;
+                        case "OBSERVATION_KIND_VISIBLE_BSSID":
+                        case 3:
+                            message.observationKinds[message.observationKinds.length] = 3;
+                            break;
+                        case "OBSERVATION_KIND_LAN_NEIGHBOUR_MAC":
+                        case 4:
+                            message.observationKinds[message.observationKinds.length] = 4;
+                            break;
+                        case "OBSERVATION_KIND_WIFI_SSID":
+                        case 5:
+                            message.observationKinds[message.observationKinds.length] = 5;
+                            break;
+                        case "OBSERVATION_KIND_REMOTE_PEER_ID":
+                        case 6:
+                            message.observationKinds[message.observationKinds.length] = 6;
+                            break;
+                        case "OBSERVATION_KIND_REMOTE_PEER_IP":
+                        case 7:
+                            message.observationKinds[message.observationKinds.length] = 7;
+                            break;
+                        case "OBSERVATION_KIND_MDNS_NAME":
+                        case 8:
+                            message.observationKinds[message.observationKinds.length] = 8;
+                            break;
+                        case "OBSERVATION_KIND_KVM_IDENTITY":
+                        case 9:
+                            message.observationKinds[message.observationKinds.length] = 9;
+                            break;
+                        case "OBSERVATION_KIND_INPUT_LANGUAGE":
+                        case 10:
+                            message.observationKinds[message.observationKinds.length] = 10;
+                            break;
+                        case "OBSERVATION_KIND_REMOTE_RELAY_IP":
+                        case 11:
+                            message.observationKinds[message.observationKinds.length] = 11;
+                            break;
+                        default:
+                            if (typeof object.observationKinds[i] === "number" && (object.observationKinds[i] | 0) === object.observationKinds[i])
+                                message.observationKinds[message.observationKinds.length] = object.observationKinds[i];
+                        }
+                }
                 return message;
             };
 
@@ -5807,6 +5891,7 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.sanctionedTools = [];
                     object.sanctionedVpns = [];
                     object.sensorIntervals = [];
+                    object.observationKinds = [];
                 }
                 if (options.defaults) {
                     object.heartbeatIntervalS = 0;
@@ -5836,6 +5921,11 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.sensorIntervals = $Array(message.sensorIntervals.length);
                     for (let j = 0; j < message.sensorIntervals.length; ++j)
                         object.sensorIntervals[j] = $root.farmwatch.v1.SensorInterval.toObject(message.sensorIntervals[j], options, _depth + 1);
+                }
+                if (message.observationKinds && message.observationKinds.length) {
+                    object.observationKinds = $Array(message.observationKinds.length);
+                    for (let j = 0; j < message.observationKinds.length; ++j)
+                        object.observationKinds[j] = options.enums === $String ? $root.farmwatch.v1.ObservationKind[message.observationKinds[j]] === $undefined ? message.observationKinds[j] : $root.farmwatch.v1.ObservationKind[message.observationKinds[j]] : message.observationKinds[j];
                 }
                 return object;
             };
@@ -8145,6 +8235,7 @@ export const farmwatch = $root.farmwatch = (() => {
             values[valuesById[8] = "OBSERVATION_KIND_MDNS_NAME"] = 8;
             values[valuesById[9] = "OBSERVATION_KIND_KVM_IDENTITY"] = 9;
             values[valuesById[10] = "OBSERVATION_KIND_INPUT_LANGUAGE"] = 10;
+            values[valuesById[11] = "OBSERVATION_KIND_REMOTE_RELAY_IP"] = 11;
             return values;
         })();
 
@@ -8359,6 +8450,10 @@ export const farmwatch = $root.farmwatch = (() => {
                     case "OBSERVATION_KIND_INPUT_LANGUAGE":
                     case 10:
                         message.kind = 10;
+                        break;
+                    case "OBSERVATION_KIND_REMOTE_RELAY_IP":
+                    case 11:
+                        message.kind = 11;
                         break;
                     default:
                         if (typeof object.kind === "number" && (object.kind | 0) === object.kind)

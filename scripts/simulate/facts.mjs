@@ -109,11 +109,15 @@ export function hostFacts(laptop, at, extras = {}) {
     usb.push(...rec.usb[k.usb].map((d) => ({ ...d, portPath: '1-4' })));
     displays.push({ connector: 'HDMI-A-2', connected: true, internal: false, edid: rec.kvmEdids[k.edid] });
   }
+  // On a dock at the desk: the dock's Ethernet carries the traffic and the Wi-Fi is off.
+  const lan = at.wired ? 'Ethernet' : 'Wi-Fi';
   const interfaces = [
-    { name: 'Wi-Fi', kind: 'wifi', up: true, addresses: [`${at.lanPrefix}.${laptop.hostOctet}/24`], mac: ownMac, mtu: 1500, kindReason: 'simulated Wi-Fi adapter', description: 'Intel(R) Wi-Fi 6E AX211 160MHz' },
+    at.wired
+      ? { name: 'Ethernet', kind: 'ethernet', up: true, addresses: [`${at.lanPrefix}.${laptop.hostOctet}/24`], mac: mac(`dock:${laptop.serial}`), mtu: 1500, kindReason: 'simulated dock', description: 'Realtek USB GbE Family Controller' }
+      : { name: 'Wi-Fi', kind: 'wifi', up: true, addresses: [`${at.lanPrefix}.${laptop.hostOctet}/24`], mac: ownMac, mtu: 1500, kindReason: 'simulated Wi-Fi adapter', description: 'Intel(R) Wi-Fi 6E AX211 160MHz' },
     ...(extras.interfaces ?? []),
   ];
-  const routes = extras.routes ?? [{ destination: '0.0.0.0/0', gateway: `${at.lanPrefix}.1`, interface: 'Wi-Fi', metric: 35 }];
+  const routes = extras.routes ?? [{ destination: '0.0.0.0/0', gateway: `${at.lanPrefix}.1`, interface: lan, metric: 35 }, ...(extras.extraRoutes ?? [])];
   return {
     host: {
       machineIdHash: createHash('sha256').update(`farmwatch:simulate:${laptop.serial}`).digest('hex'), hostname: laptop.hostname,
@@ -125,11 +129,11 @@ export function hostFacts(laptop, at, extras = {}) {
     interfaces,
     network: {
       routes, dnsServers: extras.dnsServers ?? [`${at.lanPrefix}.1`],
-      defaultGateway: { ip: `${at.lanPrefix}.1`, interface: 'Wi-Fi', mac: at.gatewayMac },
-      neighbours: at.neighbours.filter((n) => n !== ownMac).map((m, i) => ({ ip: `${at.lanPrefix}.${20 + i}`, mac: m, interface: 'Wi-Fi' })),
+      defaultGateway: { ip: `${at.lanPrefix}.1`, interface: lan, mac: at.gatewayMac },
+      neighbours: at.neighbours.filter((n) => n !== ownMac).map((m, i) => ({ ip: `${at.lanPrefix}.${20 + i}`, mac: m, interface: lan })),
     },
-    wifi: [{ interface: 'Wi-Fi', ssid: at.ssid, bssid: at.bssids[laptop.band % at.bssids.length], signalDbm: -48, visible: at.visible.map((b) => ({ bssid: b, signalDbm: -71 })) }],
-    sockets: [],
+    wifi: at.wired ? [] : [{ interface: 'Wi-Fi', ssid: at.ssid, bssid: at.bssid ?? at.bssids[laptop.band % at.bssids.length], signalDbm: -48, visible: at.visible.map((b) => ({ bssid: b, signalDbm: -71 })) }],
+    sockets: (extras.sockets ?? []).map((s) => ({ localAddress: `${at.lanPrefix}.${laptop.hostOctet}`, ...s })),
     usb,
     displays,
     services: extras.services ?? [],

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Enricher } from '../../collector/dist/enrich/enricher.js';
 import { asnFile } from '../../collector/dist/enrich/asn.js';
 import { loadNetworks } from '../../collector/dist/enrich/networks.js';
-import { CITIES, ABROAD, RESIDENTIAL_ASNS, CONSUMER_VPN_ASNS, CLOUD_ASNS, ASTRILL_ASNS, CORPORATE, distanceKm } from './places.mjs';
+import { CITIES, ABROAD, RESIDENTIAL_ASNS, CONSUMER_VPN_ASNS, CLOUD_ASNS, ASTRILL_ASNS, CORPORATE, BUSINESS_ASNS, RELAY_ASNS, SERVER_ASNS, distanceKm } from './places.mjs';
 
 const require = createRequire(import.meta.url);
 const out = fileURLToPath(new URL('./addresses.json', import.meta.url));
@@ -53,17 +53,17 @@ function cityRecord(name) {
   return c;
 }
 
-function near(pool, name, radiusKm = RADIUS_KM) {
+function near(pool, name, radiusKm = RADIUS_KM, perCity = PER_CITY, min = 4) {
   const c = cityRecord(name);
   const picked = pool.filter((i) => i.network.kind === 'other' && distanceKm({ lat: i.geo.lat, lon: i.geo.lon }, { lat: c.lat, lon: c.lng }) <= radiusKm);
   // Spread over ISPs and address blocks: take them in turn by ASN.
   const byAsn = new Map();
   for (const i of picked) byAsn.set(i.asn, [...(byAsn.get(i.asn) ?? []), i]);
   const chosen = [];
-  for (let round = 0; chosen.length < PER_CITY && round < PER_CITY; round++) {
-    for (const list of byAsn.values()) if (list[round] && chosen.length < PER_CITY) chosen.push(list[round]);
+  for (let round = 0; chosen.length < perCity && round < perCity; round++) {
+    for (const list of byAsn.values()) if (list[round] && chosen.length < perCity) chosen.push(list[round]);
   }
-  if (chosen.length < 4) throw new Error(`only ${chosen.length} residential addresses within ${radiusKm} km of ${name}`);
+  if (chosen.length < min) throw new Error(`only ${chosen.length} residential addresses within ${radiusKm} km of ${name}`);
   return {
     timeZone: c.timezone, lat: c.lat, lon: c.lng, isps: [...new Set(chosen.map((i) => `AS${i.asn} ${i.org}`))].sort(),
     places: [...new Set(chosen.map((i) => i.geo.city))].sort(), homes: chosen.map((i) => i.ip),
@@ -74,6 +74,12 @@ const residential = candidates(RESIDENTIAL_ASNS);
 const abroad = candidates(ABROAD.flatMap((a) => a.asns));
 const cities = Object.fromEntries(CITIES.map((name) => [name, near(residential, name)]));
 const abroadCities = Object.fromEntries(ABROAD.map((a) => [a.city, near(abroad, a.city, a.radiusKm)]));
+// Office and coworking lines: a few business addresses near each city (an office's egress).
+const businessPool = candidates(BUSINESS_ASNS);
+const business = Object.fromEntries(CITIES.map((name) => {
+  const n = near(businessPool, name, RADIUS_KM, 6, 2);
+  return [name, { isps: n.isps, offices: n.homes }];
+}));
 const exits = (asns, n) => {
   const pool = candidates(asns).filter((i) => i.network.kind === 'hosting');
   const byCountry = new Map();
@@ -94,6 +100,9 @@ const data = {
     consumerVpn: `hosting networks consumer VPNs rent exits on (AS ${CONSUMER_VPN_ASNS.join(', ')})`,
     astrillNetworks: `other addresses of the networks Astrill rents exits from (AS ${ASTRILL_ASNS.join(', ')}): hosting to the collector`,
     cloud: `cloud servers (AS ${CLOUD_ASNS.join(', ')})`,
+    relays: `servers of remote-access tools' relays per network (${Object.entries(RELAY_ASNS).map(([k, a]) => `${k}: AS ${a.join(', ')}`).join('; ')})`,
+    servers: `cloud machines developers connect to (AS ${SERVER_ASNS.join(', ')})`,
+    business: `business internet lines (AS ${BUSINESS_ASNS.join(', ')}) within ${RADIUS_KM} km of each city: office and coworking egress`,
   },
   cities,
   abroad: abroadCities,
@@ -101,6 +110,9 @@ const data = {
   astrillNetworks: exits(ASTRILL_ASNS, 16),
   consumerVpn: exits(CONSUMER_VPN_ASNS, 16),
   cloud: exits(CLOUD_ASNS, 8),
+  relays: Object.fromEntries(Object.entries(RELAY_ASNS).map(([k, asns]) => [k, exits(asns, 6)])),
+  servers: exits(SERVER_ASNS, 8),
+  business,
   corporate,
 };
 writeFileSync(out, `${JSON.stringify(data, null, 1)}\n`);

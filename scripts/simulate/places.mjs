@@ -5,7 +5,7 @@
 /** Ship-to cities ("City, Region, Country" as IT writes them; each is in the collector's city table). */
 export const CITIES = [
   'New York, New York, US', 'Boston, Massachusetts, US', 'Philadelphia, Pennsylvania, US', 'Baltimore, Maryland, US',
-  'Atlanta, Georgia, US', 'Miami, Florida, US', 'Chicago, Illinois, US', 'Minneapolis, Minnesota, US', 'Detroit, Michigan, US',
+  'Atlanta, Georgia, US', 'Miami, Florida, US', 'Chicago, Illinois, US', 'St. Louis, Missouri, US', 'Minneapolis, Minnesota, US', 'Detroit, Michigan, US',
   'Columbus, Ohio, US', 'Nashville, Tennessee, US', 'Dallas, Texas, US', 'Austin, Texas, US', 'Houston, Texas, US',
   'Denver, Colorado, US', 'Salt Lake City, Utah, US', 'Phoenix, Arizona, US', 'Las Vegas, Nevada, US', 'San Diego, California, US',
   'San Jose, California, US', 'Seattle, Washington, US', 'Spokane, Washington, US',
@@ -32,6 +32,23 @@ export const CONSUMER_VPN_ASNS = [9009, 60068];
  * look like hosting, as they would in the field.
  */
 export const ASTRILL_ASNS = [7393, 36352];
+
+/**
+ * Business internet lines (Lumen, CenturyLink, Zayo, Cogent): what offices and coworking spaces
+ * buy. Not hosting, not a VPN: to the collector they are as "other" as a home line.
+ */
+export const BUSINESS_ASNS = [3356, 209, 6461, 174];
+
+/**
+ * Where remote-access tools' own servers (rendezvous, relays, TURN) live, per tool: Chrome Remote
+ * Desktop relays through Google (AS15169); Splashtop's relays and ConnectWise's cloud ScreenConnect
+ * instances run on AWS (AS16509); RustDesk's public rendezvous and relay servers run on rented
+ * servers (a DigitalOcean address, AS14061, stands for them). To the collector each is hosting.
+ */
+export const RELAY_ASNS = { google: [15169], aws: [16509], rented: [14061] };
+
+/** Servers developers reach with SSH, SFTP, RDP and VNC: their cloud machines (AWS, Azure). */
+export const SERVER_ASNS = [16509, 8075];
 
 /** Cloud servers an operator may connect from (Vultr, Alibaba Cloud). */
 export const CLOUD_ASNS = [20473, 45102];

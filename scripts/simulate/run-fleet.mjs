@@ -11,10 +11,12 @@ const csvCell = (c) => `"${String(c).replace(/"/g, '""')}"`;
 /**
  * IT registers the fleet from an HR export: one CSV (POST /v1/devices/import), one token per laptop.
  * Sets each laptop's `token` and `deviceId`; `demo` marks them as demo laptops (removable by purge-demo).
+ * `ship_to_street` is the street line of the ship-to address, apartment included: the collector
+ * keeps only keyed hashes of it (collector/src/enroll/street-address.ts).
  */
 export async function registerFleet(collector, fleet, { demo = false } = {}) {
-  const header = ['serial', 'assignee', 'ship_to', 'timezone', ...(demo ? ['demo'] : [])];
-  const rows = fleet.map((l) => [l.serial, l.assignee, l.shipTo, l.timeZone, ...(demo ? ['yes'] : [])].map(csvCell).join(','));
+  const header = ['serial', 'assignee', 'ship_to', 'ship_to_street', 'timezone', ...(demo ? ['demo'] : [])];
+  const rows = fleet.map((l) => [l.serial, l.assignee, l.shipTo, l.shipStreet ?? '', l.timeZone, ...(demo ? ['yes'] : [])].map(csvCell).join(','));
   const imported = await collector.call('POST', '/v1/devices/import', { csv: [header.join(','), ...rows].join('\n') });
   const tokens = new Map(imported.registered.map((r) => [r.registration.serial, { token: r.token, deviceId: r.registration.deviceId }]));
   for (const l of fleet) Object.assign(l, tokens.get(l.serial));
@@ -27,9 +29,14 @@ export async function registerFleet(collector, fleet, { demo = false } = {}) {
  * signalAt? }) and its evidence appear ({ type: 'signal', serial, signalAt }).
  */
 export class FleetWorkers {
-  constructor({ fleet, workers, collector, workDir, heartbeatMs = 30_000, onLaptop = () => {} }) {
-    this.o = { collector, workDir, heartbeatMs };
+  /**
+   * `history` ({ startMs, endMs, stepMs, batchEvents }): replay each laptop's days before endMs
+   * first (history.mjs); absent: the laptops start at their first report.
+   */
+  constructor({ fleet, workers, collector, workDir, heartbeatMs = 30_000, history, onLaptop = () => {} }) {
+    this.o = { collector, workDir, heartbeatMs, history };
     this.enrollMs = 0;
+    this.heartbeats = 0;
     this.waiting = undefined;
     this.children = [];
     this.shares = Array.from({ length: workers }, (_, w) => fleet.filter((_, i) => i % workers === w));
@@ -38,7 +45,10 @@ export class FleetWorkers {
       this.children.push(child);
       child.on('message', (m) => {
         if (m.type === 'enrolled' || m.type === 'signal') onLaptop(m);
-        else if (m.type === 'started') this.enrollMs = Math.max(this.enrollMs, m.enrollMs);
+        else if (m.type === 'started') {
+          this.enrollMs = Math.max(this.enrollMs, m.enrollMs);
+          this.heartbeats += m.heartbeats ?? 0;
+        }
         else if (m.type === 'error') this.waiting?.reject(new Error(m.message));
         else if (m.type === this.waiting?.type && ++this.waiting.got === this.children.length) this.waiting.resolve();
       });
@@ -59,10 +69,10 @@ export class FleetWorkers {
     });
   }
 
-  /** Phase 0: every laptop enrolled, connected and its first report acknowledged. */
+  /** Phase 0: every laptop enrolled, its history replayed (when there is one), connected and its first report acknowledged. */
   start() {
-    const { collector, workDir, heartbeatMs } = this.o;
-    return this.all('settled', (i) => ({ type: 'start', server: collector.address, caPem: collector.caPem, laptops: this.shares[i], workDir, heartbeatMs }));
+    const { collector, workDir, heartbeatMs, history } = this.o;
+    return this.all('settled', (i) => ({ type: 'start', server: collector.address, caPem: collector.caPem, laptops: this.shares[i], workDir, heartbeatMs, history }));
   }
 
   /** The fleet's next phase (remote access, KVMs, moves), acknowledged. */

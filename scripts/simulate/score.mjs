@@ -16,6 +16,46 @@ export function latencyStats(values) {
   return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s.length ? s[s.length - 1] : null };
 }
 
+/** The scenario most of `members` (device ids) belong to ('unknown' for laptops outside the fleet). */
+function majorityClass(members, byDevice) {
+  const n = new Map();
+  for (const m of members) {
+    const s = byDevice.get(m)?.scenario ?? 'unknown';
+    n.set(s, (n.get(s) ?? 0) + 1);
+  }
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'unknown';
+}
+
+/**
+ * How alarming each class looks to the analyst: per laptop the highest score and severity of its
+ * device.risk alert and of every cluster alert it is in (none: score 0, severity info), averaged
+ * over the class's laptops.
+ */
+function classLevels(fleet, risk, clusters) {
+  const best = new Map();
+  const raise = (id, score, severity) => {
+    const b = best.get(id) ?? { score: 0, rank: 0 };
+    best.set(id, { score: Math.max(b.score, score ?? 0), rank: Math.max(b.rank, rank(severity)) });
+  };
+  for (const [id, a] of risk) raise(id, a.score, a.severity);
+  for (const c of clusters) for (const m of c.members) raise(m, c.score, c.severity);
+  const out = {};
+  for (const l of fleet) {
+    const o = (out[l.scenario] ??= { laptops: 0, positive: l.positive, score: 0, rank: 0 });
+    const b = best.get(l.deviceId) ?? { score: 0, rank: 0 };
+    o.laptops++;
+    o.score += b.score;
+    o.rank += b.rank;
+  }
+  for (const o of Object.values(out)) {
+    o.meanScore = o.score / o.laptops;
+    o.meanRank = o.rank / o.laptops;
+    delete o.score;
+    delete o.rank;
+  }
+  return out;
+}
+
 /**
  * @param fleet laptops with deviceId, scenario, positive, house, signalAt
  * @param alerts final alerts: { id, rule, severity, status, deviceId, members?, explanation? }
@@ -57,6 +97,10 @@ export function score(fleet, alerts, stream) {
     const matchedTruth = new Set();
     let matchedPredicted = 0;
     let exact = 0;
+    // Per class: its farm cases found, and the alerted clusters that match no case (named after the class most of their laptops belong to).
+    const classClusters = {};
+    const perClass = (scenario) => (classClusters[scenario] ??= { cases: 0, found: 0, wrong: 0 });
+    for (const [, members] of truthClusters) perClass(majorityClass(members, byDevice)).cases++;
     for (const c of predicted) {
       let best;
       let bestJ = 0;
@@ -66,8 +110,11 @@ export function score(fleet, alerts, stream) {
       }
       if (best && bestJ >= 0.5) {
         matchedPredicted++;
+        if (!matchedTruth.has(best)) perClass(majorityClass(truthClusters.get(best), byDevice)).found++;
         matchedTruth.add(best);
         if (bestJ === 1) exact++;
+      } else {
+        perClass(majorityClass(c.members, byDevice)).wrong++;
       }
     }
     const latencies = {};
@@ -82,6 +129,7 @@ export function score(fleet, alerts, stream) {
         truth: truthClusters.size, predicted: predicted.length, matchedPredicted, matchedTruth: matchedTruth.size, exact,
         precision: ratio(matchedPredicted, predicted.length), recall: ratio(matchedTruth.size, truthClusters.size),
       },
+      classClusters,
       scenarios,
       falsePositiveCauses: Object.fromEntries(Object.entries(causes).sort((a, b) => b[1] - a[1])),
       timeToAlertMs: Object.fromEntries(Object.entries(latencies).map(([s, xs]) => [s, { ...latencyStats(xs.filter((x) => x !== undefined)), missed: xs.filter((x) => x === undefined).length }])),
@@ -92,5 +140,5 @@ export function score(fleet, alerts, stream) {
     };
   }
   const unknown = alerts.filter((a) => a.rule === 'device.risk' && !byDevice.has(a.deviceId)).length;
-  return { thresholds, alerts: { risk: risk.size, clusters: clusters.length, findings: alerts.filter((a) => a.scope === 'device' && a.rule !== 'device.risk').length, unknownDevices: unknown } };
+  return { thresholds, classes: classLevels(fleet, risk, clusters), alerts: { risk: risk.size, clusters: clusters.length, findings: alerts.filter((a) => a.scope === 'device' && a.rule !== 'device.risk').length, unknownDevices: unknown } };
 }

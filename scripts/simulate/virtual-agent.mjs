@@ -20,6 +20,23 @@ import { helloFromHost } from '../../agent/dist/pipeline/to-proto.js';
 const SENSORS = ['host', 'processes', 'network_interfaces', 'network_state', 'wifi', 'sockets', 'usb_devices', 'displays', 'services', 'installed_apps', 'remote_sessions', 'locale'];
 const FACT_KEYS = ['host', 'processes', 'interfaces', 'network', 'wifi', 'sockets', 'usb', 'displays', 'services', 'apps', 'sessions', 'locale'];
 
+/**
+ * An outbox whose batches hold at most `maxEvents` events. The history replay writes a heartbeat
+ * every quarter hour where the agent writes one a minute (its default): with batches cut at the
+ * same share of the agent's 1,000 events, a batch of the flushed spool spans as many hours as the
+ * real agent's would (the collector applies each observation of a batch once, at its latest time).
+ */
+class PacedOutbox extends MemoryOutbox {
+  constructor(maxEvents) {
+    super();
+    this.maxEvents = maxEvents;
+  }
+
+  nextBatch(maxBytes, maxEvents) {
+    return super.nextBatch(maxBytes, Math.min(maxEvents, this.maxEvents));
+  }
+}
+
 let catalog;
 const log = createLogger('simulate', process.env.FARMWATCH_LOG_LEVEL ?? 'error');
 
@@ -33,6 +50,8 @@ export class VirtualAgent {
    * @param {boolean} [o.spool] keep events in the durable spool (dir/spool) instead of memory
    * @param {number} [o.heartbeatMs] 0: no heartbeats
    * @param {string[]} [o.sanctioned] catalog ids of the company's own remote-access tools (the agent's --sanctioned)
+   * @param {number} [o.batchEvents] at most this many events a batch (the history replay: see PacedOutbox)
+   * @param {() => { idleS: number }} [o.input] keyboard and mouse idle time for the heartbeats (absent: the agent cannot read it)
    */
   constructor(o) {
     catalog ??= builtinCatalog();
@@ -41,7 +60,7 @@ export class VirtualAgent {
     this.facts = o.facts;
     this.startedAt = Date.now();
     const config = { ...defaults(o.dir), server: o.server };
-    this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : new MemoryOutbox();
+    this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : o.batchEvents ? new PacedOutbox(o.batchEvents) : new MemoryOutbox();
     this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: o.sanctioned ?? [] }, log);
     this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);
     this.helloAcks = 0;
@@ -70,15 +89,36 @@ export class VirtualAgent {
     this.client.start();
   }
 
-  /** Every sensor has run: the first evaluation, then the stream. */
+  /**
+   * Says Hello from `publicIp` and goes offline again once the collector answered (HelloAck and its
+   * configuration: the fleet's observation key). The history replay does this from each public
+   * address the laptop used, before it flushes its spool.
+   */
+  async greet(publicIp, timeoutMs = 30_000) {
+    this.publicIp = publicIp;
+    const acks = this.helloAcks;
+    this.connect();
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.helloAcks > acks && this.updates.current.observationKey)) {
+      if (Date.now() > deadline) throw new Error(`no HelloAck and configuration within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.client.stop();
+    this.client = undefined;
+  }
+
+  /** Every sensor has run: the first evaluation (unless a history replay made it), then the stream. */
   start() {
     const now = Date.now();
-    const states = SENSORS.map((sensor) => ({ sensor, status: 'ok', items: 1, startedAtMs: now, durationMs: 5 }));
-    this.evaluator.ready(this.facts, states, { cpuPermille: 4, cpuWindowS: 60, rssBytes: 62_000_000 });
+    if (!this.evaluator.isReady) {
+      const states = SENSORS.map((sensor) => ({ sensor, status: 'ok', items: 1, startedAtMs: now, durationMs: 5 }));
+      this.evaluator.ready(this.facts, states, { cpuPermille: 4, cpuWindowS: 60, rssBytes: 62_000_000 });
+    }
     this.connect();
     if (this.o.heartbeatMs) {
       const beat = () => {
-        this.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAt, spoolDepth: this.outbox.depth } });
+        const input = this.o.input?.();
+        this.outbox.push({ heartbeat: { uptimeMs: Date.now() - this.startedAt, spoolDepth: this.outbox.depth, ...(input ? { input } : {}) } });
         this.client?.notify();
         this.timer = setTimeout(beat, this.o.heartbeatMs * (0.8 + Math.random() * 0.4));
       };

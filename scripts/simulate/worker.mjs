@@ -1,7 +1,9 @@
 // A worker process of the fleet simulator: enrolls its share of the laptops with their one-time
-// tokens (the agent's own enrollment code: a new key and CSR each), runs each as a virtual agent
-// over its own mutual-TLS stream, and applies the scenario's phases when told. It reports to the
-// coordinator over the IPC channel: enrolled, signal (when a laptop's evidence appeared), settled.
+// tokens (the agent's own enrollment code: a new key and CSR each), replays each laptop's history
+// when there is one (history.mjs: a Hello from each public address it used, then its spool of
+// those days), runs each as a virtual agent over its own mutual-TLS stream, and applies the
+// scenario's phases when told. It reports to the coordinator over the IPC channel: enrolled, signal
+// (when a laptop's evidence reached the collector), settled.
 // The agent's own filter for grpc-js's DEP0123 (SNI set to an IP): the workers are agents too.
 import '../../agent/dist/cli/quiet-warnings.js';
 import { mkdirSync } from 'node:fs';
@@ -11,10 +13,18 @@ import { helloFromHost } from '../../agent/dist/pipeline/to-proto.js';
 import { builtinCatalog } from '../../shared/dist/index.js';
 import { VirtualAgent } from './virtual-agent.mjs';
 import { situationFacts, whereIn } from './situation.mjs';
+import { historyAddresses, replayHistory } from './history.mjs';
 
 const send = (m) => process.send?.(m);
 const agents = new Map();
 let init;
+let heartbeats = 0;
+
+/** Keyboard and mouse idle time in the live phases: in use now (a short pause), or idle since the laptop was last used. */
+function inputOf(laptop) {
+  const since = Date.now();
+  return () => (laptop.now.input ? { idleS: 5 + Math.floor(Math.random() * 120) } : { idleS: laptop.now.idleS + Math.round((Date.now() - since) / 1000) });
+}
 
 async function pool(items, limit, fn) {
   let next = 0;
@@ -29,7 +39,7 @@ async function start(msg) {
   const t0 = Date.now();
   await pool(msg.laptops, msg.enrollConcurrency ?? 8, async (l) => {
     const dir = join(msg.workDir, l.serial);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // the agent refuses a state folder others may write to
     const facts = situationFacts(l, 0, Date.now());
     let record;
     for (let attempt = 1; ; attempt++) {
@@ -42,13 +52,27 @@ async function start(msg) {
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
-    const a = new VirtualAgent({ server: msg.server, dir, publicIp: whereIn(l, 0).ip, facts, heartbeatMs: msg.heartbeatMs, spool: msg.spool, sanctioned: l.sanctioned });
+    const h = msg.history;
+    const live = whereIn(l, 0);
+    const a = new VirtualAgent({
+      server: msg.server, dir, publicIp: live.ip, facts, heartbeatMs: msg.heartbeatMs, spool: msg.spool, sanctioned: l.sanctioned,
+      ...(h ? { batchEvents: h.batchEvents } : {}), ...(l.now ? { input: inputOf(l) } : {}),
+    });
     agents.set(l.serial, { laptop: l, agent: a, deviceId: record.deviceId });
+    if (h) {
+      // Online from each address of its history (the collector learns a public address only from a Hello), then offline with a spool of those days.
+      const greets = historyAddresses(l, h);
+      if (greets.at(-1) === live.ip) greets.pop();
+      for (const ip of greets.length > 0 ? greets : [live.ip]) await a.greet(ip);
+      const replayed = replayHistory(a, l, h);
+      heartbeats += replayed.heartbeats;
+      a.update(facts);
+    }
     const at = Date.now();
     a.start();
-    send({ type: 'enrolled', serial: l.serial, deviceId: record.deviceId, ...(l.signalPhase === 0 ? { signalAt: at } : {}) });
+    send({ type: 'enrolled', serial: l.serial, deviceId: record.deviceId, ...(l.signalPhase === 0 || l.signalPhase === 'history' ? { signalAt: at } : {}) });
   });
-  send({ type: 'started', enrollMs: Date.now() - t0 });
+  send({ type: 'started', enrollMs: Date.now() - t0, heartbeats });
   await settled(0);
 }
 
@@ -59,7 +83,7 @@ async function settled(phase) {
     const list = [...agents.values()];
     const waiting = list.filter(({ agent }) => agent.helloAcks === 0 || agent.pending > 0).length;
     if (waiting === 0) break;
-    if (Date.now() - t > (init.settleTimeoutMs ?? 120_000)) {
+    if (Date.now() - t > (init.settleTimeoutMs ?? 300_000)) {
       send({ type: 'error', message: `phase ${phase}: ${waiting} agent(s) still have unacknowledged events after ${Math.round((Date.now() - t) / 1000)} s` });
       break;
     }

@@ -16,6 +16,8 @@ import { ensureEnrolled } from '../enroll/ensure.js';
 import { helloFromHost } from '../pipeline/to-proto.js';
 import { hostSensor, runSensor } from '../sensors/index.js';
 import { dirSettings } from './agent-dir.js';
+import { checkStateFolder } from '../state/private-folder.js';
+import { stateFileNotices } from '../state/no-follow.js';
 import { command, exits, Option, positiveInt, UsageError, type Command } from './args.js';
 
 interface RunOptions {
@@ -56,6 +58,9 @@ async function run(values: RunOptions): Promise<number> {
     throw new UsageError('no collector is configured: set "server" (HOST:PORT) in the configuration file, FARMWATCH_AGENT_SERVER, or --server');
   }
   const log = createLogger('agent', (process.env.FARMWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.log_level);
+  stateFileNotices.warn = (message) => log.warn(message);
+  // Before anything in it is read or written: the folder must be the agent's alone (--once keeps nothing there).
+  if (!values.once) checkStateFolder(config.state_dir);
   const catalog = (values.once ? undefined : persistedCatalog(config.state_dir, log)) ?? builtinCatalog();
   const policy = policyFrom(values.policy, [], catalog);
   await ensureEnrolled(config, () => helloOf(values.root), log);

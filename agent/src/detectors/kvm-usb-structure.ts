@@ -3,7 +3,7 @@
 // and a USB network function), or a Linux USB gadget (vid 1d6b) pretending to be input devices.
 // Ordinary keyboards, mice, receivers, docks, webcams and drawing tablets are none of these: a
 // tablet's absolute axes are on the Digitizer page, a Unifying receiver's pointer is relative.
-import type { UsbDeviceFact, UsbInterfaceFact } from '../sensors/usb/types.js';
+import type { HidCollectionFact, UsbDeviceFact, UsbInterfaceFact } from '../sensors/usb/types.js';
 import type { Evidence, Finding } from './finding.js';
 import { deviceEvidence, deviceKey, usbId } from './usb-identity.js';
 
@@ -31,6 +31,25 @@ const isNetwork = (i: UsbInterfaceFact): boolean =>
   || (i.interfaceClass === 0xe0 && i.interfaceSubclass === 0x01 && i.interfaceProtocol === 0x03)
   || (i.interfaceClass === 0xef && i.interfaceSubclass === 0x04);
 
+/**
+ * Top-level collections named by the OS (Windows' HID ids): keyboard and digitizer by usage; a
+ * mouse by its X/Y mode where that was read, else a HID function of unknown kind (boot protocol
+ * says nothing here: NanoKVM's absolute pointer claims the boot mouse protocol).
+ */
+function addCollections(shape: UsbShape, collections: readonly HidCollectionFact[]): void {
+  for (const c of collections) {
+    if (c.usagePage === 0x01 && (c.usage === 0x06 || c.usage === 0x07)) shape.keyboard = true;
+    else if (c.usagePage === 0x0d) shape.digitizer = true;
+    else if (c.usagePage === 0x01 && (c.usage === 0x01 || c.usage === 0x02)) {
+      if (c.pointer === 'absolute') {
+        shape.absolutePointer = true;
+        if (c.axisMax !== undefined) shape.absoluteMax = Math.max(shape.absoluteMax ?? 0, c.axisMax);
+      } else if (c.pointer === 'relative') shape.relativeMouse = true;
+      else shape.unreadHid++;
+    }
+  }
+}
+
 export function shapeOf(d: UsbDeviceFact): UsbShape {
   const shape: UsbShape = {
     keyboard: false, absolutePointer: false, relativeMouse: false, unreadHid: 0, digitizer: false, storage: false, network: false,
@@ -41,6 +60,10 @@ export function shapeOf(d: UsbDeviceFact): UsbShape {
     if (isNetwork(i)) shape.network = true;
     if (!isHid(i)) continue;
     const kind = i.hidKind?.toLowerCase();
+    if (!i.hid && i.hidCollections?.length) {
+      addCollections(shape, i.hidCollections);
+      continue;
+    }
     if (i.hid) {
       shape.keyboard ||= i.hid.keyboard;
       shape.relativeMouse ||= i.hid.relativePointer;
@@ -66,6 +89,13 @@ function describe(s: UsbShape): string {
     s.relativeMouse && 'relative mouse', s.unreadHid > 0 && `${s.unreadHid} other HID`, s.storage && 'mass storage',
     s.network && 'USB network', s.digitizer && 'digitizer',
   ].filter(Boolean).join(' + ');
+}
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+/** " HID 0001:0006, 0001:0002 absolute 0..32767": the collections Windows named, for the evidence. */
+function collectionsText(i: UsbInterfaceFact): string {
+  if (!i.hidCollections?.length) return '';
+  return ` HID ${i.hidCollections.map((c) => `${hex4(c.usagePage)}:${hex4(c.usage)}${c.pointer ? ` ${c.pointer}${c.axisMax ? ` 0..${c.axisMax}` : ''}` : ''}`).join(', ')}`;
 }
 
 /** Confidence that this shape is a KVM, with the reason; undefined when it looks like an ordinary device. */
@@ -98,7 +128,7 @@ export function detectKvmUsbStructure(devices: readonly UsbDeviceFact[]): Findin
       { field: 'usb.functions', value: describe(shape), matched: score.reason },
     ];
     for (const i of d.interfaces) {
-      evidence.push({ field: `usb.interface.${i.number}`, value: `class ${i.interfaceClass.toString(16).padStart(2, '0')}/${i.interfaceSubclass.toString(16).padStart(2, '0')}/${i.interfaceProtocol.toString(16).padStart(2, '0')}${i.driver ? ` ${i.driver}` : ''}` });
+      evidence.push({ field: `usb.interface.${i.number}`, value: `class ${i.interfaceClass.toString(16).padStart(2, '0')}/${i.interfaceSubclass.toString(16).padStart(2, '0')}/${i.interfaceProtocol.toString(16).padStart(2, '0')}${i.driver ? ` ${i.driver}` : ''}${collectionsText(i)}` });
     }
     findings.push({
       detector: KVM_USB_STRUCTURE,

@@ -18,7 +18,7 @@ export const REMOTE_ACCESS_NETWORK = 'remote_access.network';
 const MAX_SOCKETS = 8;
 
 /** The process that holds a socket: from the process table, else the name the socket sensor gave. */
-function ownerOf(s: SocketFact, byPid: ReadonlyMap<number, ProcessFact>): ProcessFact | undefined {
+export function ownerOf(s: SocketFact, byPid: ReadonlyMap<number, ProcessFact>): ProcessFact | undefined {
   const known = s.pid !== undefined ? byPid.get(s.pid) : undefined;
   if (known) return known;
   return s.process ? { pid: s.pid ?? -1, ppid: 0, name: s.process } : undefined;

@@ -3,10 +3,12 @@
 // whose CA IT gave us. The answer is checked before anything is written: the certificate must be
 // signed by that CA and made out for our key.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { Client, credentials, Metadata, status as Status, type ServiceError } from '@grpc/grpc-js';
 import { enrollmentService, type Hello, type farmwatch } from '@farmwatch/proto';
 import { createCertificateRequest } from '@farmwatch/shared';
 import { saveEnrollment, type EnrollmentRecord } from './files.js';
+import { checkPrivateFolder } from '../state/private-folder.js';
 
 type EnrollResponse = farmwatch.v1.EnrollResponse.$Shape;
 
@@ -41,6 +43,8 @@ function explain(err: ServiceError, server: string): string {
 }
 
 export async function enroll(opts: EnrollOptions): Promise<EnrollmentRecord> {
+  // Refused before the token is spent: the folder it would be saved in must be the agent's alone.
+  if (existsSync(opts.dir)) checkPrivateFolder(opts.dir, 'the agent\'s identity folder');
   const request = await createCertificateRequest(opts.hello.hostname || 'farmwatch-agent');
   const client = new Client(opts.server, credentials.createSsl(Buffer.from(opts.caPem)));
   const m = enrollmentService.enroll;

@@ -7,6 +7,7 @@ import type { Hello } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { AgentConfig } from '../config/index.js';
 import { enroll, EnrollError } from './enroll.js';
+import { UnsafeFolder } from '../state/private-folder.js';
 
 export async function ensureEnrolled(config: AgentConfig, hello: () => Promise<Hello>, log: Logger, retryMs = 60_000): Promise<void> {
   if (existsSync(config.cert_file) || !config.enroll_token_file || !existsSync(config.enroll_token_file)) return;
@@ -23,6 +24,7 @@ export async function ensureEnrolled(config: AgentConfig, hello: () => Promise<H
     } catch (err) {
       // A refusal (used, expired or unknown token) will not fix itself: say so and stop.
       if (err instanceof EnrollError && /refused the enrollment/.test(err.message)) throw err;
+      if (err instanceof UnsafeFolder) throw err;
       log.warn('enrollment did not go through; trying again', { error: (err as Error).message, retryInMs: retryMs });
       await new Promise((r) => setTimeout(r, retryMs));
     }

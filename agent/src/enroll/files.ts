@@ -1,8 +1,11 @@
-// Where an enrolled agent keeps its identity: one folder (mode 0700) with the key and certificate
-// (0600), the collector's CA it pins, and a small JSON record. Files are replaced atomically.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Where an enrolled agent keeps its identity: one folder (mode 0700, the agent's user's alone) with
+// the key and certificate (0600), the collector's CA it pins, and a small JSON record. Files are
+// replaced atomically, never through a link (state/no-follow.ts).
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeFileError } from '@farmwatch/shared';
+import { writeFileSafely } from '../state/no-follow.js';
+import { checkPrivateFolder } from '../state/private-folder.js';
 
 export interface EnrollmentRecord {
   server: string;
@@ -30,14 +33,12 @@ export function identityFilesIn(dir: string): ReturnType<typeof enrollmentFiles>
 }
 
 function writeAtomic(path: string, text: string, mode: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  writeFileSafely(path, text, { mode, suffix: `.tmp-${process.pid}` });
 }
 
 export function saveEnrollment(dir: string, files: { caPem: string; certPem: string; keyPem: string }, record: EnrollmentRecord): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkPrivateFolder(dir, 'the agent\'s identity folder');
   chmodSync(dir, 0o700);
   const f = enrollmentFiles(dir);
   writeAtomic(f.key, files.keyPem, 0o600);

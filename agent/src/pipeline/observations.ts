@@ -1,14 +1,16 @@
 // Co-location facts for fleet correlation (Observation events): the default gateway's MAC, the
 // joined Wi-Fi network and the access points around, LAN neighbours, catalog KVM names, remote-access
-// peers and KVM identities; and the languages the keyboards type. Identifiers of other people's equipment (MACs, BSSIDs, SSIDs, peer
+// peers (from session logs, captured flows and catalog tools' sockets) and relays, and KVM identities;
+// and the languages the keyboards type. Identifiers of other people's equipment (MACs, BSSIDs, SSIDs, peer
 // ids) go out only as HMAC-SHA-256 with the fleet key, first 16 bytes: equal across laptops, not
 // reversible without the key. Peer IPs and KVM identities travel as text, for enrichment.
 import { createHmac } from 'node:crypto';
-import { ObservationKind, type Observation } from '@farmwatch/proto';
-import { decodeEdid } from '@farmwatch/shared';
+import { ObservationKind, type Observation, type Platform } from '@farmwatch/proto';
+import { decodeEdid, type Catalog } from '@farmwatch/shared';
 import type { Finding } from '../detectors/finding.js';
 import { localAddresses, type HostFacts } from './scan.js';
 import { remotePeerObservations } from '../detectors/network-flows.js';
+import { socketPeerObservations, socketPeers } from '../detectors/remote-access-socket-peers.js';
 import { inputLanguages } from '../sensors/locale/languages.js';
 
 export function keyedHash(key: Uint8Array, value: string): Uint8Array {
@@ -17,8 +19,15 @@ export function keyedHash(key: Uint8Array, value: string): Uint8Array {
 
 const normMac = (m: string): string => m.toLowerCase().replace(/-/g, ':');
 
+/** What the socket peers need: the catalog names the tools; `relays` says the collector stores relay observations. */
+export interface ObservationContext {
+  catalog: Catalog;
+  platform: Platform;
+  relays: boolean;
+}
+
 /** The observations of one scan (pure: same facts and key, same observations). */
-export function buildObservations(facts: HostFacts, findings: readonly Finding[], key: Uint8Array): Observation[] {
+export function buildObservations(facts: HostFacts, findings: readonly Finding[], key: Uint8Array, ctx?: ObservationContext): Observation[] {
   const out: Observation[] = [];
   const hashed = (kind: ObservationKind, value: string, via: string, signalDbm?: number): void => {
     out.push({ kind, valueHash: keyedHash(key, value), via, ...(signalDbm !== undefined ? { signalDbm } : {}) });
@@ -39,6 +48,8 @@ export function buildObservations(facts: HostFacts, findings: readonly Finding[]
     if (s.peerId) hashed(ObservationKind.OBSERVATION_KIND_REMOTE_PEER_ID, `${s.tool}:${s.peerId}`, s.tool);
     if (s.peerIp) out.push({ kind: ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, value: s.peerIp, via: s.tool });
   }
+  // The remote ends of catalog tools' connections: peers counted like a log's peer, and relays.
+  if (ctx && facts.sockets) out.push(...socketPeerObservations(socketPeers(facts.sockets, facts.processes ?? [], ctx.catalog, ctx.platform), { relays: ctx.relays }));
   // KVM identities: the USB identity of a device a KVM detector named, and a KVM EDID.
   const kvmUsb = new Set(findings.filter((f) => f.category === 'kvm' && f.detector.startsWith('kvm.usb')).map((f) => f.key));
   for (const d of facts.usb ?? []) {

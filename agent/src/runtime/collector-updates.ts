@@ -2,12 +2,12 @@
 // settings the collector pushed (ConfigUpdate) and the catalog it pushed (CatalogUpdate). Each
 // update is checked whole and swapped in at once, or refused whole with the reason logged; a pushed
 // catalog is kept in the state folder so a restart does not fall back to an older one.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pb, type farmwatch } from '@farmwatch/proto';
 import { loadCatalogMessage, type Catalog, type Logger } from '@farmwatch/shared';
 import type { Policy } from '../detectors/index.js';
 import { validateSource, type AgentConfig } from '../config/index.js';
+import { readFileNoFollow, writeFileSafely } from '../state/no-follow.js';
 
 export interface Effective {
   config: AgentConfig;
@@ -16,6 +16,8 @@ export interface Effective {
   sensorIntervals: Record<string, number>;
   heartbeatIntervalS: number;
   observationKey: Uint8Array | undefined;
+  /** Observation kinds added after the first ten that the collector said it stores (AgentSettings.observation_kinds). */
+  observationKinds: number[];
   configVersion: string;
 }
 
@@ -27,7 +29,7 @@ const CATALOG_FILE = 'catalog.pb';
 /** A catalog the collector pushed earlier, if it is still valid. */
 export function persistedCatalog(stateDir: string, log: Logger): Catalog | undefined {
   try {
-    const bytes = readFileSync(join(stateDir, CATALOG_FILE));
+    const bytes = readFileNoFollow(join(stateDir, CATALOG_FILE));
     return loadCatalogMessage(pb.Catalog.decode(bytes), `the pushed catalog in ${stateDir}`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('ignoring the stored pushed catalog', { error: (err as Error).message });
@@ -84,9 +86,7 @@ export class CollectorUpdates {
       return false;
     }
     try {
-      const path = join(stateDir, CATALOG_FILE);
-      writeFileSync(`${path}.tmp`, pb.Catalog.encode(catalog).finish(), { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
+      writeFileSafely(join(stateDir, CATALOG_FILE), pb.Catalog.encode(catalog).finish(), { mode: 0o600 });
     } catch (err) {
       this.log.warn('the new catalog is in use but could not be stored for the next start', { error: (err as Error).message });
     }
@@ -115,6 +115,7 @@ export class CollectorUpdates {
       sensorIntervals,
       heartbeatIntervalS: pushed?.heartbeatIntervalS || config.heartbeat_interval_s,
       observationKey: pushed?.observationKey && pushed.observationKey.length > 0 ? Uint8Array.from(pushed.observationKey) : this.current?.observationKey,
+      observationKinds: [...(pushed?.observationKinds ?? [])],
       configVersion,
     };
   }

@@ -1,7 +1,7 @@
 // From the latest facts to the events that say what changed: findings (new, changed, cleared),
 // inventory (added, removed), co-location observations (new ones only), health; and full
 // inventories when one is owed. Detectors are pure; this only decides what to send.
-import { InventoryKind, InventoryOp } from '@farmwatch/proto';
+import { InventoryKind, InventoryOp, ObservationKind } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import { detect, protoPlatform, type HostFacts, type SensorSummary } from '../pipeline/scan.js';
 import { FindingDiffer } from '../pipeline/finding-differ.js';
@@ -113,7 +113,9 @@ export class Evaluator {
   private pushObservations(facts: HostFacts): void {
     if (!this.observationKey || !this.isReady) return;
     const now = Date.now();
-    for (const o of this.observations.fresh(buildObservations(facts, this.lastFindings, this.observationKey), now)) {
+    const e = this.effective();
+    const ctx = { catalog: e.catalog, platform: protoPlatform(this.platform), relays: e.observationKinds.includes(ObservationKind.OBSERVATION_KIND_REMOTE_RELAY_IP) };
+    for (const o of this.observations.fresh(buildObservations(facts, this.lastFindings, this.observationKey, ctx), now)) {
       this.outbox.push({ observation: o }, now);
     }
   }

@@ -1,7 +1,8 @@
 // What `farmwatch-agent status` shows: the running agent writes <state>/status.json every few
-// seconds (atomically), and the status command reads it without talking to the agent.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// seconds (atomically, never through a link: state/no-follow.ts), and the status command reads it
+// without talking to the agent.
 import { join } from 'node:path';
+import { readFileNoFollow, writeFileSafely } from '../state/no-follow.js';
 
 export interface AgentStatus {
   pid: number;
@@ -30,13 +31,12 @@ export const STATUS_FILE = 'status.json';
 
 export function writeStatus(stateDir: string, status: AgentStatus): void {
   const path = join(stateDir, STATUS_FILE);
-  writeFileSync(`${path}.tmp`, JSON.stringify(status, null, 1), { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeFileSafely(path, JSON.stringify(status, null, 1), { mode: 0o600 });
 }
 
 export function readStatus(stateDir: string): AgentStatus | undefined {
   try {
-    return JSON.parse(readFileSync(join(stateDir, STATUS_FILE), 'utf8')) as AgentStatus;
+    return JSON.parse(readFileNoFollow(join(stateDir, STATUS_FILE)).toString('utf8')) as AgentStatus;
   } catch {
     return undefined;
   }

@@ -15,6 +15,8 @@ import { MAX_EPOCH_MS, NUMERIC_ID, PAGING, wholeNumber } from './paging.js';
 const ID = NUMERIC_ID;
 /** How often an open event stream checks that its caller may still read it. */
 export const STREAM_RECHECK_MS = 2_000;
+/** An open alert stream writes a comment this often, so that it is never an idle connection. */
+export const STREAM_KEEPALIVE_MS = 15_000;
 const NOTE = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 4000 } } };
 
 export function alertRoutes(routes: Routes, c: Collector): void {
@@ -91,7 +93,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       const recheck = setInterval(stillAllowed, STREAM_RECHECK_MS);
       const keepalive = setInterval(() => {
         if (stillAllowed()) reply.raw.write(': keepalive\n\n');
-      }, 15_000);
+      }, STREAM_KEEPALIVE_MS);
       req.raw.on('close', stop);
     },
   });

@@ -44,11 +44,13 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
       type: 'object', required: ['serial', 'assignee', 'shipTo', 'timeZone'], additionalProperties: false, properties: {
         serial: { type: 'string', maxLength: 64 }, assignee: { type: 'string', maxLength: 300, description: 'Name <email>' },
         shipTo: { type: 'string', maxLength: 300, description: 'City, Region, Country' }, timeZone: { type: 'string', maxLength: 64 }, tokenDays: TTL,
+        street: { type: 'string', maxLength: 200, description: 'the street line shipped to ("1402 Oak Street, Apt 2"); only a keyed hash is stored' },
+        unit: { type: 'string', maxLength: 200, description: 'the apartment or suite, when not in street' },
         demo: { type: 'boolean', default: false, description: 'a simulated laptop of the demo fleet (npm run demo), removed by POST /v1/devices/purge-demo' },
       },
     },
     handler: (req, reply) => {
-      const b = req.body as { serial: string; assignee: string; shipTo: string; timeZone: string; tokenDays?: number; demo?: boolean };
+      const b = req.body as { serial: string; assignee: string; shipTo: string; street?: string; unit?: string; timeZone: string; tokenDays?: number; demo?: boolean };
       const r = wrap(() => registerDevice(store, b, actor(req), (b.tokenDays ?? 7) * 86_400_000));
       void reply.status(201);
       return r;

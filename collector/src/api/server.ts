@@ -23,6 +23,7 @@ import { alertRoutes } from './routes-alerts.js';
 import { deviceRoutes } from './routes-devices.js';
 import { adminRoutes } from './routes-admin.js';
 import { siteRoutes } from './routes-sites.js';
+import { capConnections, DEFAULT_HTTP_LIMITS, fastifyTimeouts, serverOptions, type HttpLimits } from './http-limits.js';
 
 export interface RunningApi {
   host: string;
@@ -35,6 +36,8 @@ export interface ApiOptions {
   /** Where the console's built files come from (tests point it elsewhere). */
   console?: () => ConsoleAssets | { missing: string };
   loginLimits?: LoginLimits;
+  /** Header, request and idle timeouts and the connection cap (default DEFAULT_HTTP_LIMITS). */
+  limits?: Partial<HttpLimits>;
 }
 
 export async function buildApi(collector: Collector, https?: { cert: Buffer; key: Buffer }, opts: ApiOptions = {}) {
@@ -42,9 +45,12 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
   // the audit log) and the scheme (Secure cookies) come from its X-Forwarded-* headers.
   const proxies = collector.config.trustedProxies ?? [];
   // Ajv's `verbose` keeps the failing schema on each error, for messages that name a number's range.
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
   const app = Fastify({
-    logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ajv: { customOptions: { verbose: true }, plugins: [finiteKeyword] }, ...(https ? { https } : {}),
+    logger: false, bodyLimit: 8 * 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, ajv: { customOptions: { verbose: true }, plugins: [finiteKeyword] },
+    ...fastifyTimeouts(limits), ...(https ? { https: { ...https, ...serverOptions(limits) } } : { http: serverOptions(limits) }),
   });
+  capConnections(app.server, limits, collector.log, collector.metrics);
   const store = collector.store;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

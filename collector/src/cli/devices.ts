@@ -13,7 +13,7 @@ import { showDevice } from './device-show.js';
 import { purgeDemoCommand } from './demo.js';
 
 interface Db { db: string }
-interface AddOptions extends Db { serial: string; assignee: string; shipTo: string; timezone: string; tokenDays: number; json?: boolean }
+interface AddOptions extends Db { serial: string; assignee: string; shipTo: string; street?: string; unit?: string; timezone: string; tokenDays: number; json?: boolean }
 
 /** Runs `fn` on the database; a registry conflict (serial taken, ...) is a usage error. */
 function withStore<T>(db: string, opts: { readonly?: boolean; create?: boolean }, fn: (store: SqliteStore) => T): T {
@@ -34,7 +34,7 @@ function add(o: AddOptions): number {
   return withStore(o.db, { create: true }, (store) => {
     let r;
     try {
-      r = registerDevice(store, { serial: o.serial, assignee: o.assignee, shipTo: o.shipTo, timeZone: o.timezone }, cliActor(), o.tokenDays * 86_400_000);
+      r = registerDevice(store, { serial: o.serial, assignee: o.assignee, shipTo: o.shipTo, street: o.street, unit: o.unit, timeZone: o.timezone }, cliActor(), o.tokenDays * 86_400_000);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -113,6 +113,8 @@ export function devicesCommands(program: Command): void {
     .option('--serial <serial>', 'the laptop\'s hardware serial number (required)')
     .option('--assignee <who>', 'the person it is for: "Name <email>" (required)')
     .option('--ship-to <place>', 'where it is shipped: "City, Region, Country" (required)')
+    .option('--street <line>', 'the street line it is shipped to, e.g. "1402 Oak Street, Apt 2"; only a keyed hash of it is stored, to find several people shipped to one address')
+    .option('--unit <unit>', 'the apartment or suite, when not in --street (e.g. "Apt 2")')
     .option('--timezone <zone>', 'the person\'s time zone: Area/City, e.g. America/Chicago (required)')
     .option(...tokenDays())
     .addOption(jsonOption())
@@ -127,6 +129,7 @@ export function devicesCommands(program: Command): void {
     .addOption(dbOption())
     .addHelpText('after', `
 Columns: serial, assignee (or name + email), ship_to (or city + state + country), timezone; optional
+street (the street line shipped to; only a keyed hash of it is stored) and unit (address line 2),
 demo (yes marks a simulated laptop of the demo fleet). Prints a CSV of serial, device id, token and
 expiry.`)
     .action(exits((file: string, o: Db & { tokenDays: number; json?: boolean }) => importCsv(file, o)));

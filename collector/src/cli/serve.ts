@@ -5,6 +5,9 @@ import { createLogger, describeFileError, Option, repeatable, type Command } fro
 import { Collector } from '../app.js';
 import { parseShipTo } from '../enroll/ship-to.js';
 import { DEFAULT_RENEWAL_POLICY } from '../enroll/enrollment.js';
+import { DEFAULT_GRPC_LIMITS } from '../grpc-port.js';
+import { DEFAULT_HTTP_LIMITS } from '../api/http-limits.js';
+import { STREAM_KEEPALIVE_MS } from '../api/routes-alerts.js';
 import { parseCidr } from '../enrich/ip.js';
 import { DEFAULT_TLS_DIR, command, dbOption, exits, openStore, UsageError } from './args.js';
 
@@ -12,6 +15,8 @@ interface ServeOptions {
   listen: string; http: string; httpTls?: boolean; db: string; tlsDir: string; trustedProxy?: string[]; sanctioned?: string; site?: string;
   retentionDays?: string; rate?: string; burst?: string; certOverlapS?: string; renewalsPerHour?: string; farKm?: string; silentAfterMin?: string; watchInputLanguages?: string;
   webhook?: string[]; webhookRetryMs?: string; syslog?: string[]; syslogFormat: '5424' | 'cef'; syslogCa?: string; ocsf?: string;
+  grpcHandshakeTimeoutS?: string; grpcIdleTimeoutS?: string; grpcMaxConnections?: string;
+  httpHeadersTimeoutS?: string; httpRequestTimeoutS?: string; httpIdleTimeoutS?: string; httpMaxConnections?: string;
 }
 
 /** `--watch-input-languages ko,zh`: ISO 639-1 codes, refused otherwise. */
@@ -76,6 +81,23 @@ async function serve(values: ServeOptions): Promise<number> {
   const silentAfterMs = int(values.silentAfterMin, '--silent-after-min', 15) * 60_000;
   const webhookRetryMs = int(values.webhookRetryMs, '--webhook-retry-ms', 1000);
   const watchedInputLanguages = languages(values.watchInputLanguages);
+  const grpcLimits = {
+    handshakeTimeoutMs: int(values.grpcHandshakeTimeoutS, '--grpc-handshake-timeout-s', DEFAULT_GRPC_LIMITS.handshakeTimeoutMs / 1000) * 1000,
+    idleTimeoutMs: int(values.grpcIdleTimeoutS, '--grpc-idle-timeout-s', DEFAULT_GRPC_LIMITS.idleTimeoutMs / 1000) * 1000,
+    maxConnections: int(values.grpcMaxConnections, '--grpc-max-connections', DEFAULT_GRPC_LIMITS.maxConnections),
+  };
+  const httpLimits = {
+    headersTimeoutMs: int(values.httpHeadersTimeoutS, '--http-headers-timeout-s', DEFAULT_HTTP_LIMITS.headersTimeoutMs / 1000) * 1000,
+    requestTimeoutMs: int(values.httpRequestTimeoutS, '--http-request-timeout-s', DEFAULT_HTTP_LIMITS.requestTimeoutMs / 1000) * 1000,
+    idleTimeoutMs: int(values.httpIdleTimeoutS, '--http-idle-timeout-s', DEFAULT_HTTP_LIMITS.idleTimeoutMs / 1000) * 1000,
+    maxConnections: int(values.httpMaxConnections, '--http-max-connections', DEFAULT_HTTP_LIMITS.maxConnections),
+  };
+  if (httpLimits.idleTimeoutMs <= STREAM_KEEPALIVE_MS) {
+    throw new UsageError(`--http-idle-timeout-s must be above ${STREAM_KEEPALIVE_MS / 1000}, not ${httpLimits.idleTimeoutMs / 1000}: the alert stream writes a keepalive every ${STREAM_KEEPALIVE_MS / 1000} s and would be closed as idle between them`);
+  }
+  if (httpLimits.headersTimeoutMs > httpLimits.requestTimeoutMs) {
+    throw new UsageError(`--http-headers-timeout-s (${httpLimits.headersTimeoutMs / 1000}) must not be longer than --http-request-timeout-s (${httpLimits.requestTimeoutMs / 1000}): the headers are part of the request`);
+  }
   // Files are read once every flag is known good, and all before the database is opened: a wrong
   // flag or a missing file leaves nothing behind.
   const dir = values.tlsDir;
@@ -85,7 +107,7 @@ async function serve(values: ServeOptions): Promise<number> {
   const config = {
     listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values.httpTls ?? false, tls, ca,
     trustedProxies: values.trustedProxy ?? [], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    retentionDays, rateLimit, renewal,
+    retentionDays, rateLimit, renewal, grpcLimits, httpLimits,
     rules: { farKm, silentAfterMs, ...(site ? { collectorSite: site } : {}), watchedInputLanguages },
     exports: {
       webhooks: (values.webhook ?? []).map((url) => ({ url, initialDelayMs: webhookRetryMs })),
@@ -141,5 +163,12 @@ export function serveCommand(program: Command): void {
     .addOption(new Option('--syslog-format <format>', 'the syslog message format').choices(['5424', 'cef']).default('5424'))
     .option('--syslog-ca <file>', 'CA of the syslog receiver\'s certificate (tls://)')
     .option('--ocsf <file>', 'append each alert change as an OCSF Detection Finding (JSON lines)')
+    .option('--grpc-handshake-timeout-s <n>', `a connection to --listen that has not finished its TLS handshake in this long is dropped (default ${DEFAULT_GRPC_LIMITS.handshakeTimeoutMs / 1000})`)
+    .option('--grpc-idle-timeout-s <n>', `a connection to --listen with no call open this long is closed; an agent's stream is a call, so it stays (default ${DEFAULT_GRPC_LIMITS.idleTimeoutMs / 1000})`)
+    .option('--grpc-max-connections <n>', `connections to --listen held at once (one per laptop); more are closed at once (default ${DEFAULT_GRPC_LIMITS.maxConnections})`)
+    .option('--http-headers-timeout-s <n>', `an HTTP request's line and headers must arrive within this (408 otherwise; also the HTTPS handshake) (default ${DEFAULT_HTTP_LIMITS.headersTimeoutMs / 1000})`)
+    .option('--http-request-timeout-s <n>', `a whole HTTP request, body included, must arrive within this (408 otherwise) (default ${DEFAULT_HTTP_LIMITS.requestTimeoutMs / 1000})`)
+    .option('--http-idle-timeout-s <n>', `an HTTP connection with nothing sent either way this long is closed, kept-alive ones included (default ${DEFAULT_HTTP_LIMITS.idleTimeoutMs / 1000})`)
+    .option('--http-max-connections <n>', `HTTP connections held at once; more are closed at once (default ${DEFAULT_HTTP_LIMITS.maxConnections})`)
     .action(exits((o: ServeOptions) => serve(o)));
 }

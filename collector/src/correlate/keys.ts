@@ -19,6 +19,11 @@ const EDGE_KINDS: Partial<Record<number, EdgeKind>> = {
   [ObservationKind.OBSERVATION_KIND_KVM_IDENTITY]: 'kvm_identity',
 };
 
+/** Kinds whose text is the value (addresses for enrichment, KVM identities); the rest are keyed by their hash. A relay links nobody: no edge kind. */
+const TEXT_KINDS: ReadonlySet<number> = new Set([
+  ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP, ObservationKind.OBSERVATION_KIND_REMOTE_RELAY_IP, ObservationKind.OBSERVATION_KIND_KVM_IDENTITY,
+]);
+
 /**
  * Factory-default serials shared by every unit of a KVM model (reference/kvm-devices.json,
  * notes: "CAFEBABE" PiKVM and GL.iNet Comet; "6b65796d696d6570690" TinyPilot and BliKVM; EDID
@@ -75,8 +80,7 @@ export function observationKey(o: Observation): ObservationKey | undefined {
   const kind = enumName(ObservationKind, o.kind);
   const hash = o.valueHash && o.valueHash.length > 0 ? Buffer.from(o.valueHash).toString('hex') : '';
   const text = (o.value ?? '').trim();
-  const valueKey = o.kind === ObservationKind.OBSERVATION_KIND_REMOTE_PEER_IP || o.kind === ObservationKind.OBSERVATION_KIND_KVM_IDENTITY
-    ? (text ? text.toLowerCase() : hash) : (hash || text.toLowerCase());
+  const valueKey = TEXT_KINDS.has(o.kind ?? 0) ? (text ? text.toLowerCase() : hash) : (hash || text.toLowerCase());
   if (!valueKey) return undefined;
   let edge = EDGE_KINDS[o.kind ?? 0];
   if (edge === 'kvm_identity' && !kvmIsIdentity(text)) edge = undefined;

@@ -5,6 +5,7 @@
 // itself is read by csv-parse.
 import { parse, type CsvError, type Info } from 'csv-parse/sync';
 import { checkRegistration } from './registration.js';
+import type { StreetHasher } from './street-address.js';
 import type { RegistrationInput } from '../store/fleet-records.js';
 
 const COLUMNS: Record<string, string[]> = {
@@ -13,6 +14,8 @@ const COLUMNS: Record<string, string[]> = {
   name: ['name', 'employee', 'employeename', 'fullname', 'assignedto', 'user', 'username'],
   email: ['email', 'workemail', 'mail', 'emailaddress', 'useremail'],
   shipTo: ['shipto', 'shippingaddress', 'shiptoaddress', 'location'],
+  street: ['street', 'streetaddress', 'address', 'address1', 'addressline1', 'street1', 'shipstreet', 'shiptostreet', 'shippingstreet'],
+  unit: ['unit', 'address2', 'addressline2', 'street2', 'apt', 'apartment', 'suite', 'shipunit'],
   city: ['city', 'shipcity', 'town'],
   region: ['region', 'state', 'province', 'shipstate', 'stateprovince'],
   country: ['country', 'shipcountry', 'countrycode'],
@@ -115,9 +118,10 @@ const inOrder = (problems: Problem[]): string[] => problems.sort((a, b) => a.lin
 
 /**
  * The laptops of an HR / asset CSV export, checked row by row; `registeredAs` says which device
- * already has a serial (a row for it is a problem too).
+ * already has a serial (a row for it is a problem too); `hashStreet` hashes the optional street
+ * column (and unit column) with the collector's ship-to key.
  */
-export function readRegistrationsCsv(text: string, registeredAs?: (serial: string) => string | undefined): ImportResult {
+export function readRegistrationsCsv(text: string, registeredAs?: (serial: string) => string | undefined, hashStreet?: StreetHasher): ImportResult {
   const { rows: table, problems } = readCsv(text);
   const header = table[0];
   if (!header) {
@@ -149,8 +153,10 @@ export function readRegistrationsCsv(text: string, registeredAs?: (serial: strin
         assignee: index.assignee !== undefined ? cell('assignee') : `${cell('name')} <${cell('email')}>`,
         shipTo: index.shipTo !== undefined ? cell('shipTo') : [cell('city'), cell('region'), cell('country')].filter(Boolean).join(', '),
         timeZone: cell('timeZone'),
+        street: cell('street'),
+        unit: cell('unit'),
         demo: demoCell(cell('demo')),
-      });
+      }, hashStreet);
       const before = seen.get(registration.serial.toLowerCase());
       if (before !== undefined) throw new Error(`serial ${registration.serial} is already on line ${before}`);
       const owner = registeredAs?.(registration.serial);

@@ -12,11 +12,14 @@ import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich
 import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
 import { observationKey, type EdgeKind } from '../correlate/keys.js';
 import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
+import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.js';
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { raise } from '../alerts/raise.js';
 import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
 import { SiteWatch } from '../sites/site-watch.js';
 import { closeDissolvedClusters } from '../sites/dissolved.js';
+import { PresenceTracker } from './presence-tracker.js';
+import { DEFAULT_PRESENCE } from '../rules/presence.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -51,6 +54,8 @@ export class FleetEngine {
   private valueExclusions = new Set<string>();
   /** Company sites: their egress and learned equipment link nobody and locate nobody (src/sites). */
   readonly sites: SiteWatch;
+  /** Where each laptop was hour by hour, and the presence per place of clusters (rules/presence.ts). */
+  readonly presence: PresenceTracker;
 
   constructor(opts: FleetOptions) {
     this.store = opts.store;
@@ -63,6 +68,7 @@ export class FleetEngine {
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
     this.sites = new SiteWatch(this.store, this.now, (kind, valueKey) => this.index.sightings(kind, valueKey));
+    this.presence = new PresenceTracker(this.store, this.enricher, this.now, { ...DEFAULT_PRESENCE, days: Math.max(1, Math.round(this.index.windowMs / 86_400_000)) });
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));
@@ -145,6 +151,7 @@ export class FleetEngine {
     const ip = normalizeIp(rawIp);
     const info = this.enricher.lookup(ip);
     this.sites.onPublicIp(deviceId, ip, atMs);
+    this.presence.onAddress(deviceId, ip, info.public);
     this.store.write((w) => {
       this.store.fleet.setPublicIp(deviceId, ip);
       if (!info.public) return;
@@ -158,6 +165,11 @@ export class FleetEngine {
     return info;
   }
 
+  /** Inside the batch transaction: the hours the batch's events were stamped in; true when it recorded where the laptop was in new ones. */
+  onHours(deviceId: string, hours: ReadonlySet<number>): boolean {
+    return this.presence.onHours(deviceId, hours, this.index.uf.find(deviceId)) > 0;
+  }
+
   /**
    * After commit: re-evaluates the devices a batch touched, and the clusters of those that got new
    * edges (a batch that only repeats known observations leaves its cluster's score as it was).
@@ -169,8 +181,11 @@ export class FleetEngine {
     for (const id of ids) {
       const risk = this.evaluateRisk(id);
       changes.push(...risk);
-      // New links, or a member's own risk changed (it counts in its cluster's score).
-      if (!this.linked.delete(id) && risk.length === 0) continue;
+      // New links, or a member's own risk changed (it counts in its cluster's score), or its members
+      // were seen at their places for enough new hours to judge the places again.
+      const size = this.index.component(id).length;
+      const presenceDue = size > 1 && this.presence.due(this.index.uf.find(id), size);
+      if (!this.linked.delete(id) && risk.length === 0 && !presenceDue) continue;
       const root = this.index.uf.find(id);
       if (clustersDone.has(root)) continue;
       clustersDone.add(root);
@@ -185,13 +200,18 @@ export class FleetEngine {
     const registration = this.store.registry.registration(deviceId);
     const observations = this.store.fleet.observations(deviceId);
     const peers = observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
-      .map((o) => this.enricher.lookup(o.valueKey));
+      .map((o): PeerInfo => ({ ...this.enricher.lookup(o.valueKey), via: o.via }));
+    // A tool's relay counts only when it is a VPN exit (relay-peers.ts): vendors run no relays there.
+    const relays = observations.filter((o) => o.kind === RELAY_KIND && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
+      .map((o) => ({ info: this.enricher.lookup(o.valueKey), via: o.via }));
+    peers.push(...relaysAsPeers(relays, peers));
     const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
     const now = this.now();
     const { onlineHours, activeHours } = this.activityHours(deviceId, now);
     return evaluateDevice({
       device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
       enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours, ...(activeHours ? { activeHours } : {}),
+      shippedTo: this.presence.shippedTo(registration),
     }, this.rules);
   }
 
@@ -231,7 +251,9 @@ export class FleetEngine {
       const a = this.store.alerts.find(m, RISK_RULE, 'risk');
       return a && a.status !== 'resolved' && a.status !== 'false_positive' ? { score: a.score, title: a.title } : undefined;
     };
-    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined), memberRisk);
+    const personOf = (m: string): string => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`;
+    const presence = this.presence.ofCluster(this.index.uf.find(deviceId), members, personOf);
+    const result = scoreCluster(members, edges, registrations, (ip) => (isPublicIp(ip) ? this.enricher.lookup(ip) : undefined), memberRisk, presence);
     return { result, edges };
   }
 
@@ -294,6 +316,7 @@ export class FleetEngine {
   retain(retentionMs: number): Record<string, number> {
     const deleted = this.store.prune(this.now() - retentionMs);
     this.sites.prune(this.now() - retentionMs);
+    deleted.presenceHours = this.presence.prune();
     this.rebuild();
     this.log.info('retention applied', deleted);
     return deleted;

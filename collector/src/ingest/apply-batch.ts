@@ -26,6 +26,8 @@ export interface BatchResult {
 export interface BatchHooks {
   onObservation?(w: StoreWriter, deviceId: string, o: Observation, atMs: number): boolean;
   onInventory?(deviceId: string, item: InventoryItem): void;
+  /** The hours (since the epoch) the batch's new events were stamped in; true when that changed something the rules read. */
+  onHours?(w: StoreWriter, deviceId: string, hours: ReadonlySet<number>): boolean;
   /** Catalog ids the company sanctions (collector policy, on top of what the agent says). */
   sanctioned?: ReadonlySet<string>;
   /** Raises an alert (with suppressions); the default stores it as is. */
@@ -230,6 +232,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     // The first event of an hour makes it an hour the laptop was on: the activity rules look again.
     for (const hour of hours) if (w.markOnline(deviceId, hour)) relevant = true;
     for (const hour of activeHours) if (w.markActive(deviceId, hour)) relevant = true;
+    if (hours.size > 0 && hooks.onHours?.(w, deviceId, hours)) relevant = true;
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     if (cpu) w.setCpu(deviceId, cpu.permille, cpu.windowS, cpu.atMs);

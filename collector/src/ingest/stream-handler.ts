@@ -10,7 +10,7 @@
 // at most once per `catalogPushIntervalMs`, however many Hellos name another version.
 import { createHash } from 'node:crypto';
 import { status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
-import { DEFAULT_MAX_BATCH_BYTES, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
+import { DEFAULT_MAX_BATCH_BYTES, ObservationKind, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
 import type { Catalog, Logger } from '@farmwatch/shared';
 import type { Store } from '../store/store.js';
 import type { DeviceRow } from '../store/records.js';
@@ -133,8 +133,10 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         },
       });
       if (deps.fleet) {
-        const settings = { observationKey: deps.fleet.fleetKey, sanctionedTools: deps.sanctioned ?? [] };
-        const version = createHash('sha256').update(deps.fleet.fleetKey).update((deps.sanctioned ?? []).join(',')).digest('hex').slice(0, 16);
+        // Observation kinds newer than the first ten that this collector stores: agents send them only when listed.
+        const observationKinds = [ObservationKind.OBSERVATION_KIND_REMOTE_RELAY_IP];
+        const settings = { observationKey: deps.fleet.fleetKey, sanctionedTools: deps.sanctioned ?? [], observationKinds };
+        const version = createHash('sha256').update(deps.fleet.fleetKey).update((deps.sanctioned ?? []).join(',')).update(observationKinds.join(',')).digest('hex').slice(0, 16);
         send({ config: { version, settings } });
         deps.bus?.publish(deps.fleet.evaluate([device.id]));
       }

@@ -7,6 +7,10 @@ import { auditTarget } from '../store/audit-target.js';
 import { checkRegistration, type RawRegistration } from '../enroll/registration.js';
 import { readRegistrationsCsv } from '../enroll/csv-import.js';
 import { DEFAULT_TOKEN_TTL_MS, Enrollment } from '../enroll/enrollment.js';
+import { streetHasher } from '../enroll/street-address.js';
+
+/** The key street lines are hashed with (enroll/street-address.ts), kept in the collector's state folder. */
+export const SHIP_TO_KEY = 'ship-to';
 
 export interface Registered {
   registration: RegistrationRow;
@@ -15,7 +19,7 @@ export interface Registered {
 }
 
 export function registerDevice(store: Store, raw: RawRegistration, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): Registered {
-  const input = checkRegistration(raw);
+  const input = checkRegistration(raw, raw.street ? streetHasher(store.stateKey(SHIP_TO_KEY)) : undefined);
   const registration = store.registry.register(input, actor, nowMs);
   store.alerts.audit(actor, 'device.register', auditTarget.device(registration.deviceId), `serial ${input.serial}, ${input.assigneeName} <${input.assigneeEmail}>, ${input.shipTo}${input.demo ? ', demo' : ''}`, nowMs);
   const { token, expiresMs } = Enrollment.issueToken(store, registration.deviceId, ttlMs, actor, nowMs);
@@ -40,7 +44,9 @@ function listed(problems: string[]): string[] {
 
 /** All rows or none: when any row is wrong (or its serial is taken), nothing is stored. */
 export function importDevices(store: Store, csv: string, actor: string, ttlMs = DEFAULT_TOKEN_TTL_MS, nowMs = Date.now()): ImportOutcome {
-  const parsed = readRegistrationsCsv(csv, (serial) => store.registry.registrationBySerial(serial)?.deviceId);
+  let key: Buffer | undefined;
+  const parsed = readRegistrationsCsv(csv, (serial) => store.registry.registrationBySerial(serial)?.deviceId,
+    (city, address) => streetHasher((key ??= store.stateKey(SHIP_TO_KEY)))(city, address));
   const errors = parsed.errors;
   if (errors.length > 0) return { registered: [], errors: listed(errors), problemCount: errors.length };
   if (parsed.rows.length === 0) return { registered: [], errors: ['the file has a header but no laptops'], problemCount: 1 };

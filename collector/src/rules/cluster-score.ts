@@ -3,6 +3,8 @@
 import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
 import { CLUSTER_BONUS, EDGE_WEIGHTS, PLACE_KINDS, severityFor } from './weights.js';
+import type { ClusterPresence } from './presence.js';
+import { clusterShipToSignal } from './ship-to-shared.js';
 
 export interface ClusterSignal {
   id: string;
@@ -31,7 +33,8 @@ export interface MemberRisk {
 }
 
 export function scoreCluster(members: readonly string[], edges: EdgeRecord[], registrations: Map<string, RegistrationRow>,
-  peerInfo: (ip: string) => IpInfo | undefined, memberRisk: (deviceId: string) => MemberRisk | undefined = () => undefined): ClusterResult {
+  peerInfo: (ip: string) => IpInfo | undefined, memberRisk: (deviceId: string) => MemberRisk | undefined = () => undefined,
+  presence?: ClusterPresence): ClusterResult {
   const people = [...new Set(members.map((m) => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`))].sort();
   const byKind = new Map<string, EdgeRecord[]>();
   for (const e of edges) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
@@ -69,22 +72,28 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
       title: `${atRisk.length} of its laptops are high-risk on their own`, evidence: atRisk.map((x) => `${x.m}: ${x.r.title}`),
     });
   }
-  const extraPeople = Math.max(0, people.length - 2);
+  // Presence per place (rules/presence.ts): people at workplaces only are no crowd; a dwelling's crowd stays.
+  const excused = people.filter((p) => presence?.excusedPeople.has(p));
+  const counted = people.filter((p) => !presence?.excusedPeople.has(p));
+  signals.push(...(presence?.signals ?? []));
+  const shipTo = clusterShipToSignal(members, registrations, new Set(counted));
+  if (shipTo) signals.push(shipTo);
+  const extraPeople = Math.max(0, counted.length - 2);
   if (extraPeople > 0) {
     // How long the crowd has shared its place: from the first place link to the latest refresh.
     const placeOnly = [...byKind.keys()].every((k) => PLACE_KINDS.has(k));
     const placeEdges = edges.filter((e) => PLACE_KINDS.has(e.kind));
     const togetherMs = placeEdges.length === 0 ? 0 : Math.max(...placeEdges.map((e) => e.lastMs)) - Math.min(...placeEdges.map((e) => e.firstMs));
-    const settled = !placeOnly || togetherMs >= CLUSTER_BONUS.settledAfterMs;
+    const settled = !placeOnly || togetherMs >= CLUSTER_BONUS.settledAfterMs || (presence?.dwelling ?? false);
     const weight = settled
       ? Math.min(CLUSTER_BONUS.maxPeople, extraPeople * CLUSTER_BONUS.perPerson)
       : Math.min(CLUSTER_BONUS.unsettledMaxPeople, extraPeople * CLUSTER_BONUS.unsettledPerPerson);
     const days = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} days`;
     signals.push({
       id: 'cluster.people', weight,
-      title: `${people.length} different people's laptops linked (a household holds two)${settled ? ''
+      title: `${counted.length} different people's laptops linked (a household holds two)${excused.length > 0 ? `; ${excused.length} more at workplaces only not counted` : ''}${settled ? ''
         : `; in one place for ${days(togetherMs)} so far, counted half until ${days(CLUSTER_BONUS.settledAfterMs)} (a hotel or an offsite moves on, a farm stays)`}`,
-      evidence: people,
+      evidence: counted,
     });
   }
   signals.sort((a, b) => b.weight - a.weight);

@@ -6,6 +6,8 @@ import type { ObservationRow, RegistrationRow } from '../store/fleet-records.js'
 import type { IpInfo } from '../enrich/enricher.js';
 import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
 import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
+import { relayNote, type PeerInfo } from './relay-peers.js';
+import { shipToSignals, type ShippedTogether } from './ship-to-shared.js';
 import { DEVICE_WEIGHTS, LANGUAGE_COUNTRIES, LANGUAGE_NAMES, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
@@ -44,14 +46,16 @@ export interface DeviceFacts {
   findings: FindingRow[];
   observations: ObservationRow[];
   egress: IpInfo | undefined;
-  /** Enrichment of each remote-access peer IP observed. */
-  peers: IpInfo[];
+  /** Enrichment of each remote-access peer IP observed (and of each relay on a VPN exit: relay-peers.ts). */
+  peers: PeerInfo[];
   enrolledMs: number | null;
   nowMs: number;
   /** Hours (since the epoch, UTC) in which the laptop was on, ascending, over the last `activity.days` days. */
   onlineHours?: readonly number[];
   /** Hours with keyboard or mouse input, when the agent can read it (absent: it cannot). */
   activeHours?: readonly number[];
+  /** Registrations shipped to this laptop's street address and building (absent: no street registered). */
+  shippedTo?: ShippedTogether;
 }
 
 export interface RiskResult {
@@ -68,16 +72,36 @@ function place(info: IpInfo): string {
   return `${info.ip} (${where}${info.asn ? `; AS${info.asn} ${info.org ?? ''}` : ''})`;
 }
 
-function networkSignals(infos: IpInfo[], prefix: 'peer' | 'egress', what: string): Signal[] {
+function networkSignals(infos: PeerInfo[], prefix: 'peer' | 'egress', what: string): Signal[] {
   const vpn = infos.filter((i) => i.network.kind === 'vpn');
   const priority = vpn.filter((i) => i.network.priority === 'highest');
   if (priority.length > 0) {
-    return [signal(`${prefix}.vpn.priority`, `${what} on ${priority[0]?.network.name ?? 'a VPN'}`, priority.map((i) => `${place(i)} is a ${i.network.name} exit`))];
+    return [signal(`${prefix}.vpn.priority`, `${what} on ${priority[0]?.network.name ?? 'a VPN'}`, priority.map((i) => `${place(i)} is a ${i.network.name} exit${relayNote(i)}`))];
   }
-  if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}`))];
+  if (vpn.length > 0) return [signal(`${prefix}.vpn`, `${what} on a VPN network`, vpn.map((i) => `${place(i)}: ${i.network.name}${relayNote(i)}`))];
   const hosting = infos.filter((i) => i.network.kind === 'hosting');
+  const rented = hosting.filter((i) => i.network.priority === 'highest');
+  if (rented.length > 0) {
+    return [signal(`${prefix}.hosting.priority`, `${what} on a network ${rented[0]?.network.rentedBy ?? 'a priority VPN'} rents servers in`,
+      rented.map((i) => `${place(i)}: ${i.network.name}; not a published exit, but a server of the network its exits are in`))];
+  }
   if (hosting.length > 0) return [signal(`${prefix}.hosting`, `${what} on a hosting network`, hosting.map((i) => `${place(i)}: ${i.network.name}`))];
   return [];
+}
+
+/**
+ * Where the operator sits: a remote-access peer on a residential address in a country of the
+ * scheme's workers, on a laptop shipped elsewhere. Peers of the company's own tools are the
+ * helpdesk's, and do not count here.
+ */
+function peerLocationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const shipped = f.registration?.shipCountry;
+  if (!shipped || PRIORITY_COUNTRIES.includes(shipped)) return [];
+  const abroad = f.peers.filter((p) => p.network.kind === 'other' && p.geo && PRIORITY_COUNTRIES.includes(p.geo.countryCode)
+    && !(p.via && cfg.sanctionedTools.includes(p.via)));
+  if (abroad.length === 0) return [];
+  return [signal('peer.country.priority', `Remote-access peer at home in ${abroad[0]?.geo?.countryCode ?? ''}, laptop shipped to ${shipped}`,
+    abroad.map((p) => `${place(p)}${p.via ? ` via ${p.via}` : ''}; ship-to ${f.registration?.shipTo ?? shipped}`))];
 }
 
 function locationSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
@@ -182,6 +206,7 @@ function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {
   const signals = [
     ...networkSignals(f.peers, 'peer', 'Remote-access peer'),
+    ...peerLocationSignals(f, cfg),
     ...(f.egress ? networkSignals([f.egress], 'egress', 'Laptop egress') : []),
     ...kvmSignals(f),
     ...locationSignals(f, cfg),
@@ -191,6 +216,7 @@ export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES):
     ...timeZoneSignals(f),
     ...activitySignals(f, cfg),
     ...inputLanguageSignals(f, cfg),
+    ...shipToSignals(f.registration, f.shippedTo),
   ].sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { score, severity: severityFor(score), signals };

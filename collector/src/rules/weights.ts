@@ -4,9 +4,12 @@
 export const DEVICE_WEIGHTS = {
   'peer.vpn.priority': 45,
   'peer.vpn': 30,
+  'peer.hosting.priority': 40,
+  'peer.country.priority': 45,
   'peer.hosting': 25,
   'egress.vpn.priority': 40,
   'egress.vpn': 25,
+  'egress.hosting.priority': 35,
   'egress.hosting': 20,
   'kvm.present': 50,
   'location.country.priority': 50,
@@ -22,6 +25,8 @@ export const DEVICE_WEIGHTS = {
   'activity.always_on': 10,
   'activity.never_idle': 15,
   'locale.input_language': 10,
+  'shipto.shared': 25,
+  'shipto.building': 10,
 } as const;
 
 /**
@@ -77,6 +82,20 @@ export const CLUSTER_BONUS = {
   peerOnVpnOrHosting: 15,
   /** Two or more people's laptops in the cluster are each high-risk on their own (device risk >= 50). */
   membersAtRisk: 40,
+} as const;
+
+/** Several different people's laptops shipped to one street address (src/rules/ship-to-shared.ts). */
+export const SHIPTO = {
+  /** People (by e-mail) before one address is a signal: a couple shipped to one home is two people. */
+  minPeople: 3,
+  /**
+   * In a cluster: from `clusterMinPeople` of its counted people shipped to one address, 10 per person
+   * beyond three, at most 30. Three is left to the laptops' own `shipto.shared`: a household of three
+   * employees at one address is in a cluster from day one, before presence can tell it from a farm.
+   */
+  clusterMinPeople: 4,
+  clusterPerPerson: 10,
+  clusterMax: 30,
 } as const;
 
 export function severityFor(score: number): 'critical' | 'high' | 'medium' | 'low' | 'info' {

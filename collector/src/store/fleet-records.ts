@@ -11,6 +11,9 @@ export interface RegistrationInput {
   timeZone: string;
   /** A simulated laptop of the demo fleet (`npm run demo`), removed by `devices purge-demo`. */
   demo?: boolean;
+  /** Keyed hashes of the normalized street line shipped to, with its unit and of the building ('' or absent: none given; enroll/street-address.ts). */
+  shipStreetHash?: string;
+  shipBuildingHash?: string;
 }
 
 export interface RegistrationRow extends RegistrationInput {

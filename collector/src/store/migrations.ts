@@ -407,4 +407,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   SITES_MIGRATION,
+  {
+    version: 11,
+    name: 'presence per place: the public address of each hour a device was on; shipped-to street address hashes',
+    sql: `
+      -- One row per device, hour (since the epoch, UTC) and public address the collector saw the
+      -- device at in that hour (the address of the stream its events of that hour came on). Kept
+      -- over the correlation window only (the fleet engine prunes it hourly), at most a few
+      -- addresses per device and hour: bounded by hours x addresses per device.
+      CREATE TABLE device_places (
+        device_id  TEXT NOT NULL REFERENCES devices(id),
+        hour       INTEGER NOT NULL,
+        ip         TEXT NOT NULL,
+        PRIMARY KEY (device_id, hour, ip)
+      );
+      CREATE INDEX device_places_by_hour ON device_places (hour);
+      -- Keyed hashes (HMAC-SHA-256, the collector's ship-to key in its state folder) of the street
+      -- line a laptop was shipped to, normalized, with the city: with the unit, and of the building
+      -- alone. The street itself is never stored. '' when registration gave no street.
+      ALTER TABLE registrations ADD COLUMN ship_street_hash TEXT NOT NULL DEFAULT '';
+      ALTER TABLE registrations ADD COLUMN ship_building_hash TEXT NOT NULL DEFAULT '';
+      CREATE INDEX registrations_by_street_hash ON registrations (ship_street_hash) WHERE ship_street_hash <> '';
+      CREATE INDEX registrations_by_building_hash ON registrations (ship_building_hash) WHERE ship_building_hash <> '';
+    `,
+  },
 ];

@@ -13,6 +13,8 @@ import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
 import { ALERT_ID_FLOOR, SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
 import { SqliteSites } from '../sites/sqlite-sites.js';
+import { SqlitePlaces } from './sqlite/places.js';
+import { stateKey } from './state-key.js';
 
 type Row = Record<string, unknown>;
 
@@ -176,12 +178,13 @@ export class SqliteStore implements Store {
   readonly people: SqlitePeople;
   readonly views: SqliteViews;
   readonly sites: SqliteSites;
+  readonly places: SqlitePlaces;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
   private readonly writer: StoreWriter | undefined;
   private readonly queue: SqliteAlertQueue;
 
-  constructor(path: string, opts: { readonly?: boolean } = {}) {
+  constructor(private readonly path: string, opts: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, opts);
     this.r = readStatements(this.db);
     this.registry = new SqliteRegistry(this.db);
@@ -191,6 +194,7 @@ export class SqliteStore implements Store {
     this.views = new SqliteViews(this.db);
     this.sites = new SqliteSites(this.db);
     this.queue = new SqliteAlertQueue(this.db);
+    this.places = new SqlitePlaces(this.db);
     if (!opts.readonly) {
       this.w = writeStatements(this.db);
       this.writer = makeWriter(this.w);
@@ -272,6 +276,10 @@ export class SqliteStore implements Store {
   purgeDevices(ids: readonly string[], note: string, nowMs: number): PurgeCounts {
     this.writable();
     return new SqlitePurge(this.db).purge(ids, note, nowMs);
+  }
+
+  stateKey(name: string): Buffer {
+    return stateKey(this.path, name);
   }
 
   close(): void {

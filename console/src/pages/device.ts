@@ -31,7 +31,7 @@ interface DeviceDetail {
   health: Health;
   activity: Activity;
   observations: { kind: string; value: string; firstSeenMs: number }[];
-  locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[] };
+  locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[]; relays?: Place[] };
   site: { id: number; name: string } | null;
 }
 interface TimelineEntry { atMs: number; kind: string; title: string; detail: string; severity?: string; alertId?: number }
@@ -130,7 +130,10 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
         h('p', { class: 'muted' }, `Shipped to ${loc.shipTo?.place ?? 'an unknown place'}. Where the collector saw the laptop connect from:`),
         places(loc.observed, loc.farKm, 'No public address seen yet.'),
         h('h3', null, 'Where remote-access sessions on this laptop came from'),
-        places(loc.peers, loc.farKm, 'No remote-access session seen.')),
+        places(loc.peers, loc.farKm, 'No remote-access session seen.'),
+        h('h3', null, 'Remote-access relays its tools connect through'),
+        h('p', { class: 'muted' }, 'Vendors\' relay and rendezvous servers carry every customer\'s sessions: they say nothing about who drives this laptop, unless one is a VPN exit.'),
+        places(loc.relays ?? [], loc.farKm, 'No remote-access relay seen.')),
       d.risk && d.risk.signals.length > 0 ? card(`Risk ${d.risk.score}, signal by signal`, signalList(d.risk.signals)) : null,
       card(`Hours on, in ${d.activity.timeZone} (last ${d.activity.days} days)`,
         h('div', { class: 'hours-scroll' }, hoursGrid(d.activity)),

@@ -8,7 +8,8 @@ export const usbSensor: SensorSpec<UsbDeviceFact[]> = {
   name: 'usb_devices',
   description: 'USB devices with device and interface descriptors and HID report descriptors',
   // Linux: sysfs (report descriptors as root); macOS: one ioreg (report descriptors included);
-  // Windows: one pnputil (interface kinds from PnP classes, no report descriptors).
+  // Windows: one pnputil with ids (interface classes, HID collections; no report descriptors), and
+  // PowerShell once per plugged keyboard-and-mouse device for the mouse's absolute or relative X/Y.
   platforms: ['linux', 'darwin', 'win32'],
   cost: 'cheap',
   defaultIntervalS: 60,

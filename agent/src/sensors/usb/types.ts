@@ -11,6 +11,20 @@ export interface HidSummary {
   consumerControl: boolean;
 }
 
+/**
+ * One top-level HID collection as the OS names it where it hands out no report descriptor
+ * (Windows: the HID_DEVICE_UP:pppp_U:uuuu id of each HID child), with the pointer's mode where the
+ * OS's parsed descriptor was read (HidP value caps on Windows).
+ */
+export interface HidCollectionFact {
+  usagePage: number;
+  usage: number;
+  /** Generic Desktop pointer or mouse collections only: X/Y absolute or relative, when known. */
+  pointer?: 'absolute' | 'relative';
+  /** Largest logical maximum of the absolute X/Y. */
+  axisMax?: number;
+}
+
 export interface UsbInterfaceFact {
   number: number;
   interfaceClass: number;
@@ -23,6 +37,8 @@ export interface UsbInterfaceFact {
   hid?: HidSummary;
   /** Kind of HID device a source names without the descriptor ("Keyboard", "Mouse" in dmesg). */
   hidKind?: string;
+  /** Top-level collections the OS named for this interface (Windows), when no descriptor was read. */
+  hidCollections?: HidCollectionFact[];
   /** Mass storage: the SCSI inquiry strings of the drive behind it. */
   storageVendor?: string;
   storageProduct?: string;

@@ -1,7 +1,8 @@
 // Segment files of the spool: creating, appending, reading a record's payload back, rewriting
 // without some records, and undoing a torn append.
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { createExclusive, openAppendNoFollow, readFileNoFollow } from '../../state/no-follow.js';
 import { HEADER_BYTES } from './record.js';
 
 export interface Segment {
@@ -21,9 +22,9 @@ export function segmentFor(dir: string, first: number): Segment {
   return { first, path: join(dir, `${String(first).padStart(16, '0')}.seg`), size: 0, last: first, fd: undefined };
 }
 
-/** Descriptor for reading at offsets and appending at the end. */
+/** Descriptor for reading at offsets and appending at the end (never through a link). */
 export function fdOf(seg: Segment): number {
-  seg.fd ??= openSync(seg.path, 'a+', 0o600);
+  seg.fd ??= openAppendNoFollow(seg.path, 0o600);
   return seg.fd;
 }
 
@@ -61,10 +62,10 @@ export function truncateSegment(seg: Segment): void {
  * Replaces a segment file by one holding only the given byte ranges of it, in order, through a
  * temporary file that is fsynced and renamed over the old one. Returns each range's new offset.
  */
-export function rewriteSegment(seg: Segment, keep: { offset: number; size: number }[], data = readFileSync(seg.path)): number[] {
+export function rewriteSegment(seg: Segment, keep: { offset: number; size: number }[], data = readFileNoFollow(seg.path)): number[] {
   closeSegment(seg);
   const tmp = `${seg.path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const fd = createExclusive(tmp, 0o600);
   const offsets: number[] = [];
   let at = 0;
   try {

@@ -11,7 +11,7 @@
 //   normal, then high, and an EventsDropped(SPOOL_FULL) event counts them.
 // - When the disk is full, events stay in memory (bounded the same way) and are written when
 //   space returns; lastError says what is wrong.
-import { fsyncSync, mkdirSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { fsyncSync, mkdirSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { DropReason, pb, type Event } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { EventBody, Outbox } from '../outbox.js';
@@ -21,6 +21,7 @@ import {
   SEGMENT_FILE, closeSegment, fdOf, readPayload, removeSegment, rewriteSegment, segmentFor, truncateSegment, type Segment,
 } from './segment.js';
 import { readState, syncDir, writeState } from './state-file.js';
+import { describeLink, isLinkRefusal, noticeLink, readFileNoFollow } from '../../state/no-follow.js';
 
 export interface SpoolOptions {
   /** Bound on the bytes of events held (disk and memory together). */
@@ -159,7 +160,16 @@ export class Spool implements Outbox {
     for (const file of files) {
       const seg = segmentFor(this.dir, Number(file.slice(0, 16)));
       seg.last = 0;
-      const data = readFileSync(seg.path);
+      let data: Buffer;
+      try {
+        data = readFileNoFollow(seg.path);
+      } catch (err) {
+        if (!isLinkRefusal(err)) throw err;
+        // Not a segment the spool wrote: the link goes (never what it points to).
+        noticeLink(seg.path, describeLink(seg.path), 'removed');
+        rmSync(seg.path, { force: true });
+        continue;
+      }
       const { records, corrupt } = parseRecords(data);
       if (corrupt.length > 0) {
         lost += corrupt.length;

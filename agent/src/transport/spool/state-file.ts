@@ -1,7 +1,9 @@
 // The spool's small state file (last acknowledged and next sequence), replaced atomically: write a
-// temporary file, fsync it, rename it over the old one, fsync the folder.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// new temporary file (never through a link: state/no-follow.ts), fsync it, rename it over the old
+// one, fsync the folder.
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileNoFollow, writeFileSafely } from '../../state/no-follow.js';
 
 export interface SpoolState {
   ackedSequence: number;
@@ -12,7 +14,7 @@ const NAME = 'state.json';
 
 export function readState(dir: string): SpoolState | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, NAME), 'utf8')) as Partial<SpoolState>;
+    const parsed = JSON.parse(readFileNoFollow(join(dir, NAME)).toString('utf8')) as Partial<SpoolState>;
     if (Number.isSafeInteger(parsed.ackedSequence) && Number.isSafeInteger(parsed.nextSequence)) return parsed as SpoolState;
   } catch {
     // missing or torn: the segments still tell the sequences
@@ -21,15 +23,7 @@ export function readState(dir: string): SpoolState | undefined {
 }
 
 export function writeState(dir: string, state: SpoolState): void {
-  const tmp = join(dir, `${NAME}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, join(dir, NAME));
+  writeFileSafely(join(dir, NAME), JSON.stringify(state), { mode: 0o600, fsync: true });
   syncDir(dir);
 }
 

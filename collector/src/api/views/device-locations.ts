@@ -1,6 +1,6 @@
 // Where a laptop was shipped against where it is seen: every public address the collector saw it
 // come from (residential, VPN or hosting, with the GeoIP place and the distance to the ship-to
-// city), and where the remote-access sessions on it came from.
+// city), where the remote-access sessions on it came from, and the relays its tools connect through.
 import type { Enricher, IpInfo } from '../../enrich/enricher.js';
 import type { RegistrationRow, ObservationRow } from '../../store/fleet-records.js';
 import { isPublicIp } from '../../enrich/ip.js';
@@ -32,6 +32,8 @@ export interface Locations {
   farKm: number;
   observed: Place[];
   peers: Place[];
+  /** Relay and rendezvous servers the laptop's remote-access tools connect to (vendors' servers, unless one is a VPN exit). */
+  relays: Place[];
 }
 
 function describe(info: IpInfo, o: Pick<ObservationRow, 'via' | 'firstSeenMs' | 'lastSeenMs' | 'count'>, reg: RegistrationRow | undefined, current: boolean): Place {
@@ -58,8 +60,10 @@ export function deviceLocations(opts: {
   }
   const peers = opts.observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey))
     .map((o) => describe(opts.enricher.lookup(o.valueKey), o, reg, false)).sort(byTime);
+  const relays = opts.observations.filter((o) => o.kind === 'remote_relay_ip' && isPublicIp(o.valueKey))
+    .map((o) => describe(opts.enricher.lookup(o.valueKey), o, reg, false)).sort(byTime);
   return {
     shipTo: reg ? { place: reg.shipTo, country: reg.shipCountry, lat: reg.shipLat, lon: reg.shipLon, timeZone: reg.timeZone } : null,
-    farKm: opts.farKm, observed, peers,
+    farKm: opts.farKm, observed, peers, relays,
   };
 }

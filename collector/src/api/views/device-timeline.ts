@@ -21,7 +21,7 @@ export interface TimelineEntry {
 const OBSERVATION_NAMES: Record<string, string> = {
   public_ip: 'public IP', wifi_bssid: 'Wi-Fi access point', gateway_mac: 'default gateway', lan_neighbour_mac: 'LAN neighbour',
   kvm_identity: 'KVM identity', remote_peer_id: 'remote-access peer id', remote_peer_ip: 'remote-access peer address',
-  input_language: 'keyboard language',
+  input_language: 'keyboard language', remote_relay_ip: 'remote-access relay',
 };
 
 function fromEvents(store: Store, deviceId: string, limit: number): TimelineEntry[] {

@@ -14,7 +14,7 @@ export interface PurgeCounts {
 
 /** Tables with a device column, in the order their rows go (children before what they reference). */
 export const PURGED_TABLES = [
-  'events', 'findings', 'inventory', 'sensor_states', 'device_hours', 'observations', 'edges', 'site_sightings', 'site_presence', 'suppressions',
+  'events', 'findings', 'inventory', 'sensor_states', 'device_hours', 'device_places', 'observations', 'edges', 'site_sightings', 'site_presence', 'suppressions',
   'alert_notes', 'alert_members', 'alerts', 'enrollment_tokens', 'certificates', 'registrations', 'devices',
 ] as const;
 
@@ -74,6 +74,7 @@ export class SqlitePurge {
       run('inventory', `DELETE FROM inventory WHERE device_id ${IN}`);
       run('sensor_states', `DELETE FROM sensor_states WHERE device_id ${IN}`);
       run('device_hours', `DELETE FROM device_hours WHERE device_id ${IN}`);
+      run('device_places', `DELETE FROM device_places WHERE device_id ${IN}`);
       run('observations', `DELETE FROM observations WHERE device_id ${IN}`);
       run('edges', `DELETE FROM edges WHERE device_a ${IN} OR device_b ${IN}`);
       run('site_sightings', `DELETE FROM site_sightings WHERE device_id ${IN}`);

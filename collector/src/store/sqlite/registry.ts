@@ -8,7 +8,8 @@ import { DEVICE_COLUMNS } from './columns.js';
 
 const REGISTRATION_COLUMNS = `device_id AS deviceId, serial, assignee_name AS assigneeName, assignee_email AS assigneeEmail,
   ship_to AS shipTo, ship_country AS shipCountry, ship_lat AS shipLat, ship_lon AS shipLon, time_zone AS timeZone,
-  registered_ms AS registeredMs, registered_by AS registeredBy, enrolled_ms AS enrolledMs, revoked_ms AS revokedMs, demo`;
+  registered_ms AS registeredMs, registered_by AS registeredBy, enrolled_ms AS enrolledMs, revoked_ms AS revokedMs, demo,
+  ship_street_hash AS shipStreetHash, ship_building_hash AS shipBuildingHash`;
 
 /** A registration as stored (demo is 0 or 1) as the rest of the code reads it. */
 const registrationRow = (row: unknown): RegistrationRow | undefined => {
@@ -37,8 +38,8 @@ export class SqliteRegistry implements RegistryStore {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare(`INSERT INTO registrations (device_id, serial, assignee_name, assignee_email, ship_to, ship_country,
-        ship_lat, ship_lon, time_zone, registered_ms, registered_by, demo) VALUES (@deviceId, @serial, @assigneeName, @assigneeEmail,
-        @shipTo, @shipCountry, @shipLat, @shipLon, @timeZone, @now, @actor, @demo)`),
+        ship_lat, ship_lon, time_zone, registered_ms, registered_by, demo, ship_street_hash, ship_building_hash) VALUES (@deviceId, @serial,
+        @assigneeName, @assigneeEmail, @shipTo, @shipCountry, @shipLat, @shipLon, @timeZone, @now, @actor, @demo, @shipStreetHash, @shipBuildingHash)`),
       byId: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations WHERE device_id = ?`),
       bySerial: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations WHERE lower(serial) = lower(?)`),
       list: db.prepare(`SELECT ${REGISTRATION_COLUMNS} FROM registrations ORDER BY registered_ms, device_id`),
@@ -87,7 +88,7 @@ export class SqliteRegistry implements RegistryStore {
       throw new RegistryConflict(`serial ${r.serial} is already registered as ${existing.deviceId} (assigned to ${existing.assigneeName} <${existing.assigneeEmail}>)`);
     }
     const deviceId = newDeviceId();
-    this.s.insert.run({ ...r, deviceId, now: nowMs, actor, demo: r.demo ? 1 : 0 });
+    this.s.insert.run({ ...r, deviceId, now: nowMs, actor, demo: r.demo ? 1 : 0, shipStreetHash: r.shipStreetHash ?? '', shipBuildingHash: r.shipBuildingHash ?? '' });
     return this.registration(deviceId) as RegistrationRow;
   }
 

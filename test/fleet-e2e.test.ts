@@ -245,15 +245,25 @@ describe('innocent explanations', () => {
     expect(d.body.risk.score).toBe(0);
   });
 
-  it('a suppression keeps a known exception out of lists and exports until it expires', async () => {
+  it('a suppression keeps a known exception out of lists and exports until it is lifted', async () => {
+    // A detector suppressed for the fleet: its findings are stored and shown, and left out of the laptop's case.
     const s = await api<{ id: number }>('analyst', 'POST', '/v1/suppressions', { rule: 'remote_access.process', reason: 'QA lab laptop runs AnyDesk', for: '7d' });
     expect(s.status).toBe(201);
-    quiet = await report({ serial: 'QA-0', assignee: 'Quinn Lab <quinn.lab@example.com>', shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: 'LT-qa' },
+    quiet = await report({ serial: 'QA-0', assignee: 'Quinn Lab <quinn.lab@example.com>', shipTo: 'Newark, New Jersey, US', timeZone: 'America/New_York', hostname: 'LT-qa' },
       '67.165.10.20', () => [anydesk]);
-    const shown = await api<{ items: AlertItem[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}&rule=remote_access.process`);
-    expect(shown.body.items).toEqual([]);
-    const all = await api<{ items: (AlertItem & { suppressedBy: number })[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}&rule=remote_access.process&suppressed=true`);
-    expect(all.body.items).toEqual([expect.objectContaining({ suppressedBy: s.body.id })]);
+    expect((await api<{ items: AlertItem[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}&suppressed=true`)).body.items).toEqual([]);
+    const d = await api<{ risk: { score: number }; findings: { key: string }[] }>('analyst', 'GET', `/v1/devices/${quiet.deviceId}`);
+    expect(d.body.findings.map((f) => f.key)).toEqual(['anydesk']);
+    expect(d.body.risk.score).toBe(0);
+    // Lifted: the laptop's case opens with the finding.
+    expect((await api('analyst', 'DELETE', `/v1/suppressions/${s.body.id}`)).status).toBe(200);
+    const opened = await api<{ items: AlertItem[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}`);
+    expect(opened.body.items).toEqual([expect.objectContaining({ rule: 'device.risk', status: 'open', score: 25 })]);
+    // The laptop's case suppressed: recorded, marked, and out of the default list.
+    const onCase = await api<{ id: number }>('analyst', 'POST', '/v1/suppressions', { rule: 'device.risk', device: quiet.deviceId, reason: 'QA lab laptop', for: '7d' });
+    expect((await api<{ items: AlertItem[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}`)).body.items).toEqual([]);
+    const all = await api<{ items: (AlertItem & { suppressedBy: number })[] }>('analyst', 'GET', `/v1/alerts?device=${quiet.deviceId}&suppressed=true`);
+    expect(all.body.items).toEqual([expect.objectContaining({ rule: 'device.risk', suppressedBy: onCase.body.id })]);
   });
 });
 
@@ -275,8 +285,9 @@ describe('the HTTP API', () => {
     ac.abort();
     const event = text.split('\n\n').find((e) => e.includes('RustDesk is running')) ?? '';
     expect(event).toMatch(/^id: \d+-\d+\nevent: alert\ndata: \{/);
-    const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { change: string; rule: string; devices: { id: string }[] };
-    expect(data).toMatchObject({ change: 'new', rule: 'remote_access.process', devices: [{ id: l.deviceId }] });
+    // The laptop's case, opened by its finding and carrying it.
+    const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { change: string; rule: string; devices: { id: string }[]; details: { findings: { key: string }[] } };
+    expect(data).toMatchObject({ change: 'new', rule: 'device.risk', devices: [{ id: l.deviceId }], details: { findings: [{ key: 'rustdesk' }] } });
   });
 
   it('refuses a missing token, an unknown token and an analyst on an admin endpoint, saying why', async () => {

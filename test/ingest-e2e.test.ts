@@ -87,19 +87,23 @@ describe.runIf(process.platform === 'linux')('agent to collector over TLS gRPC',
     expect(sensors.find((s) => s.sensor === 'processes')?.status).toBe('ok');
   });
 
-  it('shows the alert in the CLI, as a table and as JSON', async () => {
+  it("shows the laptop's case in the CLI, as a table and as JSON, with the finding as its evidence", async () => {
     const table = await run(COLLECTOR_CLI, ['alerts', 'list', '--db', db]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^ID\s+SEVERITY\s+SCORE\s+STATUS\s+DEVICE\s+ALERT/m);
-    expect(table.stdout).toMatch(/open\s+\S+\s+tmate is running/);
+    // One row for this machine (under the header and its rule): its case.
+    expect(table.stdout.trim().split('\n')).toHaveLength(3);
+    expect(table.stdout).toMatch(/open\s+\S+\s+Risk \d+: /);
     const json = await run(COLLECTOR_CLI, ['alerts', 'list', '--json', '--db', db]);
     const alerts = JSON.parse(json.stdout) as { rule: string; key: string; status: string; hostname: string; occurrences: number }[];
-    expect(alerts).toContainEqual(expect.objectContaining({ rule: 'remote_access.process', key: 'tmate', status: 'open', hostname: hostname(), occurrences: 1 }));
+    expect(alerts).toEqual([expect.objectContaining({ rule: 'device.risk', key: 'risk', status: 'open', hostname: hostname(), occurrences: 1 })]);
     const show = await run(COLLECTOR_CLI, ['alerts', 'show', '1', '--db', db]);
+    expect(show.stdout).toMatch(/^Case 1 \(one laptop\): Risk \d+/);
+    expect(show.stdout).toMatch(/^ {2}\w+ +remote_access\.process \/ tmate: tmate is running \(seen /m);
     expect(show.stdout).toContain(`process.path = ${join(work, 'tmate')}`);
   });
 
-  it('continues the sequence on the next run and does not raise the same alert twice', async () => {
+  it('continues the sequence on the next run and does not count the same finding twice in the case', async () => {
     const before = rows<{ n: number }>('SELECT COUNT(*) AS n FROM events')[0]?.n ?? 0;
     const r = await run(AGENT_CLI, agentArgs());
     expect(r.code).toBe(0);
@@ -108,8 +112,8 @@ describe.runIf(process.platform === 'linux')('agent to collector over TLS gRPC',
     expect(after?.max).toBe(after?.n); // 1..n, no gap, no overlap
     expect(rows('SELECT * FROM devices')).toHaveLength(1);
     expect(rows<{ kind: string }>("SELECT kind FROM observations WHERE kind = 'public_ip'")).toEqual([]); // 127.0.0.1 is no place
-    const alerts = rows<{ occurrences: number }>("SELECT occurrences FROM alerts WHERE key = 'tmate'");
-    expect(alerts).toEqual([{ occurrences: 1 }]);
+    const alerts = rows<{ rule: string; occurrences: number }>('SELECT rule, occurrences FROM alerts');
+    expect(alerts).toEqual([{ rule: 'device.risk', occurrences: 1 }]);
   });
 
   it('does not start without an identity, saying how to get one', async () => {

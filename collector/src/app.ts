@@ -11,7 +11,6 @@ import type { HttpLimits } from './api/http-limits.js';
 import { Enrollment, type RenewalPolicy } from './enroll/enrollment.js';
 import { FleetEngine } from './fleet/engine.js';
 import { AlertBus } from './alerts/bus.js';
-import { raise } from './alerts/raise.js';
 import { Metrics } from './metrics.js';
 import { GroupCommit } from './ingest/group-commit.js';
 import { RateLimiter, type RateLimit } from './ingest/rate-limit.js';
@@ -78,7 +77,6 @@ export class Collector {
       onInventory: (id, item) => this.fleet.onInventory(id, item),
       onHours: (_w, id, hours) => this.fleet.onHours(id, hours),
       sanctioned: new Set(this.config.sanctioned ?? []),
-      raise: (w, a) => raise(this.store, w, a, Date.now()),
     });
     this.grpc = await startServer({
       listen: this.config.listen, tls: this.config.tls, store: this.store, log: this.log, metrics: this.metrics,
@@ -99,6 +97,7 @@ export class Collector {
       this.pollRevocations();
       this.pollPurges();
     });
+    this.bus.publish(this.fleet.openMissingCases());
     this.every(this.config.sweepMs ?? 60_000, () => this.bus.publish(this.fleet.sweep()));
     const retentionMs = (this.config.retentionDays ?? 90) * 86_400_000;
     this.fleet.retain(retentionMs);
@@ -162,12 +161,6 @@ export class Collector {
     const n = this.live.endCertificates(serials, Status.PERMISSION_DENIED,
       (s) => `certificate revoked: device ${s.deviceId}'s certificate was revoked while this stream was open; IT can re-enroll the laptop with a new token`);
     if (n > 0) this.log.info('ended streams of revoked certificates', { streams: n });
-  }
-
-  /** Raises an alert outside ingest (API, sweep) and announces it. */
-  raiseNow(a: Parameters<typeof raise>[2]): void {
-    const c = this.store.write((w) => raise(this.store, w, a, Date.now()));
-    this.bus.publish([c]);
   }
 
   async close(): Promise<void> {

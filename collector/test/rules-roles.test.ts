@@ -1,7 +1,7 @@
 // Remote access counts toward a laptop's risk only from the side that lets others in: a developer's
 // PuTTY, WinSCP and mstsc (clients, information) give no `remote_access.early`; AnyDesk or a VNC
-// server still does; a port hint that names no tool counts as no tool. Through the real store:
-// findings as agents stream them, stored, alerted and scored.
+// server still does; a port hint that names no tool counts as no tool, only as a hint. Through the
+// real store: findings as agents stream them, stored, scored and carried by the laptop's case.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,11 +47,12 @@ function setup(n: number): { store: SqliteStore; ids: string[] } {
 const events = (...findings: object[]): Event[] => findings.map((f, i) => pb.Event.decode(pb.Event.encode({ sequence: i + 1, observedAtMs: now, finding: f }).finish()));
 
 describe('remote access by the side of the connection', () => {
-  it('a laptop with only client-side tools gets no remote-access signal and no alert; one with AnyDesk still does', () => {
+  it('a laptop with only client-side tools gets no remote-access signal and no case; one with AnyDesk still does', () => {
     const { store, ids: [dev = '', farm = ''] } = setup(2);
     const fleet = new FleetEngine({ store, log, now: () => now });
     applyBatch(store, dev, 0, events(putty, winscp, mstsc), 0, now);
     applyBatch(store, farm, 0, events(putty, anydesk), 0, now);
+    fleet.evaluate([dev, farm]);
     // The client-side findings are stored, with their role, for the device page.
     expect(store.findings(dev).map((f) => [f.key, f.severity, f.evidence.find((e) => e.field === 'remote_access.role')?.value])).toEqual([
       ['mstsc-exe', 'info', 'client'], ['putty', 'info', 'client'], ['winscp', 'info', 'client'],
@@ -61,16 +62,20 @@ describe('remote access by the side of the connection', () => {
     const farmRisk = fleet.riskOf(farm);
     expect(farmRisk?.signals.map((s) => s.id)).toContain('remote_access.early');
     expect(farmRisk?.signals.find((s) => s.id === 'remote_access.early')?.evidence).toEqual([expect.stringMatching(/^AnyDesk is running \(first seen /)]);
-    expect(store.listAlerts({ deviceId: farm }).map((a) => [a.rule, a.key])).toEqual([['remote_access.process', 'anydesk']]);
+    // One case for the laptop, with AnyDesk as its evidence and PuTTY (a client) left out.
+    expect(store.listAlerts({ deviceId: farm }).map((a) => [a.rule, a.key])).toEqual([['device.risk', 'risk']]);
+    const evidence = (store.alerts.detail(store.listAlerts({ deviceId: farm })[0]?.id ?? 0)?.details as { findings: { key: string }[] }).findings;
+    expect(evidence.map((f) => f.key)).toEqual(['anydesk']);
     store.close();
   });
 
-  it('a port hint opens its own low alert but is no remote-access tool in the risk', () => {
+  it('a port hint opens a low case as a hint, and is no remote-access tool in the risk', () => {
     const { store, ids: [a = ''] } = setup(1);
     const fleet = new FleetEngine({ store, log, now: () => now });
     applyBatch(store, a, 0, events(portHint), 0, now);
-    expect(fleet.riskOf(a)?.signals.filter((s) => s.id.startsWith('remote_access'))).toEqual([]);
-    expect(store.listAlerts({ deviceId: a }).map((x) => [x.rule, x.key, x.severity])).toEqual([['remote_access.network', 'port/tcp/21115', 'low']]);
+    fleet.evaluate([a]);
+    expect(fleet.riskOf(a)?.signals.filter((s) => s.id.startsWith('remote_access')).map((s) => [s.id, s.weight])).toEqual([['remote_access.hint', 5]]);
+    expect(store.listAlerts({ deviceId: a }).map((x) => [x.rule, x.key, x.severity, x.score])).toEqual([['device.risk', 'risk', 'low', 5]]);
     store.close();
   });
 });

@@ -122,7 +122,7 @@ const bySeverity = (alerts) => SEVERITIES.map((s) => [s, alerts.filter((a) => a.
 
 /** The lines that say where to look, for a result of runDemo. */
 export function whereToLook(api, r) {
-  const lines = [`Open alerts: ${r.alerts.length} (${bySeverity(r.alerts)}); ${r.clusters.length} of them about clusters (${bySeverity(r.clusters)}).`];
+  const lines = [`Open cases: ${r.alerts.length} (${bySeverity(r.alerts)}); ${r.clusters.length} of them about clusters (${bySeverity(r.clusters)}).`];
   const farms = r.clusters.filter((a) => a.severity === 'critical' || a.severity === 'high').slice(0, 3);
   if (farms.length > 0) lines.push('Farm clusters (their graph and map):', ...farms.map((a) => `  ${api}/clusters/${encodeURIComponent(a.deviceId)}  ${a.severity}: ${a.title}`));
   // The riskiest laptop, and the first driven through an IP-KVM and the first online abroad, when others.
@@ -132,7 +132,7 @@ export function whereToLook(api, r) {
     if (a) picks.push(a);
   }
   if (picks.length > 0) lines.push('Laptops with findings:', ...picks.map((a) => `  ${api}/devices/${encodeURIComponent(a.deviceId)}  ${a.hostname}: ${a.title}`));
-  lines.push(`The alert queue: ${api}/alerts (clusters only: ${api}/alerts?scope=cluster); demo laptops and their alerts are tagged "demo".`);
+  lines.push(`The case queue (one row per laptop, one per cluster): ${api}/alerts (clusters only: ${api}/alerts?scope=cluster); demo laptops and their cases are tagged "demo".`);
   lines.push('Remove the demo laptops and all they left: npm run demo -- --purge (or npx farmwatch-collector devices purge-demo).');
   return lines;
 }

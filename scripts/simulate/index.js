@@ -157,7 +157,7 @@ async function readAlerts(c) {
   for (const a of items) {
     if (a.rule === 'device.risk' || a.rule === 'fleet.colocation') {
       const d = await c.call('GET', `/v1/alerts/${a.id}`);
-      out.push({ ...a, members: d.members, explanation: d.details.explanation ?? [] });
+      out.push({ ...a, members: d.members, explanation: d.details.explanation ?? [], findings: d.details.findings?.length ?? 0 });
     } else out.push(a);
   }
   return out;

@@ -140,5 +140,7 @@ export function score(fleet, alerts, stream) {
     };
   }
   const unknown = alerts.filter((a) => a.rule === 'device.risk' && !byDevice.has(a.deviceId)).length;
-  return { thresholds, classes: classLevels(fleet, risk, clusters), alerts: { risk: risk.size, clusters: clusters.length, findings: alerts.filter((a) => a.scope === 'device' && a.rule !== 'device.risk').length, unknownDevices: unknown } };
+  // Findings are no alerts of their own: each is evidence in its laptop's case (device.risk).
+  const findings = alerts.filter((a) => a.rule === 'device.risk').reduce((n, a) => n + (a.findings ?? 0), 0);
+  return { thresholds, classes: classLevels(fleet, risk, clusters), alerts: { risk: risk.size, clusters: clusters.length, findings, unknownDevices: unknown } };
 }

@@ -122,7 +122,7 @@ describe('fields only alert readers read, on every route and role', () => {
     const auth = { authorization: `Bearer ${tokens.it}` };
     const device = JSON.parse((await get(`/v1/devices/${laptop.deviceId}`, auth)).text) as { id: string; alerts: Record<string, unknown>[] };
     expect(device.id).toBe(laptop.deviceId);
-    expect(device.alerts.find((a) => a.id === 1)).toMatchObject({ title: 'AnyDesk is running', status: 'acknowledged' });
+    expect(device.alerts.find((a) => a.id === 1)).toMatchObject({ title: expect.stringContaining('AnyDesk is running') as unknown, status: 'acknowledged' });
     expect(device.alerts.every((a) => !('assignee' in a))).toBe(true);
     const timeline = JSON.parse((await get(`/v1/devices/${laptop.deviceId}/timeline`, auth)).text) as { items: { kind: string; title: string; alertId?: number }[] };
     expect(timeline.items.map((t) => t.kind)).toEqual(expect.arrayContaining(['registration', 'alert', 'audit']));

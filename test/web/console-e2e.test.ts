@@ -110,7 +110,7 @@ describe('the console for an analyst', () => {
     await page.fill('#login-password', PASSWORDS.bob);
     await page.click('.login-form button[type=submit]');
     await page.waitForURL(/\/alerts$/);
-    await page.locator('.page-header h1', { hasText: 'Alert queue' }).waitFor();
+    await page.locator('.page-header h1', { hasText: 'Case queue' }).waitFor();
     expect(await text(page, '.who .user')).toBe('bob analyst');
     // The session cookie is out of the page's reach and not sent to other sites.
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'fw_session');
@@ -127,7 +127,7 @@ describe('the console for an analyst', () => {
     expect(await page.evaluate<unknown>('window.__stillHere')).toBe(true);
     expect(await row.locator('.badge.sev-critical').count()).toBe(1);
     expect(await row.getAttribute('class')).toContain('fresh');
-    // The farm's AnyDesk findings and device risk alerts came in too.
+    // Each farm laptop's case came in too, one row per laptop, its AnyDesk finding in its title.
     await page.locator('tr[data-alert]', { hasText: 'AnyDesk is running' }).first().waitFor();
     await browser.shot(page, '03-queue-live');
   });
@@ -260,6 +260,13 @@ describe('the console for an analyst', () => {
     const row = page.locator('tr[data-alert]', { hasText: 'RustDesk is running' });
     await row.waitFor();
     expect(await row.locator('td').nth(4).innerText()).toBe(HOSTILE_HOST);
+    // The laptop's case lists its finding with what the agent matched, as text.
+    await row.locator('td.wide a').click();
+    const found = page.locator('.card', { hasText: 'Findings (1)' });
+    await found.waitFor();
+    expect(await found.innerText()).toContain(`process.cmdline = ${HOSTILE_VALUE}`);
+    expect(await found.locator('img, script, b').count()).toBe(0);
+    await browser.shot(page, '08-hostile-laptop-case');
     await page.goto(`${collector.api}/devices/${hostile.deviceId}`);
     await page.locator('.timeline').waitFor();
     expect(await text(page, '.page-header h1')).toContain(HOSTILE_HOST);

@@ -1,7 +1,7 @@
 // Fleet and administration endpoints: clusters, correlation exclusions, suppressions, enrollment
 // tokens, the audit log, API tokens.
 import type { Collector } from '../app.js';
-import { parseDuration, suppress } from '../ops/alerts.js';
+import { parseDuration, suppress } from '../alerts/lifecycle.js';
 import { clusterViews } from '../ops/clusters.js';
 import { enrollmentTokens } from '../ops/devices.js';
 import { newToken } from '../enroll/tokens.js';
@@ -72,7 +72,10 @@ export function adminRoutes(routes: Routes, c: Collector): void {
     handler: (req, reply) => {
       const b = req.body as { rule: string; device?: string; reason: string; for: string };
       void reply.status(201);
-      return suppress(store, b.rule, b.device ?? '', b.reason, parseDuration(b.for), actor(req));
+      const made = suppress(store, b.rule, b.device ?? '', b.reason, parseDuration(b.for), actor(req));
+      // The cases it covers change now (the CLI's suppressions are picked up by the sweep).
+      c.bus.publish(c.fleet.suppressionsChanged());
+      return made;
     },
   });
   routes.add({
@@ -81,6 +84,7 @@ export function adminRoutes(routes: Routes, c: Collector): void {
       const id = (req.params as { id: number }).id;
       if (!store.alerts.removeSuppression(id)) throw new ApiError(404, `there is no suppression ${id}`);
       store.alerts.audit(actor(req), 'suppression.remove', auditTarget.suppression(id), '', Date.now());
+      c.bus.publish(c.fleet.suppressionsChanged());
       return { removed: id };
     },
   });

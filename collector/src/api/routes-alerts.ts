@@ -3,9 +3,10 @@
 import type { Collector } from '../app.js';
 import type { AlertChange, AlertQuery } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
-import { assign, note, transition, type AlertAction } from '../ops/alerts.js';
+import { assign, note, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS } from '../ops/alert-values.js';
 import { alertDocument } from '../export/document.js';
+import { caseFindingViews } from '../alerts/case-evidence.js';
 import { auditTarget } from '../store/audit-target.js';
 import { ApiError, actor, type Routes } from './route.js';
 import { callerEnded } from '../auth/http-auth.js';
@@ -29,7 +30,7 @@ export function alertRoutes(routes: Routes, c: Collector): void {
         severity: { type: 'string', enum: ALERT_SEVERITIES },
         rule: { type: 'string', maxLength: 128 }, device: { type: 'string', maxLength: 128 },
         scope: { type: 'string', enum: ALERT_SCOPES },
-        q: { type: 'string', maxLength: 200, description: "words in the title or rule, or a laptop's id, hostname, serial or assignee" },
+        q: { type: 'string', maxLength: 200, description: "words in the title or rule, a laptop's id, hostname, serial or assignee, or (a laptop's case) its findings" },
         sort: { type: 'string', enum: ALERT_SORTS, default: 'severity', description: 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first' },
         reverse: { type: 'boolean', default: false, description: 'the other way round' },
         since: wholeNumber(0, MAX_EPOCH_MS, { description: 'only alerts changed after this time (epoch ms)' }),
@@ -98,7 +99,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
     },
   });
   routes.add({
-    method: 'GET', url: '/v1/alerts/:id', roles: ['admin', 'analyst'], tag: 'alerts', summary: 'One alert: explanation, evidence, members, notes',
+    method: 'GET', url: '/v1/alerts/:id', roles: ['admin', 'analyst'], tag: 'alerts',
+    summary: "One alert: explanation, evidence (a laptop's case: its findings, with what the agent matched), members, notes",
     params: ID,
     handler: (req) => {
       const id = (req.params as { id: number }).id;
@@ -106,7 +108,8 @@ export function alertRoutes(routes: Routes, c: Collector): void {
       if (!a) throw new ApiError(404, `there is no alert ${id}`);
       const finding = a.scope === 'device' ? store.findings(a.deviceId).find((f) => f.detector === a.rule && f.key === a.key) ?? null : null;
       return alertView({
-        ...a, demo: store.views.demoAlerts([id]).has(id), finding, notes: store.alerts.notes(id), document: alertDocument(store, { id, change: 'updated' }),
+        ...a, demo: store.views.demoAlerts([id]).has(id), finding, findings: caseFindingViews(store, a), notes: store.alerts.notes(id),
+        document: alertDocument(store, { id, change: 'updated' }),
         audit: store.views.auditFor([auditTarget.alert(id)], 200),
       });
     },

@@ -2,7 +2,7 @@
 // with one note). Each alert goes through the same lifecycle as alone, with its own audit record;
 // one that cannot take the action (already acknowledged, gone) is reported and the others proceed.
 import type { Collector } from '../app.js';
-import { LifecycleError, transition, type AlertAction } from '../ops/alerts.js';
+import { LifecycleError, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { actor, type Routes } from './route.js';
 
 export const BULK_MAX = 500;

@@ -15,7 +15,7 @@ import { sessionRoutes } from './routes-session.js';
 import { userRoutes } from './routes-users.js';
 import { bulkRoutes } from './routes-bulk.js';
 import { viewRoutes } from './routes-views.js';
-import { LifecycleError } from '../ops/alerts.js';
+import { LifecycleError } from '../alerts/lifecycle.js';
 import { ApiError, Routes } from './route.js';
 import { finiteKeyword, numberProblem } from './paging.js';
 import { hideAnalystOnly } from './analyst-only.js';

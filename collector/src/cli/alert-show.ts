@@ -1,7 +1,10 @@
-// `alerts show`: one alert with its score explained signal by signal, every piece of evidence,
-// its notes and its audit trail.
+// `alerts show`: one alert (a laptop's case, a cluster's, or a finding alert from before cases)
+// with its score explained signal by signal, every piece of evidence (a case's findings with what
+// the agent matched), its notes and its audit trail.
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { auditTarget } from '../store/audit-target.js';
+import { caseFindingViews } from '../alerts/case-evidence.js';
+import { RISK_RULE } from '../alerts/case-alerts.js';
 import { iso, UsageError } from './args.js';
 
 interface Explained {
@@ -22,15 +25,17 @@ export function showAlert(store: SqliteStore, id: number, json: boolean): number
   const alert = store.alerts.detail(id);
   if (!alert) throw new UsageError(`there is no alert ${id}`);
   const finding = alert.scope === 'device' ? store.findings(alert.deviceId).find((f) => f.detector === alert.rule && f.key === alert.key) : undefined;
+  const findings = caseFindingViews(store, alert);
   const notes = store.alerts.notes(id);
   const audit = store.views.auditFor([auditTarget.alert(id)], 200);
   if (json) {
-    process.stdout.write(JSON.stringify({ ...alert, finding: finding ?? null, notes, audit }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...alert, finding: finding ?? null, findings, notes, audit }, null, 2) + '\n');
     return 0;
   }
   const d = alert.details as Details;
+  const what = alert.rule === RISK_RULE ? `Case ${alert.id} (one laptop)` : alert.scope === 'cluster' ? `Case ${alert.id} (a cluster)` : `Alert ${alert.id} (a finding, from before cases)`;
   const lines = [
-    `Alert ${alert.id}: ${alert.title}`,
+    `${what}: ${alert.title}`,
     `  severity ${alert.severity}, score ${alert.score}, ${alert.status}${alert.assignee ? `, assigned to ${alert.assignee}` : ''}, seen ${alert.occurrences}x, ` +
       `first ${iso(alert.firstSeenMs)}, last ${iso(alert.lastSeenMs)}`,
   ];
@@ -50,6 +55,16 @@ export function showAlert(store: SqliteStore, id: number, json: boolean): number
   if (d.edges && d.edges.length > 0) {
     lines.push('', `Edges (${d.edges.length}):`);
     for (const e of d.edges) lines.push(`  ${e.a} — ${e.b}  ${e.kind} ${e.value}  ${iso(e.firstMs)} .. ${iso(e.lastMs)}`);
+  }
+  if (findings.length > 0) {
+    const omitted = (alert.details as { findingsOmitted?: number }).findingsOmitted ?? 0;
+    lines.push('', `Findings (${findings.length}${omitted > 0 ? `, and ${omitted} more` : ''}), the case's evidence:`);
+    for (const f of findings) {
+      const state = f.clearedAtMs !== null ? `, gone since ${iso(f.clearedAtMs)}` : f.suppressedBy !== undefined ? `, left out by suppression ${f.suppressedBy}` : '';
+      lines.push(`  ${f.severity.padEnd(8)} ${f.detector} / ${f.key}: ${f.title} (seen ${iso(f.firstSeenMs)} .. ${iso(f.lastSeenMs)}${state})`);
+      for (const e of f.evidence.slice(0, 20)) lines.push(`           ${e.field} = ${e.value}${e.matched ? `  (catalog ${e.catalogEntry ?? ''}: "${e.matched}")` : ''}`);
+      if (f.evidence.length > 20) lines.push(`           ... ${f.evidence.length - 20} more (--json has all)`);
+    }
   }
   if (finding) {
     lines.push('', `Finding ${finding.detector} / ${finding.key}: confidence ${finding.confidence}${finding.clearedAtMs ? `, gone since ${iso(finding.clearedAtMs)}` : ''}`);

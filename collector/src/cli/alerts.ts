@@ -1,7 +1,7 @@
 // farmwatch-collector alerts: what analysts review and act on.
 import { InvalidArgumentError, Option, type Command } from '@farmwatch/shared';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../ops/alerts.js';
+import { LifecycleError, assign, note, parseDuration, suppress, transition, type AlertAction } from '../alerts/lifecycle.js';
 import { ALERT_SCOPES, ALERT_SEVERITIES, ALERT_SORTS, ALERT_STATUS_FILTERS, knownRules } from '../ops/alert-values.js';
 import { DEFAULT_DB, cliActor, command, dbOption, exits, iso, jsonOption, lookupDevice, nonNegativeInt, openStore, positiveInt, required, UsageError } from './args.js';
 import { ago, table } from './table.js';
@@ -88,16 +88,19 @@ function withStore<T>(db: string, readonly: boolean, fn: (store: SqliteStore) =>
 }
 
 export function alertsCommands(program: Command): void {
-  const alerts = command(program, 'alerts', 'what analysts review: list, show, ack, resolve, false-positive, note, assign, suppress');
+  const alerts = command(program, 'alerts', 'what analysts review, one case per laptop and per cluster: list, show, ack, resolve, false-positive, note, assign, suppress');
   alerts.addHelpText('after', `
+A laptop's case (rule device.risk) carries its findings as evidence and its score signal by signal; a
+cluster's (fleet.colocation) its laptops and links. A new finding reopens a resolved case.
 Statuses: open -> acknowledged (ack: someone is on it) -> resolved, or false_positive (not a case); reopen
 brings one back. Suppressions silence a rule ("*": every rule) for a laptop or the whole fleet until
-they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
+they expire; one that names a detector leaves its findings out of the laptop's case. Every command takes
+--db FILE (default ${DEFAULT_DB}).`);
 
-  command(alerts, 'list', 'alerts, most severe and most recent first')
+  command(alerts, 'list', 'cases (one per laptop, one per cluster), most severe and most recent first')
     .addOption(new Option('--status <status>', 'only alerts in this status (active: open or acknowledged)').choices(ALERT_STATUS_FILTERS))
     .addOption(new Option('--severity <level>', 'only alerts of this severity').choices(ALERT_SEVERITIES))
-    .option('--rule <rule>', 'only alerts of this rule (device.risk, fleet.colocation, or a detector such as kvm.usb_structure)')
+    .option('--rule <rule>', 'only alerts of this rule (device.risk: laptops\' cases, fleet.colocation: clusters\'; a detector: finding alerts from before cases)')
     .option('--device <device>', 'only alerts of this laptop (its id, serial or hostname)')
     .addOption(new Option('--scope <scope>', 'device: about one laptop; cluster: about laptops that share a place').choices(ALERT_SCOPES))
     .addOption(new Option('--sort <order>', 'severity: most severe first; score: highest first; recent: last changed first; age: oldest first').choices(ALERT_SORTS).default('severity'))
@@ -107,7 +110,7 @@ they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
     .addOption(dbOption())
     .action(exits((o: ListOptions) => list(o)));
 
-  command(alerts, 'show', 'one alert: its score explained signal by signal, members, evidence, notes')
+  command(alerts, 'show', 'one case: its score explained signal by signal, its findings with what matched, members, notes')
     .argument('<id>', 'the alert\'s number', alertId)
     .addOption(jsonOption())
     .addOption(dbOption())
@@ -149,7 +152,7 @@ they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
     }))));
 
   command(alerts, 'suppress', 'silence a rule for a laptop or the whole fleet until it expires')
-    .option('--rule <rule>', 'the rule to silence ("*": every rule) (required)')
+    .option('--rule <rule>', 'the rule to silence: device.risk (laptops\' cases), fleet.colocation, "*" (every rule), or a detector (its findings are left out of the case) (required)')
     .option('--device <device>', 'only on this laptop (id, serial or hostname; default: every laptop)')
     .option('--for <duration>', 'how long: 30m, 12h, 7d (at most a year) (required)')
     .option('--reason <text>', 'why (kept in the audit log) (required)')
@@ -161,7 +164,8 @@ they expire. Every command takes --db FILE (default ${DEFAULT_DB}).`);
         checkRule(store, o.rule, true);
         const deviceId = o.device === undefined ? '' : lookupDevice(store, o.device).id;
         const s = suppress(store, o.rule, deviceId, o.reason, forMs, cliActor());
-        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`);
+        process.stdout.write(`Suppression ${s.id}: ${s.rule} on ${s.deviceId || 'every device'} until ${iso(s.expiresMs)}.\n`
+          + 'A running collector redoes the cases it covers within a minute.\n');
         return 0;
       });
     })));

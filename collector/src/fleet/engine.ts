@@ -1,12 +1,13 @@
-// The fleet side of ingest: enrichment, the co-location index, device rules and the alerts they
-// raise. Ingest calls it inside a batch's transaction (observations, inventory) and after commit
-// (evaluate the devices the batch touched); a periodic sweep finds silent agents.
+// The fleet side of ingest: enrichment, the co-location index, device rules, and the cases they
+// make (through src/alerts/cases.ts). Ingest calls it inside a batch's transaction (observations,
+// inventory) and after commit (evaluate the devices the batch touched); a periodic sweep finds
+// silent agents and laptops whose suppressions changed.
 import { createHmac, randomBytes } from 'node:crypto';
 import { pb, type InventoryItem, type Observation } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
 import type { AlertChange, Store, StoreWriter } from '../store/store.js';
 import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
-import { auditTarget } from '../store/audit-target.js';
+import type { FindingRow } from '../store/records.js';
 import { Enricher, type IpInfo } from '../enrich/enricher.js';
 import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
 import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
@@ -14,12 +15,13 @@ import { observationKey, type EdgeKind } from '../correlate/keys.js';
 import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
 import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.js';
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
-import { raise } from '../alerts/raise.js';
-import { CLUSTER_RULE, RISK_RULE, clusterAlert, riskAlert } from './risk-alerts.js';
-import { SiteWatch } from '../sites/site-watch.js';
-import { closeDissolvedClusters } from '../sites/dissolved.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { DEFAULT_PRESENCE } from '../rules/presence.js';
+import { Cases } from '../alerts/cases.js';
+import { CASE_KEY, RISK_RULE } from '../alerts/case-alerts.js';
+import { isCaseEvidence } from '../alerts/finding-alerts.js';
+import { SiteWatch } from '../sites/site-watch.js';
+import { closeDissolvedClusters } from '../sites/dissolved.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -56,6 +58,7 @@ export class FleetEngine {
   readonly sites: SiteWatch;
   /** Where each laptop was hour by hour, and the presence per place of clusters (rules/presence.ts). */
   readonly presence: PresenceTracker;
+  readonly cases: Cases;
 
   constructor(opts: FleetOptions) {
     this.store = opts.store;
@@ -69,6 +72,7 @@ export class FleetEngine {
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
     this.sites = new SiteWatch(this.store, this.now, (kind, valueKey) => this.index.sightings(kind, valueKey));
     this.presence = new PresenceTracker(this.store, this.enricher, this.now, { ...DEFAULT_PRESENCE, days: Math.max(1, Math.round(this.index.windowMs / 86_400_000)) });
+    this.cases = new Cases(this.store, this.rules.sanctionedTools);
     this.reloadExclusions();
     this.rebuild();
     for (const row of this.store.fleet.networkInterfaces()) this.onInventory(row.deviceId, pb.InventoryItem.decode(row.body));
@@ -195,8 +199,19 @@ export class FleetEngine {
   }
 
   riskOf(deviceId: string): ReturnType<typeof evaluateDevice> | undefined {
+    return this.assess(deviceId)?.risk;
+  }
+
+  /**
+   * The laptop's risk, with its findings and the detectors a suppression leaves out of it (their
+   * findings count nothing until it expires; the case still lists them).
+   */
+  private assess(deviceId: string): { risk: ReturnType<typeof evaluateDevice>; findings: FindingRow[]; suppressed: Map<string, number> } | undefined {
     const device = this.store.device(deviceId);
     if (!device) return undefined;
+    const now = this.now();
+    const findings = this.store.findings(deviceId);
+    const suppressed = this.cases.suppressedDetectors(deviceId, now);
     const registration = this.store.registry.registration(deviceId);
     const observations = this.store.fleet.observations(deviceId);
     const peers = observations.filter((o) => o.kind === 'remote_peer_ip' && isPublicIp(o.valueKey) && !this.excludedNetwork(o.valueKey))
@@ -206,13 +221,13 @@ export class FleetEngine {
       .map((o) => ({ info: this.enricher.lookup(o.valueKey), via: o.via }));
     peers.push(...relaysAsPeers(relays, peers));
     const egress = device.publicIp && isPublicIp(device.publicIp) && !this.excludedNetwork(device.publicIp) ? this.enricher.lookup(device.publicIp) : undefined;
-    const now = this.now();
     const { onlineHours, activeHours } = this.activityHours(deviceId, now);
-    return evaluateDevice({
-      device, registration, findings: this.store.findings(deviceId), observations, egress, peers,
+    const risk = evaluateDevice({
+      device, registration, findings: findings.filter((f) => !suppressed.has(f.detector)), observations, egress, peers,
       enrolledMs: registration?.enrolledMs ?? null, nowMs: now, onlineHours, ...(activeHours ? { activeHours } : {}),
       shippedTo: this.presence.shippedTo(registration),
     }, this.rules);
+    return { risk, findings, suppressed };
   }
 
   /**
@@ -226,16 +241,10 @@ export class FleetEngine {
     return { onlineHours: this.store.fleet.onlineHours(deviceId, since), activeHours: reports ? this.store.fleet.activeHours(deviceId, since) : undefined, inputReportedMs };
   }
 
+  /** The laptop's case, opened or brought up to date (src/alerts/cases.ts). */
   private evaluateRisk(deviceId: string): AlertChange[] {
-    const risk = this.riskOf(deviceId);
-    if (!risk) return [];
-    const now = this.now();
-    const existing = this.store.alerts.find(deviceId, RISK_RULE, 'risk');
-    // Nothing changed: no write, no event (the sweep re-evaluates silent agents every minute).
-    if (existing && existing.score === risk.score && existing.severity === risk.severity) return [];
-    const alert = riskAlert(deviceId, risk, now, existing !== undefined);
-    if (!alert) return [];
-    return [this.store.write((w) => raise(this.store, w, alert, now))];
+    const a = this.assess(deviceId);
+    return a ? this.cases.device(deviceId, a.risk, a.findings, a.suppressed, this.now()) : [];
   }
 
   clusterOf(deviceId: string): { result: ClusterResult; edges: EdgeRecord[] } | undefined {
@@ -248,7 +257,7 @@ export class FleetEngine {
       if (r) registrations.set(m, r);
     }
     const memberRisk = (m: string) => {
-      const a = this.store.alerts.find(m, RISK_RULE, 'risk');
+      const a = this.store.alerts.find(m, RISK_RULE, CASE_KEY);
       return a && a.status !== 'resolved' && a.status !== 'false_positive' ? { score: a.score, title: a.title } : undefined;
     };
     const personOf = (m: string): string => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`;
@@ -259,28 +268,7 @@ export class FleetEngine {
 
   private evaluateCluster(deviceId: string): AlertChange[] {
     const cluster = this.clusterOf(deviceId);
-    if (!cluster) return [];
-    const now = this.now();
-    // The alert of any member's earlier (smaller) cluster carries on: the same case, grown. When
-    // two clusters with alerts merged, the younger alerts are closed as merged into the oldest.
-    const earlier = this.store.alerts.alertsOfMembers(cluster.result.members, CLUSTER_RULE);
-    const previous = earlier[0];
-    for (const merged of earlier.slice(1)) {
-      if (merged.status === 'resolved' || merged.status === 'false_positive') continue;
-      this.store.write(() => {
-        this.store.alerts.setStatus(merged.id, 'resolved', now);
-        this.store.alerts.addNote(merged.id, 'collector', `merged into alert ${previous?.id ?? ''}: the clusters joined`, now);
-        this.store.alerts.audit('collector', 'alert.merge', auditTarget.alert(merged.id), `into alert ${previous?.id ?? ''}`, now);
-      });
-    }
-    const alert = clusterAlert(cluster.result, cluster.edges, previous ? { deviceId: previous.deviceId, key: previous.key } : undefined, now);
-    if (!alert) return [];
-    // Unchanged: no write, no event. New links change the evidence even when the score is already
-    // at its cap and no laptop joined: the alert must still show every link.
-    if (previous && previous.score === cluster.result.score && previous.severity === cluster.result.severity
-      && previous.members.join() === cluster.result.members.join()
-      && this.store.alerts.detailsText(previous.id) === JSON.stringify(alert.details ?? {})) return [];
-    return [this.store.write((w) => raise(this.store, w, alert, now))];
+    return cluster ? this.cases.cluster(cluster.result, cluster.edges, this.now()) : [];
   }
 
   /**
@@ -303,13 +291,42 @@ export class FleetEngine {
     return this.sites.reload(force, this.now()) ? this.evaluate([]) : [];
   }
 
-  /** Periodic: agents that went silent raise their risk; exclusions changed by the CLI are picked up. */
+  /**
+   * Periodic: agents that went silent raise their risk; exclusions changed by the CLI are picked up;
+   * laptops whose suppressions were added, removed or expired (CLI or API) have their case redone;
+   * sites changed by the CLI are picked up.
+   */
   sweep(): AlertChange[] {
     this.reloadExclusions();
     const siteChanges = this.reloadSites();
     const now = this.now();
     const silent = this.store.listDevices().filter((d) => d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs);
-    return [...siteChanges, ...silent.flatMap((d) => this.evaluateRisk(d.id))];
+    return [...siteChanges, ...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];
+  }
+
+  /**
+   * The cases of laptops whose suppressions were added, removed or expired since the last look,
+   * redone. One for every laptop concerns those with a case, and those with a finding of its detector.
+   */
+  suppressionsChanged(): AlertChange[] {
+    const { devices, fleetRules } = this.cases.suppressionChanges(this.now());
+    const ids = new Set(devices);
+    if (fleetRules.size > 0) {
+      for (const d of this.store.listDevices()) {
+        if (!ids.has(d.id) && (this.store.alerts.find(d.id, RISK_RULE, CASE_KEY) || this.store.findings(d.id).some((f) => fleetRules.has(f.detector)))) ids.add(d.id);
+      }
+    }
+    return [...ids].flatMap((id) => this.evaluateRisk(id));
+  }
+
+  /**
+   * At start: laptops with findings but no case yet get one (a database from before cases kept
+   * findings as alerts of their own; migration 12 closed those as folded into the laptop's case).
+   */
+  openMissingCases(): AlertChange[] {
+    return this.store.listDevices().filter((d) => !this.store.alerts.find(d.id, RISK_RULE, CASE_KEY)
+      && this.store.findings(d.id).some((f) => f.clearedAtMs === null && isCaseEvidence(f, this.rules.sanctionedTools)))
+      .flatMap((d) => this.evaluateRisk(d.id));
   }
 
   /** Deletes what is older than the retention period and rebuilds the index from what is left. */

@@ -1,13 +1,14 @@
 // Stores one validated batch in one transaction: every event once by (device, sequence), and what
 // it means (findings, inventory, sensor states, health, stop) in the derived tables. The caller
-// acknowledges only after this returns, when the transaction has committed.
+// acknowledges only after this returns, when the transaction has committed. Findings raise no
+// alerts of their own: they are the evidence of the laptop's case, which the fleet engine opens
+// or updates after commit (src/alerts/cases.ts).
 import {
   Category, InventoryKind, InventoryOp, SensorStatus, Severity, StopReason, enumName, pb, type Event, type InventoryItem,
   type Observation,
 } from '@farmwatch/proto';
-import type { AlertChange, Store, StoreWriter } from '../store/store.js';
-import type { AlertRecord, FindingRecord } from '../store/records.js';
-import { alertForFinding } from '../alerts/finding-alerts.js';
+import type { Store, StoreWriter } from '../store/store.js';
+import type { FindingRecord } from '../store/records.js';
 import { inventoryKey } from './inventory-keys.js';
 import { rawEvent } from './raw-events.js';
 
@@ -15,11 +16,8 @@ export interface BatchResult {
   stored: number;
   replayed: number;
   lastSequence: number;
-  alertsRaised: number;
-  /** Something the device rules look at changed (findings, observations, a stop). */
+  /** Something the device rules (and so the laptop's case) look at changed (findings, observations, a stop). */
   relevant: boolean;
-  /** Alerts opened or changed by this batch's findings. */
-  changes: AlertChange[];
 }
 
 /** What the fleet side does with observations and inventory, inside the batch's transaction. */
@@ -30,8 +28,6 @@ export interface BatchHooks {
   onHours?(w: StoreWriter, deviceId: string, hours: ReadonlySet<number>): boolean;
   /** Catalog ids the company sanctions (collector policy, on top of what the agent says). */
   sanctioned?: ReadonlySet<string>;
-  /** Raises an alert (with suppressions); the default stores it as is. */
-  raise?(w: StoreWriter, a: AlertRecord): AlertChange;
 }
 
 const RELEVANT = new Set(['finding', 'findingCleared', 'stopped']);
@@ -107,8 +103,7 @@ function observationId(o: Observation): string {
   return `${o.kind ?? 0}|${hash}|${o.value ?? ''}|${o.via ?? ''}`;
 }
 
-function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, changes: AlertChange[], pending: Pending,
-  skew: number): number {
+function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: number, hooks: BatchHooks, pending: Pending, skew: number): void {
   const at = collectorTime(e.observedAtMs || receivedAtMs, skew, receivedAtMs);
   switch (e.body) {
     case 'finding': {
@@ -126,21 +121,16 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
         firstSeenMs: f.firstSeenMs ? collectorTime(f.firstSeenMs, skew, receivedAtMs) : at,
         lastSeenMs: at,
       };
-      const appeared = w.upsertFinding(record);
-      const alert = alertForFinding(record, receivedAtMs, appeared);
-      if (alert) {
-        changes.push(hooks.raise ? hooks.raise(w, alert) : w.raiseAlert(alert));
-        return 1;
-      }
-      return 0;
+      w.upsertFinding(record);
+      return;
     }
     case 'findingCleared':
       w.clearFinding(deviceId, e.findingCleared.detector ?? '', e.findingCleared.key ?? '', at);
-      return 0;
+      return;
     case 'inventoryChange': {
       const item = e.inventoryChange.item;
       const key = item ? inventoryKey(item) : undefined;
-      if (!item || !key) return 0;
+      if (!item || !key) return;
       if (e.inventoryChange.op === InventoryOp.INVENTORY_OP_REMOVED) {
         w.removeInventory(deviceId, key.kind, key.itemKey, at);
       } else {
@@ -148,7 +138,7 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
         w.upsertInventory({ deviceId, ...key, body, seenAtMs: receivedAtMs });
         hooks.onInventory?.(deviceId, item);
       }
-      return 0;
+      return;
     }
     case 'inventoryComplete': {
       // Items of these kinds not refreshed by this full inventory are gone. The inventory's items
@@ -156,26 +146,26 @@ function applyEvent(w: StoreWriter, deviceId: string, e: Event, receivedAtMs: nu
       // an inventory split over several batches received in the same second.
       const kinds = (e.inventoryComplete.kinds ?? []).map((k) => INVENTORY_KIND_NAME[k]).filter((k): k is string => !!k);
       w.retireInventory(deviceId, kinds, receivedAtMs - 60_000, receivedAtMs);
-      return 0;
+      return;
     }
     case 'health':
       // Health is state, not history: the batch's last report is the one that counts (every
       // report stays in the events table).
       pending.health = e;
-      return 0;
+      return;
     case 'stopped':
       w.setStopped(deviceId, at, nameOf(StopReason, e.stopped.reason));
-      return 0;
+      return;
     case 'observation': {
       const id = observationId(e.observation);
       const seen = pending.get(id);
       if (!seen || seen.atMs < at) pending.set(id, { o: e.observation, atMs: at });
-      return 0;
+      return;
     }
     default:
       // Heartbeats and event kinds this collector does not know yet are kept in the
       // events table as they came.
-      return 0;
+      return;
   }
 }
 
@@ -193,11 +183,9 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
   receivedAtMs: number, hooks: BatchHooks = {}, clockSkewMs = 0): BatchResult {
   {
     let relevant = false;
-    const changes: AlertChange[] = [];
     const pending: Pending = new Map();
     let stored = 0;
     let duplicates = replayed;
-    let alertsRaised = 0;
     let lastSequence = lastStored;
     const hours = new Set<number>();
     const activeHours = new Set<number>();
@@ -227,7 +215,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
       }
       stored++;
       if (RELEVANT.has(e.body ?? '') || e.body === 'observation') relevant = true;
-      alertsRaised += applyEvent(w, deviceId, e, receivedAtMs, hooks, changes, pending, clockSkewMs);
+      applyEvent(w, deviceId, e, receivedAtMs, hooks, pending, clockSkewMs);
     }
     // The first event of an hour makes it an hour the laptop was on: the activity rules look again.
     for (const hour of hours) if (w.markOnline(deviceId, hour)) relevant = true;
@@ -237,6 +225,6 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     if (cpu) w.setCpu(deviceId, cpu.permille, cpu.windowS, cpu.atMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);
-    return { stored, replayed: duplicates, lastSequence, alertsRaised, relevant, changes };
+    return { stored, replayed: duplicates, lastSequence, relevant };
   }
 }

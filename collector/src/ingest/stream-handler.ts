@@ -178,13 +178,12 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         send({ ack: { sequence: result.lastSequence } });
         deps.onBatch?.(id, result.stored);
         try {
-          deps.bus?.publish(result.changes);
           if (result.relevant && deps.fleet) deps.bus?.publish(deps.fleet.evaluate([id]));
         } catch (err) {
           // The batch is committed and acknowledged; scoring it failed, and the sweep retries.
           deps.log.error('could not evaluate a device after its batch', { device: id, error: (err as Error).message });
         }
-        if (result.stored > 0 || result.replayed > 0) deps.log.debug('batch stored', { device: id, ...result, changes: result.changes.length });
+        if (result.stored > 0 || result.replayed > 0) deps.log.debug('batch stored', { device: id, ...result });
       }, (err: unknown) => {
         deps.log.error('could not store what an agent sent', { device: id, error: (err as Error).message });
         fail(Status.UNAVAILABLE, 'the collector could not store this batch; it was not acknowledged and will be resent');

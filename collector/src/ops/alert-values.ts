@@ -5,7 +5,8 @@ import type { Store } from '../store/store.js';
 import type { AlertQuery } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
 import type { UserRow } from '../auth/people-store.js';
-import { CLUSTER_RULE, RISK_RULE } from '../fleet/risk-alerts.js';
+import { RISK_RULE } from '../alerts/case-alerts.js';
+import { CLUSTER_RULE } from '../alerts/cluster-alerts.js';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'false_positive'] as const satisfies readonly AlertStatus[];
 /** A status filter: one status, or active (open or acknowledged). */

@@ -8,6 +8,7 @@ import { distanceKm, minimumRttMs, utcOffsetMinutes } from './geo.js';
 import { DEFAULT_ACTIVITY, activityFindings, type ActivityConfig } from './activity.js';
 import { relayNote, type PeerInfo } from './relay-peers.js';
 import { shipToSignals, type ShippedTogether } from './ship-to-shared.js';
+import { KVM_LAN_DETECTORS, hostFindingSignals, oneOfEachFamily } from './host-findings.js';
 import { DEVICE_WEIGHTS, LANGUAGE_COUNTRIES, LANGUAGE_NAMES, PRIORITY_COUNTRIES, severityFor, type DeviceSignalId } from './weights.js';
 
 export interface RuleConfig {
@@ -147,7 +148,8 @@ function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 }
 
 function kvmSignals(f: DeviceFacts): Signal[] {
-  const found = f.findings.filter((x) => x.category === 'kvm' && x.clearedAtMs === null && x.severity !== 'info').map((x) => x.title);
+  // A KVM answering on the laptop's LAN is `kvm.lan` (host-findings.ts): it may drive another machine.
+  const found = f.findings.filter((x) => x.category === 'kvm' && x.clearedAtMs === null && x.severity !== 'info' && !KVM_LAN_DETECTORS.has(x.detector)).map((x) => x.title);
   const seen = f.observations.filter((o) => o.kind === 'kvm_identity').map((o) => `KVM identity ${o.value} (via ${o.via || 'agent'})`);
   return found.length + seen.length > 0 ? [signal('kvm.present', 'IP-KVM attached', [...found, ...seen])] : [];
 }
@@ -204,7 +206,7 @@ function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 }
 
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {
-  const signals = [
+  const signals = oneOfEachFamily([
     ...networkSignals(f.peers, 'peer', 'Remote-access peer'),
     ...peerLocationSignals(f, cfg),
     ...(f.egress ? networkSignals([f.egress], 'egress', 'Laptop egress') : []),
@@ -217,7 +219,8 @@ export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES):
     ...activitySignals(f, cfg),
     ...inputLanguageSignals(f, cfg),
     ...shipToSignals(f.registration, f.shippedTo),
-  ].sort((a, b) => b.weight - a.weight);
+    ...hostFindingSignals(f, cfg),
+  ]).sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { score, severity: severityFor(score), signals };
 }

@@ -27,6 +27,14 @@ export const DEVICE_WEIGHTS = {
   'locale.input_language': 10,
   'shipto.shared': 25,
   'shipto.building': 10,
+  // Host findings that had no signal (collector/RULES.md, "Host findings"): one of each family counts.
+  'vpn.client.priority': 40,
+  'vpn.client': 10,
+  'vpn.other': 5,
+  'kvm.lan': 20,
+  'mouse_jiggler.present': 10,
+  'remote_access.hint': 5,
+  'finding.other': 10,
 } as const;
 
 /**

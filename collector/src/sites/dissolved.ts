@@ -6,7 +6,7 @@
 import type { AlertChange, Store } from '../store/store.js';
 import type { ClusterResult } from '../rules/cluster-score.js';
 import { auditTarget } from '../store/audit-target.js';
-import { CLUSTER_ALERT_MIN, CLUSTER_RULE } from '../fleet/risk-alerts.js';
+import { CLUSTER_ALERT_MIN, CLUSTER_RULE } from '../alerts/cluster-alerts.js';
 
 const CLOSED = new Set(['resolved', 'false_positive']);
 

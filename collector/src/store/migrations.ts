@@ -431,4 +431,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX registrations_by_building_hash ON registrations (ship_building_hash) WHERE ship_building_hash <> '';
     `,
   },
+  {
+    version: 12,
+    name: 'cases: a finding is evidence of its laptop\'s case, no alert of its own',
+    sql: `
+      -- Findings opened an alert each (rule = the detector); they are now the evidence of the
+      -- laptop's one case (device.risk), which the collector opens at start for every laptop with
+      -- findings. The finding alerts still open or acknowledged are closed as folded into it, with
+      -- a note and an audit record; their notes and trails stay.
+      INSERT INTO alert_notes (alert_id, author, text, at_ms)
+        SELECT id, 'collector', 'folded into the laptop''s case (device.risk): a finding is now evidence of its laptop''s case, no alert of its own',
+          CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        FROM alerts WHERE scope = 'device' AND rule <> 'device.risk' AND status IN ('open', 'acknowledged');
+      INSERT INTO audit_log (at_ms, actor, action, target, detail)
+        SELECT CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'collector', 'alert.fold', 'alert:' || id, status || ' -> resolved: folded into the laptop''s case'
+        FROM alerts WHERE scope = 'device' AND rule <> 'device.risk' AND status IN ('open', 'acknowledged');
+      UPDATE alerts SET status = 'resolved', updated_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        WHERE scope = 'device' AND rule <> 'device.risk' AND status IN ('open', 'acknowledged');
+    `,
+  },
 ];

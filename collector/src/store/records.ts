@@ -104,6 +104,11 @@ export interface AlertRecord {
   atMs: number;
   /** The thing alerted on appeared (again), rather than an update of what is already known. */
   newOccurrence: boolean;
+  /**
+   * Evidence the alert never carried (a laptop's case got a finding it never had): it also reopens
+   * an alert closed as a false positive, and counts as 'grew'.
+   */
+  newEvidence?: boolean;
   /** 'device' (default) or 'cluster' (a fleet alert whose members are in `members`). */
   scope?: 'device' | 'cluster';
   score?: number;

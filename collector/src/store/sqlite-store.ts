@@ -96,7 +96,7 @@ function writeStatements(db: Db) {
     alertFor: db.prepare('SELECT id, status, severity FROM alerts WHERE device_id = ? AND rule = ? AND key = ?'),
     bumpAlert: db.prepare(`UPDATE alerts SET occurrences = occurrences + 1, last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity,
       title = @title, score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy,
-      status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END WHERE id = @id`),
+      status = CASE WHEN status = 'resolved' OR (status = 'false_positive' AND @reopenFalsePositive = 1) THEN 'open' ELSE status END WHERE id = @id`),
     touchAlert: db.prepare(`UPDATE alerts SET last_seen_ms = ${greatest('last_seen_ms', '@atMs')}, severity = @severity, title = @title,
       score = @score, details = @details, updated_ms = @atMs, suppressed_by = @suppressedBy WHERE id = @id`),
     // The id is past the highest one ever used, also one a purge deleted (ALERT_ID_FLOOR): an id
@@ -124,9 +124,11 @@ function raiseAlert(w: WriteStatements, a: AlertRecord): AlertChange {
   let change: AlertChange['change'];
   if (existing) {
     id = existing.id;
-    (a.newOccurrence ? w.bumpAlert : w.touchAlert).run({ ...params, id });
-    if (a.newOccurrence && existing.status === 'resolved') change = 'reopened';
+    if (a.newOccurrence) w.bumpAlert.run({ ...params, id, reopenFalsePositive: a.newEvidence ? 1 : 0 });
+    else w.touchAlert.run({ ...params, id });
+    if (a.newOccurrence && (existing.status === 'resolved' || (a.newEvidence && existing.status === 'false_positive'))) change = 'reopened';
     else if ((SEVERITY_RANK[a.severity] ?? 0) > (SEVERITY_RANK[existing.severity] ?? 0)) change = 'escalated';
+    else if (a.newEvidence) change = 'grew';
     else change = 'updated';
   } else {
     id = Number(w.insertAlert.run(params).lastInsertRowid);

@@ -42,14 +42,18 @@ export interface StoreWriter {
   setInputReported(deviceId: string, atMs: number): void;
   /**
    * Opens an alert for (device, rule, key), or updates the one there is: a new occurrence counts
-   * (and reopens a resolved alert), an update of an ongoing one only refreshes it.
+   * (and reopens a resolved alert; with new evidence, also a false positive), an update of an
+   * ongoing one only refreshes it.
    */
   raiseAlert(a: AlertRecord): AlertChange;
 }
 
 export interface AlertChange {
   id: number;
-  /** new: first time; reopened: came back after it was resolved; escalated: severity went up; grew: new members. */
+  /**
+   * new: first time; reopened: came back after it was resolved; escalated: severity went up; grew:
+   * new members (a cluster), or a finding the laptop's case never carried.
+   */
   change: 'new' | 'reopened' | 'escalated' | 'grew' | 'updated';
 }
 

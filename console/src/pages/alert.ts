@@ -1,6 +1,7 @@
-// One alert: why it was raised (each signal with its weight and evidence, or the agent's finding
-// with what matched), the laptops and people involved, what to do (acknowledge, resolve, false
-// positive, reopen, with a note; assign) and the audit trail of everything done to it.
+// One case (a laptop's, or a cluster's; or a finding alert from before cases): why it was raised
+// (each signal with its weight and evidence), a laptop's findings with what the agent matched, the
+// laptops and people involved, what to do (acknowledge, resolve, false positive, reopen, with a
+// note; assign) and the audit trail of everything done to it.
 import { h, mount, type Child } from '../dom.js';
 import { api } from '../api.js';
 import { buttonLink, card, demoTag, dl, errorText, link, notice, pageHeader, render, severityBadge, statusBadge, table, toast } from '../components.js';
@@ -9,12 +10,18 @@ import { onAlert } from '../live.js';
 import { signalList, type Signal } from '../signals.js';
 
 interface Evidence { field: string; value: string; catalogEntry?: string; matched?: string }
+interface CaseFinding {
+  detector: string; key: string; title: string; severity: string; confidence: number; firstSeenMs: number; lastSeenMs: number; clearedAtMs: number | null;
+  suppressedBy?: number; evidence: Evidence[];
+}
 interface AlertDetail {
   id: number; deviceId: string; hostname: string; rule: string; key: string; severity: string; title: string; status: string;
   firstSeenMs: number; lastSeenMs: number; occurrences: number; scope: 'device' | 'cluster'; score: number; assignee: string; updatedMs: number;
   suppressedBy: number | null; members: string[]; demo: boolean;
   details: { explanation?: Signal[]; people?: string[] };
   finding: { title: string; detector: string; key: string; severity: string; confidence: number; catalogEntry: string; evidence: Evidence[]; firstSeenMs: number; lastSeenMs: number; clearedAtMs: number | null } | null;
+  /** A laptop's case: the findings it carries as evidence. */
+  findings?: CaseFinding[];
   notes: { id: number; author: string; text: string; atMs: number }[];
   audit: { id: number; atMs: number; actor: string; action: string; detail: string }[];
   document: { devices: { id: string; hostname: string; serial: string; assignee: string; publicIp: string }[] } | null;
@@ -42,6 +49,18 @@ function why(a: AlertDetail): Child {
   return card('Why', h('p', { class: 'muted' }, 'This alert carries no explanation.'));
 }
 
+/** A laptop's case: what the agent found on it, each finding with what matched. */
+function findingsCard(findings: CaseFinding[]): Child {
+  const state = (f: CaseFinding): string => (f.clearedAtMs !== null ? `gone ${ago(f.clearedAtMs)}` : f.suppressedBy !== undefined ? `left out (suppression #${f.suppressedBy})` : 'there');
+  return card(`Findings (${findings.length}): the case's evidence`, table([
+    { title: 'Severity', cell: (f: CaseFinding) => severityBadge(f.severity) },
+    { title: 'Finding', class: 'wide', cell: (f) => [h('div', null, f.title), h('code', { class: 'sub' }, `${f.detector} / ${f.key}`),
+      h('ul', { class: 'evidence' }, f.evidence.map((e) => h('li', null, h('code', null, e.field), ' = ', h('code', { class: 'value' }, e.value), e.matched ? ` (${e.catalogEntry ?? ''}: ${e.matched})` : '')))] },
+    { title: 'Seen', class: 'nowrap', cell: (f) => h('span', { attrs: { title: `${when(f.firstSeenMs)} … ${when(f.lastSeenMs)}` } }, `${ago(f.firstSeenMs)} … ${ago(f.lastSeenMs)}`) },
+    { title: 'Now', class: 'nowrap', cell: (f) => state(f) },
+  ], findings, { empty: 'No finding.' }));
+}
+
 export function alertPage(el: HTMLElement, params: Record<string, string>): () => void {
   const id = Number(params.id);
   const load = (): Promise<void> => render(el, async () => {
@@ -63,7 +82,7 @@ export function alertPage(el: HTMLElement, params: Record<string, string>): () =
     return [
       pageHeader([severityBadge(a.severity), ' ', a.title], a.demo ? demoTag() : null, statusBadge(a.status)),
       h('div', { class: 'grid-2' },
-        card('Alert', dl([
+        card(a.rule === 'device.risk' || a.scope === 'cluster' ? 'Case' : 'Alert', dl([
           ['Id', `#${a.id}`], ['Rule', h('code', null, `${a.rule} / ${a.key}`)], ['Score', String(a.score)],
           ['Scope', a.scope === 'cluster' ? `farm cluster of ${a.members.length} laptops` : 'one laptop'],
           ['First seen', `${when(a.firstSeenMs)} (${ago(a.firstSeenMs)})`], ['Last seen', `${when(a.lastSeenMs)} (${ago(a.lastSeenMs)})`],
@@ -80,6 +99,7 @@ export function alertPage(el: HTMLElement, params: Record<string, string>): () =
             h('button', { attrs: { type: 'button' }, on: { click: () => void api.post(`/v1/alerts/${a.id}/assign`, { assignee: assignee.value.trim() }).then(() => load(), (err: unknown) => mount(message, notice('error', errorText(err)))) } }, 'Assign')),
           message)),
       why(a),
+      a.findings && a.findings.length > 0 ? findingsCard(a.findings) : null,
       card(a.scope === 'cluster' ? 'Laptops in the cluster' : 'Laptop',
         table([
           { title: 'Laptop', cell: (d: (typeof devices)[number]) => link(`/devices/${encodeURIComponent(d.id)}`, d.hostname || d.id) },

@@ -1,6 +1,7 @@
-// The alert queue: filter (status, severity, scope, words), sort (severity, score, age, last
-// change), server-side pages, select and acknowledge in bulk with one note, and live: alerts that
-// arrive or change while the queue is open show up without reloading, marked as new.
+// The case queue: one row per laptop (its case, with its findings as evidence) and one per farm
+// cluster. Filter (status, severity, scope, words), sort (severity, score, age, last change),
+// server-side pages, select and acknowledge in bulk with one note, and live: cases that open or
+// change while the queue is open show up without reloading, marked as new.
 import { h, mount } from '../dom.js';
 import { api } from '../api.js';
 import { demoTag, errorText, link, notice, pageHeader, severityBadge, statusBadge, table, toast, type Column } from '../components.js';
@@ -27,7 +28,7 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
   const summary = h('span', { class: 'muted' });
   const liveLine = h('p', { class: 'live-line', attrs: { 'aria-live': 'polite' } });
   const body = h('div');
-  const bulkNote = h('input', { attrs: { type: 'text', placeholder: 'note for the selected alerts (optional)', maxlength: 4000, 'aria-label': 'Note', id: 'bulk-note' } });
+  const bulkNote = h('input', { attrs: { type: 'text', placeholder: 'note for the selected cases (optional)', maxlength: 4000, 'aria-label': 'Note', id: 'bulk-note' } });
   const bulkCount = h('span', { class: 'muted' }, 'none selected');
   const bulkButton = h('button', { class: 'primary', attrs: { type: 'button', id: 'bulk-ack' }, props: { disabled: true }, on: { click: () => void bulk() } }, 'Acknowledge selected');
   const syncUrl = (): void => {
@@ -73,7 +74,7 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
     const p = current;
     if (!p) return;
     const pages = Math.max(1, Math.ceil(p.total / PAGE_SIZE));
-    summary.textContent = p.total === 0 ? 'no alert' : `${p.offset + 1}–${p.offset + p.items.length} of ${p.total.toLocaleString('en-US')}`;
+    summary.textContent = p.total === 0 ? 'no case' : `${p.offset + 1}–${p.offset + p.items.length} of ${p.total.toLocaleString('en-US')}`;
     const all = h('input', {
       attrs: { type: 'checkbox', 'aria-label': 'select every alert on this page' },
       props: { checked: p.items.length > 0 && p.items.every((a) => selected.has(a.id)) },
@@ -82,15 +83,15 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
     const columns: Column<AlertItem>[] = [
       { title: all, class: 'check', cell: (a) => h('input', { attrs: { type: 'checkbox', 'aria-label': `select alert ${a.id}` }, props: { checked: selected.has(a.id) }, on: { change: (e) => { toggle(a.id, (e.target as HTMLInputElement).checked); updateBulk(); } } }) },
       { title: sortHeader('severity'), cell: (a) => severityBadge(a.severity) },
-      { title: sortHeader('score'), class: 'num', cell: (a) => (a.score > 0 ? String(a.score) : h('span', { class: 'muted', attrs: { title: 'a finding: no score' } }, '—')) },
-      { title: 'Alert', class: 'wide', cell: (a) => [link(`/alerts/${a.id}`, a.title), h('div', { class: 'sub mono' }, a.demo ? [demoTag(), ' '] : null, `#${a.id} · ${a.rule}`)] },
+      { title: sortHeader('score'), class: 'num', cell: (a) => (a.score > 0 ? String(a.score) : h('span', { class: 'muted', attrs: { title: a.rule === 'device.risk' ? 'no scored signal: a finding opened the case' : 'a finding alert from before cases: no score' } }, '—')) },
+      { title: 'Case', class: 'wide', cell: (a) => [link(`/alerts/${a.id}`, a.title), h('div', { class: 'sub mono' }, a.demo ? [demoTag(), ' '] : null, `#${a.id} · ${a.rule}`)] },
       { title: 'Laptops', class: 'host', cell: (a) => (a.scope === 'cluster' ? link(`/clusters/${encodeURIComponent(a.deviceId)}`, `${a.memberCount} laptops`) : h('a', { attrs: { href: `/devices/${encodeURIComponent(a.deviceId)}`, 'data-link': true, title: a.hostname || a.deviceId } }, a.hostname || a.deviceId)) },
       { title: 'Status', cell: (a) => [statusBadge(a.status), a.assignee ? h('div', { class: 'sub' }, a.assignee) : null] },
       { title: sortHeader('age'), class: 'nowrap', cell: (a) => h('span', { attrs: { title: when(a.firstSeenMs) } }, ago(a.firstSeenMs)) },
       { title: sortHeader('recent'), class: 'nowrap', cell: (a) => h('span', { attrs: { title: when(a.updatedMs) } }, ago(a.updatedMs)) },
     ];
     mount(body,
-      table(columns, p.items, { empty: 'No alert matches these filters.', rowAttrs: (a) => ({ class: fresh.has(a.id) ? 'fresh' : '', 'data-alert': String(a.id) }) }),
+      table(columns, p.items, { empty: 'No case matches these filters.', rowAttrs: (a) => ({ class: fresh.has(a.id) ? 'fresh' : '', 'data-alert': String(a.id) }) }),
       h('div', { class: 'pager' },
         h('button', { attrs: { type: 'button' }, props: { disabled: state.page <= 1 }, on: { click: () => { state.page--; void load(); } } }, '‹ Previous'),
         h('span', null, `page ${state.page} of ${pages}`),
@@ -124,7 +125,7 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
   });
 
   mount(el,
-    pageHeader('Alert queue', summary),
+    pageHeader('Case queue', summary),
     h('div', { class: 'filters' },
       search,
       select('Status', 'status', [['active', 'Open or acknowledged'], ['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['false_positive', 'False positive'], ['all', 'Any']]),
@@ -141,7 +142,7 @@ export function queuePage(el: HTMLElement, _params: Record<string, string>, quer
     fresh.add(e.id);
     changes++;
     const what = { new: 'new', reopened: 'reopened', escalated: 'escalated', grew: 'grew', updated: 'changed' }[e.change] ?? e.change;
-    mount(liveLine, h('span', { class: 'live-dot', attrs: { 'aria-hidden': 'true' } }), `${changes} change(s) since you opened the queue, marked in the list. Latest: alert #${e.id} ${what} (${e.severity}): `, link(`/alerts/${e.id}`, e.title));
+    mount(liveLine, h('span', { class: 'live-dot', attrs: { 'aria-hidden': 'true' } }), `${changes} change(s) since you opened the queue, marked in the list. Latest: case #${e.id} ${what} (${e.severity}): `, link(`/alerts/${e.id}`, e.title));
     clearTimeout(reload);
     reload = setTimeout(() => void load(), 250);
   });

@@ -6,7 +6,7 @@
 import type { Collector } from '../../app.js';
 import type { EdgeRecord } from '../../store/fleet-records.js';
 import { isPublicIp } from '../../enrich/ip.js';
-import { CLUSTER_RULE } from '../../fleet/risk-alerts.js';
+import { CLUSTER_RULE } from '../../alerts/cluster-alerts.js';
 import { agentStatus } from './device-health.js';
 import { distanceKm } from '../../rules/geo.js';
 

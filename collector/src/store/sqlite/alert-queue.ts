@@ -1,4 +1,5 @@
-// The alert queue's reads: filters (status or several, severity, rule, scope, device, words),
+// The alert queue's reads: filters (status or several, severity, rule, scope, device, words; a
+// laptop's case also by its findings' words),
 // four orders each served by an index of migration 3 (read forwards or backwards), and a page's
 // ids read from the index before their rows, so a deep page joins only the rows it shows.
 import type { Statement } from 'better-sqlite3';
@@ -6,6 +7,7 @@ import type { Db } from '../sqlite.js';
 import type { AlertQuery } from '../store.js';
 import type { AlertRow } from '../records.js';
 import { ALERT_COLUMNS, SEVERITY_ORDER } from './columns.js';
+import { RISK_RULE } from '../../alerts/case-alerts.js';
 
 export class SqliteAlertQueue {
   private readonly shapes = new Map<string, Statement<unknown[]>>();
@@ -41,10 +43,14 @@ export class SqliteAlertQueue {
       const devices = `SELECT id FROM devices WHERE LOWER(hostname) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\'
         UNION SELECT device_id FROM registrations WHERE LOWER(serial) LIKE ? ESCAPE '\\' OR LOWER(assignee_name) LIKE ? ESCAPE '\\'
         OR LOWER(assignee_email) LIKE ? ESCAPE '\\'`;
+      // A laptop's case also by its findings (what is on the laptop: "anydesk", "astrill").
+      const findings = `SELECT device_id FROM findings WHERE LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(detector) LIKE ? ESCAPE '\\'
+        OR LOWER(key) LIKE ? ESCAPE '\\'`;
       clauses.push(`a.id IN (SELECT id FROM alerts WHERE LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(rule) LIKE ? ESCAPE '\\'
         UNION SELECT id FROM alerts WHERE device_id IN (${devices})
-        UNION SELECT alert_id FROM alert_members WHERE device_id IN (${devices}))`);
-      args.push(like, like, ...Array<string>(10).fill(like));
+        UNION SELECT alert_id FROM alert_members WHERE device_id IN (${devices})
+        UNION SELECT id FROM alerts WHERE rule = ? AND device_id IN (${findings}))`);
+      args.push(like, like, ...Array<string>(10).fill(like), RISK_RULE, like, like, like);
     }
     if (!q.includeSuppressed) clauses.push('a.suppressed_by IS NULL');
     return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', args };

@@ -1,10 +1,11 @@
-// The alert lifecycle: open -> acknowledged -> resolved or false positive (and reopen), with
-// assignee, notes and an audit record for every change. Suppressions silence a rule for a device
-// (or the fleet) until they expire.
+// The lifecycle of cases (and of any alert): open -> acknowledged -> resolved or false positive
+// (and reopen), with assignee, notes and an audit record for every change. Suppressions silence a
+// rule for a device (or the fleet) until they expire; one naming a detector leaves its findings
+// out of the laptop's case (src/alerts/cases.ts).
 import type { Store } from '../store/store.js';
 import type { AlertStatus } from '../store/records.js';
 import { auditTarget } from '../store/audit-target.js';
-import { assignableUsers } from './alert-values.js';
+import { assignableUsers } from '../ops/alert-values.js';
 
 export type AlertAction = 'ack' | 'resolve' | 'false_positive' | 'reopen';
 

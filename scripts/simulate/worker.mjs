@@ -64,6 +64,8 @@ async function start(msg) {
       const greets = historyAddresses(l, h);
       if (greets.at(-1) === live.ip) greets.pop();
       for (const ip of greets.length > 0 ? greets : [live.ip]) await a.greet(ip);
+      // greet() leaves the agent at the address it greeted from: the live stream comes from where it is now.
+      a.publicIp = live.ip;
       const replayed = replayHistory(a, l, h);
       heartbeats += replayed.heartbeats;
       a.update(facts);

@@ -9,10 +9,9 @@
 // as a site's lose those edges, and the engine re-scores the clusters they joined
 // (fleet/engine.ts, siteChanges).
 import type { Store } from '../store/store.js';
-import type { ObservationKey } from '../correlate/keys.js';
+import type { EdgeKind, ObservationKey } from '../correlate/keys.js';
 import { inCidr, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
-import type { EdgeKind } from '../correlate/keys.js';
-import { isLearnedKind, type LearnedKind, type SiteRow } from './records.js';
+import { isLearnedKind, type LearnedKind } from './records.js';
 
 /** Edge kinds made of what is learned at a site (all keyed hashes of a MAC: one value space). */
 export const PLACE_EDGE_KINDS = ['gateway_mac', 'wifi_bssid', 'lan_neighbour'] as const;
@@ -205,8 +204,8 @@ export class SiteWatch {
   /**
    * Inside the batch transaction, for every observation: learns it when the laptop is at a site
    * and saw it there (just now, not behind a tunnel), and says whether it must link nobody (so
-   * learned, or the value is a site's equipment). `ownMac`: the value is another enrolled laptop's own MAC (not equipment; still
-   * no link while at a site).
+   * learned, or the value is a site's equipment). `ownMac`: the value is another enrolled
+   * laptop's own MAC (not equipment; still no link while at a site).
    */
   observe(deviceId: string, key: ObservationKey, atMs: number, ownMac: boolean): boolean {
     if (!isLearnedKind(key.kind)) return false;
@@ -283,10 +282,5 @@ export class SiteWatch {
   /** Sightings older than `beforeMs` are forgotten, and equipment nobody saw since. */
   prune(beforeMs: number): void {
     if (this.store.sites.prune(beforeMs) > 0) this.load();
-  }
-
-  /** The sites as the engine sees them (for views). */
-  list(): Pick<SiteRow, 'id' | 'name'>[] {
-    return this.sites.map((s) => ({ id: s.id, name: s.name }));
   }
 }

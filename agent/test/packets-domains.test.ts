@@ -1,8 +1,8 @@
 // Catalog domains as the packet classifier matches them, on the real catalog (LOLRMM) and on rows a
 // VPN catalog would add.
 import { describe, expect, it } from 'vitest';
-import { builtinCatalog } from '@farmwatch/shared';
-import { CatalogDomains, domainRulesFromCatalog, rulesFor } from '../src/packets/classify/domains.js';
+import { LinearMatcher, builtinCatalog } from '@farmwatch/shared';
+import { CatalogDomains, domainRulesFromCatalog, hostAtoms, rulesFor } from '../src/packets/classify/domains.js';
 
 const rules = domainRulesFromCatalog(builtinCatalog());
 const m = new CatalogDomains(rules);
@@ -54,5 +54,22 @@ describe('catalog domains', () => {
   it('takes VPN rows from any list of entries, as the VPN catalog will give them', () => {
     const vpn = new CatalogDomains([...rules, ...rulesFor([{ id: 'astrill', domains: ['*.astrill.com'] }], 'vpn')]);
     expect(vpn.match('api.astrill.com')).toEqual({ entryId: 'astrill', kind: 'vpn', pattern: '*.astrill.com' });
+  });
+
+  it('matches host patterns in steps linear in the name, and skips syntax it does not take instead of throwing', () => {
+    const atoms = hostAtoms(`${'a*'.repeat(16)}b.example.com`);
+    if (!atoms) throw new Error('the pattern was not taken');
+    const matcher = new LinearMatcher(atoms);
+    const name = `${'a'.repeat(5000)}.example.com`;
+    const stats = { steps: 0 };
+    expect(matcher.test(name, stats)).toBe(false);
+    expect(stats.steps).toBeLessThanOrEqual((atoms.length + 1) * name.length);
+    // `{n,m}` repeats the atom before it: at most n..m of them.
+    const counted = new CatalogDomains(rulesFor([{ id: 'x', domains: ['r-[a-c0-1]{2,3}.x.net'] }], 'remote_access'));
+    expect(['r-a0.x.net', 'r-cb1.x.net'].map((n) => counted.match(n)?.entryId)).toEqual(['x', 'x']);
+    expect(['r-a.x.net', 'r-abca.x.net', 'r-ad.x.net'].map((n) => counted.match(n))).toEqual([undefined, undefined, undefined]);
+    // A regex built from these would not compile ("nothing to repeat", "range out of order").
+    const odd = new CatalogDomains(rulesFor([{ id: 'y', domains: ['*{3}.y.net', 'r-[z-a].y.net', '{2}y.net'] }], 'remote_access'));
+    expect(odd.skipped.map((r) => r.pattern)).toEqual(['*{3}.y.net', 'r-[z-a].y.net', '{2}y.net']);
   });
 });

@@ -1,4 +1,4 @@
-import { builtinCatalog } from '@farmwatch/shared';
+import { builtinCatalog, PushSigner } from '@farmwatch/shared';
 // The whole collector in one object: storage, fleet engine, gRPC (enrollment + ingest), the HTTP
 // API, alert exports, metrics, and the timers (revocation poll, sweep, retention).
 import { status as Status } from '@grpc/grpc-js';
@@ -85,6 +85,7 @@ export class Collector {
         store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
         addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,
         metrics: this.metrics, sanctioned: this.config.sanctioned ?? [], catalog: builtinCatalog(),
+        signer: new PushSigner({ certPem: this.config.tls.certPem, keyPem: this.config.tls.keyPem }),
         ...(this.config.pingIntervalMs ? { pingIntervalMs: this.config.pingIntervalMs } : {}),
       },
     });

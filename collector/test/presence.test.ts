@@ -141,8 +141,8 @@ describe('a cluster\'s score with presence', () => {
     const farm = ['f1', 'f2', 'f3', 'f4', 'f5'];
     const edges = linkedBy(farm, '73.162.10.1', NOW - 2 * 86_400_000);
     const regs = new Map(farm.map(reg));
-    // Unsettled (two days, place only): half, 30.
-    expect(scoreCluster(farm, edges, regs, () => undefined).signals.find((s) => s.id === 'cluster.people')?.weight).toBe(30);
+    // Unsettled (two days, place only, a household may hold three): half of two more people, 20.
+    expect(scoreCluster(farm, edges, regs, () => undefined).signals.find((s) => s.id === 'cluster.people')?.weight).toBe(20);
     const p = clusterPresence({ members: farm, personOf: person, rows: rows(farm, '73.162.10.1', aroundTheClock('2025-06-18')), nowMs: NOW, zoneOf: () => LA });
     const r = scoreCluster(farm, edges, regs, () => undefined, () => undefined, p);
     expect(r.signals.find((s) => s.id === 'cluster.people')?.weight).toBe(60);

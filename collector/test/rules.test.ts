@@ -165,17 +165,28 @@ describe('cluster score', () => {
     return scoreCluster(ids, edges, new Map(ids.map((id) => reg(id, `${id}@x.com`))), () => undefined);
   };
 
-  it('more people in one place than a household holds, for days: medium at three, high at four, critical at five', () => {
-    expect([2, 3, 4, 5, 9].map((n) => crowd(n, 5).severity)).toEqual(['info', 'medium', 'high', 'critical', 'critical']);
+  it('more people in one place than a household holds, for days: a household of three stays info, medium at four, high at five, critical at six', () => {
+    expect([2, 3, 4, 5, 6, 9].map((n) => crowd(n, 5).severity)).toEqual(['info', 'info', 'medium', 'high', 'critical', 'critical']);
     expect(crowd(4, 5).signals.find((s) => s.id === 'cluster.people')?.evidence).toHaveLength(4);
   });
 
+  it('counts the people at one place, not a chain of places: two colleagues at a coworking desk, one of them at home with a partner', () => {
+    const ids = ['a', 'b', 'c', 'd'];
+    const regs = new Map(ids.map((id) => reg(id, `${id}@x.com`)));
+    const chain = scoreCluster(ids, [edge('a', 'b', 'gateway_mac', 'cowork'), edge('b', 'c', 'gateway_mac', 'home'), edge('c', 'd', 'wifi_bssid', 'cafe')], regs, () => undefined);
+    expect(chain.signals.find((s) => s.id === 'cluster.people')).toBeUndefined();
+    expect(chain.severity).toBe('info');
+    // The same four people behind one gateway are a crowd.
+    const one = scoreCluster(ids, [edge('a', 'b', 'gateway_mac', 'g'), edge('b', 'c', 'gateway_mac', 'g'), edge('c', 'd', 'gateway_mac', 'g')], regs, () => undefined);
+    expect(one.signals.find((s) => s.id === 'cluster.people')?.evidence).toEqual(['a@x.com', 'b@x.com', 'c@x.com', 'd@x.com']);
+  });
+
   it('a crowd that met in one place a day ago (colleagues at a conference hotel) counts half, and never above medium, until it stays', () => {
-    expect([2, 3, 4, 5, 9, 30].map((n) => crowd(n, 1).severity)).toEqual(['info', 'low', 'medium', 'medium', 'medium', 'medium']);
+    expect([2, 3, 4, 5, 9, 30].map((n) => crowd(n, 1).severity)).toEqual(['info', 'info', 'low', 'medium', 'medium', 'medium']);
     expect(crowd(5, 1).signals.find((s) => s.id === 'cluster.people')?.title)
-      .toBe("5 different people's laptops linked (a household holds two); in one place for 1.0 days so far, counted half until 4.0 days (a hotel or an offsite moves on, a farm stays)");
+      .toBe("5 different people's laptops in one place (a household holds three); in one place for 1.0 days so far, counted half until 4.0 days (a hotel or an offsite moves on, a farm stays)");
     // The same crowd four days on is a farm candidate in full.
-    expect(crowd(5, 4).severity).toBe('critical');
+    expect(crowd(5, 4).severity).toBe('high');
     // Linked by one operator as well as the place: no waiting.
     const ids = ['a', 'b', 'c'];
     const operated = scoreCluster(ids, [edge('a', 'b', 'gateway_mac', 'g'), edge('a', 'c', 'gateway_mac', 'g'), edge('b', 'c', 'remote_peer_id', 'anydesk:1')],

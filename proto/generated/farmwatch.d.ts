@@ -820,6 +820,37 @@ export namespace farmwatch {
             type $Shape = farmwatch.v1.SensorInterval.$Properties;
         }
 
+        interface ISignedPayload extends farmwatch.v1.SignedPayload.$Properties {
+        }
+
+        class SignedPayload {
+            constructor(properties?: farmwatch.v1.SignedPayload.$Properties);
+            $unknowns?: Uint8Array[];
+            kind: string;
+            payload: Uint8Array;
+            certificate: Uint8Array;
+            signature: Uint8Array;
+            static create(properties: farmwatch.v1.SignedPayload.$Shape): farmwatch.v1.SignedPayload & farmwatch.v1.SignedPayload.$Shape;
+            static create(properties?: farmwatch.v1.SignedPayload.$Properties): farmwatch.v1.SignedPayload;
+            static encode(message: farmwatch.v1.SignedPayload.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): farmwatch.v1.SignedPayload & farmwatch.v1.SignedPayload.$Shape;
+            static verify(message: { [k: string]: any }): (string|null);
+            static fromObject(object: { [k: string]: any }): farmwatch.v1.SignedPayload;
+            static toObject(message: farmwatch.v1.SignedPayload, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SignedPayload {
+            interface $Properties {
+                kind?: (string|null);
+                payload?: (Uint8Array|null);
+                certificate?: (Uint8Array|null);
+                signature?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = farmwatch.v1.SignedPayload.$Properties;
+        }
+
         interface IConfigUpdate extends farmwatch.v1.ConfigUpdate.$Properties {
         }
 
@@ -828,6 +859,7 @@ export namespace farmwatch {
             $unknowns?: Uint8Array[];
             version: string;
             settings?: (farmwatch.v1.AgentSettings.$Properties|null);
+            signed?: (farmwatch.v1.SignedPayload.$Properties|null);
             static create(properties: farmwatch.v1.ConfigUpdate.$Shape): farmwatch.v1.ConfigUpdate & farmwatch.v1.ConfigUpdate.$Shape;
             static create(properties?: farmwatch.v1.ConfigUpdate.$Properties): farmwatch.v1.ConfigUpdate;
             static encode(message: farmwatch.v1.ConfigUpdate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -842,6 +874,7 @@ export namespace farmwatch {
             interface $Properties {
                 version?: (string|null);
                 settings?: (farmwatch.v1.AgentSettings.$Properties|null);
+                signed?: (farmwatch.v1.SignedPayload.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.ConfigUpdate.$Properties;
@@ -855,6 +888,7 @@ export namespace farmwatch {
             $unknowns?: Uint8Array[];
             version: string;
             catalog?: (farmwatch.v1.Catalog.$Properties|null);
+            signed?: (farmwatch.v1.SignedPayload.$Properties|null);
             static create(properties: farmwatch.v1.CatalogUpdate.$Shape): farmwatch.v1.CatalogUpdate & farmwatch.v1.CatalogUpdate.$Shape;
             static create(properties?: farmwatch.v1.CatalogUpdate.$Properties): farmwatch.v1.CatalogUpdate;
             static encode(message: farmwatch.v1.CatalogUpdate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -869,6 +903,7 @@ export namespace farmwatch {
             interface $Properties {
                 version?: (string|null);
                 catalog?: (farmwatch.v1.Catalog.$Properties|null);
+                signed?: (farmwatch.v1.SignedPayload.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.CatalogUpdate.$Properties;

@@ -6114,6 +6114,231 @@ export const farmwatch = $root.farmwatch = (() => {
             return SensorInterval;
         })();
 
+        v1.SignedPayload = (function() {
+
+            const SignedPayload = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SignedPayload.prototype.kind = "";
+            SignedPayload.prototype.payload = $util.newBuffer([]);
+            SignedPayload.prototype.certificate = $util.newBuffer([]);
+            SignedPayload.prototype.signature = $util.newBuffer([]);
+
+            SignedPayload.create = function(properties) {
+                return new SignedPayload(properties);
+            };
+
+            SignedPayload.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== "")
+                    writer.uint32(10).string(message.kind);
+                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
+                    writer.uint32(18).bytes(message.payload);
+                if (message.certificate != null && $Object.hasOwnProperty.call(message, "certificate") && message.certificate.length)
+                    writer.uint32(26).bytes(message.certificate);
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(34).bytes(message.signature);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SignedPayload.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.farmwatch.v1.SignedPayload();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.payload = value;
+                            else
+                                delete message.payload;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.certificate = value;
+                            else
+                                delete message.certificate;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SignedPayload.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    if (!$util.isString(message.kind))
+                        return "kind: string expected";
+                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload"))
+                    if (!(message.payload && typeof message.payload.length === "number" || $util.isString(message.payload)))
+                        return "payload: buffer expected";
+                if (message.certificate != null && $Object.hasOwnProperty.call(message, "certificate"))
+                    if (!(message.certificate && typeof message.certificate.length === "number" || $util.isString(message.certificate)))
+                        return "certificate: buffer expected";
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature"))
+                    if (!(message.signature && typeof message.signature.length === "number" || $util.isString(message.signature)))
+                        return "signature: buffer expected";
+                return null;
+            };
+
+            SignedPayload.fromObject = function (object, _depth) {
+                if (object instanceof $root.farmwatch.v1.SignedPayload)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".farmwatch.v1.SignedPayload: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.farmwatch.v1.SignedPayload();
+                if (object.kind != null)
+                    if (typeof object.kind !== "string" || object.kind.length)
+                        message.kind = $String(object.kind);
+                if (object.payload != null)
+                    if (object.payload.length)
+                        if (typeof object.payload === "string")
+                            $util.base64.decode(object.payload, message.payload = $util.newBuffer($util.base64.length(object.payload)), 0);
+                        else if (object.payload.length >= 0)
+                            message.payload = object.payload;
+                if (object.certificate != null)
+                    if (object.certificate.length)
+                        if (typeof object.certificate === "string")
+                            $util.base64.decode(object.certificate, message.certificate = $util.newBuffer($util.base64.length(object.certificate)), 0);
+                        else if (object.certificate.length >= 0)
+                            message.certificate = object.certificate;
+                if (object.signature != null)
+                    if (object.signature.length)
+                        if (typeof object.signature === "string")
+                            $util.base64.decode(object.signature, message.signature = $util.newBuffer($util.base64.length(object.signature)), 0);
+                        else if (object.signature.length >= 0)
+                            message.signature = object.signature;
+                return message;
+            };
+
+            SignedPayload.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.kind = "";
+                    if (options.bytes === $String)
+                        object.payload = "";
+                    else {
+                        object.payload = [];
+                        if (options.bytes !== $Array)
+                            object.payload = $util.newBuffer(object.payload);
+                    }
+                    if (options.bytes === $String)
+                        object.certificate = "";
+                    else {
+                        object.certificate = [];
+                        if (options.bytes !== $Array)
+                            object.certificate = $util.newBuffer(object.certificate);
+                    }
+                    if (options.bytes === $String)
+                        object.signature = "";
+                    else {
+                        object.signature = [];
+                        if (options.bytes !== $Array)
+                            object.signature = $util.newBuffer(object.signature);
+                    }
+                }
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = message.kind;
+                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload"))
+                    object.payload = options.bytes === $String ? $util.base64.encode(message.payload, 0, message.payload.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.payload) : message.payload;
+                if (message.certificate != null && $Object.hasOwnProperty.call(message, "certificate"))
+                    object.certificate = options.bytes === $String ? $util.base64.encode(message.certificate, 0, message.certificate.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.certificate) : message.certificate;
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature"))
+                    object.signature = options.bytes === $String ? $util.base64.encode(message.signature, 0, message.signature.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.signature) : message.signature;
+                return object;
+            };
+
+            SignedPayload.prototype.toJSON = function() {
+                return SignedPayload.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SignedPayload;
+        })();
+
         v1.ConfigUpdate = (function() {
 
             const ConfigUpdate = function (properties) {
@@ -6125,6 +6350,7 @@ export const farmwatch = $root.farmwatch = (() => {
 
             ConfigUpdate.prototype.version = "";
             ConfigUpdate.prototype.settings = null;
+            ConfigUpdate.prototype.signed = null;
 
             ConfigUpdate.create = function(properties) {
                 return new ConfigUpdate(properties);
@@ -6141,6 +6367,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(10).string(message.version);
                 if (message.settings != null && $Object.hasOwnProperty.call(message, "settings"))
                     $root.farmwatch.v1.AgentSettings.encode(message.settings, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed"))
+                    $root.farmwatch.v1.SignedPayload.encode(message.signed, writer.uint32(26).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6189,6 +6417,12 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.settings = $root.farmwatch.v1.AgentSettings.decode(reader, reader.size(), $undefined, _depth + 1, message.settings);
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.signed = $root.farmwatch.v1.SignedPayload.decode(reader, reader.size(), $undefined, _depth + 1, message.signed);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -6221,6 +6455,11 @@ export const farmwatch = $root.farmwatch = (() => {
                     if (error)
                         return "settings." + error;
                 }
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed")) {
+                    let error = $root.farmwatch.v1.SignedPayload.verify(message.signed, _depth + 1);
+                    if (error)
+                        return "signed." + error;
+                }
                 return null;
             };
 
@@ -6242,6 +6481,11 @@ export const farmwatch = $root.farmwatch = (() => {
                         throw $TypeError(".farmwatch.v1.ConfigUpdate.settings: object expected");
                     message.settings = $root.farmwatch.v1.AgentSettings.fromObject(object.settings, _depth + 1);
                 }
+                if (object.signed != null) {
+                    if (!$util.isObject(object.signed))
+                        throw $TypeError(".farmwatch.v1.ConfigUpdate.signed: object expected");
+                    message.signed = $root.farmwatch.v1.SignedPayload.fromObject(object.signed, _depth + 1);
+                }
                 return message;
             };
 
@@ -6256,11 +6500,14 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (options.defaults) {
                     object.version = "";
                     object.settings = null;
+                    object.signed = null;
                 }
                 if (message.version != null && $Object.hasOwnProperty.call(message, "version"))
                     object.version = message.version;
                 if (message.settings != null && $Object.hasOwnProperty.call(message, "settings"))
                     object.settings = $root.farmwatch.v1.AgentSettings.toObject(message.settings, options, _depth + 1);
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed"))
+                    object.signed = $root.farmwatch.v1.SignedPayload.toObject(message.signed, options, _depth + 1);
                 return object;
             };
 
@@ -6282,6 +6529,7 @@ export const farmwatch = $root.farmwatch = (() => {
 
             CatalogUpdate.prototype.version = "";
             CatalogUpdate.prototype.catalog = null;
+            CatalogUpdate.prototype.signed = null;
 
             CatalogUpdate.create = function(properties) {
                 return new CatalogUpdate(properties);
@@ -6298,6 +6546,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(10).string(message.version);
                 if (message.catalog != null && $Object.hasOwnProperty.call(message, "catalog"))
                     $root.farmwatch.v1.Catalog.encode(message.catalog, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed"))
+                    $root.farmwatch.v1.SignedPayload.encode(message.signed, writer.uint32(26).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6346,6 +6596,12 @@ export const farmwatch = $root.farmwatch = (() => {
                             message.catalog = $root.farmwatch.v1.Catalog.decode(reader, reader.size(), $undefined, _depth + 1, message.catalog);
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.signed = $root.farmwatch.v1.SignedPayload.decode(reader, reader.size(), $undefined, _depth + 1, message.signed);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -6378,6 +6634,11 @@ export const farmwatch = $root.farmwatch = (() => {
                     if (error)
                         return "catalog." + error;
                 }
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed")) {
+                    let error = $root.farmwatch.v1.SignedPayload.verify(message.signed, _depth + 1);
+                    if (error)
+                        return "signed." + error;
+                }
                 return null;
             };
 
@@ -6399,6 +6660,11 @@ export const farmwatch = $root.farmwatch = (() => {
                         throw $TypeError(".farmwatch.v1.CatalogUpdate.catalog: object expected");
                     message.catalog = $root.farmwatch.v1.Catalog.fromObject(object.catalog, _depth + 1);
                 }
+                if (object.signed != null) {
+                    if (!$util.isObject(object.signed))
+                        throw $TypeError(".farmwatch.v1.CatalogUpdate.signed: object expected");
+                    message.signed = $root.farmwatch.v1.SignedPayload.fromObject(object.signed, _depth + 1);
+                }
                 return message;
             };
 
@@ -6413,11 +6679,14 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (options.defaults) {
                     object.version = "";
                     object.catalog = null;
+                    object.signed = null;
                 }
                 if (message.version != null && $Object.hasOwnProperty.call(message, "version"))
                     object.version = message.version;
                 if (message.catalog != null && $Object.hasOwnProperty.call(message, "catalog"))
                     object.catalog = $root.farmwatch.v1.Catalog.toObject(message.catalog, options, _depth + 1);
+                if (message.signed != null && $Object.hasOwnProperty.call(message, "signed"))
+                    object.signed = $root.farmwatch.v1.SignedPayload.toObject(message.signed, options, _depth + 1);
                 return object;
             };
 

@@ -6,10 +6,12 @@
 // observations when the laptop comes to a place (and again a day later, as the agent refreshes
 // them). While the laptop sleeps nothing is written.
 //
-// What the collector cannot take from a replay: a laptop's public address reaches it only in a
-// Hello, stamped with the time the Hello arrived. So before the flush the laptop says Hello once
-// from each public address it used in those days (oldest first), and the collector records each
-// one as seen now (see README: the limitations of the replay).
+// A laptop's public address reaches the collector only with a stream (the address it comes from),
+// so the replay sends each stay's events from that stay's address: when the laptop moves, what it
+// wrote at the last place goes out on a stream from there (`flush`), as an agent that comes online
+// at each place would send it. The collector puts every hour of those events at that address
+// (presence per place) and records each address as seen when its stream came (see README: the
+// limitations of the replay).
 import { stateAt } from './routine.mjs';
 import { extrasAt } from './life.mjs';
 import { extrasFacts } from './situation.mjs';
@@ -37,14 +39,17 @@ export function historyAddresses(laptop, { startMs, endMs, stepMs }) {
 
 /**
  * Writes the laptop's history into the agent's outbox (agent: a VirtualAgent that has the fleet's
- * observation key and is not connected). Returns how many heartbeats it wrote and how many hours
- * the laptop was on.
+ * observation key and is not connected), and has `flush(ip)` send what it wrote at a place from
+ * that place's address whenever the laptop moves on (with the real clock). Returns how many
+ * heartbeats it wrote, how many hours the laptop was on, and the address of the last place, whose
+ * events are still in the outbox.
  */
-export function replayHistory(agent, laptop, { startMs, endMs, stepMs }) {
+export async function replayHistory(agent, laptop, { startMs, endMs, stepMs }, flush = async () => {}) {
   const realNow = Date.now;
   let t = startMs;
   Date.now = () => t;
   let heartbeats = 0;
+  let at;
   const hours = new Set();
   try {
     let signature;
@@ -54,6 +59,14 @@ export function replayHistory(agent, laptop, { startMs, endMs, stepMs }) {
       const s = stateAt(laptop, t);
       if (!s.on) continue;
       const place = laptop.places[s.at];
+      if (place.ip !== at) {
+        if (at !== undefined && agent.outbox.depth > 0) {
+          Date.now = realNow;
+          await flush(at);
+          Date.now = () => t;
+        }
+        at = place.ip;
+      }
       const x = extrasAt(laptop, t, s);
       const key = JSON.stringify([s.at, x]);
       if (key !== signature) {
@@ -76,5 +89,5 @@ export function replayHistory(agent, laptop, { startMs, endMs, stepMs }) {
   } finally {
     Date.now = realNow;
   }
-  return { heartbeats, hoursOn: hours.size };
+  return { heartbeats, hoursOn: hours.size, lastIp: at };
 }

@@ -59,7 +59,7 @@ export class VirtualAgent {
     this.publicIp = o.publicIp;
     this.facts = o.facts;
     this.startedAt = Date.now();
-    const config = { ...defaults(o.dir), server: o.server };
+    const config = { ...defaults(o.dir), server: o.server, ca_file: enrollmentFiles(o.dir).ca };
     this.outbox = o.spool ? Spool.open(join(o.dir, 'spool'), { maxBytes: 50 * 1048576, log }) : o.batchEvents ? new PacedOutbox(o.batchEvents) : new MemoryOutbox();
     this.updates = new CollectorUpdates(config, catalog, { sanctionedTools: o.sanctioned ?? [] }, log);
     this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);
@@ -101,6 +101,23 @@ export class VirtualAgent {
     const deadline = Date.now() + timeoutMs;
     while (!(this.helloAcks > acks && this.updates.current.observationKey)) {
       if (Date.now() > deadline) throw new Error(`no HelloAck and configuration within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.client.stop();
+    this.client = undefined;
+  }
+
+  /**
+   * Comes online from `publicIp`, sends everything in its outbox and goes offline again once the
+   * collector acknowledged it all: the history replay's events of one stay, from that stay's address.
+   */
+  async flushFrom(publicIp, timeoutMs = 120_000) {
+    this.publicIp = publicIp;
+    const acks = this.helloAcks;
+    this.connect();
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.helloAcks > acks && this.outbox.depth === 0)) {
+      if (Date.now() > deadline) throw new Error(`history from ${publicIp}: ${this.outbox.depth} event(s) not acknowledged within ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 20));
     }
     this.client.stop();

@@ -60,13 +60,12 @@ async function start(msg) {
     });
     agents.set(l.serial, { laptop: l, agent: a, deviceId: record.deviceId });
     if (h) {
-      // Online from each address of its history (the collector learns a public address only from a Hello), then offline with a spool of those days.
-      const greets = historyAddresses(l, h);
-      if (greets.at(-1) === live.ip) greets.pop();
-      for (const ip of greets.length > 0 ? greets : [live.ip]) await a.greet(ip);
-      // greet() leaves the agent at the address it greeted from: the live stream comes from where it is now.
-      a.publicIp = live.ip;
-      const replayed = replayHistory(a, l, h);
+      // Online once for the fleet's observation key, then each stay's events sent from that stay's
+      // address as the laptop moves on (the collector learns an address only from a stream).
+      await a.greet(historyAddresses(l, h)[0] ?? live.ip);
+      const replayed = await replayHistory(a, l, h, (ip) => a.flushFrom(ip));
+      if (replayed.lastIp !== undefined && replayed.lastIp !== live.ip && a.pending > 0) await a.flushFrom(replayed.lastIp);
+      a.publicIp = live.ip; // the rest goes out live, from where the laptop is now
       heartbeats += replayed.heartbeats;
       a.update(facts);
     }

@@ -78,6 +78,34 @@ describe('built-in catalog', () => {
     expect(() => loadCatalog(json, 'a catalog')).toThrow(/remoteAccess\[\d+\] \(putty\)\.role must be one of , host, client, both, not "viewer"/);
   });
 
+  it('bounds name patterns: length, stars, and how many one entry holds, naming the entry', () => {
+    const json = JSON.parse(readFileSync(new URL('../src/catalog/data/catalog.json', import.meta.url), 'utf8')) as {
+      remoteAccess: { id: string; processes?: { pattern: string }[]; services?: unknown[]; paths?: unknown[]; domains?: string[] }[]; vpnClients: { id: string; adapterDescriptions?: string[] }[];
+    };
+    const putty = json.remoteAccess.find((t) => t.id === 'putty');
+    const vpn = json.vpnClients[0];
+    if (!putty || !vpn) throw new Error('putty or a VPN client is not in the catalog');
+    delete putty.services;
+    delete putty.paths;
+    putty.processes = Array.from({ length: 200 }, (_, i) => ({ pattern: `putty-${i}.exe` }));
+    putty.domains = Array.from({ length: 57 }, (_, i) => `host${i}.example.com`);
+    vpn.adapterDescriptions = [`${'*x'.repeat(17)}`, `${'d'.repeat(257)}`];
+    expect(() => loadCatalog(json, 'a catalog')).toThrow(SchemaError);
+    const problems = (() => {
+      try {
+        loadCatalog(json, 'a catalog');
+        return [];
+      } catch (err) {
+        return (err as SchemaError).problems;
+      }
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^catalog\.remoteAccess\[\d+\] \(putty\) has 257 name patterns \(processes, domains together\); at most 256: split the entry$/),
+      `catalog.vpnClients[0] (${vpn.id}).adapterDescriptions[0] has 17 '*'; at most 16`,
+      `catalog.vpnClients[0] (${vpn.id}).adapterDescriptions[1] is 257 characters long; at most 256`,
+    ]);
+  });
+
   it('ships the LOLRMM licence beside the catalog', () => {
     const licence = readFileSync(new URL('../catalog/LICENSE-LOLRMM.txt', import.meta.url), 'utf8');
     expect(licence).toContain('Apache License');

@@ -43,7 +43,7 @@ export class RuntimeLaptop {
         os: { platform: 'win32', name: 'Windows 11 Pro', version: '10.0.22631', kernel: '10.0.22631', arch: 'x64' }, timeZone: laptop.timeZone,
       },
     };
-    this.updates = new CollectorUpdates({ ...defaults(this.dir), server }, builtinCatalog(), { sanctionedTools: [] }, log);
+    this.updates = new CollectorUpdates({ ...defaults(this.dir), server, ca_file: enrollmentFiles(this.dir).ca }, builtinCatalog(), { sanctionedTools: [] }, log);
     this.evaluator = new Evaluator(this.outbox, () => this.updates.current, 'win32', log);
   }
 

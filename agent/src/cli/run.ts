@@ -61,7 +61,7 @@ async function run(values: RunOptions): Promise<number> {
   stateFileNotices.warn = (message) => log.warn(message);
   // Before anything in it is read or written: the folder must be the agent's alone (--once keeps nothing there).
   if (!values.once) checkStateFolder(config.state_dir);
-  const catalog = (values.once ? undefined : persistedCatalog(config.state_dir, log)) ?? builtinCatalog();
+  const catalog = (values.once ? undefined : persistedCatalog(config.state_dir, config.ca_file, log)) ?? builtinCatalog();
   const policy = policyFrom(values.policy, [], catalog);
   await ensureEnrolled(config, () => helloOf(values.root), log);
   const credentials = channelCredentials({ caFile: config.ca_file, certFile: config.cert_file, keyFile: config.key_file });

@@ -24,6 +24,7 @@ import { CPU_WINDOW_MS, CpuSampler } from './cpu-sampler.js';
 import { Scheduler } from './scheduler.js';
 import { HotplugWatcher } from './hotplug.js';
 import { Watchdog } from './watchdog.js';
+import { Liveness } from './liveness.js';
 import { sensorTable, type SensorEntry } from './sensor-table.js';
 import type { PacketsSensor } from '../sensors/packets/spec.js';
 import { Evaluator, type Usage } from './evaluate.js';
@@ -54,11 +55,16 @@ const HEALTH_EVERY_MS = 10 * 60_000;
 const WATCHDOG_EVERY_MS = 5000;
 const STATUS_EVERY_MS = 5000;
 const RENEWAL_CHECK_MS = 6 * 3600_000;
+/** The liveness watchdog (a worker thread) ends the agent when its event loop has not run for this long. */
+export const LIVENESS_STALL_MS = 30_000;
+/** ... or when a stop has not finished this long after it began (under systemd's TimeoutStopSec=15). */
+export const STOP_GRACE_MS = 12_000;
 
 export class Agent {
   private readonly client: StreamClient;
   private readonly scheduler: Scheduler;
   private readonly watchdog: Watchdog;
+  private liveness: Liveness | undefined;
   /** The one CPU sampler: the watchdog's samples, the status file and the reports all read it. */
   private readonly cpu = new CpuSampler();
   private readonly startedAtMs = Date.now();
@@ -113,6 +119,11 @@ export class Agent {
       await this.packets.stop();
       return delivered;
     }
+    this.liveness = new Liveness({
+      stallMs: LIVENESS_STALL_MS, stopGraceMs: STOP_GRACE_MS, component: 'agent.liveness',
+      onError: (err) => this.opts.log.error('the liveness watchdog stopped working', { error: err.message }),
+    });
+    this.liveness.start();
     const previous = markRunning(this.opts.config.state_dir, this.host.bootId ?? '');
     if (previous) {
       this.opts.log.warn('the previous run did not stop cleanly', { reason: StopReason[previous.reason], detail: previous.detail });
@@ -133,6 +144,7 @@ export class Agent {
 
   /** Says why the agent stops, flushes for a few seconds, closes. Later calls get the first's result. */
   stop(reason: StopReason, detail: string): Promise<boolean> {
+    this.liveness?.stopping();
     this.stopping ??= this.stopOnce(reason, detail);
     return this.stopping;
   }
@@ -308,6 +320,7 @@ export class Agent {
     if ('close' in this.opts.outbox) this.opts.outbox.close();
     this.writeStatus();
     markStopped(this.opts.config.state_dir);
+    await this.liveness?.stop();
     return flushed;
   }
 }

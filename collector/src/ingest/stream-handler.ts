@@ -8,10 +8,14 @@
 // A device has one stream: a new one ends the one before with ABORTED "stream replaced: ...", so
 // one certificate cannot hold a thousand streams. The catalog (over 100 KB) is pushed to a device
 // at most once per `catalogPushIntervalMs`, however many Hellos name another version.
+//
+// What the collector pushes is signed with its server certificate's key (SignedPayload): the
+// agent applies nothing it cannot check against the CA it enrolled with. The settings also go
+// unsigned beside the signed copy, for agents older than signed pushes; the catalog goes signed only.
 import { createHash } from 'node:crypto';
 import { status as Status, type ServerDuplexStream } from '@grpc/grpc-js';
-import { DEFAULT_MAX_BATCH_BYTES, ObservationKind, type AgentMessage, type CollectorMessage, type Decoded } from '@farmwatch/proto';
-import type { Catalog, Logger } from '@farmwatch/shared';
+import { DEFAULT_MAX_BATCH_BYTES, ObservationKind, pb, type AgentMessage, type CollectorMessage, type Decoded, type farmwatch } from '@farmwatch/proto';
+import { PUSH_KIND, type Catalog, type Logger, type PushSigner, type SignedPayload } from '@farmwatch/shared';
 import type { Store } from '../store/store.js';
 import type { DeviceRow } from '../store/records.js';
 import { authenticate, Refusal, type PeerIdentity } from '../auth/peer.js';
@@ -42,6 +46,8 @@ export interface IngestDeps {
   sanctioned?: string[];
   /** The collector's catalog: pushed to an agent that says it runs another one. */
   catalog?: Catalog;
+  /** Signs what is pushed (the collector's server certificate and key). */
+  signer: PushSigner;
   pingIntervalMs?: number;
   /** A device is sent the catalog at most once in this long (default 10 minutes). */
   catalogPushIntervalMs?: number;
@@ -59,6 +65,20 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
   // When each device was last sent the catalog (one entry per device that asked).
   const catalogSent = new Map<string, number>();
   const catalogInterval = deps.catalogPushIntervalMs ?? DEFAULT_CATALOG_PUSH_INTERVAL_MS;
+  // Signed once per content: the catalog is fixed for the collector's life, the settings change rarely.
+  let signedCatalog: SignedPayload | undefined;
+  const signedConfig = new Map<string, SignedPayload>();
+  const signCatalog = (catalog: Catalog): SignedPayload =>
+    (signedCatalog ??= deps.signer.sign(PUSH_KIND.catalog, pb.CatalogUpdate.encode({ version: catalog.version ?? '', catalog }).finish()));
+  const signConfig = (update: { version: string; settings: farmwatch.v1.AgentSettings.$Shape }): SignedPayload => {
+    let signed = signedConfig.get(update.version);
+    if (!signed) {
+      signed = deps.signer.sign(PUSH_KIND.config, pb.ConfigUpdate.encode(update).finish());
+      signedConfig.clear();
+      signedConfig.set(update.version, signed);
+    }
+    return signed;
+  };
   return (call) => {
     const peer = call.getPeer();
     let identity: PeerIdentity | undefined;
@@ -137,7 +157,7 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         const observationKinds = [ObservationKind.OBSERVATION_KIND_REMOTE_RELAY_IP];
         const settings = { observationKey: deps.fleet.fleetKey, sanctionedTools: deps.sanctioned ?? [], observationKinds };
         const version = createHash('sha256').update(deps.fleet.fleetKey).update((deps.sanctioned ?? []).join(',')).update(observationKinds.join(',')).digest('hex').slice(0, 16);
-        send({ config: { version, settings } });
+        send({ config: { version, settings, signed: signConfig({ version, settings }) } });
         deps.bus?.publish(deps.fleet.evaluate([device.id]));
       }
       if (deps.catalog?.version && hello.catalogVersion !== deps.catalog.version) {
@@ -145,7 +165,7 @@ export function ingestHandler(deps: IngestDeps): (call: IngestCall) => void {
         if (last === undefined || at - last >= catalogInterval) {
           catalogSent.set(device.id, at);
           deps.log.info('pushing the catalog to an agent on another version', { device: device.id, agent: hello.catalogVersion ?? '', collector: deps.catalog.version });
-          send({ catalog: { version: deps.catalog.version, catalog: deps.catalog } });
+          send({ catalog: { version: deps.catalog.version, signed: signCatalog(deps.catalog) } });
         } else {
           deps.log.debug('not pushing the catalog again so soon', { device: device.id, sentAt: new Date(last).toISOString() });
         }

@@ -78,10 +78,17 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
   signals.push(...(presence?.signals ?? []));
   const shipTo = clusterShipToSignal(members, registrations, new Set(counted));
   if (shipTo) signals.push(shipTo);
-  const extraPeople = Math.max(0, counted.length - 2);
+  // The crowd. Linked by a place only, it is the people at one place (the most crowded shared
+  // value): a chain of places (two colleagues at a coworking space, one of them at home with a
+  // partner) is no crowd of three. One operator or one KVM across houses counts everyone it links.
+  const placeOnly = [...byKind.keys()].every((k) => PLACE_KINDS.has(k));
+  const crowd = placeOnly ? largestPlaceCrowd(edges, registrations, new Set(counted)) : counted;
+  // A household holds two, sometimes three (a family, flatmates) whose laptops sleep at night; where
+  // laptops are kept on overnight (a dwelling, rules/presence.ts), or something else links them, two.
+  const household = placeOnly && !(presence?.dwelling ?? false) ? CLUSTER_BONUS.householdMax : 2;
+  const extraPeople = Math.max(0, crowd.length - household);
   if (extraPeople > 0) {
     // How long the crowd has shared its place: from the first place link to the latest refresh.
-    const placeOnly = [...byKind.keys()].every((k) => PLACE_KINDS.has(k));
     const placeEdges = edges.filter((e) => PLACE_KINDS.has(e.kind));
     const togetherMs = placeEdges.length === 0 ? 0 : Math.max(...placeEdges.map((e) => e.lastMs)) - Math.min(...placeEdges.map((e) => e.firstMs));
     const settled = !placeOnly || togetherMs >= CLUSTER_BONUS.settledAfterMs || (presence?.dwelling ?? false);
@@ -91,12 +98,30 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
     const days = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} days`;
     signals.push({
       id: 'cluster.people', weight,
-      title: `${counted.length} different people's laptops linked (a household holds two)${excused.length > 0 ? `; ${excused.length} more at workplaces only not counted` : ''}${settled ? ''
+      title: `${crowd.length} different people's laptops ${placeOnly ? 'in one place' : 'linked'} (a household holds ${household === 2 ? 'two' : 'three'})${excused.length > 0 ? `; ${excused.length} more at workplaces only not counted` : ''}${settled ? ''
         : `; in one place for ${days(togetherMs)} so far, counted half until ${days(CLUSTER_BONUS.settledAfterMs)} (a hotel or an offsite moves on, a farm stays)`}`,
-      evidence: counted,
+      evidence: crowd,
     });
   }
   signals.sort((a, b) => b.weight - a.weight);
   const score = Math.min(100, signals.reduce((n, s) => n + s.weight, 0));
   return { members: [...members].sort(), people, score, severity: severityFor(score), signals, farmCandidate: people.length >= 2 };
+}
+
+/** The counted people at the most crowded shared place value (a gateway, an access point, an address). */
+function largestPlaceCrowd(edges: readonly EdgeRecord[], registrations: Map<string, RegistrationRow>, counted: ReadonlySet<string>): string[] {
+  const at = new Map<string, Set<string>>();
+  for (const e of edges) {
+    if (!PLACE_KINDS.has(e.kind)) continue;
+    const key = `${e.kind}|${e.valueKey}`;
+    let people = at.get(key);
+    if (!people) at.set(key, (people = new Set()));
+    for (const d of [e.deviceA, e.deviceB]) {
+      const person = registrations.get(d)?.assigneeEmail ?? `unregistered:${d}`;
+      if (counted.has(person)) people.add(person);
+    }
+  }
+  let best: string[] = [];
+  for (const people of at.values()) if (people.size > best.length) best = [...people].sort();
+  return best;
 }

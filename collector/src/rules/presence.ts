@@ -28,6 +28,8 @@ export interface PresenceConfig {
    */
   minWorkdays: number;
   offShare: number;
+  /** Days at a place (or `minNights` nights) before a laptop that neither stays nor works there is judged mixed rather than unknown. */
+  minDays: number;
   /** A place is judged when at least `minLaptops` of its laptops are. */
   minLaptops: number;
   /** A workplace: at least this share of its judged laptops work there (and fewer than `minLaptops` stay). */
@@ -39,7 +41,7 @@ export interface PresenceConfig {
 }
 
 export const DEFAULT_PRESENCE: PresenceConfig = {
-  days: 14, nightFrom: 0, nightTo: 6, minNights: 2, stayShare: 0.5, minWorkdays: 3, offShare: 0.1, minLaptops: 2, workplaceShare: 0.8, maxPlaces: 20,
+  days: 14, nightFrom: 0, nightTo: 6, minNights: 2, stayShare: 0.5, minWorkdays: 2, offShare: 0.1, minDays: 3, minLaptops: 2, workplaceShare: 0.8, maxPlaces: 20,
   maxPlacesPerHour: 4,
 };
 
@@ -117,7 +119,7 @@ function describeLaptop(l: LaptopHours, clock: NonNullable<ReturnType<typeof loc
   let pattern: LaptopPattern = 'unknown';
   if (p.nights >= cfg.minNights && p.nights >= cfg.stayShare * p.days) pattern = 'stays';
   else if (p.weekdays >= cfg.minWorkdays && p.offHours <= cfg.offShare * p.hours && p.nights < cfg.minNights) pattern = 'workday';
-  else if (p.weekdays + p.weekendDays >= cfg.minWorkdays || p.nights >= cfg.minNights) pattern = 'mixed';
+  else if (p.days >= cfg.minDays || p.nights >= cfg.minNights) pattern = 'mixed';
   return { deviceId: l.deviceId, pattern, ...p, elsewhere: l.elsewhere.length > 0 };
 }
 

@@ -75,8 +75,13 @@ export const EDGE_WEIGHTS = {
 } as const;
 
 export const CLUSTER_BONUS = {
-  /** Per person beyond two whose laptop is in the cluster (at most `maxPeople`): a household holds two. */
+  /**
+   * Per person beyond a household whose laptop is in the cluster (at most `maxPeople`). A household
+   * holds two; up to `householdMax` when the cluster is linked by a place only and no place of it is
+   * a dwelling where laptops are kept on overnight (a family or flatmates, who sleep).
+   */
   perPerson: 20,
+  householdMax: 3,
   maxPeople: 60,
   /**
    * A crowd linked by nothing but a place, together for less than `settledAfterMs`, counts half

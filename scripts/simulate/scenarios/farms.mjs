@@ -102,7 +102,10 @@ export function farmHouses(ctx) {
       const operator = remoteWorker(r, l, style);
       l.routine = farmRoutine(operator, alwaysOn);
       l.installed = r.chance(0.25) ? { timeZone: 'Asia/Shanghai' } : {};
-      l.control = control(ctx, kvm ? { kvm: r.pick(KVMS) } : { anydesk: [r.pick(operators)] }, operator, from);
+      const op = r.pick(operators);
+      // The addresses that really drive this laptop: houses whose laptops share one are one case.
+      l.operatorIps = kvm ? [] : [op.ip];
+      l.control = control(ctx, kvm ? { kvm: r.pick(KVMS) } : { anydesk: [op] }, operator, from);
       l.signalPhase = signalOf(ctx, from, k);
       out.push(l);
     }
@@ -138,7 +141,10 @@ export function toolFarms(ctx) {
       const operator = remoteWorker(r, l, style);
       l.routine = farmRoutine(operator, alwaysOn);
       l.installed = r.chance(0.25) ? { timeZone: 'Asia/Shanghai' } : {};
-      l.control = control(ctx, { tool: toolSetup(ctx, id, mode, r.pick(operators)) }, operator, from);
+      const op = r.pick(operators);
+      // Seen by the collector only when the operator connects directly (a relay hides him).
+      l.operatorIps = mode === 'direct' ? [op] : [];
+      l.control = control(ctx, { tool: toolSetup(ctx, id, mode, op) }, operator, from);
       l.signalPhase = signalOf(ctx, from, k);
       out.push(l);
     }

@@ -15,7 +15,7 @@
 //   "136.243.104.235"          an address: matches the flow's server address;
 //   "<operator-configured ...>" a placeholder for a self-hosted server: skipped, it names nothing.
 import { isIP } from 'node:net';
-import type { Catalog } from '@farmwatch/shared';
+import { LinearMatcher, type Atom, type Catalog } from '@farmwatch/shared';
 import type { DomainMatcher } from './types.js';
 
 export interface DomainRule {
@@ -38,33 +38,57 @@ export function rulesFor(entries: readonly { id: string; domains: readonly strin
 interface Compiled {
   rule: DomainRule;
   port?: number;
-  re?: RegExp;
+  matcher?: LinearMatcher;
 }
 
 const SUPPORTED = /^[a-z0-9.*\-_[\]{},]+$/;
 
-function toRegExp(host: string): RegExp | undefined {
-  let src = '';
+/** A class's characters: letters, digits and ranges (`a-f0-9`); a dash first or last is itself. */
+function classCodes(cls: string): Set<number> | undefined {
+  const codes = new Set<number>();
+  for (let i = 0; i < cls.length; i++) {
+    const from = cls.charCodeAt(i);
+    if (cls[i + 1] === '-' && i + 2 < cls.length) {
+      const to = cls.charCodeAt(i + 2);
+      if (to < from) return undefined;
+      for (let c = from; c <= to; c++) codes.add(c);
+      i += 2;
+    } else codes.add(from);
+  }
+  return codes;
+}
+
+/**
+ * A host pattern as atoms for the linear matcher (never a regular expression: see
+ * @farmwatch/shared linear-match.ts): `*` any run within one label, `[...]` one character of a
+ * class, `{n}` / `{n,m}` the atom before it n (to m) times. Undefined for syntax it does not take.
+ */
+export function hostAtoms(host: string): Atom[] | undefined {
+  const atoms: Atom[] = [];
   for (let i = 0; i < host.length; i++) {
     const c = host[i] as string;
-    if (c === '*') src += '[^.]*';
+    if (c === '*') atoms.push({ test: { kind: 'anyBut', code: 46 /* . */ }, repeat: 'many' });
     else if (c === '[') {
       const end = host.indexOf(']', i);
       const cls = host.slice(i + 1, end);
-      if (end < 0 || !/^[a-z0-9-]+$/.test(cls)) return undefined;
-      src += `[${cls}]`;
+      const codes = end < 0 || !/^[a-z0-9-]+$/.test(cls) ? undefined : classCodes(cls);
+      if (!codes) return undefined;
+      atoms.push({ test: { kind: 'set', codes }, repeat: 'once' });
       i = end;
     } else if (c === '{') {
       const end = host.indexOf('}', i);
-      const count = host.slice(i + 1, end);
-      if (end < 0 || !/^\d{1,2}(,\d{1,2})?$/.test(count)) return undefined;
-      src += `{${count}}`;
+      const count = /^(\d{1,2})(?:,(\d{1,2}))?$/.exec(end < 0 ? '' : host.slice(i + 1, end));
+      const last = atoms.pop();
+      if (!count || !last || last.repeat !== 'once') return undefined;
+      const min = Number(count[1]);
+      const max = count[2] === undefined ? min : Number(count[2]);
+      if (max < min) return undefined;
+      for (let k = 0; k < max; k++) atoms.push({ test: last.test, repeat: k < min ? 'once' : 'optional' });
       i = end;
-    } else if (/[a-z0-9_-]/.test(c)) src += c;
-    else if (c === '.') src += '\\.';
+    } else if (/[a-z0-9_.-]/.test(c)) atoms.push({ test: { kind: 'char', code: c.charCodeAt(0) }, repeat: 'once' });
     else return undefined;
   }
-  return new RegExp(`^${src}$`);
+  return atoms;
 }
 
 export class CatalogDomains implements DomainMatcher {
@@ -97,12 +121,12 @@ export class CatalogDomains implements DomainMatcher {
     }
     if (text.startsWith('*.') && !/[*[{]/.test(text.slice(2))) return push(this.below, text.slice(2), { rule, port });
     if (!/[*[{]/.test(text)) return push(this.exact, text, { rule, port });
-    const re = toRegExp(text);
-    if (!re) {
+    const atoms = hostAtoms(text);
+    if (!atoms) {
       this.skipped.push(rule);
       return;
     }
-    this.patterns.push({ rule, port, re });
+    this.patterns.push({ rule, port, matcher: new LinearMatcher(atoms) });
   }
 
   match(name: string, port?: number): { entryId: string; kind: DomainRule['kind']; pattern: string } | undefined {
@@ -115,7 +139,7 @@ export class CatalogDomains implements DomainMatcher {
     const exact = pick(this.exact.get(n));
     if (exact) return out(exact);
     // The most specific pattern first: character-class patterns name one product's hosts.
-    for (const c of this.patterns) if (ok(c) && c.re?.test(n)) return out(c);
+    for (const c of this.patterns) if (ok(c) && c.matcher?.test(n)) return out(c);
     for (let dot = n.indexOf('.'); dot >= 0; dot = n.indexOf('.', dot + 1)) {
       const hit = pick(this.below.get(n.slice(dot + 1)));
       if (hit) return out(hit);

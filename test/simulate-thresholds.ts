@@ -29,8 +29,9 @@ export const THRESHOLDS: { steady: RunThresholds; dayOne: RunThresholds } = {
     run: { agents: 100, seed: 11, historyStepMin: 30 },
     high: { laptopPrecision: 0.35, laptopRecall: 0.7, clusterPrecision: 0.4, clusterRecall: 0.6 },
     medium: { laptopRecall: 0.9, clusterRecall: 0.6 },
-    // Offices, coworking spaces and the helpdesk's own laptops are still farm-like crowds to the rules: up to critical.
-    innocentMeanSeverity: { 'head office': RANK.critical, 'branch office': RANK.critical, 'helpdesk staff': RANK.critical, coworking: RANK.critical, household: RANK.high, traveller: RANK.medium },
+    // Branch offices nobody registered and coworking spaces are still farm-like crowds to the rules:
+    // up to critical. The head office and its helpdesk are a company site (collector/src/sites).
+    innocentMeanSeverity: { 'head office': RANK.low, 'branch office': RANK.critical, 'helpdesk staff': RANK.low, coworking: RANK.critical, household: RANK.high, traveller: RANK.medium },
     otherInnocent: RANK.low,
     quiet: ['couple', 'developer', 'helpdesk', 'ordinary'],
   },
@@ -38,7 +39,7 @@ export const THRESHOLDS: { steady: RunThresholds; dayOne: RunThresholds } = {
     run: { agents: 100, seed: 11 },
     high: { laptopPrecision: 0.6, laptopRecall: 0.3, clusterPrecision: 0.5, clusterRecall: 0.2 },
     medium: { laptopRecall: 0.5, clusterRecall: 0.3 },
-    innocentMeanSeverity: { 'head office': RANK.high, 'branch office': RANK.high, 'helpdesk staff': RANK.high, coworking: RANK.high, household: RANK.medium, traveller: RANK.medium },
+    innocentMeanSeverity: { 'head office': RANK.low, 'branch office': RANK.high, 'helpdesk staff': RANK.low, coworking: RANK.high, household: RANK.medium, traveller: RANK.medium },
     otherInnocent: RANK.low,
     quiet: ['couple', 'developer', 'helpdesk', 'ordinary'],
   },

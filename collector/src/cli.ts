@@ -8,6 +8,7 @@ import { tokensCommands } from './cli/tokens.js';
 import { clustersCommands } from './cli/clusters.js';
 import { apiTokensCommands, exclusionsCommands } from './cli/admin.js';
 import { usersCommands } from './cli/users.js';
+import { sitesCommands } from './cli/sites.js';
 
 const program = newProgram('farmwatch-collector', `farmwatch-collector ${FARMWATCH_VERSION}: receives what farmwatch agents see and raises alerts`);
 serveCommand(program);
@@ -16,6 +17,7 @@ tokensCommands(program);
 alertsCommands(program);
 clustersCommands(program);
 exclusionsCommands(program);
+sitesCommands(program);
 apiTokensCommands(program);
 usersCommands(program);
 runProgram(program);

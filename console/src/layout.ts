@@ -7,7 +7,7 @@ import { mayOpen, session } from './session.js';
 import { onNavigate } from './router.js';
 import { onLiveState, stopLive } from './live.js';
 
-const NAV: [string, string][] = [['/fleet', 'Fleet'], ['/alerts', 'Cases'], ['/clusters', 'Clusters'], ['/devices', 'Devices'], ['/it', 'IT'], ['/admin', 'Admin']];
+const NAV: [string, string][] = [['/fleet', 'Fleet'], ['/alerts', 'Cases'], ['/clusters', 'Clusters'], ['/devices', 'Devices'], ['/it', 'IT'], ['/sites', 'Sites'], ['/admin', 'Admin']];
 
 export function shell(): { root: HTMLElement; main: HTMLElement } {
   const s = session();

@@ -17,6 +17,7 @@ import { fleetPage } from './pages/fleet.js';
 import { clustersPage, devicesPage } from './pages/lists.js';
 import { itPage } from './pages/it.js';
 import { adminPage } from './pages/admin.js';
+import { sitesPage } from './pages/sites.js';
 
 definePage('/fleet', 'Fleet overview', fleetPage);
 definePage('/alerts', 'Alert queue', queuePage);
@@ -26,6 +27,7 @@ definePage('/clusters/:id', 'Farm cluster', clusterPage);
 definePage('/devices', 'Devices', devicesPage);
 definePage('/devices/:id', 'Device', devicePage);
 definePage('/it', 'IT', itPage);
+definePage('/sites', 'Company sites', sitesPage);
 definePage('/admin', 'Admin', adminPage);
 
 async function boot(): Promise<void> {

@@ -56,6 +56,7 @@ function snapshot(): { data: string; audit: number } {
     rows('SELECT id, name, role, token_hash, created_ms, revoked_ms FROM api_tokens ORDER BY id'), rows('SELECT * FROM exclusions ORDER BY id'),
     rows('SELECT * FROM suppressions ORDER BY id'), rows('SELECT id, status, assignee, updated_ms FROM alerts ORDER BY id'),
     rows('SELECT * FROM alert_notes ORDER BY id'), rows('SELECT serial, revoked_ms FROM certificates ORDER BY serial'),
+    rows('SELECT * FROM sites ORDER BY id'), rows('SELECT * FROM site_egress ORDER BY site_id, cidr'), rows('SELECT * FROM site_equipment ORDER BY id'),
   ]);
   return { data: createHash('sha256').update(data).digest('hex'), audit: (rows('SELECT COUNT(*) AS n FROM audit_log')[0] as { n: number }).n };
 }
@@ -67,6 +68,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/v1/exclusions'], ['POST', '/v1/exclusions'], ['DELETE', '/v1/exclusions/:id'], ['GET', '/v1/suppressions'], ['POST', '/v1/suppressions'],
   ['DELETE', '/v1/suppressions/:id'], ['GET', '/v1/tokens'], ['GET', '/v1/audit'], ['GET', '/v1/api-tokens'], ['POST', '/v1/api-tokens'],
   ['DELETE', '/v1/api-tokens/:id'], ['GET', '/metrics'], ['GET', '/v1/health'], ['GET', '/v1/openapi.json'],
+  ['GET', '/v1/sites'], ['POST', '/v1/sites'], ['GET', '/v1/sites/:id'], ['DELETE', '/v1/sites/:id'], ['DELETE', '/v1/sites/:id/equipment/1'],
 ];
 
 const id = (): fc.Arbitrary<string> => fc.oneof(
@@ -79,7 +81,7 @@ const hostileValue = (): fc.Arbitrary<unknown> => fc.oneof(text(), fc.integer(),
   fc.constantFrom('12.0.0.0/24', '::/0', '0.0.0.0/0', '999.1.1.1/99', '7d', '0m', '100000d', '*', 'admin', 'Name <e@x>', 'Austin, Texas, US', 'Mars/Olympus'));
 
 const body = (): fc.Arbitrary<{ type?: string; data: string }> => fc.oneof(
-  fc.dictionary(fc.constantFrom('serial', 'assignee', 'shipTo', 'timeZone', 'tokenDays', 'csv', 'kind', 'value', 'reason', 'rule', 'device', 'for', 'name', 'role', 'note', 'assignee', '__proto__', 'constructor', 'extra'), hostileValue(), { maxKeys: 6 })
+  fc.dictionary(fc.constantFrom('serial', 'assignee', 'shipTo', 'timeZone', 'tokenDays', 'csv', 'kind', 'value', 'reason', 'rule', 'device', 'for', 'name', 'role', 'note', 'assignee', 'egress', '__proto__', 'constructor', 'extra'), hostileValue(), { maxKeys: 6 })
     .map((o) => ({ type: 'application/json', data: JSON.stringify(o) })),
   fc.jsonValue().map((v) => ({ type: 'application/json', data: JSON.stringify(v) })),
   fc.integer({ min: 1, max: 5000 }).map((n) => ({ type: 'application/json', data: `${'['.repeat(n)}${']'.repeat(n)}` })),

@@ -56,6 +56,8 @@ beforeAll(async () => {
   laptop = await anyDeskLaptop({ dir, db, pki, collector }, {
     serial: 'FIELDS-1', assignee: 'Avery Brooks <avery.brooks@example.com>', shipTo: 'Columbus, Ohio, US', timeZone: 'America/New_York', hostname: 'LT-avery',
   });
+  // Site 1, so that /v1/sites/{id} is read too.
+  expect((await run(COLLECTOR_CLI, ['sites', 'add', 'HQ', '--egress', '12.0.0.0/24', '--db', db])).code).toBe(0);
   expect(await post('/v1/alerts/1/ack', { note: ACK_NOTE })).toBe(200);
   expect(await post('/v1/alerts/1/notes', { note: NOTE })).toBe(200);
   expect(await post('/v1/alerts/1/assign', { assignee: ASSIGNEE })).toBe(200);

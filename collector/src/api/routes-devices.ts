@@ -11,6 +11,7 @@ import { PAGING, page } from './paging.js';
 import { agentHealth } from './views/device-health.js';
 import { alertView } from './analyst-only.js';
 import { deviceLocations } from './views/device-locations.js';
+import { withSites } from '../sites/views.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128 } } };
 const TTL = { type: 'integer', minimum: 1, maximum: 90, default: 7, description: 'days the enrollment token is valid' };
@@ -98,7 +99,9 @@ export function deviceRoutes(routes: Routes, c: Collector): void {
         inventory: store.inventory(v.id), certificates: store.registry.certificates(v.id),
         cluster: cluster ? { ...cluster.result, edges: cluster.edges } : null,
         health: agentHealth(v.device, c.live.byDevice(v.id).length > 0, c.fleet.rules.silentAfterMs, now),
-        locations: deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }),
+        locations: withSites(deviceLocations({ registration: v.registration ?? undefined, observations, currentIp: ip, enricher: c.fleet.enricher, farKm: c.fleet.rules.farKm }), (a) => c.fleet.sites.siteFor(a)),
+        // A company site the laptop is at now (src/sites): a company place, no location signal.
+        site: c.fleet.sites.siteFor(ip) ?? null,
         alerts: store.listAlerts({ deviceId: v.id, sort: 'recent', limit: 100 }).map(alertView),
         // The hours the activity rules read, for the page's hours-on grid (in the assigned zone).
         activity: activityView(v.id, v.registration?.timeZone || v.device?.timeZone || 'UTC', now),

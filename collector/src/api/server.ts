@@ -22,6 +22,7 @@ import { hideAnalystOnly } from './analyst-only.js';
 import { alertRoutes } from './routes-alerts.js';
 import { deviceRoutes } from './routes-devices.js';
 import { adminRoutes } from './routes-admin.js';
+import { siteRoutes } from './routes-sites.js';
 import { capConnections, DEFAULT_HTTP_LIMITS, fastifyTimeouts, serverOptions, type HttpLimits } from './http-limits.js';
 
 export interface RunningApi {
@@ -115,6 +116,7 @@ export async function buildApi(collector: Collector, https?: { cert: Buffer; key
   alertRoutes(routes, collector);
   deviceRoutes(routes, collector);
   adminRoutes(routes, collector);
+  siteRoutes(routes, collector);
   viewRoutes(routes, collector);
   sessionRoutes(routes, collector, sessions, new LoginLimiter(opts.loginLimits), https !== undefined);
   userRoutes(routes, collector);

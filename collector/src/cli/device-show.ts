@@ -6,6 +6,7 @@ import { isPublicIp } from '../enrich/ip.js';
 import { iso } from './args.js';
 import { ago } from './table.js';
 import { CLOCK_TOLERANCE_MS } from '../ingest/apply-batch.js';
+import { siteOfAddress } from '../sites/ops.js';
 
 /** "3 h 5 min ahead of" / "20 days behind". */
 function skew(ms: number): string {
@@ -25,10 +26,12 @@ export function agentCpu(d: { cpuPermille: number | null; cpuWindowS: number | n
 export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): number {
   const d = v.device;
   const egress = d?.publicIp && isPublicIp(d.publicIp) ? new Enricher().lookup(d.publicIp) : undefined;
+  const site = siteOfAddress(store, d?.publicIp ?? '');
   const detail = {
     device: d ? { ...d, state: v.state } : { id: v.id, state: v.state },
     demo: v.demo,
     egress: egress ?? null,
+    site: site ?? null,
     registration: v.registration,
     sensors: d ? store.sensorStates(d.id) : [],
     findings: d ? store.findings(d.id) : [],
@@ -58,6 +61,7 @@ export function showDevice(store: SqliteStore, v: DeviceView, json: boolean): nu
     out.push(`  public IP ${egress.ip}: ${g ? [g.city, g.region, g.countryCode].filter(Boolean).join(', ') : 'unknown place'}` +
       `${egress.asn ? `, AS${egress.asn} ${egress.org ?? ''}` : ''}${egress.network.kind !== 'other' ? `, ${egress.network.kind}: ${egress.network.name}` : ''}`);
   }
+  if (site) out.push(`  at site ${site.name}: a company place (its egress is no location and links no laptop)`);
   out.push('', 'Alerts:');
   if (detail.alerts.length === 0) out.push('  none');
   for (const a of detail.alerts) out.push(`  #${a.id} [${a.severity}] ${a.status} ${a.title}`);

@@ -108,6 +108,11 @@ export class CorrelationIndex {
     for (const e of edges) this.uf.union(e.deviceA, e.deviceB);
   }
 
+  /** The devices that observed a value, with their first and last sighting. */
+  sightings(kind: EdgeKind, valueKey: string): { deviceId: string; first: number; last: number }[] {
+    return [...(this.byValue.get(`${kind}|${valueKey}`) ?? [])].map(([deviceId, s]) => ({ deviceId, first: s.first, last: s.last }));
+  }
+
   component(deviceId: string): readonly string[] {
     return this.uf.component(deviceId);
   }

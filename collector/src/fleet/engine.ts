@@ -20,6 +20,8 @@ import { DEFAULT_PRESENCE } from '../rules/presence.js';
 import { Cases } from '../alerts/cases.js';
 import { CASE_KEY, RISK_RULE } from '../alerts/case-alerts.js';
 import { isCaseEvidence } from '../alerts/finding-alerts.js';
+import { SiteWatch } from '../sites/site-watch.js';
+import { closeDissolvedClusters } from '../sites/dissolved.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
 
@@ -52,6 +54,8 @@ export class FleetEngine {
   /** Devices that got new or refreshed edges since their cluster was last scored. */
   private readonly linked = new Set<string>();
   private valueExclusions = new Set<string>();
+  /** Company sites: their egress and learned equipment link nobody and locate nobody (src/sites). */
+  readonly sites: SiteWatch;
   /** Where each laptop was hour by hour, and the presence per place of clusters (rules/presence.ts). */
   readonly presence: PresenceTracker;
   readonly cases: Cases;
@@ -66,6 +70,7 @@ export class FleetEngine {
     this.index = new CorrelationIndex(this.indexOpts);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
+    this.sites = new SiteWatch(this.store, this.now, (kind, valueKey) => this.index.sightings(kind, valueKey));
     this.presence = new PresenceTracker(this.store, this.enricher, this.now, { ...DEFAULT_PRESENCE, days: Math.max(1, Math.round(this.index.windowMs / 86_400_000)) });
     this.cases = new Cases(this.store, this.rules.sanctionedTools);
     this.reloadExclusions();
@@ -78,9 +83,9 @@ export class FleetEngine {
     const fresh = new CorrelationIndex(this.indexOpts);
     const since = this.now() - fresh.windowMs;
     const edgeKinds = new Set<string>(['public_ip', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip']);
-    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via))
+    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via) && !this.sites.silences(o.kind, o.valueKey))
       .map((o) => ({ ...o, kind: o.kind as EdgeKind }));
-    fresh.load(obs, this.store.fleet.edgesSince(since));
+    fresh.load(obs, [...this.store.fleet.edgesSince(since)].filter((e) => !this.sites.silences(e.kind, e.valueKey)));
     this.index = fresh;
   }
 
@@ -104,7 +109,7 @@ export class FleetEngine {
 
   /** Corporate egress, VPN concentrators and other admin-configured networks. */
   excludedNetwork(ip: string): string | undefined {
-    return this.networkExclusions.find((x) => inCidr(ip, x.cidr))?.reason;
+    return this.networkExclusions.find((x) => inCidr(ip, x.cidr))?.reason ?? this.sites.egressReason(ip);
   }
 
   /** Inside the batch transaction: an observation the agent sent. Returns true when it matters for rules. */
@@ -112,7 +117,9 @@ export class FleetEngine {
     const key = observationKey(o);
     if (!key) return false;
     w.upsertObservation({ deviceId, kind: key.kind, valueKey: key.valueKey, value: key.display, via: o.via ?? '', atMs });
-    if (key.kind === 'lan_neighbour_mac') {
+    // At a company site, and a site's equipment seen from anywhere: learned, links nobody.
+    const atSite = this.sites.observe(deviceId, key, atMs, key.kind === 'lan_neighbour_mac' && this.ownMacs.has(key.valueKey));
+    if (key.kind === 'lan_neighbour_mac' && !atSite) {
       const owner = this.ownMacs.get(key.valueKey);
       if (owner && owner !== deviceId) {
         const [a, b] = deviceId < owner ? [deviceId, owner] : [owner, deviceId];
@@ -123,6 +130,7 @@ export class FleetEngine {
       }
     }
     if (!key.edge) return key.kind === 'kvm_identity';
+    if (atSite) return true;
     // The company's own remote-access tool: one helpdesk technician drives many laptops.
     if (this.sanctionedPeer(key.edge, o.via ?? '')) return true;
     // A private peer address (a LAN session) is in every home: it links nobody.
@@ -146,6 +154,7 @@ export class FleetEngine {
   onPublicIp(deviceId: string, rawIp: string, atMs: number): IpInfo {
     const ip = normalizeIp(rawIp);
     const info = this.enricher.lookup(ip);
+    this.sites.onPublicIp(deviceId, ip, atMs);
     this.presence.onAddress(deviceId, ip, info.public);
     this.store.write((w) => {
       this.store.fleet.setPublicIp(deviceId, ip);
@@ -170,9 +179,10 @@ export class FleetEngine {
    * edges (a batch that only repeats known observations leaves its cluster's score as it was).
    */
   evaluate(deviceIds: Iterable<string>): AlertChange[] {
-    const changes: AlertChange[] = [];
+    const ids = new Set(deviceIds);
+    const changes: AlertChange[] = this.siteChanges(ids);
     const clustersDone = new Set<string>();
-    for (const id of deviceIds) {
+    for (const id of ids) {
       const risk = this.evaluateRisk(id);
       changes.push(...risk);
       // New links, or a member's own risk changed (it counts in its cluster's score), or its members
@@ -262,14 +272,36 @@ export class FleetEngine {
   }
 
   /**
+   * A site's values that linked laptops before they were known as the site's lost their edges
+   * (sites/site-watch.ts): the index is rebuilt without them, the laptops they joined are
+   * re-scored with the rest of `ids`, and cluster alerts nothing joins any more are resolved.
+   */
+  private siteChanges(ids: Set<string>): AlertChange[] {
+    const { rebuild, devices } = this.sites.takeChanges();
+    if (rebuild) this.rebuild();
+    for (const id of devices) {
+      ids.add(id);
+      this.linked.add(id);
+    }
+    return devices.length > 0 ? closeDissolvedClusters(this.store, devices, (id) => this.clusterOf(id)?.result, this.now()) : [];
+  }
+
+  /** Sites changed (an admin, here or through the CLI): re-reads them and re-scores what they unlinked. */
+  reloadSites(force = false): AlertChange[] {
+    return this.sites.reload(force, this.now()) ? this.evaluate([]) : [];
+  }
+
+  /**
    * Periodic: agents that went silent raise their risk; exclusions changed by the CLI are picked up;
-   * laptops whose suppressions were added, removed or expired (CLI or API) have their case redone.
+   * laptops whose suppressions were added, removed or expired (CLI or API) have their case redone;
+   * sites changed by the CLI are picked up.
    */
   sweep(): AlertChange[] {
     this.reloadExclusions();
+    const siteChanges = this.reloadSites();
     const now = this.now();
     const silent = this.store.listDevices().filter((d) => d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs);
-    return [...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];
+    return [...siteChanges, ...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];
   }
 
   /**
@@ -300,6 +332,7 @@ export class FleetEngine {
   /** Deletes what is older than the retention period and rebuilds the index from what is left. */
   retain(retentionMs: number): Record<string, number> {
     const deleted = this.store.prune(this.now() - retentionMs);
+    this.sites.prune(this.now() - retentionMs);
     deleted.presenceHours = this.presence.prune();
     this.rebuild();
     this.log.info('retention applied', deleted);

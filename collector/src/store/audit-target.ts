@@ -8,7 +8,7 @@ declare const typed: unique symbol;
 /** A typed audit target, KIND:ID. */
 export type AuditTarget = string & { readonly [typed]: true };
 
-export const AUDIT_TARGET_KINDS = ['alert', 'device', 'enroll-token', 'api-token', 'exclusion', 'suppression', 'user', 'import', 'purge'] as const;
+export const AUDIT_TARGET_KINDS = ['alert', 'device', 'enroll-token', 'api-token', 'exclusion', 'suppression', 'user', 'import', 'purge', 'site'] as const;
 export type AuditTargetKind = (typeof AUDIT_TARGET_KINDS)[number];
 
 const make = (kind: AuditTargetKind, id: string | number): AuditTarget => `${kind}:${id}` as AuditTarget;
@@ -22,6 +22,8 @@ export const auditTarget = {
   exclusion: (id: number): AuditTarget => make('exclusion', id),
   suppression: (id: number): AuditTarget => make('suppression', id),
   user: (name: string): AuditTarget => make('user', name),
+  /** A company site (sites add|remove, and its learned equipment dropped). */
+  site: (id: number): AuditTarget => make('site', id),
   /** A CSV import registers many laptops at once: named by how many. */
   import: (laptops: number): AuditTarget => make('import', `${laptops} devices`),
   /** `devices purge-demo` removes many laptops at once: named by how many. */

@@ -3,6 +3,7 @@
 //
 // SQL stays portable (SQLite and PostgreSQL): TEXT / INTEGER / BLOB types, no SQLite-only syntax
 // beyond what both accept, times as integer milliseconds since the epoch.
+import { SITES_MIGRATION } from '../sites/migration.js';
 
 export interface Migration {
   version: number;
@@ -405,6 +406,7 @@ export const MIGRATIONS: readonly Migration[] = [
           AND serial <> (SELECT n.serial FROM certificates n WHERE n.device_id = certificates.device_id ORDER BY n.issued_ms DESC, n.rowid DESC LIMIT 1);
     `,
   },
+  SITES_MIGRATION,
   {
     version: 11,
     name: 'presence per place: the public address of each hour a device was on; shipped-to street address hashes',

@@ -12,6 +12,7 @@ import { SqlitePeople } from '../auth/sqlite-people.js';
 import { SqliteViews } from './sqlite/views.js';
 import { SqliteAlertQueue } from './sqlite/alert-queue.js';
 import { ALERT_ID_FLOOR, SqlitePurge, type PurgeCounts } from './sqlite/purge.js';
+import { SqliteSites } from '../sites/sqlite-sites.js';
 import { SqlitePlaces } from './sqlite/places.js';
 import { stateKey } from './state-key.js';
 
@@ -178,6 +179,7 @@ export class SqliteStore implements Store {
   readonly alerts: SqliteAlerts;
   readonly people: SqlitePeople;
   readonly views: SqliteViews;
+  readonly sites: SqliteSites;
   readonly places: SqlitePlaces;
   private readonly r: ReturnType<typeof readStatements>;
   private readonly w: WriteStatements | undefined;
@@ -192,6 +194,7 @@ export class SqliteStore implements Store {
     this.alerts = new SqliteAlerts(this.db);
     this.people = new SqlitePeople(this.db);
     this.views = new SqliteViews(this.db);
+    this.sites = new SqliteSites(this.db);
     this.queue = new SqliteAlertQueue(this.db);
     this.places = new SqlitePlaces(this.db);
     if (!opts.readonly) {

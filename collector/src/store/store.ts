@@ -11,6 +11,7 @@ import type {
 import type { PeopleStore } from '../auth/people-store.js';
 import type { AuditTarget } from './audit-target.js';
 import type { PurgeCounts } from './sqlite/purge.js';
+import type { SiteStore } from '../sites/records.js';
 import type { PlaceStore } from './place-store.js';
 
 /** Writes that happen together: one transaction, committed when `Store.write`'s callback returns. */
@@ -238,6 +239,8 @@ export interface Store {
   /** People who log in to the web console, and their sessions. */
   readonly people: PeopleStore;
   readonly views: ViewStore;
+  /** Company sites: egress ranges and the equipment learned there (src/sites). */
+  readonly sites: SiteStore;
   /** Where laptops were hour by hour, and the shipped-to hashes of registrations. */
   readonly places: PlaceStore;
   /** A secret key of this collector kept in its state folder (made on first use), e.g. 'ship-to'. */

@@ -27,6 +27,7 @@ export const PAGES: PageSpec[] = [
   { path: '/devices', roles: ALL },
   { path: '/devices/:id', roles: ALL },
   { path: '/it', roles: ['admin', 'it'] },
+  { path: '/sites', roles: ALL },
   { path: '/admin', roles: ['admin'] },
 ];
 

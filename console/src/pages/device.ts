@@ -12,6 +12,8 @@ import { hoursGrid, type Activity } from '../hours-grid.js';
 interface Place {
   ip: string; via: string; firstSeenMs: number; lastSeenMs: number; count: number; current: boolean; place: string; countryCode: string;
   lat: number | null; lon: number | null; asn: number | null; org: string; network: { kind: string; name: string }; distanceKm: number | null; locatesLaptop: boolean;
+  /** The company site whose egress this address is (a company place, not a location). */
+  site?: string | null;
 }
 interface Health {
   status: string; connected: boolean; lastSeenMs: number | null; silentAfterMs: number; stoppedAtMs: number | null; stopReason: string | null;
@@ -30,6 +32,7 @@ interface DeviceDetail {
   activity: Activity;
   observations: { kind: string; value: string; firstSeenMs: number }[];
   locations: { shipTo: { place: string; timeZone: string; lat: number | null; lon: number | null } | null; farKm: number; observed: Place[]; peers: Place[]; relays?: Place[] };
+  site: { id: number; name: string } | null;
 }
 interface TimelineEntry { atMs: number; kind: string; title: string; detail: string; severity?: string; alertId?: number }
 
@@ -63,9 +66,9 @@ function health(hl: Health): HTMLElement {
 function places(list: Place[], farKm: number, empty: string): HTMLElement {
   return table([
     { title: 'Address', cell: (p: Place) => [h('code', null, p.ip), p.current ? tag('now', 'ok') : null] },
-    { title: 'Network', cell: (p) => [p.network.kind === 'other' ? (p.locatesLaptop ? 'residential / business' : 'private') : tag(`${p.network.kind}: ${p.network.name}`, 'warn'), p.org ? h('div', { class: 'sub' }, `AS${p.asn ?? '?'} ${p.org}`) : null] },
+    { title: 'Network', cell: (p) => [p.site ? [tag(`site ${p.site}`, 'ok'), ' '] : null, p.network.kind === 'other' ? (p.locatesLaptop ? 'residential / business' : 'private') : tag(`${p.network.kind}: ${p.network.name}`, 'warn'), p.org ? h('div', { class: 'sub' }, `AS${p.asn ?? '?'} ${p.org}`) : null] },
     { title: 'Place (GeoIP)', cell: (p) => p.place },
-    { title: 'From ship-to', class: 'num', cell: (p) => (p.distanceKm === null ? '—' : [km(p.distanceKm), !p.locatesLaptop ? h('div', { class: 'sub' }, 'exit, not the laptop') : p.distanceKm > farKm ? tag('far', 'warn') : null]) },
+    { title: 'From ship-to', class: 'num', cell: (p) => (p.distanceKm === null ? '—' : [km(p.distanceKm), p.site ? h('div', { class: 'sub' }, 'a company site, not a location') : !p.locatesLaptop ? h('div', { class: 'sub' }, 'exit, not the laptop') : p.distanceKm > farKm ? tag('far', 'warn') : null]) },
     { title: 'Seen', cell: (p) => (p.firstSeenMs ? `${when(p.firstSeenMs)} … ${ago(p.lastSeenMs)}${p.count > 1 ? ` (${p.count}×)` : ''}` : 'now') },
     { title: 'Via', cell: (p) => p.via },
   ], list, { empty });
@@ -118,6 +121,7 @@ export function devicePage(el: HTMLElement, params: Record<string, string>): voi
           ['Laptop', d.device ? `${d.device.osName} ${d.device.osVersion}` : '—'],
           ['Keyboards type', d.observations.filter((o) => o.kind === 'input_language').map((o) => o.value).join(', ') || '—'],
           ['Registered', r ? `${when(r.registeredMs)} by ${r.registeredBy}` : '—'], ['Enrolled', when(r?.enrolledMs)],
+          ['Where now', d.site ? [tag(`at site ${d.site.name}`, 'ok'), ' a company place (its egress is no location)'] : (d.device?.publicIp ? 'not at a company site' : '—')],
           ['Cluster', d.cluster ? buttonLink(`/clusters/${encodeURIComponent(d.id)}`, `${d.cluster.members.length} laptops, score ${d.cluster.score} →`) : 'shares nothing with another laptop'],
         ])),
         health(d.health)),

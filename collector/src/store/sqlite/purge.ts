@@ -14,7 +14,7 @@ export interface PurgeCounts {
 
 /** Tables with a device column, in the order their rows go (children before what they reference). */
 export const PURGED_TABLES = [
-  'events', 'findings', 'inventory', 'sensor_states', 'device_hours', 'device_places', 'observations', 'edges', 'suppressions',
+  'events', 'findings', 'inventory', 'sensor_states', 'device_hours', 'device_places', 'observations', 'edges', 'site_sightings', 'site_presence', 'suppressions',
   'alert_notes', 'alert_members', 'alerts', 'enrollment_tokens', 'certificates', 'registrations', 'devices',
 ] as const;
 
@@ -77,6 +77,8 @@ export class SqlitePurge {
       run('device_places', `DELETE FROM device_places WHERE device_id ${IN}`);
       run('observations', `DELETE FROM observations WHERE device_id ${IN}`);
       run('edges', `DELETE FROM edges WHERE device_a ${IN} OR device_b ${IN}`);
+      run('site_sightings', `DELETE FROM site_sightings WHERE device_id ${IN}`);
+      run('site_presence', `DELETE FROM site_presence WHERE device_id ${IN}`);
       run('suppressions', `DELETE FROM suppressions WHERE device_id ${IN}`);
       run('alert_notes', `DELETE FROM alert_notes WHERE alert_id ${ALERTS}`);
       run('alert_members', `DELETE FROM alert_members WHERE alert_id ${ALERTS} OR device_id ${IN}`);

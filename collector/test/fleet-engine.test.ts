@@ -56,6 +56,20 @@ describe('fleet engine', () => {
     again.close();
   });
 
+  it('after a restart, a laptop that sees a LAN neighbour stored before links to those that saw it (stored as lan_neighbour_mac, linked as lan_neighbour)', () => {
+    const { store, ids: [a = '', b = ''], path } = setup(2);
+    const neighbour = obs({ kind: ObservationKind.OBSERVATION_KIND_LAN_NEIGHBOUR_MAC, valueHash: Buffer.alloc(16, 9), via: 'arp' });
+    const first = new FleetEngine({ store, log });
+    store.write((w) => first.onObservation(w, a, neighbour, now));
+    store.close();
+    const again = new SqliteStore(path);
+    const second = new FleetEngine({ store: again, log });
+    again.write((w) => second.onObservation(w, b, neighbour, now + 1000));
+    expect([...second.index.component(b)].sort()).toEqual([a, b].sort());
+    expect(again.fleet.edgesOf([b]).map((e) => e.kind)).toEqual(['lan_neighbour']);
+    again.close();
+  });
+
   it('a helpdesk technician on the sanctioned tool links no laptops; the same on another tool does', () => {
     const { store, ids: [a = '', b = '', c = '', d = ''] } = setup(4);
     const fleet = new FleetEngine({ store, log, rules: { sanctionedTools: ['teamviewer'] } });

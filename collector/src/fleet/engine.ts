@@ -82,9 +82,12 @@ export class FleetEngine {
   rebuild(): void {
     const fresh = new CorrelationIndex(this.indexOpts);
     const since = this.now() - fresh.windowMs;
-    const edgeKinds = new Set<string>(['public_ip', 'gateway_mac', 'wifi_bssid', 'lan_neighbour', 'kvm_identity', 'remote_peer_id', 'remote_peer_ip']);
+    // Stored kinds (the observation's enum name) and the edge kinds they make; LAN neighbours are
+    // stored as 'lan_neighbour_mac' and link as 'lan_neighbour'.
+    const edgeKinds = new Map<string, EdgeKind>([['public_ip', 'public_ip'], ['gateway_mac', 'gateway_mac'], ['wifi_bssid', 'wifi_bssid'], ['lan_neighbour_mac', 'lan_neighbour'],
+      ['kvm_identity', 'kvm_identity'], ['remote_peer_id', 'remote_peer_id'], ['remote_peer_ip', 'remote_peer_ip']]);
     const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via) && !this.sites.silences(o.kind, o.valueKey))
-      .map((o) => ({ ...o, kind: o.kind as EdgeKind }));
+      .map((o) => ({ ...o, kind: edgeKinds.get(o.kind) as EdgeKind }));
     fresh.load(obs, [...this.store.fleet.edgesSince(since)].filter((e) => !this.sites.silences(e.kind, e.valueKey)));
     this.index = fresh;
   }

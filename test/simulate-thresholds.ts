@@ -1,11 +1,12 @@
 // What test/simulate.test.ts holds the rules to, in one place: a smaller run of the simulator's
 // scenario classes (scripts/simulate), with 4.5 days of history (steady state) and on day one.
 //
-// These are the figures the rules reached when the grown simulator arrived, less a margin (the
-// hour and weekday of the run decide whether office laptops have shared their place long enough to
-// count in full): raised by the lead when the issue-13 rules land. Issue 13's aim is 0.95 for
-// precision and recall per laptop and per cluster at >= high in steady state, 0.8 laptop recall
-// at >= high on day one, and no innocent class above low (1) on average.
+// Issue 13's aim is 0.95 for precision and recall per laptop and per cluster at >= high in steady
+// state, 0.8 laptop recall at >= high on day one, and no innocent class above low on average. The
+// 300-laptop runs of `npm run simulate` reach it per laptop (README, "Proving it"); this run of 100
+// has 30 farm laptops and 7 farm cases, so one laptop is 3 points and one case 14: the bars below
+// are the figures the rules reached on it (seed 11) less about one laptop or case, because the hour
+// and weekday of the run decide where office laptops are and how long a crowd has stayed.
 
 /** Severities as ranks: a class's mean severity is the mean of its laptops' ranks. */
 export const RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
@@ -27,20 +28,21 @@ export interface RunThresholds {
 export const THRESHOLDS: { steady: RunThresholds; dayOne: RunThresholds } = {
   steady: {
     run: { agents: 100, seed: 11, historyStepMin: 30 },
-    high: { laptopPrecision: 0.35, laptopRecall: 0.7, clusterPrecision: 0.4, clusterRecall: 0.6 },
-    medium: { laptopRecall: 0.9, clusterRecall: 0.6 },
-    // Branch offices nobody registered and coworking spaces are still farm-like crowds to the rules:
-    // up to critical. The head office and its helpdesk are a company site (collector/src/sites).
-    innocentMeanSeverity: { 'head office': RANK.low, 'branch office': RANK.critical, 'helpdesk staff': RANK.low, coworking: RANK.critical, household: RANK.high, traveller: RANK.medium },
+    // Reached: per laptop 100% / 90%, per case 100% / 71% (5 of 7).
+    high: { laptopPrecision: 0.9, laptopRecall: 0.85, clusterPrecision: 0.8, clusterRecall: 0.55 },
+    medium: { laptopRecall: 0.95, clusterRecall: 0.7 },
+    // Travellers on a consumer VPN with their clock on the trip's zone are low or medium (mean score in the low range).
+    innocentMeanSeverity: { traveller: RANK.low + 0.75 },
     otherInnocent: RANK.low,
-    quiet: ['couple', 'developer', 'helpdesk', 'ordinary'],
+    quiet: ['couple', 'developer', 'helpdesk', 'ordinary', 'head office', 'helpdesk staff', 'branch office', 'coworking'],
   },
   dayOne: {
     run: { agents: 100, seed: 11 },
-    high: { laptopPrecision: 0.6, laptopRecall: 0.3, clusterPrecision: 0.5, clusterRecall: 0.2 },
-    medium: { laptopRecall: 0.5, clusterRecall: 0.3 },
-    innocentMeanSeverity: { 'head office': RANK.low, 'branch office': RANK.high, 'helpdesk staff': RANK.low, coworking: RANK.high, household: RANK.medium, traveller: RANK.medium },
+    // Reached: per laptop 100% / 73% (re-shipped laptops are still at home on day one), per case 100% / 71%.
+    high: { laptopPrecision: 0.9, laptopRecall: 0.65, clusterPrecision: 0.8, clusterRecall: 0.55 },
+    medium: { laptopRecall: 0.75, clusterRecall: 0.55 },
+    innocentMeanSeverity: { traveller: RANK.low + 0.75 },
     otherInnocent: RANK.low,
-    quiet: ['couple', 'developer', 'helpdesk', 'ordinary'],
+    quiet: ['couple', 'developer', 'helpdesk', 'ordinary', 'head office', 'helpdesk staff', 'coworking'],
   },
 };

@@ -11,6 +11,18 @@ export interface NamedProcess {
   stop(): void;
 }
 
+/** The started process, and how to end it and remove its folder. */
+function named(child: ChildProcess, dir: string, path: string): NamedProcess {
+  return {
+    pid: child.pid ?? -1,
+    path,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startNamedProcess(name: string): Promise<NamedProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'farmwatch-proc-'));
   const path = join(dir, name);
@@ -20,14 +32,7 @@ export async function startNamedProcess(name: string): Promise<NamedProcess> {
     child.once('spawn', resolve);
     child.once('error', reject);
   });
-  return {
-    pid: child.pid ?? -1,
-    path,
-    stop: () => {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return named(child, dir, path);
 }
 
 /**
@@ -49,12 +54,5 @@ export async function startNamedListener(name: string, protocol: 'udp' | 'tcp', 
     child.once('exit', (code) => reject(new Error(`${name} exited with ${String(code)} before listening on ${protocol} ${host}:${port}: ${err}`)));
     child.once('error', reject);
   });
-  return {
-    pid: child.pid ?? -1,
-    path,
-    stop: () => {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return named(child, dir, path);
 }

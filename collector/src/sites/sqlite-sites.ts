@@ -9,6 +9,13 @@ const EQUIPMENT_COLUMNS = `e.id, e.site_id AS siteId, e.kind, e.value_key AS val
 
 interface SiteBase { id: number; name: string; createdMs: number; createdBy: string }
 
+/**
+ * The ON CONFLICT update that widens a row's first/last-seen span to cover a new sighting (CASE
+ * rather than SQLite's two-argument min/max, so the statement stays portable).
+ */
+const widenSpan = (table: string): string => `first_seen_ms = CASE WHEN excluded.first_seen_ms < ${table}.first_seen_ms THEN excluded.first_seen_ms ELSE ${table}.first_seen_ms END,
+          last_seen_ms = CASE WHEN excluded.last_seen_ms > ${table}.last_seen_ms THEN excluded.last_seen_ms ELSE ${table}.last_seen_ms END`;
+
 export class SqliteSites implements SiteStore {
   private readonly s;
 
@@ -31,14 +38,12 @@ export class SqliteSites implements SiteStore {
       upsertEquipment: db.prepare(`INSERT INTO site_equipment (site_id, kind, value_key, value, first_seen_ms, last_seen_ms)
         VALUES (@siteId, @kind, @valueKey, @value, @atMs, @atMs)
         ON CONFLICT (site_id, kind, value_key) DO UPDATE SET
-          first_seen_ms = CASE WHEN excluded.first_seen_ms < site_equipment.first_seen_ms THEN excluded.first_seen_ms ELSE site_equipment.first_seen_ms END,
-          last_seen_ms = CASE WHEN excluded.last_seen_ms > site_equipment.last_seen_ms THEN excluded.last_seen_ms ELSE site_equipment.last_seen_ms END
+          ${widenSpan('site_equipment')}
         RETURNING id, dropped_ms AS droppedMs`),
       droppedOf: db.prepare('SELECT id, dropped_ms AS droppedMs FROM site_equipment WHERE site_id = ? AND kind = ? AND value_key = ?'),
       upsertSighting: db.prepare(`INSERT INTO site_sightings (equipment_id, device_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?)
         ON CONFLICT (equipment_id, device_id) DO UPDATE SET
-          first_seen_ms = CASE WHEN excluded.first_seen_ms < site_sightings.first_seen_ms THEN excluded.first_seen_ms ELSE site_sightings.first_seen_ms END,
-          last_seen_ms = CASE WHEN excluded.last_seen_ms > site_sightings.last_seen_ms THEN excluded.last_seen_ms ELSE site_sightings.last_seen_ms END`),
+          ${widenSpan('site_sightings')}`),
       drop: db.prepare('UPDATE site_equipment SET dropped_ms = ?, dropped_by = ? WHERE site_id = ? AND id = ? AND dropped_ms IS NULL'),
       edgesOn: db.prepare('SELECT device_a AS a, device_b AS b, kind FROM edges WHERE value_key = ?'),
       deleteEdgeOn: db.prepare('DELETE FROM edges WHERE kind = ? AND value_key = ?'),
@@ -50,8 +55,7 @@ export class SqliteSites implements SiteStore {
         AND cleared_at_ms IS NULL LIMIT 1`).pluck(),
       upsertPresence: db.prepare(`INSERT INTO site_presence (site_id, device_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?)
         ON CONFLICT (site_id, device_id) DO UPDATE SET
-          first_seen_ms = CASE WHEN excluded.first_seen_ms < site_presence.first_seen_ms THEN excluded.first_seen_ms ELSE site_presence.first_seen_ms END,
-          last_seen_ms = CASE WHEN excluded.last_seen_ms > site_presence.last_seen_ms THEN excluded.last_seen_ms ELSE site_presence.last_seen_ms END`),
+          ${widenSpan('site_presence')}`),
       presenceSince: db.prepare('SELECT site_id AS siteId, device_id AS deviceId, last_seen_ms AS lastSeenMs FROM site_presence WHERE last_seen_ms >= ?'),
       removePresence: db.prepare('DELETE FROM site_presence WHERE site_id = ?'),
       prunePresence: db.prepare('DELETE FROM site_presence WHERE last_seen_ms < ?'),

@@ -76,6 +76,7 @@ export class Collector {
       onObservation: (w, id, o, at) => this.fleet.onObservation(w, id, o, at),
       onInventory: (id, item) => this.fleet.onInventory(id, item),
       onHours: (_w, id, hours) => this.fleet.onHours(id, hours),
+      afterObservations: (w, id) => this.fleet.afterObservations(w, id),
       sanctioned: new Set(this.config.sanctioned ?? []),
     });
     this.grpc = await startServer({

@@ -187,8 +187,9 @@ describe('fleet engine', () => {
     const fleet = new FleetEngine({ store, log, now: () => now });
     const beat = (seq: number, at: number, input?: { idleS: number; noSession?: boolean }): Event =>
       pb.Event.decode(pb.Event.encode({ sequence: seq, observedAtMs: at, heartbeat: { uptimeMs: 1, ...(input ? { input } : {}) } }).finish());
-    // Laptop a: 100 hours of heartbeats every 30 minutes, someone typing 2 minutes before each.
-    const start = now - 100 * H;
+    // Laptop a: 100 hours of heartbeats every 30 minutes (at :10 and :40, so that typing 2 minutes
+    // before each falls in the heartbeat's own hour whatever the time the test runs), someone typing 2 minutes before each.
+    const start = Math.floor(now / H) * H - 100 * H + 10 * 60_000;
     applyBatch(store, a, 0, Array.from({ length: 200 }, (_, i) => beat(i + 1, start + i * 30 * 60_000, { idleS: 120 })), 0, now);
     expect(store.fleet.activeHours(a, 0)).toEqual(store.fleet.onlineHours(a, 0));
     expect(store.fleet.inputReportedMs(a)).toBe(start + 199 * 30 * 60_000);
@@ -207,5 +208,64 @@ describe('fleet engine', () => {
     expect(store.fleet.inputReportedMs(c)).toBeNull();
     expect(fleet.riskOf(c)?.signals.map((x) => x.id)).toEqual(['activity.always_on']);
     store.close();
+  });
+
+  describe('one public address, several routers (carrier-grade NAT)', () => {
+    // 67.165.10.20 is in a residential (Comcast) range: an address that links laptops sharing a home.
+    const address = '67.165.10.20';
+    const gateway = (n: number) => obs({ kind: ObservationKind.OBSERVATION_KIND_GATEWAY_MAC, valueHash: Buffer.alloc(16, n), via: 'wlan0' });
+    /** Hello from the address, then the first batch: its gateway when it has one. */
+    const connect = (fleet: FleetEngine, store: SqliteStore, id: string, gw: number | undefined, at: number) => {
+      fleet.onPublicIp(id, address, at);
+      store.write((w) => {
+        if (gw !== undefined) fleet.onObservation(w, id, gateway(gw), at);
+        fleet.afterObservations(w, id);
+      });
+    };
+    const publicLinks = (store: SqliteStore, id: string) => store.fleet.edgesOf([id]).filter((e) => e.kind === 'public_ip').map((e) => [e.deviceA, e.deviceB].sort());
+
+    it('links laptops behind one router by the address, and not a household behind another router on the same address', () => {
+      const { store, ids: [a = '', b = '', c = '', d = ''], path } = setup(4);
+      const fleet = new FleetEngine({ store, log });
+      connect(fleet, store, a, 1, now);
+      connect(fleet, store, b, 1, now + 1000);
+      connect(fleet, store, c, 2, now + 2000);
+      expect(publicLinks(store, b)).toEqual([[a, b].sort()]);
+      expect(publicLinks(store, c)).toEqual([]);
+      expect([...fleet.index.component(c)]).toEqual([c]);
+      // After a restart the routers are read back: c's housemate links with c only.
+      store.close();
+      const again = new SqliteStore(path);
+      const second = new FleetEngine({ store: again, log });
+      connect(second, again, d, 2, now + 3000);
+      expect(publicLinks(again, d)).toEqual([[c, d].sort()]);
+      expect([...second.index.component(d)].sort()).toEqual([c, d].sort());
+      expect(second.index.component(a)).not.toContain(d);
+      again.close();
+    });
+
+    it('a laptop that reports no gateway is not judged: its first batch links it by the address as before', () => {
+      const { store, ids: [a = '', b = ''] } = setup(2);
+      const fleet = new FleetEngine({ store, log });
+      connect(fleet, store, a, 1, now);
+      fleet.onPublicIp(b, address, now + 1000);
+      // Between Hello and the first batch, the address waits for the gateway.
+      expect(publicLinks(store, b)).toEqual([]);
+      store.write((w) => fleet.afterObservations(w, b));
+      expect(publicLinks(store, b)).toEqual([[a, b].sort()]);
+    });
+
+    it('an address whose laptop never sends a batch links it at the sweep, five minutes on', () => {
+      const { store, ids: [a = '', b = ''] } = setup(2);
+      let clock = now;
+      const fleet = new FleetEngine({ store, log, now: () => clock });
+      connect(fleet, store, a, 1, clock);
+      fleet.onPublicIp(b, address, clock);
+      fleet.sweep();
+      expect(publicLinks(store, b)).toEqual([]);
+      clock += 5 * 60_000;
+      fleet.sweep();
+      expect(publicLinks(store, b)).toEqual([[a, b].sort()]);
+    });
   });
 });

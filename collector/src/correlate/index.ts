@@ -47,8 +47,12 @@ export class CorrelationIndex {
     return this.byValue.size;
   }
 
-  /** Records that `deviceId` observed a value at `atMs`; returns the edges this creates or refreshes. */
-  observe(deviceId: string, kind: EdgeKind, valueKey: string, display: string, atMs: number): EdgeRecord[] {
+  /**
+   * Records that `deviceId` observed a value at `atMs`; returns the edges this creates or refreshes.
+   * `links(other)`, when given, says whether sharing this value links the device with `other` at all
+   * (a public address shared by laptops behind different routers does not: fleet/engine.ts).
+   */
+  observe(deviceId: string, kind: EdgeKind, valueKey: string, display: string, atMs: number, links?: (other: string) => boolean): EdgeRecord[] {
     const id = `${kind}|${valueKey}`;
     let devices = this.byValue.get(id);
     if (!devices) {
@@ -76,6 +80,7 @@ export class CorrelationIndex {
       if (other === deviceId) continue;
       // Both saw it within the window of each other.
       if (seen.last < me.first - this.opts.windowMs || seen.first > me.last + this.opts.windowMs) continue;
+      if (links && !links(other)) continue;
       const [a, b] = deviceId < other ? [deviceId, other] : [other, deviceId];
       // The edge's time span: from when both had seen the value (or, when their sightings do not
       // overlap, from the earlier one's last sighting) to the latest sighting.

@@ -16,6 +16,7 @@ import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-
 import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.js';
 import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
 import { PresenceTracker } from './presence-tracker.js';
+import { RoutersSeen } from './routers.js';
 import { DEFAULT_PRESENCE } from '../rules/presence.js';
 import { Cases } from '../alerts/cases.js';
 import { CASE_KEY, RISK_RULE } from '../alerts/case-alerts.js';
@@ -24,6 +25,8 @@ import { SiteWatch } from '../sites/site-watch.js';
 import { closeDissolvedClusters } from '../sites/dissolved.js';
 
 export const FLEET_KEY_SETTING = 'observation_key';
+/** How long a laptop's public address waits for its gateway before it links without one. */
+const PENDING_ADDRESS_MS = 5 * 60_000;
 
 export interface FleetOptions {
   store: Store;
@@ -59,6 +62,10 @@ export class FleetEngine {
   /** Where each laptop was hour by hour, and the presence per place of clusters (rules/presence.ts). */
   readonly presence: PresenceTracker;
   readonly cases: Cases;
+  /** The routers each laptop was behind: a public address links laptops behind one router only (routers.ts). */
+  private routers: RoutersSeen;
+  /** Public addresses of laptops that had reported no gateway yet when they said Hello: linked once one arrives. */
+  private readonly pendingAddress = new Map<string, { ip: string; atMs: number; queuedMs: number }>();
 
   constructor(opts: FleetOptions) {
     this.store = opts.store;
@@ -68,6 +75,7 @@ export class FleetEngine {
     this.rules = { ...DEFAULT_RULES, ...opts.rules };
     this.indexOpts = opts.index ?? {};
     this.index = new CorrelationIndex(this.indexOpts);
+    this.routers = new RoutersSeen(this.index.windowMs);
     // Generated once per fleet and kept in the database; agents get it after HelloAck.
     this.fleetKey = this.store.fleet.settingOnce(FLEET_KEY_SETTING, randomBytes(32));
     this.sites = new SiteWatch(this.store, this.now, (kind, valueKey) => this.index.sightings(kind, valueKey));
@@ -86,7 +94,10 @@ export class FleetEngine {
     // stored as 'lan_neighbour_mac' and link as 'lan_neighbour'.
     const edgeKinds = new Map<string, EdgeKind>([['public_ip', 'public_ip'], ['gateway_mac', 'gateway_mac'], ['wifi_bssid', 'wifi_bssid'], ['lan_neighbour_mac', 'lan_neighbour'],
       ['kvm_identity', 'kvm_identity'], ['remote_peer_id', 'remote_peer_id'], ['remote_peer_ip', 'remote_peer_ip']]);
-    const obs = [...this.store.fleet.observationsSince(since)].filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via) && !this.sites.silences(o.kind, o.valueKey))
+    const stored = [...this.store.fleet.observationsSince(since)];
+    this.routers = new RoutersSeen(fresh.windowMs);
+    for (const o of stored) if (o.kind === 'gateway_mac') this.routers.saw(o.deviceId, o.valueKey, o.lastSeenMs);
+    const obs = stored.filter((o) => edgeKinds.has(o.kind) && !this.sanctionedPeer(o.kind, o.via) && !this.sites.silences(o.kind, o.valueKey))
       .map((o) => ({ ...o, kind: edgeKinds.get(o.kind) as EdgeKind }));
     fresh.load(obs, [...this.store.fleet.edgesSince(since)].filter((e) => !this.sites.silences(e.kind, e.valueKey)));
     this.index = fresh;
@@ -96,6 +107,7 @@ export class FleetEngine {
   forgetDeleted(): void {
     for (const [mac, id] of this.ownMacs) if (!this.store.device(id)) this.ownMacs.delete(mac);
     for (const id of this.linked) if (!this.store.device(id)) this.linked.delete(id);
+    for (const id of this.pendingAddress.keys()) if (!this.store.device(id)) this.pendingAddress.delete(id);
     this.rebuild();
   }
 
@@ -120,6 +132,7 @@ export class FleetEngine {
     const key = observationKey(o);
     if (!key) return false;
     w.upsertObservation({ deviceId, kind: key.kind, valueKey: key.valueKey, value: key.display, via: o.via ?? '', atMs });
+    if (key.kind === 'gateway_mac') this.routers.saw(deviceId, key.valueKey, atMs);
     // At a company site, and a site's equipment seen from anywhere: learned, links nobody.
     const atSite = this.sites.observe(deviceId, key, atMs, key.kind === 'lan_neighbour_mac' && this.ownMacs.has(key.valueKey));
     if (key.kind === 'lan_neighbour_mac' && !atSite) {
@@ -161,15 +174,51 @@ export class FleetEngine {
     this.presence.onAddress(deviceId, ip, info.public);
     this.store.write((w) => {
       this.store.fleet.setPublicIp(deviceId, ip);
+      this.pendingAddress.delete(deviceId);
       if (!info.public) return;
       w.upsertObservation({ deviceId, kind: 'public_ip', valueKey: ip, value: ip, via: 'collector', atMs });
       // Only a residential address says two laptops share a home: hosting / VPN exits are shared by strangers.
       if (info.network.kind !== 'other' || this.excludedNetwork(ip) || this.valueExclusions.has(`public_ip|${ip}`)) return;
-      const edges = this.index.observe(deviceId, 'public_ip', ip, ip, atMs);
-      for (const e of edges) w.upsertEdge(e);
-      if (edges.length > 0) this.linked.add(deviceId);
+      // Which router the laptop is behind decides whom the address links: until it has said, wait.
+      if (!this.routers.knows(deviceId, atMs)) this.pendingAddress.set(deviceId, { ip, atMs, queuedMs: this.now() });
+      else this.linkAddress(w, deviceId, ip, atMs);
     });
     return info;
+  }
+
+  /**
+   * Inside the batch transaction, after its observations: an address that waited for the laptop's
+   * gateway is linked now (the first batch after Hello carries the network facts; one that has none
+   * links the address as it is). True when it linked the laptop with another.
+   */
+  afterObservations(w: StoreWriter, deviceId: string): boolean {
+    const pending = this.pendingAddress.get(deviceId);
+    if (!pending) return false;
+    this.linkAddress(w, deviceId, pending.ip, pending.atMs);
+    return this.linked.has(deviceId);
+  }
+
+  /** A residential address links the laptop with those behind it that are not behind another router (routers.ts). */
+  private linkAddress(w: StoreWriter, deviceId: string, ip: string, atMs: number): void {
+    this.pendingAddress.delete(deviceId);
+    const edges = this.index.observe(deviceId, 'public_ip', ip, ip, atMs, (other) => !this.routers.different(deviceId, other, atMs));
+    for (const e of edges) w.upsertEdge(e);
+    if (edges.length > 0) this.linked.add(deviceId);
+  }
+
+  /**
+   * Addresses still waiting after `PENDING_ADDRESS_MS` (an agent that said Hello and sent nothing):
+   * linked as they are. Returns the laptops concerned.
+   */
+  private flushPendingAddresses(): string[] {
+    const now = this.now();
+    const due = [...this.pendingAddress].filter(([, p]) => now - p.queuedMs >= PENDING_ADDRESS_MS);
+    if (due.length > 0) {
+      this.store.write((w) => {
+        for (const [id, p] of due) this.linkAddress(w, id, p.ip, p.atMs);
+      });
+    }
+    return due.map(([id]) => id);
   }
 
   /** Inside the batch transaction: the hours the batch's events were stamped in; true when it recorded where the laptop was in new ones. */
@@ -301,7 +350,7 @@ export class FleetEngine {
    */
   sweep(): AlertChange[] {
     this.reloadExclusions();
-    const siteChanges = this.reloadSites();
+    const siteChanges = [...this.reloadSites(), ...this.evaluate(this.flushPendingAddresses())];
     const now = this.now();
     const silent = this.store.listDevices().filter((d) => d.stoppedAtMs === null && now - d.lastSeenMs > this.rules.silentAfterMs);
     return [...siteChanges, ...silent.flatMap((d) => this.evaluateRisk(d.id)), ...this.suppressionsChanged()];

@@ -26,6 +26,8 @@ export interface BatchHooks {
   onInventory?(deviceId: string, item: InventoryItem): void;
   /** The hours (since the epoch) the batch's new events were stamped in; true when that changed something the rules read. */
   onHours?(w: StoreWriter, deviceId: string, hours: ReadonlySet<number>): boolean;
+  /** After the batch's observations: true when that changed something the rules read. */
+  afterObservations?(w: StoreWriter, deviceId: string): boolean;
   /** Catalog ids the company sanctions (collector policy, on top of what the agent says). */
   sanctioned?: ReadonlySet<string>;
 }
@@ -222,6 +224,7 @@ export function applyBatchIn(w: StoreWriter, deviceId: string, lastStored: numbe
     for (const hour of activeHours) if (w.markActive(deviceId, hour)) relevant = true;
     if (hours.size > 0 && hooks.onHours?.(w, deviceId, hours)) relevant = true;
     for (const { o, atMs } of pending.values()) hooks.onObservation?.(w, deviceId, o, atMs);
+    if (hooks.afterObservations?.(w, deviceId)) relevant = true;
     if (pending.health) applyHealth(w, deviceId, pending.health, receivedAtMs, clockSkewMs);
     if (cpu) w.setCpu(deviceId, cpu.permille, cpu.windowS, cpu.atMs);
     w.advanceDevice(deviceId, lastSequence, receivedAtMs);

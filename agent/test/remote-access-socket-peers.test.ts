@@ -47,19 +47,20 @@ describe('socket peers and relays of catalog remote-access tools', () => {
     expect(brief(socketPeers(sockets, [proc(7, 'rustdesk.exe')], catalog, WIN))).toEqual([`peer rustdesk ${ASTRILL} (incoming)`, `relay rustdesk ${RELAY} (service port)`]);
   });
 
-  it('Chrome Remote Desktop, Splashtop, ScreenConnect: out to 443, STUN/TURN or the vendor\'s relay port is a relay, any other port a peer', () => {
+  it('Chrome Remote Desktop, Splashtop, ScreenConnect: out to 443, STUN/TURN or the vendor\'s relay port is a relay, any other port a peer; ScreenConnect\'s on-premises relay port is its owner\'s server, a peer', () => {
     const processes = [proc(10, 'remoting_host.exe'), proc(11, 'SRService.exe'), proc(12, 'ScreenConnect.ClientService.exe')];
     const sockets = [
       conn(10, 50300, RELAY, 443), conn(10, 50301, '74.125.250.129', 19302, 'udp'), conn(10, 50302, '52.4.10.12', 3478, 'udp'), conn(10, 50303, ASTRILL, 40001, 'udp'),
       conn(11, 50400, '52.4.10.13', 443),
-      conn(12, 50500, VPS, 8041),
+      conn(12, 50500, VPS, 8041), conn(12, 50501, '52.4.10.14', 443),
     ];
     expect(brief(socketPeers(sockets, processes, catalog, WIN))).toEqual([
       `peer chrome-remote-desktop ${ASTRILL} (direct)`,
+      `peer screenconnect ${VPS} (own server)`,
       `relay chrome-remote-desktop ${RELAY} (service port)`,
       'relay chrome-remote-desktop 52.4.10.12 (service port)',
       'relay chrome-remote-desktop 74.125.250.129 (service port)',
-      `relay screenconnect ${VPS} (service port)`,
+      'relay screenconnect 52.4.10.14 (service port)',
       'relay splashtop 52.4.10.13 (service port)',
     ]);
   });

@@ -7,7 +7,10 @@
 //     hole-punched peer-to-peer connection: the other end is the controlling machine);
 //   - a relay: an outgoing connection to one of the tool's service ports (its catalog ports, the
 //     vendor's rendezvous and relay ports below, a system service port below 1024, STUN/TURN): the
-//     vendor's relay or rendezvous server, shared by every customer of the vendor.
+//     vendor's relay or rendezvous server, shared by every customer of the vendor;
+//   - but a peer again: an outgoing connection to the relay port of a server the vendor does not
+//     run (ScreenConnect's on-premises relay, below): whoever runs that server drives the sessions
+//     through it, so its address is the controlling end, as a direct connection's is.
 // A client-only program (PuTTY, mstsc, a VNC viewer) reaches out to other machines: its remote ends
 // say nothing about who drives this laptop, and are left out. Private, loopback and link-local
 // addresses have nothing to enrich and are left out too. Pure: sockets, processes, catalog in.
@@ -45,6 +48,18 @@ const VENDOR_SERVICE_PORTS: Readonly<Record<string, readonly number[]>> = {
   'chrome-remote-desktop': [5222, 19302],
 };
 
+/**
+ * Relay ports of servers their owners run themselves, never the vendor: ScreenConnect (ConnectWise
+ * Control) on-premises servers relay on 8041 (their documented default relay port), while the
+ * vendor's cloud instances relay on 443 (instance-*-relay.screenconnect.com, "&p=443" in their
+ * installers' URLs). A client service connected to 8041 is connected to somebody's own server:
+ * the company's (then it is sanctioned, or its address excluded) or the operator's.
+ */
+const OWN_SERVER_RELAY_PORTS: Readonly<Record<string, readonly number[]>> = {
+  screenconnect: [8041],
+  'connectwise-control': [8041],
+};
+
 /** STUN and TURN (RFC 8489, RFC 8656; IANA stun/turn 3478, stuns/turns 5349): a TURN server is a relay by definition. */
 const STUN_TURN_PORTS: readonly number[] = [3478, 5349];
 
@@ -56,8 +71,11 @@ export interface SocketPeer {
   tool: string;
   /** The remote address (IPv4-mapped IPv6 written as IPv4). */
   address: string;
-  /** Why it is what it is: `incoming` (into a port the tool listens on), `service port` (out to the vendor's), `direct` (out to any other port). */
-  why: 'incoming' | 'service port' | 'direct';
+  /**
+   * Why it is what it is: `incoming` (into a port the tool listens on), `service port` (out to the
+   * vendor's), `own server` (out to the relay port of a server its owner runs), `direct` (out to any other port).
+   */
+  why: 'incoming' | 'service port' | 'own server' | 'direct';
   socket: SocketFact;
 }
 
@@ -95,7 +113,8 @@ export function socketPeers(sockets: readonly SocketFact[], processes: readonly 
     if (!isInternetAddress(address)) continue;
     const tool = hostTools(s)[0];
     if (tool === undefined) continue;
-    const service = isServicePort(portsOf.get(tool) ?? new Set(), tool, s.remotePort);
+    const ownServer = (OWN_SERVER_RELAY_PORTS[tool] ?? []).includes(s.remotePort);
+    const service = !ownServer && isServicePort(portsOf.get(tool) ?? new Set(), tool, s.remotePort);
     // A program that listens on a port and also connects out from it (RustDesk's TCP hole punching
     // reuses its rendezvous connection's port) is outgoing when the remote end is a service port.
     const incoming = listening.has(`${tool}|${s.protocol}|${s.localPort}`) && !service;
@@ -103,7 +122,7 @@ export function socketPeers(sockets: readonly SocketFact[], processes: readonly 
     const key = `${kind}|${tool}|${address}`;
     if (found.has(key) || counts[kind] >= max) continue;
     counts[kind]++;
-    found.set(key, { kind, tool, address, why: incoming ? 'incoming' : service ? 'service port' : 'direct', socket: s });
+    found.set(key, { kind, tool, address, why: incoming ? 'incoming' : service ? 'service port' : ownServer ? 'own server' : 'direct', socket: s });
   }
   return [...found.values()].sort((a, b) => `${a.kind} ${a.tool} ${a.address}`.localeCompare(`${b.kind} ${b.tool} ${b.address}`));
 }

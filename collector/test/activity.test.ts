@@ -79,8 +79,11 @@ describe('activity: hours in use (keyboard or mouse), for agents that can read i
     const on = range(nowHour - 14 * 24 + 1, nowHour + 1);
     const used = schedule(14, 8, OFFICE);
     const found = activityFindings(on, 'America/Chicago', now, undefined, { active: used });
-    // On around the clock says it all: no working day to compare then.
-    expect(found.map((f) => f.id)).toEqual(['activity.always_on']);
+    // Kept on around the clock, and used on Shanghai's working day: both, each with its own evidence.
+    expect(found.map((f) => f.id)).toEqual(['activity.always_on', 'activity.off_hours']);
+    expect(found[1]?.title).toBe('In use mostly outside the working day in America/Chicago');
+    // From an agent that cannot read input, hours on around the clock have no working day to compare.
+    expect(activityFindings(on, 'America/Chicago', now).map((f) => f.id)).toEqual(['activity.always_on']);
     // A laptop that sleeps between uses: the hours in use fall in Shanghai's working day.
     const sleeps = activityFindings(used, 'America/Chicago', now, undefined, { active: used });
     expect(sleeps.map((f) => f.title)).toEqual(['In use mostly outside the working day in America/Chicago']);

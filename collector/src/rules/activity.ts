@@ -123,9 +123,12 @@ export function activityFindings(hours: readonly number[], timeZone: string | un
       });
     }
   }
-  if (out.length > 0) return out;
+  // Hours in use around the clock, or (from an agent that cannot read input) hours on around the
+  // clock, have no working day to compare. A laptop kept on whose keyboard is used on another
+  // continent's working day has one: who uses it, not how it is powered.
+  if (out.some((f) => f.id === 'activity.never_idle') || (!active && out.length > 0)) return out;
   const offHours = workingDayFinding(active ?? on, active ? 'in use' : 'on', timeZone, nowMs, cfg);
-  return offHours ? [offHours] : [];
+  return offHours ? [...out, offHours] : out;
 }
 
 /** Hours that fall outside the assigned working day and centre on a working day elsewhere. */

@@ -2,7 +2,7 @@
 // from Shanghai on the night side of its assigned zone, and the ordinary laptops (office hours,
 // late evenings, a short run of always-on, too little data) that must stay quiet.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, DEVICE_WEIGHTS, activityFindings, evaluateDevice, type DeviceFacts, type DeviceRow, type RegistrationRow } from '../src/index.js';
+import { DEFAULT_RULES, DEVICE_WEIGHTS, activityFindings, evaluateDevice, type DeviceFacts, type DeviceRow, type FindingRow, type RegistrationRow } from '../src/index.js';
 
 const H = 3_600_000;
 // Thursday 2026-11-26 23:30 UTC: no daylight-saving change in the two weeks before it.
@@ -123,5 +123,26 @@ describe('activity in the device risk', () => {
     const always = evaluateDevice(facts(range(nowHour - 99, nowHour + 1)), DEFAULT_RULES);
     expect(always.signals.map((s) => s.id)).toEqual(['activity.always_on']);
     expect(evaluateDevice(facts(schedule(14, -6, OFFICE)), DEFAULT_RULES).signals).toEqual([]);
+  });
+
+  it('used on Shanghai\'s working day with a tool on it that lets others in: the hours are those of the person at its other end', () => {
+    const anydesk: FindingRow = { deviceId: 'dev_1', detector: 'remote_access.process', key: 'anydesk', category: 'remote_access', severity: 'medium', confidence: 80,
+      title: 'AnyDesk is running', catalogEntry: 'anydesk', sanctioned: false, evidence: [{ field: 'remote_access.role', value: 'host', catalogEntry: 'anydesk' }],
+      firstSeenMs: now - 19 * 86_400_000, lastSeenMs: now, clearedAtMs: null };
+    const used = schedule(14, 8, OFFICE);
+    const on = range(nowHour - 14 * 24 + 1, nowHour + 1);
+    const driven = evaluateDevice({ ...facts(on), activeHours: used, findings: [anydesk] }, DEFAULT_RULES);
+    expect(driven.signals.map((s) => [s.id, s.weight])).toEqual([
+      ['remote_access.early', DEVICE_WEIGHTS['remote_access.early']],
+      ['activity.off_hours.remote', DEVICE_WEIGHTS['activity.off_hours.remote']],
+      ['activity.always_on', DEVICE_WEIGHTS['activity.always_on']],
+    ]);
+    expect(DEVICE_WEIGHTS['activity.off_hours.remote']).toBeGreaterThan(DEVICE_WEIGHTS['activity.off_hours']);
+    // The same hours in use, no such tool (a night owl): the plain finding. A client-only tool is no such tool.
+    expect(evaluateDevice({ ...facts(on), activeHours: used }, DEFAULT_RULES).signals.map((s) => s.id)).toEqual(['activity.always_on', 'activity.off_hours']);
+    const putty = { ...anydesk, key: 'putty', catalogEntry: 'putty', evidence: [{ field: 'remote_access.role', value: 'client', catalogEntry: 'putty' }] };
+    expect(evaluateDevice({ ...facts(on), activeHours: used, findings: [putty] }, DEFAULT_RULES).signals.map((s) => s.id)).toEqual(['activity.always_on', 'activity.off_hours']);
+    // Hours on only (an agent that cannot read input): the hours say less about who used it.
+    expect(evaluateDevice({ ...facts(used), findings: [anydesk] }, DEFAULT_RULES).signals.map((s) => s.id)).toEqual(['remote_access.early', 'activity.off_hours']);
   });
 });

@@ -201,8 +201,13 @@ function inputLanguageSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 
 function activitySignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
   if (!f.onlineHours || f.onlineHours.length === 0) return [];
+  // Used (keyboard and mouse) on another continent's working day while a tool that lets others in
+  // is on the laptop: the hours are those of whoever is at the other end of the tool.
+  const controlled = f.activeHours !== undefined && remoteAccessSignals(f, cfg).length > 0;
   return activityFindings(f.onlineHours, f.registration?.timeZone, f.nowMs, cfg.activity, f.activeHours ? { active: f.activeHours } : undefined)
-    .map((a) => signal(a.id, a.title, a.evidence));
+    .map((a) => (a.id === 'activity.off_hours' && controlled
+      ? signal('activity.off_hours.remote', `${a.title}, with a remote-access tool on it`, [...a.evidence, 'a tool that lets others control the laptop is on it: the hours are those of the person at its other end'])
+      : signal(a.id, a.title, a.evidence)));
 }
 
 export function evaluateDevice(f: DeviceFacts, cfg: RuleConfig = DEFAULT_RULES): RiskResult {

@@ -22,6 +22,7 @@ export const DEVICE_WEIGHTS = {
   'timezone.mismatch': 10,
   'agent.silent': 10,
   'activity.off_hours': 10,
+  'activity.off_hours.remote': 20,
   'activity.always_on': 10,
   'activity.never_idle': 15,
   'locale.input_language': 10,

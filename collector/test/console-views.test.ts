@@ -34,6 +34,7 @@ function ingest(app: ConsoleApp, id: string, from: number, bodies: Omit<Event, '
   const fleet = app.collector.fleet;
   applyBatch(app.store, id, from - 1, events, 0, at, {
     onObservation: (w, d, o: Observation, t) => fleet.onObservation(w, d, o, t), onInventory: (d, item) => fleet.onInventory(d, item),
+    afterObservations: (w, d) => fleet.afterObservations(w, d),
   });
   app.collector.bus.publish(fleet.evaluate([id]));
 }

@@ -214,6 +214,22 @@ describe('cluster score', () => {
     expect(same.signals.map((s) => s.id)).not.toContain('cluster.members_at_risk');
   });
 
+  it('two people\'s laptops in one place, each driven remotely with more to show (medium): at risk together; medium without remote control is not', () => {
+    const home = [edge('a', 'b', 'gateway_mac', 'g')];
+    const regs = new Map([reg('a', 'p@x.com'), reg('b', 'q@x.com')]);
+    const driven = { score: 45, title: 'Risk 45: Unsanctioned remote access within 14 days of first check-in | In use mostly outside the working day', controlled: true };
+    const both = scoreCluster(['a', 'b'], home, regs, () => undefined, () => driven);
+    expect(both.signals.find((s) => s.id === 'cluster.members_at_risk')?.evidence).toEqual([
+      `a: driven remotely (a tool that lets others in, or a KVM), and ${driven.title}`, `b: driven remotely (a tool that lets others in, or a KVM), and ${driven.title}`]);
+    expect(both.severity).toBe('high');
+    // Medium from a consumer VPN and a laptop left on (no tool that lets others in): no farm together.
+    const vpn = { score: 30, title: 'Risk 30: Laptop egress through a hosting network', controlled: false };
+    expect(scoreCluster(['a', 'b'], home, regs, () => undefined, () => vpn).signals.map((s) => s.id)).not.toContain('cluster.members_at_risk');
+    // A tool alone (low): not at risk on its own.
+    const tool = { score: 25, title: 'Risk 25', controlled: true };
+    expect(scoreCluster(['a', 'b'], home, regs, () => undefined, () => tool).signals.map((s) => s.id)).not.toContain('cluster.members_at_risk');
+  });
+
   it('one person with two laptops is no farm candidate', () => {
     const r = scoreCluster(['a', 'b'], [edge('a', 'b', 'wifi_bssid', 'h')], new Map([reg('a', 'sam@x.com'), reg('b', 'sam@x.com')]), () => undefined);
     expect(r.farmCandidate).toBe(false);

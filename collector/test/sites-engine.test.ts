@@ -63,6 +63,7 @@ function report(store: SqliteStore, fleet: FleetEngine, id: string, ip: string, 
   fleet.onPublicIp(id, ip, atMs);
   store.write((w) => {
     for (const o of seen) fleet.onObservation(w, id, o, atMs);
+    fleet.afterObservations(w, id);
   });
 }
 

@@ -369,8 +369,13 @@ describe('the console for IT and admins', () => {
     await it.fill('#reg-serial', 'NEW-0');
     await it.fill('#reg-assignee', 'Dana Wu <dana.wu@example.com>');
     await it.fill('#reg-ship-to', 'Boston, Massachusetts, US');
+    await it.fill('#reg-street', '77 Beacon Street');
+    await it.fill('#reg-unit', 'Apt 4');
     await it.fill('#reg-timezone', 'America/New_York');
+    const posted = it.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/devices');
     await it.click('#reg-submit');
+    // The street line goes to the collector with the rest (which keeps only its keyed hash).
+    expect((await posted).postDataJSON()).toEqual({ serial: 'NEW-0', assignee: 'Dana Wu <dana.wu@example.com>', shipTo: 'Boston, Massachusetts, US', street: '77 Beacon Street', unit: 'Apt 4', timeZone: 'America/New_York' });
     await it.locator('.notice.ok pre.token').waitFor();
     expect(await text(it, '.notice.ok pre.token')).toMatch(/^fwe_[\w-]{32}$/);
     await it.fill('#tok-device', 'FARM-1');

@@ -12,9 +12,10 @@ import { Enricher, type IpInfo } from '../enrich/enricher.js';
 import { inCidr, isPublicIp, normalizeIp, parseCidr, type Cidr } from '../enrich/ip.js';
 import { CorrelationIndex, type IndexOptions } from '../correlate/index.js';
 import { observationKey, type EdgeKind } from '../correlate/keys.js';
-import { DEFAULT_RULES, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
+import { DEFAULT_RULES, drivenRemotely, evaluateDevice, type RuleConfig } from '../rules/device-rules.js';
+import { AT_RISK } from '../rules/weights.js';
 import { RELAY_KIND, relaysAsPeers, type PeerInfo } from '../rules/relay-peers.js';
-import { scoreCluster, type ClusterResult } from '../rules/cluster-score.js';
+import { scoreCluster, type ClusterResult, type MemberRisk } from '../rules/cluster-score.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { RoutersSeen } from './routers.js';
 import { DEFAULT_PRESENCE } from '../rules/presence.js';
@@ -308,9 +309,14 @@ export class FleetEngine {
       const r = this.store.registry.registration(m);
       if (r) registrations.set(m, r);
     }
-    const memberRisk = (m: string) => {
+    const now = this.now();
+    const memberRisk = (m: string): MemberRisk | undefined => {
       const a = this.store.alerts.find(m, RISK_RULE, CASE_KEY);
-      return a && a.status !== 'resolved' && a.status !== 'false_positive' ? { score: a.score, title: a.title } : undefined;
+      if (!a || a.status === 'resolved' || a.status === 'false_positive') return undefined;
+      // Only a medium member needs its findings read: whether something on it lets others drive it.
+      if (a.score < AT_RISK.medium || a.score >= AT_RISK.high) return { score: a.score, title: a.title };
+      const suppressed = this.cases.suppressedDetectors(m, now);
+      return { score: a.score, title: a.title, controlled: drivenRemotely(this.store.findings(m).filter((f) => !suppressed.has(f.detector)), this.rules) };
     };
     const personOf = (m: string): string => registrations.get(m)?.assigneeEmail ?? `unregistered:${m}`;
     const presence = this.presence.ofCluster(this.index.uf.find(deviceId), members, personOf);

@@ -2,7 +2,7 @@
 // they belong to, and whether the shared remote-access peer is a VPN or hosting address.
 import type { EdgeRecord, RegistrationRow } from '../store/fleet-records.js';
 import type { IpInfo } from '../enrich/enricher.js';
-import { CLUSTER_BONUS, EDGE_WEIGHTS, PLACE_KINDS, severityFor } from './weights.js';
+import { AT_RISK, CLUSTER_BONUS, EDGE_WEIGHTS, PLACE_KINDS, severityFor } from './weights.js';
 import type { ClusterPresence } from './presence.js';
 import { clusterShipToSignal } from './ship-to-shared.js';
 
@@ -30,6 +30,13 @@ const span = (e: EdgeRecord): string => `${new Date(e.firstMs).toISOString()} ..
 export interface MemberRisk {
   score: number;
   title: string;
+  /** Something on the laptop lets others drive it (an unsanctioned host-side tool, a KVM); looked up for medium members only. */
+  controlled?: boolean;
+}
+
+/** High on its own, or driven remotely with more to show (medium): a laptop at risk on its own. */
+export function atRiskAlone(r: MemberRisk | undefined): boolean {
+  return !!r && (r.score >= AT_RISK.high || (r.score >= AT_RISK.medium && r.controlled === true));
 }
 
 export function scoreCluster(members: readonly string[], edges: EdgeRecord[], registrations: Map<string, RegistrationRow>,
@@ -62,14 +69,15 @@ export function scoreCluster(members: readonly string[], edges: EdgeRecord[], re
       evidence: risky.map((i) => `${i.ip}: ${i.network.name || i.network.kind}${i.org ? ` (AS${i.asn} ${i.org})` : ''}`),
     });
   }
-  // Laptops linked together that are each high-risk on their own (a KVM on each, each driven from
-  // abroad): a farm, even when the link itself is only a shared place.
-  const atRisk = members.map((m) => ({ m, r: memberRisk(m) })).filter((x): x is { m: string; r: MemberRisk } => (x.r?.score ?? 0) >= 50);
+  // Laptops linked together that are each at risk on their own (a KVM on each, each driven from
+  // abroad, or each driven remotely with more to show): a farm, even when the link itself is only a shared place.
+  const atRisk = members.map((m) => ({ m, r: memberRisk(m) })).filter((x): x is { m: string; r: MemberRisk } => atRiskAlone(x.r));
   const atRiskPeople = new Set(atRisk.map((x) => registrations.get(x.m)?.assigneeEmail ?? x.m));
   if (atRisk.length >= 2 && atRiskPeople.size >= 2) {
     signals.push({
       id: 'cluster.members_at_risk', weight: CLUSTER_BONUS.membersAtRisk,
-      title: `${atRisk.length} of its laptops are high-risk on their own`, evidence: atRisk.map((x) => `${x.m}: ${x.r.title}`),
+      title: `${atRisk.length} of its laptops are at risk on their own`,
+      evidence: atRisk.map((x) => `${x.m}: ${x.r.score < AT_RISK.high ? 'driven remotely (a tool that lets others in, or a KVM), and ' : ''}${x.r.title}`),
     });
   }
   // Presence per place (rules/presence.ts): people at workplaces only are no crowd; a dwelling's crowd stays.

@@ -134,9 +134,23 @@ export function lettingOthersIn(x: FindingRow): boolean {
   return role.value !== 'client' && x.catalogEntry !== '';
 }
 
-function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
-  const unsanctioned = f.findings.filter((x) => x.category === 'remote_access' && x.clearedAtMs === null && !x.sanctioned
+/** Active, unsanctioned remote-access findings of tools that let others control the laptop. */
+function hostSideRemoteAccess(findings: readonly FindingRow[], cfg: Pick<RuleConfig, 'sanctionedTools'>): FindingRow[] {
+  return findings.filter((x) => x.category === 'remote_access' && x.clearedAtMs === null && !x.sanctioned
     && !cfg.sanctionedTools.includes(x.catalogEntry) && !cfg.sanctionedTools.includes(x.key) && x.severity !== 'info' && lettingOthersIn(x));
+}
+
+/** KVM findings of a KVM on the laptop's own ports (one answering on its LAN may drive another machine). */
+const attachedKvms = (findings: readonly FindingRow[]): FindingRow[] =>
+  findings.filter((x) => x.category === 'kvm' && x.clearedAtMs === null && x.severity !== 'info' && !KVM_LAN_DETECTORS.has(x.detector));
+
+/** Something on the laptop lets others drive it: an unsanctioned host-side remote-access tool, or a KVM on its ports. */
+export function drivenRemotely(findings: readonly FindingRow[], cfg: Pick<RuleConfig, 'sanctionedTools'>): boolean {
+  return hostSideRemoteAccess(findings, cfg).length > 0 || attachedKvms(findings).length > 0;
+}
+
+function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
+  const unsanctioned = hostSideRemoteAccess(f.findings, cfg);
   if (unsanctioned.length === 0) return [];
   const start = f.enrolledMs ?? f.device.firstSeenMs;
   const early = unsanctioned.filter((x) => x.firstSeenMs - start <= cfg.earlyDays * 86_400_000);
@@ -149,7 +163,7 @@ function remoteAccessSignals(f: DeviceFacts, cfg: RuleConfig): Signal[] {
 
 function kvmSignals(f: DeviceFacts): Signal[] {
   // A KVM answering on the laptop's LAN is `kvm.lan` (host-findings.ts): it may drive another machine.
-  const found = f.findings.filter((x) => x.category === 'kvm' && x.clearedAtMs === null && x.severity !== 'info' && !KVM_LAN_DETECTORS.has(x.detector)).map((x) => x.title);
+  const found = attachedKvms(f.findings).map((x) => x.title);
   const seen = f.observations.filter((o) => o.kind === 'kvm_identity').map((o) => `KVM identity ${o.value} (via ${o.via || 'agent'})`);
   return found.length + seen.length > 0 ? [signal('kvm.present', 'IP-KVM attached', [...found, ...seen])] : [];
 }

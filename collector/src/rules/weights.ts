@@ -94,9 +94,15 @@ export const CLUSTER_BONUS = {
   settledAfterMs: 4 * 86_400_000,
   /** A shared remote-access peer IP on a VPN or hosting network. */
   peerOnVpnOrHosting: 15,
-  /** Two or more people's laptops in the cluster are each high-risk on their own (device risk >= 50). */
+  /** Two or more people's laptops in the cluster are each at risk on their own (`AT_RISK`). */
   membersAtRisk: 40,
 } as const;
+
+/**
+ * A cluster member at risk on its own: its device risk is high, or medium while something on it lets
+ * others drive it (an unsanctioned host-side remote-access tool, a KVM).
+ */
+export const AT_RISK = { high: 50, medium: 30 } as const;
 
 /** Several different people's laptops shipped to one street address (src/rules/ship-to-shared.ts). */
 export const SHIPTO = {

@@ -46,6 +46,8 @@ export function itPage(el: HTMLElement): void {
   const serial = input('reg-serial', { required: true, maxlength: 64, placeholder: 'C02XK1ABJGH5' });
   const assignee = input('reg-assignee', { required: true, maxlength: 300, placeholder: 'Jane Doe <jane.doe@example.com>' });
   const shipTo = input('reg-ship-to', { required: true, maxlength: 300, placeholder: 'Austin, Texas, US' });
+  const street = input('reg-street', { maxlength: 200, placeholder: '1402 Oak Street', autocomplete: 'off' });
+  const unit = input('reg-unit', { maxlength: 200, placeholder: 'Apt 2', autocomplete: 'off' });
   const zones = h('datalist', { attrs: { id: 'time-zones' } }, Intl.supportedValuesOf('timeZone').map((z) => h('option', { attrs: { value: z } })));
   const tz = input('reg-timezone', { required: true, maxlength: 64, list: 'time-zones', placeholder: 'America/Chicago' });
   const regResult = h('div');
@@ -53,7 +55,9 @@ export function itPage(el: HTMLElement): void {
     class: 'form', on: {
       submit: (e) => {
         e.preventDefault();
-        api.post<Registered>('/v1/devices', { serial: serial.value.trim(), assignee: assignee.value.trim(), shipTo: shipTo.value.trim(), timeZone: tz.value.trim() }).then((r) => {
+        // The street and unit go to the collector once; it keeps only their keyed hashes (several "new hires" shipped to one address).
+        const address = { ...(street.value.trim() ? { street: street.value.trim() } : {}), ...(unit.value.trim() ? { unit: unit.value.trim() } : {}) };
+        api.post<Registered>('/v1/devices', { serial: serial.value.trim(), assignee: assignee.value.trim(), shipTo: shipTo.value.trim(), ...address, timeZone: tz.value.trim() }).then((r) => {
           mount(regResult, tokenBox(r.registration.deviceId, r.token, r.tokenExpiresMs));
           (e.target as HTMLFormElement).reset();
           void loadTokens();
@@ -61,6 +65,8 @@ export function itPage(el: HTMLElement): void {
       },
     },
   }, field('Serial number', serial, 'as the laptop\'s firmware reports it'), field('Assigned to', assignee, 'Name <email>'), field('Ship to', shipTo, 'City, Region, Country'),
+  field('Street', street, 'optional: the street line shipped to; only a keyed hash is kept, to find several people shipped to one address'),
+  field('Apartment or suite', unit, 'optional, when not in the street line'),
   field('Time zone', tz, 'where the person works (IANA name)'), zones, h('button', { class: 'primary', attrs: { type: 'submit', id: 'reg-submit' } }, 'Register and issue a token'), regResult);
 
   const which = input('tok-device', { required: true, maxlength: 140, placeholder: 'serial, hostname or device id' });

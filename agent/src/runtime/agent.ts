@@ -206,7 +206,7 @@ export class Agent {
 
   /** Stops what sensors keep running between runs (the packet capture). */
   private async stopSensors(): Promise<void> {
-    await Promise.all(this.table.map((e) => e.stop?.()));
+    await Promise.all(this.table.flatMap((e) => (e.stop ? [e.stop()] : [])));
   }
 
   private sensorStates(): SensorSummary[] {

@@ -31,7 +31,7 @@ export type SensorUse = 'scan' | 'run' | 'both';
 /** A sensor as the running agent schedules it: the spec as configured, and how to stop what it keeps running. */
 export interface ConfiguredSensor<T> {
   spec: SensorSpec<T>;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface SensorDeclaration<K extends string = string, T = unknown> {

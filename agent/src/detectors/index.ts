@@ -15,3 +15,4 @@ export { usbId, deviceKey } from './usb-identity.js';
 export { detectKvmMdns, detectKvmMacPrefixes } from './kvm-network.js';
 export { detectVpnDns } from './vpn-dns.js';
 export { detectNameConfig, detectRelayPorts } from './remote-access-relays.js';
+export { DETECTORS, runsOn, localAddresses, type DetectorDeclaration, type DetectorContext } from './registry.js';

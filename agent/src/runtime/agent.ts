@@ -26,7 +26,6 @@ import { HotplugWatcher } from './hotplug.js';
 import { Watchdog } from './watchdog.js';
 import { Liveness } from './liveness.js';
 import { sensorTable, type SensorEntry } from './sensor-table.js';
-import type { PacketsSensor } from '../sensors/packets/spec.js';
 import { Evaluator, type Usage } from './evaluate.js';
 import { CollectorUpdates } from './collector-updates.js';
 import { markRunning, markStopped, takeStopReason } from './run-marker.js';
@@ -74,12 +73,11 @@ export class Agent {
   private readonly updates: CollectorUpdates;
   private hotplug: HotplugWatcher | undefined;
   private readonly table: SensorEntry[];
-  private readonly packets: PacketsSensor;
   private stopping: Promise<boolean> | undefined;
 
   private constructor(private readonly opts: AgentOptions, private readonly host: HostFact) {
     this.facts.host = host;
-    ({ table: this.table, packets: this.packets } = sensorTable(opts.config));
+    this.table = sensorTable(opts.config);
     this.updates = new CollectorUpdates(opts.config, opts.catalog, opts.policy, opts.log.child('updates'));
     this.evaluator = new Evaluator(opts.outbox, () => this.updates.current, opts.ctx.platform, opts.log.child('evaluate'));
     this.client = new StreamClient({
@@ -116,7 +114,7 @@ export class Agent {
       this.heartbeat();
       const delivered = await this.client.drain(this.opts.onceTimeoutMs ?? 60_000);
       this.client.stop();
-      await this.packets.stop();
+      await this.stopSensors();
       return delivered;
     }
     this.liveness = new Liveness({
@@ -135,7 +133,7 @@ export class Agent {
     if (this.opts.ctx.platform === 'linux') {
       this.hotplug = new HotplugWatcher((kind) => {
         this.opts.log.info('hardware changed', { kind });
-        void this.scheduler.runNow(kind === 'usb' ? 'usb_devices' : 'displays');
+        for (const e of this.table) if (e.hotplug === kind) void this.scheduler.runNow(e.spec.name);
       }, { root: this.opts.ctx.root });
       await this.hotplug.start();
     }
@@ -204,6 +202,11 @@ export class Agent {
     else this.evaluator.changed(entry.key, this.facts);
     if (stateChanged) this.pushHealth();
     this.client.notify();
+  }
+
+  /** Stops what sensors keep running between runs (the packet capture). */
+  private async stopSensors(): Promise<void> {
+    await Promise.all(this.table.flatMap((e) => (e.stop ? [e.stop()] : [])));
   }
 
   private sensorStates(): SensorSummary[] {
@@ -312,7 +315,7 @@ export class Agent {
     const why = left ?? reason;
     this.hotplug?.stop();
     await this.scheduler.stop();
-    await this.packets.stop();
+    await this.stopSensors();
     this.opts.outbox.push({ stopped: { reason: why, detail: left ? `${StopReason[left]} (left by the package scripts); ${detail}` : detail } });
     this.client.notify();
     const flushed = await this.client.drain(FLUSH_ON_STOP_MS);

@@ -22,7 +22,7 @@ export interface Usage {
 }
 
 const KINDS: InventoryKindName[] = ['usb', 'display', 'interface'];
-const FACT_OF: Record<InventoryKindName, keyof HostFacts> = { usb: 'usb', display: 'displays', interface: 'interfaces' };
+const FACT_OF = Object.fromEntries(Object.entries(INVENTORY_FACTS).map(([key, kind]) => [kind, key])) as Record<InventoryKindName, keyof HostFacts>;
 
 export class Evaluator {
   private readonly findings = new FindingDiffer();

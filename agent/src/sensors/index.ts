@@ -1,4 +1,4 @@
-// Every sensor the agent has, in the order a scan runs them.
+// Every sensor the agent has; registry.ts declares how each is used (SENSORS).
 import { hostSensor } from './host/spec.js';
 import { processesSensor } from './processes/spec.js';
 import { networkInterfacesSensor } from './network/spec.js';
@@ -20,6 +20,7 @@ export {
   servicesSensor, appsSensor, sessionsSensor, localeSensor, mdnsSensor, nameConfigSensor, inputSensor,
 };
 export * from './sensor.js';
+export * from './registry.js';
 export type { HostFact } from './host/types.js';
 export type { ProcessFact } from './processes/types.js';
 export type { NetworkInterfaceFact } from './network/types.js';

@@ -53,6 +53,18 @@ describe('judging one place from its laptops\' hours', () => {
     expect(v.kind).toBe('workplace');
   });
 
+  it('people who come in at 07:00, stay until 21:00 on some days and pop in on a Saturday morning still work there', () => {
+    // Two weeks of office days, each 07:00-18:00 (one hour before the working day), two of them to
+    // 21:00, and a Saturday 10:00-13:00: more than a tenth of the hours outside 08:00-20:00 on weekdays.
+    const office = days('2025-06-07', 14).filter(weekday).flatMap((d, i) => range(la(d, 7), la(d, i % 5 === 2 ? 21 : 18)));
+    const hours = [...office, ...range(la('2025-06-14', 10), la('2025-06-14', 13))].filter((h) => h <= NOW / HOUR).sort((a, b) => a - b);
+    const v = judgePlace('12.0.1.1', LA, ['a', 'b', 'c', 'd', 'e'].map((id) => laptop(id, hours, evenings())));
+    const off = v.laptops[0];
+    expect(off && off.offHours / off.hours).toBeGreaterThan(0.1);
+    expect(v.laptops.map((l) => l.pattern)).toEqual(['workday', 'workday', 'workday', 'workday', 'workday']);
+    expect(v.kind).toBe('workplace');
+  });
+
   it('says nothing on day one: a night is not yet a pattern, two laptops are needed', () => {
     const dayOne = range(la('2025-06-19', 14), Math.floor(NOW / HOUR));
     const v = judgePlace('73.162.10.1', LA, ['a', 'b', 'c'].map((id) => laptop(id, dayOne)));

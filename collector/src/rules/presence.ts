@@ -41,7 +41,7 @@ export interface PresenceConfig {
 }
 
 export const DEFAULT_PRESENCE: PresenceConfig = {
-  days: 14, nightFrom: 0, nightTo: 6, minNights: 2, stayShare: 0.5, minWorkdays: 2, offShare: 0.1, minDays: 3, minLaptops: 2, workplaceShare: 0.8, maxPlaces: 20,
+  days: 14, nightFrom: 0, nightTo: 6, minNights: 2, stayShare: 0.5, minWorkdays: 2, offShare: 0.25, minDays: 3, minLaptops: 2, workplaceShare: 0.8, maxPlaces: 20,
   maxPlacesPerHour: 4,
 };
 

@@ -49,11 +49,12 @@ try {
 }
 for (const s of addons.skipped) say(`not tested on Node.js ${node.version}: ${s}`);
 
+const redirect = pathToFileURL(join(root, 'scripts', 'addon-redirect.mjs'));
+redirect.searchParams.set('map', JSON.stringify(addons.map));
 const env = {
   ...process.env,
   PATH: `${dirname(node.bin)}${delimiter}${process.env.PATH ?? ''}`,
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import="${pathToFileURL(join(root, 'scripts', 'addon-redirect.mjs')).href}"`.trim(),
-  FARMWATCH_ADDON_MAP: JSON.stringify(addons.map),
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import="${redirect.href}"`.trim(),
 };
 
 // The redirect works before hundreds of tests say it does not.

@@ -85,7 +85,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 // dependencies are ES modules only, such as fastify's cookie@2). Node.js 24, the LTS the agent's
 // executable embeds, is the one to use; 20 is end-of-life.
 if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {
-  fail(`Node.js ${process.versions.node} is too old: farmwatch needs Node.js 24 (or 22.12+, or 20.19+)`);
+  fail(`Node.js ${process.versions.node} cannot run farmwatch: use Node.js 24 (22.12 or newer, or 20.19 or newer, work too; package.json "engines")`);
 }
 
 // 2. Debian packages: a command to look for, and the package that brings it.

@@ -45,9 +45,14 @@ if (unsupportedHost()) {
   nodeBin = process.execPath;
   nodeVersion = process.versions.node;
 } else {
-  const node = ensurePinnedNode({ say: (line) => console.warn(`build-agent: ${line}`) });
-  nodeBin = node.bin;
-  nodeVersion = node.version;
+  try {
+    const node = ensurePinnedNode({ say: (line) => console.warn(`build-agent: ${line}`) });
+    nodeBin = node.bin;
+    nodeVersion = node.version;
+  } catch (err) {
+    console.error(`build-agent: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
 }
 
 // 1. The JSON Schema validators (settings, policy file), compiled ahead of time: Ajv's standalone

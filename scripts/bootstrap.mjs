@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Puts everything `npm start` and `npm test` need in place, and does nothing that is already done:
-//   1. Node.js new enough;
+//   1. Node.js new enough (package.json "engines");
 //   2. the Debian packages the build needs (compilers for better-sqlite3 and node-pcap, libpcap's
 //      headers; nDPI for the packet benchmark; Chromium for the web console's end-to-end tests),
 //      installed with apt-get when missing and we are root
@@ -81,7 +81,12 @@ function run(cmd, args, what) {
 
 // 1. Node.js
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js ${process.versions.node} is too old: farmwatch needs Node.js 20.19 or newer`);
+// package.json "engines": 20.19+ or 22.12+, the versions that load an ES module with require() (some
+// dependencies are ES modules only, such as fastify's cookie@2). Node.js 24, the LTS the agent's
+// executable embeds, is the one to use; 20 is end-of-life.
+if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {
+  fail(`Node.js ${process.versions.node} cannot run farmwatch: use Node.js 24 (22.12 or newer, or 20.19 or newer, work too; package.json "engines")`);
+}
 
 // 2. Debian packages: a command to look for, and the package that brings it.
 const APT = [

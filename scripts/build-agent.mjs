@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Builds the agent as one executable: an esbuild bundle of the agent (CommonJS, everything inlined)
-// injected into a copy of this Node.js binary as a single executable application (SEA) with
-// postject. Prints the binary's size and its startup time.
+// injected into a copy of the pinned Node.js 24 binary (package.json "farmwatch"."embeddedNode",
+// fetched from the npm registry by scripts/pinned-node.mjs, whatever Node.js runs this script) as a
+// single executable application (SEA) with postject. Prints the binary's size and its startup time.
 //
 //   node scripts/build-agent.mjs [--out build/agent] [--force] [--quiet]
 //
 // Skips the injection when the bundle and the Node.js binary are the ones the existing executable
-// was made from. Runs on Linux here; scripts/build-agent-macos.sh and build-agent-windows.ps1 do the
+// was made from. The pinned package is for Linux x64; on another host this script embeds the Node.js
+// running it, and only when that is the pinned major version (it says so). Runs on Linux here; scripts/build-agent-macos.sh and build-agent-windows.ps1 do the
 // same on those hosts, with signing (see packaging/README.md).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ensurePinnedNode, pinnedNode, unsupportedHost } from './pinned-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'build', 'agent') }, force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
@@ -28,6 +31,29 @@ const bundle = join(out, 'farmwatch-agent.cjs');
 const blob = join(out, 'farmwatch-agent.blob');
 const stampFile = `${exe}.sha256`;
 mkdirSync(out, { recursive: true });
+
+// 0. The Node.js to embed.
+const pin = pinnedNode();
+const pinnedMajor = pin.version.split('.')[0];
+let nodeBin;
+let nodeVersion;
+if (unsupportedHost()) {
+  if (process.versions.node.split('.')[0] !== pinnedMajor) {
+    throw new Error(`${unsupportedHost()}, and this Node.js is ${process.version}: run this script with Node.js ${pinnedMajor} (it then embeds that one), or build on Linux x64`);
+  }
+  console.warn(`build-agent: ${unsupportedHost()}; embedding the Node.js that runs this script, ${process.version}, instead of the pinned ${pin.version}`);
+  nodeBin = process.execPath;
+  nodeVersion = process.versions.node;
+} else {
+  try {
+    const node = ensurePinnedNode({ say: (line) => console.warn(`build-agent: ${line}`) });
+    nodeBin = node.bin;
+    nodeVersion = node.version;
+  } catch (err) {
+    console.error(`build-agent: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
 
 // 1. The JSON Schema validators (settings, policy file), compiled ahead of time: Ajv's standalone
 // code replaces agent/dist/config/validators.js, so the executable carries the compiled checks and
@@ -63,7 +89,7 @@ const bundled = await build({
   entryPoints: [join(root, 'agent', 'dist', 'cli.js')],
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: `node${nodeVersion.split('.')[0]}`,
   format: 'cjs',
   outfile: bundle,
   external: ['pcap'],
@@ -82,20 +108,20 @@ for (const file of bundled.outputFiles) {
 
 if (Object.keys(bundled.metafile.inputs).some((f) => /ajv\/dist\/compile\/index\.js$/.test(f))) throw new Error('the bundle still carries Ajv\'s compiler: the standalone validators did not replace agent/dist/config/validators.js');
 
-const stamp = createHash('sha256').update(readFileSync(bundle)).update(readFileSync(process.execPath)).digest('hex');
+const stamp = createHash('sha256').update(readFileSync(bundle)).update(readFileSync(nodeBin)).digest('hex');
 if (!values.force && existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   say(`${exe} is up to date`);
   process.exit(0);
 }
 
-// 3. SEA blob.
+// 3. SEA blob, made by the Node.js it goes into (the blob and its code cache are version-specific).
 const seaConfig = join(out, 'sea-config.json');
 writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
-execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'ignore' });
+execFileSync(nodeBin, ['--experimental-sea-config', seaConfig], { stdio: 'ignore' });
 
-// 4. Inject into a copy of node. A signed node binary must lose its signature first (the blob
+// 4. Inject into a copy of that node. A signed node binary must lose its signature first (the blob
 // changes the file); the release signature is applied afterwards (packaging/README.md).
-copyFileSync(process.execPath, exe);
+copyFileSync(nodeBin, exe);
 chmodSync(exe, 0o755);
 if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', exe]);
 if (process.platform === 'win32') spawnSync('signtool', ['remove', '/s', exe], { stdio: 'ignore' });
@@ -128,4 +154,4 @@ const withConfig = median(['config', '--config', join(scratch, 'agent.json'), '-
 rmSync(scratch, { recursive: true, force: true });
 const mb = (statSync(exe).size / 1048576).toFixed(1);
 const bundleKb = (statSync(bundle).size / 1024).toFixed(0);
-say(`built ${exe}: ${mb} MB (bundle ${bundleKb} KB), startup ${startup} ms, with a configuration to validate ${withConfig} ms (medians of 7 runs of \`version\` and \`config\`)`);
+say(`built ${exe} on Node.js ${nodeVersion}: ${mb} MB (bundle ${bundleKb} KB), startup ${startup} ms, with a configuration to validate ${withConfig} ms (medians of 7 runs of \`version\` and \`config\`)`);

@@ -6,10 +6,12 @@
 // the binary carries (the LOLRMM-derived catalog).
 //   node scripts/package-deb.mjs [--out build/packages]
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { ensurePinnedAddons } from './pinned-node-addons.mjs';
+import { unsupportedHost } from './pinned-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'build', 'packages') } } });
@@ -45,14 +47,19 @@ writeFileSync(join(doc, 'copyright'), [
 ].join('\n'));
 
 // node-pcap for live packet capture (off unless configured): the single executable cannot hold a
-// native addon, so it loads this copy beside it (/usr/lib/farmwatch/node_modules/pcap).
+// native addon, so it loads this copy beside it (/usr/lib/farmwatch/node_modules/pcap), its addon
+// compiled for the Node.js the executable embeds (the pinned one; node_modules has the machine's).
 const pcapSrc = join(root, 'node_modules', 'pcap');
-if (existsSync(join(pcapSrc, 'build', 'Release', 'pcap_binding.node'))) {
+const pcapAddon = join(pcapSrc, 'build', 'Release', 'pcap_binding.node');
+const pcapBuilt = !existsSync(pcapAddon) ? undefined
+  : unsupportedHost() ? pcapAddon
+  : ensurePinnedAddons({ say: (line) => console.warn(line) }).map[realpathSync(pcapAddon)];
+if (pcapBuilt) {
   const dest = dir('usr/lib/farmwatch/node_modules/pcap');
   for (const f of readdirSync(pcapSrc).filter((f) => f.endsWith('.js') || f === 'package.json' || f === 'LICENSE')) copyFileSync(join(pcapSrc, f), join(dest, f));
   cpSync(join(pcapSrc, 'decode'), join(dest, 'decode'), { recursive: true });
   mkdirSync(join(dest, 'build', 'Release'), { recursive: true });
-  copyFileSync(join(pcapSrc, 'build', 'Release', 'pcap_binding.node'), join(dest, 'build', 'Release', 'pcap_binding.node'));
+  copyFileSync(pcapBuilt, join(dest, 'build', 'Release', 'pcap_binding.node'));
 } else {
   console.warn('node-pcap is not built here: the package will have no live packet capture');
 }

@@ -90,10 +90,10 @@ describe('commands and options', () => {
     expect(r.stdout.replace(/\s+/g, ' ')).toMatch(body);
   });
 
-  it('prints the version both ways, and the commands on stderr with status 2 when none is given', () => {
-    for (const program of [collector, agent]) {
-      expect(program(['version'])).toMatchObject({ code: 0, stdout: `${FARMWATCH_VERSION}\n` });
-      expect(program(['--version'])).toMatchObject({ code: 0, stdout: `${FARMWATCH_VERSION}\n` });
+  it('prints the version both ways (the agent with the Node.js it runs on), and the commands on stderr with status 2 when none is given', () => {
+    for (const [program, version] of [[collector, FARMWATCH_VERSION], [agent, `${FARMWATCH_VERSION} (Node.js ${process.versions.node})`]] as const) {
+      expect(program(['version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+      expect(program(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
       const none = program([]);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/^Usage: farmwatch-(collector|agent) <command> \[options\]/);

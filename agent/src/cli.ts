@@ -10,7 +10,10 @@ import { inspectCommand } from './cli/inspect.js';
 import { enrollCommand } from './cli/enroll.js';
 import { pcapCommand } from './cli/pcap-command.js';
 
-const program = newProgram('farmwatch-agent', `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop`);
+// The version names the Node.js the agent runs on: the one its executable embeds, whose security
+// fixes a deployment depends on.
+const program = newProgram('farmwatch-agent', `farmwatch-agent ${FARMWATCH_VERSION}: finds remote-access tools, KVMs and VPN hops on this laptop`,
+  `${FARMWATCH_VERSION} (Node.js ${process.versions.node})`);
 scanCommand(program);
 inspectCommand(program);
 enrollCommand(program);

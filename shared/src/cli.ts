@@ -28,12 +28,15 @@ function errorLine(program: string, text: string): string {
   return `${program}: ${text.replace(/^error: /, '').replace(/\n\(Did you mean/g, ' (Did you mean').trimEnd()}\n`;
 }
 
-/** The root of a program; add commands with `command()`, then `runProgram()`. */
-export function newProgram(name: string, description: string): Command {
+/**
+ * The root of a program; add commands with `command()`, then `runProgram()`. `version` is what
+ * `version` and `--version` print (the farmwatch release unless given).
+ */
+export function newProgram(name: string, description: string, version = FARMWATCH_VERSION): Command {
   return new Command(name)
     .description(description)
     .usage('<command> [options]')
-    .version(FARMWATCH_VERSION, '-V, --version', 'print the version')
+    .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show the help of a command')
     .configureOutput({ outputError: (text, write) => write(errorLine(name, text)) })
@@ -86,7 +89,7 @@ export function runProgram(program: Command, argv: string[] = process.argv.slice
   guardStream(process.stdout);
   guardStream(process.stderr, '\r');
   program.command('version').description('print the version').action(() => {
-    process.stdout.write(`${FARMWATCH_VERSION}\n`);
+    process.stdout.write(`${program.version() ?? FARMWATCH_VERSION}\n`);
   });
   // Output piped into a program that stops reading (`| head`) ends this one quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

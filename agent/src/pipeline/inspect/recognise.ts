@@ -95,6 +95,18 @@ function namedDevices(names: { name: string; kind?: string }[], catalog: Catalog
 }
 const containsName = (hay: string, needle: string): boolean => hay.toLowerCase().includes(needle.toLowerCase());
 
+/** Kernel log lines a mail or forum wrapped: a line without the "[ 1.234567]" stamp after one with it is its continuation. */
+function unwrapKernelLines(text: string): string {
+  const stamped = /^\s*(?:\S+\s+\d+\s+[\d:]+\s+\S+\s+kernel:\s*)?\[\s*\d+\.\d+\]/;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const prev = out.length - 1;
+    if (prev >= 0 && line.trim() && !stamped.test(line) && stamped.test(out[prev] ?? '') && !/^\s*(Bus \d|T:|[A-Z][\w ]+:\s)/.test(line)) out[prev] = `${out[prev] ?? ''} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
 const usbReader = (format: string, test: (t: string) => boolean, parse: (t: string, catalog: Catalog) => UsbDeviceFact[], extra: Partial<Reader> = {}): Reader =>
   ({ format, test, read: (t, _f, facts, catalog) => addUsb(facts, parse(t, catalog), (facts.usb ?? []).length), ...extra });
 
@@ -104,13 +116,13 @@ const READERS: Reader[] = [
   usbReader('lsusb -v', (t) => /^Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t) && /Device Descriptor:/.test(t), parseLsusbVerbose, { covers: ['lsusb', 'USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)'] }),
   usbReader('lsusb', (t) => /^\s*Bus \d{3} Device \d{3}: ID [0-9a-f]{4}:[0-9a-f]{4}/m.test(t), (t) => parseLsusb(t.replace(/^[ \t]+(?=Bus \d{3} Device)/gm, ''))),
   usbReader('usb-devices (or /sys/kernel/debug/usb/devices)', (t) => /^\s*T:\s+Bus=\d+\s+Lev=/m.test(t) && /^\s*P:\s+Vendor=[0-9a-f]{4}\s+ProdID=/im.test(t), parseUsbDevicesText),
-  usbReader('kernel log (dmesg) USB lines', (t) => /New USB device found, idVendor=/.test(t), parseDmesgUsb, { covers: ['kernel log (dmesg) HID and input lines'] }),
+  usbReader('kernel log (dmesg) USB lines', (t) => /New USB device found,\s+idVendor=/.test(t), (t) => parseDmesgUsb(unwrapKernelLines(t)), { covers: ['kernel log (dmesg) HID and input lines'] }),
   usbReader('kernel log (dmesg) HID and input lines', (t) => /\b0003:[0-9A-F]{4}:[0-9A-F]{4}\.[0-9A-F]{4}/i.test(t),
-    (t, catalog) => { const r = parseKernelHidLines(t); return withHidNames(r.devices, r.hidNames, catalog); }),
+    (t, catalog) => { const r = parseKernelHidLines(unwrapKernelLines(t)); return withHidNames(r.devices, r.hidNames, catalog); }),
   usbReader('kernel log (dmesg) SCSI lines of a USB drive', (t) => /scsi \d+:\d+:\d+:\d+: (?:Direct-Access|CD-ROM)\s/.test(t) && !/New USB device found/.test(t), parseScsiInquiryLines),
   usbReader('udevadm info', (t) => /^(?:E:\s*)?ID_(?:USB_)?VENDOR_ID=[0-9a-f]{4}\s*$/im.test(t) || /ATTRS?\{idVendor\}=="[0-9a-f]{4}"/.test(t), parseUdevadm),
   usbReader('hwinfo --usb', (t) => /^\d+: USB [\d.]+: /m.test(t) && /^\s*Vendor: usb 0x[0-9a-f]{4}/m.test(t), parseHwinfoUsb),
-  usbReader('USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)', (t) => /^\s*idVendor\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t) && /^\s*idProduct\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t), parseUsbDescriptorReport),
+  usbReader('USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)', (t) => (/^\s*idVendor\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t) && /^\s*idProduct\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t)) || /^0x[0-9a-f]{4}\t+idVendor\b/im.test(t), parseUsbDescriptorReport),
   usbReader('system_profiler SPUSBDataType -json', (t) => /"SPUSBDataType"\s*:/.test(t), parseSystemProfilerUsbJson),
   usbReader('ioreg (USB devices)', (t) => /<class IOUSB(Host)?Device[,>]/.test(t), usbFromIoreg),
   usbReader('pnputil /enum-devices', (t) => /^Instance ID:\s+(USB|HID)\\VID_/im.test(t), (t) => usbFromPnp(parsePnputilBlocks(t)), { covers: ['Windows PnP device list'] }),

@@ -69,7 +69,7 @@ function device(vid: number, pid: number, portPath: string): UsbDeviceFact {
 /** `lsusb`: "Bus 001 Device 002: ID 1d6b:0104 Linux Foundation Multifunction Composite Gadget" */
 export function parseLsusb(text: string): UsbDeviceFact[] {
   const out: UsbDeviceFact[] = [];
-  for (const m of text.matchAll(/^Bus (\d{3}) Device (\d{3}): ID ([0-9a-f]{4}):([0-9a-f]{4})\s*(.*)$/gim)) {
+  for (const m of text.matchAll(/^Bus (\d{3}) Device (\d{3}): ID ([0-9a-f]{4}):([0-9a-f]{4})[ \t]*(.*)$/gim)) {
     const d = device(hex(m[3]), hex(m[4]), `bus${m[1]}-dev${m[2]}`);
     d.interfacesKnown = false;
     if (m[5]) d.product = m[5].trim();

@@ -31,8 +31,10 @@ function descriptorString(block: string, field: string): string | undefined {
  * device ("idVendor: 0x1D6B (Linux Foundation)", "idVendor                 : 0x1D6B"), with its
  * strings and the interface descriptors that follow it.
  */
-export function parseUsbDescriptorReport(text: string): UsbDeviceFact[] {
+export function parseUsbDescriptorReport(report: string): UsbDeviceFact[] {
   const out: UsbDeviceFact[] = [];
+  // Thesycon's dumper prints the value first ("0x1D6B<TAB>idVendor", "0x02<TAB>iProduct   \"PiKVM\""): the same fields, turned around.
+  const text = report.replace(/^(0x[0-9a-f]+)\t+([a-z]\w+)(.*)$/gim, '$2: $1$3');
   const starts = [...text.matchAll(/^[ \t]*(?:-+\s*)?Device Descriptor\b.*$/gim)].map((m) => m.index);
   const sections = starts.length > 0 ? starts.map((s, i) => text.slice(s, starts[i + 1] ?? text.length)) : [text];
   for (const section of sections) {

@@ -109,4 +109,5 @@ if (values.json) {
   }
   process.stdout.write(out.join('\n') + '\n');
 }
-process.exit(missedBar ? 1 : 0);
+// exitCode, not exit(): a pipe may not have taken all of the output yet.
+process.exitCode = missedBar ? 1 : 0;

@@ -114,3 +114,29 @@ export function parseAuditExec(text: string): ProcessFact[] {
   }
   return out;
 }
+
+/**
+ * `ps` rows without their header (a `ps aux | grep` paste): "root 888 0.0 0.1 370044 21764 ? Ssl 14:55 0:00 /usr/bin/anydesk --service"
+ * (aux) and "root 2021 1 0 May07 ? 00:02:15 /opt/teamviewer/tv_bin/teamviewerd -d" (-ef).
+ */
+export function parsePsRows(text: string): ProcessFact[] {
+  const out: ProcessFact[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const aux = /^\s*(\S+)\s+(\d+)\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+[\d:.]+\s+(\S.*)$/.exec(line);
+    const ef = aux ? null : /^\s*(\S+)\s+(\d+)\s+(\d+)\s+\d+\s+\S+\s+\S+\s+[\d:.-]+\s+(\S.*)$/.exec(line);
+    const m = aux ?? ef;
+    if (!m) continue;
+    const command = (aux ? aux[3] : ef?.[4]) ?? '';
+    if (command.startsWith('[') || /^grep\b/.test(command)) continue;
+    const exe = command.split(/\s+/)[0] ?? '';
+    const p: ProcessFact = { pid: Number(m[2]), ppid: ef ? Number(ef[3]) : 0, name: base(exe.replace(/:$/, '')), user: m[1] ?? '' };
+    if (exe.startsWith('/')) p.path = exe;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Volatility `pslist` / `pstree` rows: "0x8c1172d0:AnyDesk.exe  1868  1564  9  180 2021-09-24 ..." (names cut at 14 characters by Windows' EPROCESS). */
+export function parseVolatilityProcesses(text: string): ProcessFact[] {
+  return [...text.matchAll(/^[\s.]*0x[0-9a-f]+:(\S+)\s+(\d+)\s+(\d+)\s/gim)].map((m) => ({ pid: Number(m[2]), ppid: Number(m[3]), name: m[1] ?? '' }));
+}

@@ -43,7 +43,7 @@ export function parseTasklist(text: string): ProcessFact[] {
     return out;
   }
   for (const line of text.split(/\r?\n/)) {
-    const m = /^(.+?)\s+(\d+)\s+(Services|Console|RDP-Tcp#\d+|\S+)\s+\d+\s+[\d,.]+ K/.exec(line);
+    const m = /^(.+?)\s+(\d+)\s+(Services|Console|RDP-Tcp#\d+|\S+)\s+\d+\s+[\d,. \u00a0\u202f]+ (?:K|Ko|KB)\b/.exec(line);
     if (m?.[1]) out.push({ pid: Number(m[2]), ppid: 0, name: m[1].trim() });
   }
   return out;

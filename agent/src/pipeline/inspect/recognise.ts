@@ -10,8 +10,8 @@ import { parseSystemProfilerUsbJson } from '../../sensors/usb/system-profiler.js
 import { usbFromIoreg } from '../../sensors/usb/darwin.js';
 import { parsePnputilBlocks, usbFromPnp } from '../../sensors/usb/windows.js';
 import { parseDpkgList, parseGetProcess, parsePs, parseTasklist, parseWingetList } from './process-text.js';
-import { parseAuditExec, parsePstree, parseTop, parseWmicProcess } from './process-more-text.js';
-import { parseAutorunsCsv, parseGetService, parseLaunchctlList, parseScQuery, parseServiceStatusAll, parseSystemctlList, parseSystemctlStatus } from './service-text.js';
+import { parseAuditExec, parsePsRows, parsePstree, parseTop, parseVolatilityProcesses, parseWmicProcess } from './process-more-text.js';
+import { STATUS_HEAD, parseAutorunsCsv, parseGetService, parseLaunchctlList, parseScQuery, parseServiceStatusAll, parseSystemctlList, parseSystemctlStatus } from './service-text.js';
 import { parseLsofI, parseNetstat, parseSs, type SocketListing } from './socket-text.js';
 import { parseByIdListing, parseFreebsdUsbNames, parseHwinfoUsb, parseKernelHidLines, parseScsiInquiryLines, parseUdevadm, parseUsbDevicesText, usbDevice } from './usb-linux-text.js';
 import { parsePnpDeviceProperties, parsePnpFormatList, parseUsbDescriptorReport } from './usb-windows-text.js';
@@ -122,7 +122,7 @@ const READERS: Reader[] = [
   usbReader('kernel log (dmesg) SCSI lines of a USB drive', (t) => /scsi \d+:\d+:\d+:\d+: (?:Direct-Access|CD-ROM)\s/.test(t) && !/New USB device found/.test(t), parseScsiInquiryLines),
   usbReader('udevadm info', (t) => /^(?:E:\s*)?ID_(?:USB_)?VENDOR_ID=[0-9a-f]{4}\s*$/im.test(t) || /ATTRS?\{idVendor\}=="[0-9a-f]{4}"/.test(t), parseUdevadm),
   usbReader('hwinfo --usb', (t) => /^\d+: USB [\d.]+: /m.test(t) && /^\s*Vendor: usb 0x[0-9a-f]{4}/m.test(t), parseHwinfoUsb),
-  usbReader('USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)', (t) => (/^\s*idVendor\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t) && /^\s*idProduct\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t)) || /^0x[0-9a-f]{4}\t+idVendor\b/im.test(t), parseUsbDescriptorReport),
+  usbReader('USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)', (t) => (/^\s*idVendor\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t) && /^\s*idProduct\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t)) || /^0x[0-9a-f]{4}\t+idVendor\b/im.test(t) || (/^Vendor ID\s+: 0x[0-9a-f]{4}/im.test(t) && /^Product ID\s+: 0x[0-9a-f]{4}/im.test(t)), parseUsbDescriptorReport),
   usbReader('system_profiler SPUSBDataType -json', (t) => /"SPUSBDataType"\s*:/.test(t), parseSystemProfilerUsbJson),
   usbReader('ioreg (USB devices)', (t) => /<class IOUSB(Host)?Device[,>]/.test(t), usbFromIoreg),
   usbReader('pnputil /enum-devices', (t) => /^Instance ID:\s+(USB|HID)\\VID_/im.test(t), (t) => usbFromPnp(parsePnputilBlocks(t)), { covers: ['Windows PnP device list'] }),
@@ -135,13 +135,15 @@ const READERS: Reader[] = [
   usbReader('FreeBSD usbconfig / dmesg USB lines', (t) => /^\s*(?:\S+\s+kernel:\s+)?ugen\d+\.\d+: <[^>]+> at usbus\d+/m.test(t), (t, catalog) => namedDevices(parseFreebsdUsbNames(t), catalog, 'FreeBSD'),
     { empty: 'FreeBSD names USB devices without their ids (give `usbconfig dump_device_desc` for the ids), and none of the names is a KVM the catalog knows' }),
   { format: 'ps', test: (t) => /^\s*(USER|UID)\s+PID\s/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePs(t)) },
+  { format: 'Volatility pslist / pstree', test: (t) => /^[\s.]*0x[0-9a-f]+:\S+\s+\d+\s+\d+\s/im.test(t), read: (t, _f, facts) => add(facts, 'processes', parseVolatilityProcesses(t)), covers: ['ps rows (no header)'] },
+  { format: 'ps rows (no header)', test: (t) => !/^\s*(USER|UID)\s+PID\s/m.test(t) && !/\bHandles\b.*\bProcessName\b/.test(t) && parsePsRows(t).length > 0, read: (t, _f, facts) => add(facts, 'processes', parsePsRows(t)) },
   { format: 'top / htop', test: (t) => /^\s*PID\s+USER\s+.*\b(COMMAND|Command)\s*$/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parseTop(t)) },
-  { format: 'tasklist', test: (t) => /^Image Name\s+PID\s+Session Name/m.test(t) || /^"Image Name","PID"/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parseTasklist(t)) },
+  { format: 'tasklist', test: (t) => /^Image Name\s+PID\s+Session Name/m.test(t) || /^"Image Name","PID"/m.test(t) || /^\S.*?\.exe\s+\d+\s+(Services|Console|RDP-Tcp#\d+)\s+\d+\s+[\d,. \u00a0\u202f]+ (K|Ko|KB)\b/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parseTasklist(t)) },
   { format: 'Get-Process', test: (t) => /\bHandles\b.*\bId\b.*\bProcessName\b/.test(t), read: (t, _f, facts) => add(facts, 'processes', parseGetProcess(t)) },
   { format: 'wmic process', test: (t) => (/^\s*(?:Node,)?.*\b(Name|Caption)\b.*\bProcessId\b/m.test(t) && !/\bHandles\b.*\bProcessName\b/.test(t)) || (/^Name=\S+\.exe\s*$/m.test(t) && /^ProcessId=\d+/m.test(t)), read: (t, _f, facts) => add(facts, 'processes', parseWmicProcess(t)) },
   { format: 'pstree', test: (t) => /^\s*\S+[─┬]{2,}/m.test(t) || /^\s*(systemd|init|launchd)(\(\d+\))?[-─][-─+┬]/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePstree(t)) },
   { format: 'audit log (EXECVE / SYSCALL)', test: (t) => /type=(EXECVE|SYSCALL) msg=audit\(/.test(t), read: (t, _f, facts) => add(facts, 'processes', parseAuditExec(t)) },
-  { format: 'systemctl status', test: (t) => /^[●*○×↻]?\s*[\w@:.\\-]+\.(service|socket|timer|scope)(\s+-\s+.*)?\s*\r?\n\s+Loaded:/m.test(t), read: (t, _f, facts) => {
+  { format: 'systemctl status', test: (t) => new RegExp(`^${STATUS_HEAD.source}`, 'm').test(t), read: (t, _f, facts) => {
     const r = parseSystemctlStatus(t);
     return add(facts, 'services', r.services) + add(facts, 'processes', r.processes);
   }, covers: ['systemctl list-units / list-unit-files'] },

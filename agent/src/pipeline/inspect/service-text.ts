@@ -9,6 +9,9 @@ import type { ServiceFact } from '../../sensors/services/types.js';
 
 const UNIT = /(?:^|\s)[●*]?\s*([\w@:.\\-]+\.(?:service|socket|timer|target|path|mount|scope))\s+(loaded|not-found|masked|enabled|disabled|static|generated|indirect|alias|enabled-runtime|linked)\b(?:\s+(active|inactive|failed|activating|deactivating|reloading)\s+(\S+))?(?:\s+(.*))?$/;
 
+/** The first lines of one unit's `systemctl status`: "● anydesk.service - AnyDesk" (indented, or after `teamviewer info`'s "teamviewerd status"), then "Loaded: ...". */
+export const STATUS_HEAD = /(?:[^\S\n]*|.*?[\s;])[●*○×↻]?[^\S\n]*([\w@:.\\-]+\.(?:service|socket|timer|scope))(?:[^\S\n]+-[^\S\n]+(.*))?[^\S\n]*\r?\n[^\S\n]*Loaded:[^\S\n]*(.*)$/;
+
 /** `systemctl list-units` rows ("anydesk.service loaded active running AnyDesk") and `list-unit-files` ("anydesk.service enabled enabled"). */
 export function parseSystemctlList(text: string): ServiceFact[] {
   const out: ServiceFact[] = [];
@@ -32,8 +35,8 @@ export function parseSystemctlList(text: string): ServiceFact[] {
 export function parseSystemctlStatus(text: string): { services: ServiceFact[]; processes: ProcessFact[] } {
   const services: ServiceFact[] = [];
   const processes: ProcessFact[] = [];
-  for (const block of text.split(/^(?=[●*○×↻]?\s*[\w@:.\\-]+\.(?:service|socket|timer|scope)(?:\s+-\s+.*)?\s*\r?\n\s+Loaded:)/m)) {
-    const head = /^[●*○×↻]?\s*([\w@:.\\-]+\.(?:service|socket|timer|scope))(?:\s+-\s+(.*))?\s*\r?\n\s+Loaded:\s*(.*)$/m.exec(block);
+  for (const block of text.split(new RegExp(`^(?=${STATUS_HEAD.source})`, 'm'))) {
+    const head = new RegExp(`^${STATUS_HEAD.source}`, 'm').exec(block);
     if (!head?.[1]) continue;
     const s: ServiceFact = { name: head[1] };
     if (head[2]?.trim()) s.displayName = head[2].trim();

@@ -34,7 +34,11 @@ function descriptorString(block: string, field: string): string | undefined {
 export function parseUsbDescriptorReport(report: string): UsbDeviceFact[] {
   const out: UsbDeviceFact[] = [];
   // Thesycon's dumper prints the value first ("0x1D6B<TAB>idVendor", "0x02<TAB>iProduct   \"PiKVM\""): the same fields, turned around.
-  const text = report.replace(/^(0x[0-9a-f]+)\t+([a-z]\w+)(.*)$/gim, '$2: $1$3');
+  // UsbTreeView's summary names the fields in words ("Vendor ID : 0x37A8 (...)", "Product String : UHK 60 v1").
+  const text = report.replace(/^(0x[0-9a-f]+)\t+([a-z]\w+)(.*)$/gim, '$2: $1$3')
+    .replace(/^[ \t]*=+ Summary =+[ \t]*$/gim, 'Device Descriptor (summary)')
+    .replace(/^Vendor ID\s+:/gm, 'idVendor:').replace(/^Product ID\s+:/gm, 'idProduct:')
+    .replace(/^Manufacturer String\s+:\s*(.*)$/gm, 'iManufacturer: "$1"').replace(/^Product String\s+:\s*(.*)$/gm, 'iProduct: "$1"').replace(/^Serial\s+:\s*(.*)$/gm, 'iSerialNumber: "$1"');
   const starts = [...text.matchAll(/^[ \t]*(?:-+\s*)?Device Descriptor\b.*$/gim)].map((m) => m.index);
   const sections = starts.length > 0 ? starts.map((s, i) => text.slice(s, starts[i + 1] ?? text.length)) : [text];
   for (const section of sections) {

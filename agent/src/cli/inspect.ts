@@ -44,13 +44,19 @@ export function inspectCommand(program: Command): void {
     .option('--sanctioned <ids>', 'catalog ids of the company\'s own tools, comma-separated')
     .addOption(new Option('--platform <name>', 'the laptop\'s platform for process names (default: from the files)').choices(Object.keys(PLATFORMS)))
     .addHelpText('after', `
-Recognised by content:
+Recognised by content (never by file name; every matching reader takes the file):
   EDID: binary, hex, edid-decode output, xrandr --verbose, Windows registry (.reg or reg query)
-  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB lines, ioreg, system_profiler SPUSBDataType (text
-        or -json), pnputil /enum-devices and other Windows PnP lists
-  processes: ps aux / ps -ef, tasklist (table or csv), Get-Process
+  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB / HID / input / SCSI lines, usb-devices, udevadm info,
+        hwinfo --usb, /dev/input/by-id, FreeBSD ugen lines, USBView / UsbTreeView / USB Descriptor
+        Dumper reports, ioreg, system_profiler SPUSBDataType (text or -json), pnputil /enum-devices,
+        Get-PnpDevice (table or Format-List), Get-PnpDeviceProperty
+  processes and services: ps (with or without header), top, pstree, Volatility pslist, audit logs,
+        tasklist, Get-Process, wmic process, systemctl status / list-units, service --status-all,
+        launchctl list, sc query, Get-Service, Autoruns CSV, lsof -i, ss, netstat
   installed apps: dpkg -l, winget list
   remote-access logs: AnyDesk connection_trace.txt / ad.trace / ad_svc.trace, TeamViewer Connections_incoming.txt
+  anything else: free text (catalog USB ids with strings, .exe names, paths, unit names, relay hosts;
+        lower confidence, and the report says the file was read as free text)
 
 Exit status: 0 nothing found, 1 something found, 2 error (including: no file could be read).`)
     .action(exits((files: string[], o: InspectOptions) => inspect(files, o)));

@@ -122,8 +122,9 @@ export function parseAuditExec(text: string): ProcessFact[] {
 export function parsePsRows(text: string): ProcessFact[] {
   const out: ProcessFact[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const aux = /^\s*(\S+)\s+(\d+)\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+[\d:.]+\s+(\S.*)$/.exec(line);
-    const ef = aux ? null : /^\s*(\S+)\s+(\d+)\s+(\d+)\s+\d+\s+\S+\s+\S+\s+[\d:.-]+\s+(\S.*)$/.exec(line);
+    const aux = /^\s*(\S+)\s+(\d+)\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+\d+:\d{2}(?:\.\d+)?\s+(\S.*)$/.exec(line);
+    // -ef: STIME is a time, "May07" or a year; TIME is [[dd-]hh:]mm:ss.
+    const ef = aux ? null : /^\s*(\S+)\s+(\d+)\s+(\d+)\s+\d+\s+(?:\d{1,2}:\d{2}|[A-Z][a-z]{2}\d{1,2}|\d{4})\s+\S+\s+(?:\d+-)?\d{1,2}:\d{2}(?::\d{2})?\s+(\S.*)$/.exec(line);
     const m = aux ?? ef;
     if (!m) continue;
     const command = (aux ? aux[3] : ef?.[4]) ?? '';

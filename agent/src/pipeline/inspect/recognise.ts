@@ -17,7 +17,7 @@ import { parseByIdListing, parseFreebsdUsbNames, parseHwinfoUsb, parseKernelHidL
 import { parsePnpDeviceProperties, parsePnpFormatList, parseUsbDescriptorReport } from './usb-windows-text.js';
 import { freeTextMentions, kvmNamesIn, type Mention } from './free-text.js';
 import type { UsbDeviceFact } from '../../sensors/usb/types.js';
-import type { Catalog } from '@farmwatch/shared';
+import { builtinCatalog, type Catalog } from '@farmwatch/shared';
 
 export interface InspectedFile {
   file: string;
@@ -180,7 +180,7 @@ export interface FreeTextFile { file: string; mentions: Mention[] }
  * what they name that the readers did not is put in `freeText` (inspect-files.ts says so in the
  * file's format when the detectors did not find those entries from the facts).
  */
-export function inspectBytes(file: string, bytes: Buffer, facts: HostFacts, catalog: Catalog, freeText: FreeTextFile[] = []): InspectedFile {
+export function inspectBytes(file: string, bytes: Buffer, facts: HostFacts, catalog: Catalog = builtinCatalog(), freeText: FreeTextFile[] = []): InspectedFile {
   const binaryEdid = edidFromBinary(bytes);
   if (binaryEdid) {
     add(facts, 'displays', binaryEdid.map((e) => ({ connector: `${file}`, connected: true, internal: false, edid: e.bytes })));

@@ -171,6 +171,8 @@ export function freeTextMentions(text: string, catalog: Catalog): Mention[] {
       if (anyVendor || u.vendorId !== pair.vid || (!u.anyProduct && u.productId !== pair.pid)) continue;
       const strings = [u.manufacturer, u.product, u.serial].filter(distinctive).filter((s) => containsWord(ctx, s));
       if (!u.idsAlone && strings.length === 0) continue;
+      // A preset copying a real device's strings (JetKVM's Dell keyboard) needs all of them near the ids.
+      if (u.allStrings && ![u.manufacturer, u.product, u.serial].filter((s): s is string => !!s).every((s) => containsWord(ctx, s))) continue;
       if (u.noStrings) continue;
       const value = `${hex4(pair.vid)}:${hex4(pair.pid)}${strings.length ? ` with "${strings.join('", "')}"` : ''}`;
       add({ category: 'kvm', catalogEntry: kvm.id ?? '', name: kvm.name ?? '', kind: 'usb ids', value, matched: `${hex4(u.vendorId ?? 0)}:${hex4(u.productId ?? 0)}${strings.length ? ' and strings' : ''}`, confidence: Math.max(30, (u.confidence ?? 60) - 25) });

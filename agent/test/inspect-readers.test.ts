@@ -8,7 +8,7 @@ import { parseSystemctlStatus, parseLaunchctlList } from '../src/pipeline/inspec
 import { parsePsRows, parseVolatilityProcesses } from '../src/pipeline/inspect/process-more-text.js';
 import { parseTasklist } from '../src/pipeline/inspect/process-text.js';
 import { parseUsbDescriptorReport } from '../src/pipeline/inspect/usb-windows-text.js';
-import { parseKernelHidLines } from '../src/pipeline/inspect/usb-linux-text.js';
+import { parseKernelHidLines, scsiInquiry } from '../src/pipeline/inspect/usb-linux-text.js';
 import { freeTextMentions } from '../src/pipeline/inspect/free-text.js';
 import { EMPTY_POLICY } from '../src/detectors/index.js';
 
@@ -92,5 +92,22 @@ describe('free-text fallback on real text', () => {
     const r = inspect1('benign-text/platform-arp-a.txt');
     expect(r.files[0]).toMatchObject({ format: expect.stringMatching(/^free text \(no format inspect knows/) as unknown, items: 0 });
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe('SCSI lines of virtual drives', () => {
+  it('reads vendor and model by the kernel\'s fixed columns, a blank revision and an unpadded inquiry string included', () => {
+    const jet = text('kvm/jetkvm-virtual-media-rpi-zero2w.txt').split('\n').find((l) => l.includes('CD-ROM')) ?? '';
+    expect(scsiInquiry(jet)).toEqual({ address: '0:0:0:0', vendor: 'JetKVM V', product: 'irtual Media' });
+    const pikvm = readFileSync(new URL('./fixtures/golden/pikvm-dmesg/dmesg.txt', import.meta.url), 'utf8').split('\n').find((l) => l.includes('CD-ROM')) ?? '';
+    expect(scsiInquiry(pikvm)).toEqual({ address: '6:0:0:0', vendor: 'Pi-KVM', product: 'CD-ROM Drive' });
+    // Spaces squeezed by a post: the words still give the fields.
+    expect(scsiInquiry('scsi 6:0:0:0: CD-ROM PiKVM Optical Drive 1.00 PQ: 0 ANSI: 2')).toEqual({ address: '6:0:0:0', vendor: 'PiKVM', product: 'Optical Drive' });
+  });
+
+  it('makes the drive a device of its own when the log lost the USB lines before it', () => {
+    const r = inspect1('kvm/jetkvm-virtual-media-rpi-zero2w.txt');
+    expect(r.facts.usb?.map((d) => [d.vendorId, d.portPath, d.interfaces[0]?.storageVendor])).toEqual([[0x0bda, '1-1.4', undefined], [0, 'scsi 0:0:0:0', 'JetKVM V']]);
+    expect(r.findings.map((f) => [f.detector, f.catalogEntry])).toEqual([['kvm.usb_identity', 'jetkvm']]);
   });
 });

@@ -217,13 +217,35 @@ export function parseByIdListing(text: string): { name: string; kind?: string }[
  * SCSI inquiry lines of USB drives without the USB enumeration lines: "scsi 6:0:0:0: CD-ROM  PiKVM  Optical Drive  1.00 PQ: 0 ANSI: 2".
  * The drive's vendor and model are what a KVM's virtual media says it is; the USB ids are not in these lines (0000:0000).
  */
+/** The kernel's line for a SCSI device: "scsi 6:0:0:0: CD-ROM            PiKVM    Optical Drive    1.00 PQ: 0 ANSI: 2". */
+const SCSI_LINE = /scsi (\d+:\d+:\d+:\d+): (?:Direct-Access|CD-ROM) +(\S.{7}) (.{16}) (.{4}) PQ:|scsi (\d+:\d+:\d+:\d+): (?:Direct-Access|CD-ROM)\s+(\S+)\s+(.+?)\s+(\S{1,4})\s+PQ:/g;
+
+/**
+ * A SCSI line's address, vendor and model. The kernel prints vendor, model and revision in fixed
+ * widths (8, 16, 4): where the line kept its spaces the columns give the fields, even when the
+ * revision is blank or the device's inquiry string did not pad its vendor ("JetKVM Virtual Media"
+ * is vendor "JetKVM V", model "irtual Media"); else the words do.
+ */
+export function scsiInquiry(line: string): { address: string; vendor: string; product: string } | undefined {
+  const m = new RegExp(SCSI_LINE.source).exec(line);
+  if (!m) return undefined;
+  const [address, vendor, product] = m[1] !== undefined ? [m[1], m[2], m[3]] : [m[5], m[6], m[7]];
+  return { address: address ?? '', vendor: (vendor ?? '').trim(), product: (product ?? '').trim() };
+}
+
+/** A virtual drive known only by its SCSI line, as a USB device of unknown ids. */
+export function scsiDevice(s: { address: string; vendor: string; product: string }): UsbDeviceFact {
+  const d = usbDevice(0, 0, `scsi ${s.address}`);
+  d.interfaces.push({ number: 0, interfaceClass: 8, interfaceSubclass: 6, interfaceProtocol: 0x50, storageVendor: s.vendor, storageProduct: s.product });
+  d.interfacesKnown = false;
+  return d;
+}
+
 export function parseScsiInquiryLines(text: string): UsbDeviceFact[] {
   const out: UsbDeviceFact[] = [];
-  for (const m of text.matchAll(/scsi (\d+:\d+:\d+:\d+): (?:Direct-Access|CD-ROM)\s+(\S+)\s+(.+?)\s+(\S{1,4})\s+PQ:/g)) {
-    const d = usbDevice(0, 0, `scsi ${m[1] ?? ''}`);
-    d.interfaces.push({ number: 0, interfaceClass: 8, interfaceSubclass: 6, interfaceProtocol: 0x50, storageVendor: m[2] ?? '', storageProduct: (m[3] ?? '').trim() });
-    d.interfacesKnown = false;
-    out.push(d);
+  for (const m of text.matchAll(SCSI_LINE)) {
+    const s = scsiInquiry(m[0]);
+    if (s) out.push(scsiDevice(s));
   }
   return out;
 }

@@ -24,7 +24,7 @@ describe('inspect corpus', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { summary: Summary[]; falsePositives: number };
     const by = new Map(out.summary.map((s) => [s.class, s]));
-    expect(by.get('kvm')?.samples).toBeGreaterThanOrEqual(38);
+    expect(by.get('kvm')?.samples).toBeGreaterThanOrEqual(40);
     expect(by.get('remote-access')?.samples).toBeGreaterThanOrEqual(27);
     for (const c of ['kvm', 'remote-access']) expect(by.get(c)?.recall).toBeGreaterThanOrEqual(95);
     expect(out.falsePositives).toBe(0);

@@ -182,7 +182,8 @@ export function freeTextMentions(text: string, catalog: Catalog): Mention[] {
   for (const line of text.split(/\r?\n/)) {
     if (!USB_CONTEXT.test(line) && !/scsi|CD-ROM|Direct-Access/i.test(line)) continue;
     if (USB_CONTEXT.test(line)) for (const k of kvmNamesIn(line, catalog)) add({ category: 'kvm', catalogEntry: k.kvm.id ?? '', name: k.kvm.name ?? '', kind: 'usb name', value: k.value, matched: k.value, confidence: 45 });
-    for (const s of c.storage) if (s.re.test(line)) add({ category: 'kvm', catalogEntry: s.kvm.id ?? '', name: s.kvm.name ?? '', kind: 'storage', value: s.re.exec(line)?.[0] ?? s.value, matched: s.value, confidence: 50 });
+    // Inquiry strings are a SCSI line's ("usb 3-13: Manufacturer: sipeed" is a USB string, not NanoKVM Pro's drive).
+    if (/scsi|CD-ROM|Direct-Access/i.test(line)) for (const s of c.storage) if (s.re.test(line)) add({ category: 'kvm', catalogEntry: s.kvm.id ?? '', name: s.kvm.name ?? '', kind: 'storage', value: s.re.exec(line)?.[0] ?? s.value, matched: s.value, confidence: 50 });
   }
   // Programs with their extension, and program-shaped names.
   for (const m of text.matchAll(/(?<![\w.-])([\w.-]*[a-z][\w.-]*\.exe)\b/gi)) {

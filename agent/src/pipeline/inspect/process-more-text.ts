@@ -86,7 +86,8 @@ export function parseTop(text: string): ProcessFact[] {
     if (f.length < cols.length || !/^\d+$/.test(f[0] ?? '')) continue;
     const command = f.slice(cols.length - 1).join(' ');
     const exe = command.split(/\s+/)[0] ?? '';
-    const p: ProcessFact = { pid: Number(f[0]), ppid: 0, name: base(exe), user: f[1] ?? '' };
+    // A path's last part is the program; a bare name stays whole (kernel threads: "migration/0").
+    const p: ProcessFact = { pid: Number(f[0]), ppid: 0, name: exe.startsWith('/') ? base(exe) : exe, user: f[1] ?? '' };
     if (exe.startsWith('/')) p.path = exe;
     out.push(p);
   }

@@ -13,7 +13,7 @@ const catalog = builtinCatalog();
 const corpus = (p: string): Buffer => readFileSync(new URL(`./fixtures/inspect-corpus/${p}`, import.meta.url));
 const inspect = (file: string, bytes: Buffer): ReturnType<typeof inspectFiles> => inspectFiles([{ file, bytes }], catalog, EMPTY_POLICY);
 const dellPreset = catalog.kvmDevices?.find((k) => k.id === 'jetkvm')?.usb?.find((u) => u.vendorId === 0x413c && u.productId === 0x2011);
-const keyboard = (manufacturer: string, product: string): UsbDeviceFact => ({ vendorId: 0x413c, productId: 0x2011, manufacturer, product, portPath: '1-1.4', interfaces: [], interfacesKnown: false });
+const keyboard = (manufacturer: string, product: string): UsbDeviceFact => ({ vendorId: 0x413c, productId: 0x2011, deviceClass: 0, deviceSubclass: 0, deviceProtocol: 0, rootHub: false, manufacturer, product, portPath: '1-1.4', interfaces: [], interfacesKnown: false });
 
 describe('a preset that copies a real keyboard', () => {
   it('is in the catalog as JetKVM\'s Dell identity, all strings required', () => {

@@ -14,6 +14,12 @@
 // kvm-devices.json and edid/ (scripts/catalog/kvm.mjs), VPN clients from vpn-clients.json
 // (scripts/catalog/vpn.mjs); every entry keeps its sources.
 //
+// Names that are not a tool's (not-tool-names.json): operating-system programs (dwm.exe, sc.exe),
+// programs many products ship (perl.exe, plink.exe, winpty-agent.exe) and generic words (agent.exe,
+// setup.exe) never identify a tool by name alone, though LOLRMM lists some under a tool whose folder
+// holds such a file. They are dropped from LOLRMM's process and service names (the build prints how
+// many per tool); the project's own additions may not use them. Each has its reason and source there.
+//
 // Roles (remote-access-additions.json `roles`): which side of a connection a tool is on the laptop,
 // "host" (lets others see or control it), "client" (only reaches out) or "both", for the whole tool
 // and, where a tool ships several programs or services, for each of them (`patterns`: a name the
@@ -77,6 +83,7 @@ function processPattern(raw, platforms) {
   if (/\s/.test(name) && !/\.exe$/i.test(name)) return { skip: 'free text, not a name' };
   if (/^[0-9a-f]{40}$/i.test(name)) return { skip: 'a hash, not a name' };
   if (/[[\]{}]|\.\*/.test(name)) return { skip: 'a regular expression, not a name' };
+  if (/[<>]/.test(name)) return { skip: 'a placeholder ("<random>.exe"), not a name' };
   if (NOT_A_PROGRAM.test(name)) return { skip: 'an installer, library or file, not a running program' };
   if (/\.exe$/i.test(name)) return { pattern: name, platform: PLATFORM.windows };
   if (/\.app$/i.test(name)) return { pattern: name.replace(/\.app$/i, ''), platform: PLATFORM.macos };
@@ -92,7 +99,25 @@ function lolrmmSource(tool) {
   return { repo: s.repo, path: s.path, commit: s.commit, license: s.license, url: tool.website };
 }
 
-function buildRemoteAccess(rmm, additions) {
+/** The names of not-tool-names.json, lower-cased, per kind; a name listed twice or without its reason is an error. */
+function notToolNames(list) {
+  const sets = { processes: new Set(), services: new Set() };
+  for (const kind of Object.keys(sets)) {
+    for (const n of list[kind] ?? []) {
+      const where = `not-tool-names.json: ${kind}: ${JSON.stringify(n.name)}`;
+      if (typeof n.name !== 'string' || !n.name) throw new Error(`${where}: every entry has a name`);
+      if (!n.why || !n.source) throw new Error(`${where}: every name says why it names no tool (why) and where that is written (source)`);
+      const key = n.name.toLowerCase();
+      if (sets[kind].has(key)) throw new Error(`${where}: listed twice`);
+      sets[kind].add(key);
+    }
+  }
+  return sets;
+}
+
+function buildRemoteAccess(rmm, additions, notTool) {
+  const droppedNames = new Map();
+  const drop = (id, name) => droppedNames.set(id, [...(droppedNames.get(id) ?? []), name]);
   // LOLRMM lists several tools under two or three files; merge those into one entry.
   const alias = new Map();
   for (const [a, b] of rmm._meta.likelyDuplicates ?? []) alias.set(b, a);
@@ -109,9 +134,13 @@ function buildRemoteAccess(rmm, additions) {
     for (const raw of tool.processes ?? []) {
       const p = processPattern(raw, platforms);
       if ('skip' in p) { skipped[p.skip] = (skipped[p.skip] ?? 0) + 1; continue; }
+      if (notTool.processes.has(p.pattern.toLowerCase())) { drop(id, p.pattern); continue; }
       entry.processes.push({ pattern: p.pattern, platform: p.platform });
     }
-    for (const s of tool.services ?? []) entry.services.push({ pattern: s, platform: PLATFORM.windows });
+    for (const s of tool.services ?? []) {
+      if (notTool.services.has(s.toLowerCase())) { drop(id, `service ${s}`); continue; }
+      entry.services.push({ pattern: s, platform: PLATFORM.windows });
+    }
     for (const path of tool.installPaths ?? []) {
       const platform = /^[a-z]:\\|%/i.test(path) ? PLATFORM.windows : path.startsWith('/Applications') || path.startsWith('/Library') ? PLATFORM.macos : PLATFORM.any;
       entry.paths.push({ pattern: path, platform });
@@ -125,6 +154,10 @@ function buildRemoteAccess(rmm, additions) {
   for (const add of additions.tools) {
     const entry = byId.get(add.id);
     if (!entry) throw new Error(`remote-access additions: ${add.id} is not a LOLRMM tool id`);
+    for (const [kind, list] of [['processes', add.processes], ['services', add.services]]) {
+      const bad = (list ?? []).find((p) => notTool[kind].has(p.pattern.toLowerCase()));
+      if (bad) throw new Error(`remote-access additions: ${add.id}: ${bad.pattern} is in not-tool-names.json (it names no tool by itself); leave it out`);
+    }
     entry.ports.push(...(add.ports ?? []));
     for (const p of add.processes ?? []) entry.processes.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
     for (const p of add.services ?? []) entry.services.push({ pattern: p.pattern, platform: PLATFORM[p.platform] });
@@ -137,7 +170,7 @@ function buildRemoteAccess(rmm, additions) {
     domains: [...new Set(t.domains)], ports: [...new Set(t.ports)].sort((a, b) => a - b),
   })).sort((a, b) => a.id.localeCompare(b.id));
   applyRoles(tools, additions.roles ?? []);
-  return { tools, skipped };
+  return { tools, skipped, droppedNames };
 }
 
 const ROLES = new Set(['host', 'client', 'both']);
@@ -201,7 +234,8 @@ function dedupe(patterns) {
 
 const rmm = readJson(join(reference, 'rmm-tools.json'));
 const additions = readJson(join(root, 'shared', 'catalog', 'remote-access-additions.json'));
-const { tools, skipped } = buildRemoteAccess(rmm, additions);
+const notTool = notToolNames(readJson(join(root, 'shared', 'catalog', 'not-tool-names.json')));
+const { tools, skipped, droppedNames } = buildRemoteAccess(rmm, additions, notTool);
 const { kvmDevices, mouseJigglers } = buildKvm(readJson(join(reference, 'kvm-devices.json')), readJson(join(root, 'shared', 'catalog', 'kvm-additions.json')), reference);
 const vpnClients = buildVpn(readJson(join(reference, 'vpn-clients.json')));
 const sharedPorts = buildSharedPorts(additions.sharedPorts ?? []);
@@ -221,4 +255,6 @@ if (check) {
   const dropped = Object.entries(skipped).map(([why, n]) => `${n} ${why}`).join('; ');
   console.log(`catalog ${version}: ${tools.length} remote-access tools, ${kvmDevices.length} KVM devices, ${mouseJigglers.length} mouse jigglers, ` +
     `${vpnClients.length} VPN clients, ${tools.filter((t) => t.role).length} tools with a role, ${sharedPorts.length} shared ports (LOLRMM process strings skipped: ${dropped})`);
+  const names = [...droppedNames].sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id} ${n.length} (${n.join(', ')})`);
+  console.log(`names that are not a tool's (shared/catalog/not-tool-names.json) dropped: ${names.join('; ')}`);
 }

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '@farmwatch/shared';
-import { detect, type HostFacts } from '../src/pipeline/scan.js';
-import { guessPlatform, inspectBytes } from '../src/pipeline/inspect/recognise.js';
+import { inspectFiles } from '../src/pipeline/inspect/inspect-files.js';
 import { EMPTY_POLICY } from '../src/detectors/index.js';
 
 const golden = fileURLToPath(new URL('./fixtures/golden', import.meta.url));
@@ -15,10 +14,9 @@ const referenceEdid = fileURLToPath(new URL('../../reference/edid', import.meta.
 const update = process.env.FARMWATCH_UPDATE_GOLDEN === '1';
 
 function run(files: { name: string; path: string }[]): unknown {
-  const facts: HostFacts = {};
-  const read = files.map((f) => inspectBytes(f.name, readFileSync(f.path), facts));
-  // The platform as `inspect` guesses it from the files (tasklist is Windows, ioreg macOS, else Linux).
-  return { files: read, findings: detect(facts, builtinCatalog(), EMPTY_POLICY, guessPlatform(read, facts)) };
+  // As `inspect` runs: the platform guessed from the files (tasklist is Windows, ioreg macOS, else Linux), free-text findings included.
+  const r = inspectFiles(files.map((f) => ({ file: f.name, bytes: readFileSync(f.path) })), builtinCatalog(), EMPTY_POLICY);
+  return { files: r.files, findings: r.findings };
 }
 
 function check(dir: string, result: unknown): void {

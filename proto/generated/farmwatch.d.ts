@@ -131,6 +131,7 @@ export namespace farmwatch {
             confidence: number;
             side: string;
             note: string;
+            allStrings: boolean;
             static create(properties: farmwatch.v1.UsbIdentity.$Shape): farmwatch.v1.UsbIdentity & farmwatch.v1.UsbIdentity.$Shape;
             static create(properties?: farmwatch.v1.UsbIdentity.$Properties): farmwatch.v1.UsbIdentity;
             static encode(message: farmwatch.v1.UsbIdentity.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -154,6 +155,7 @@ export namespace farmwatch {
                 confidence?: (number|null);
                 side?: (string|null);
                 note?: (string|null);
+                allStrings?: (boolean|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = farmwatch.v1.UsbIdentity.$Properties;

@@ -918,6 +918,7 @@ export const farmwatch = $root.farmwatch = (() => {
             UsbIdentity.prototype.confidence = 0;
             UsbIdentity.prototype.side = "";
             UsbIdentity.prototype.note = "";
+            UsbIdentity.prototype.allStrings = false;
 
             UsbIdentity.create = function(properties) {
                 return new UsbIdentity(properties);
@@ -952,6 +953,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     writer.uint32(82).string(message.side);
                 if (message.note != null && $Object.hasOwnProperty.call(message, "note") && message.note !== "")
                     writer.uint32(90).string(message.note);
+                if (message.allStrings != null && $Object.hasOwnProperty.call(message, "allStrings") && message.allStrings !== false)
+                    writer.uint32(96).bool(message.allStrings);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1084,6 +1087,15 @@ export const farmwatch = $root.farmwatch = (() => {
                                 delete message.note;
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.allStrings = value;
+                            else
+                                delete message.allStrings;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1141,6 +1153,9 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
                     if (!$util.isString(message.note))
                         return "note: string expected";
+                if (message.allStrings != null && $Object.hasOwnProperty.call(message, "allStrings"))
+                    if (typeof message.allStrings !== "boolean")
+                        return "allStrings: boolean expected";
                 return null;
             };
 
@@ -1187,6 +1202,9 @@ export const farmwatch = $root.farmwatch = (() => {
                 if (object.note != null)
                     if (typeof object.note !== "string" || object.note.length)
                         message.note = $String(object.note);
+                if (object.allStrings != null)
+                    if (object.allStrings)
+                        message.allStrings = $Boolean(object.allStrings);
                 return message;
             };
 
@@ -1210,6 +1228,7 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.confidence = 0;
                     object.side = "";
                     object.note = "";
+                    object.allStrings = false;
                 }
                 if (message.vendorId != null && $Object.hasOwnProperty.call(message, "vendorId"))
                     object.vendorId = message.vendorId;
@@ -1233,6 +1252,8 @@ export const farmwatch = $root.farmwatch = (() => {
                     object.side = message.side;
                 if (message.note != null && $Object.hasOwnProperty.call(message, "note"))
                     object.note = message.note;
+                if (message.allStrings != null && $Object.hasOwnProperty.call(message, "allStrings"))
+                    object.allStrings = message.allStrings;
                 return object;
             };
 

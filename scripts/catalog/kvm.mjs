@@ -54,6 +54,7 @@ export function usbIdentities(device, entryConfidence) {
       confidence: confidenceOf(u, shared ? 90 : entryConfidence),
       side: /controller/.test(u.side ?? '') ? 'controller' : 'target',
       note: [u.preset, u.notes].filter(Boolean).join('; ').slice(0, 300),
+      ...(u.matchAllStrings ? { allStrings: true } : {}),
     });
   }
   return out;

@@ -29,8 +29,12 @@ describe('built-in catalog', () => {
 
   it('keeps every LOLRMM tool that has a process name', () => {
     const rmm = JSON.parse(readFileSync(reference, 'utf8')) as { tools: { name: string; processes?: string[] }[] };
-    // Names written as regular expressions ("wec_launcher_[a-Z0-9]*_.exe") are not names.
-    const exe = rmm.tools.flatMap((t) => (t.processes ?? []).filter((p) => /\.exe$/i.test(p) && !/[[\]{}]/.test(p)));
+    const notTool = JSON.parse(readFileSync(new URL('../catalog/not-tool-names.json', import.meta.url), 'utf8')) as { processes: { name: string }[] };
+    const notToolNames = new Set(notTool.processes.map((n) => n.name.toLowerCase()));
+    // Names written as regular expressions ("wec_launcher_[a-Z0-9]*_.exe") or placeholders ("<random>.exe") are not names;
+    // not-tool-names.json lists those that name no tool (dwm.exe, setup.exe).
+    const exe = rmm.tools.flatMap((t) => (t.processes ?? []).filter((p) => /\.exe$/i.test(p) && !/[[\]{}<>]/.test(p) && !notToolNames.has(p.toLowerCase())));
+    expect(exe.length).toBeGreaterThan(700);
     const patterns = new Set((catalog.remoteAccess ?? []).flatMap((t) => (t.processes ?? []).map((p) => p.pattern?.toLowerCase())));
     for (const name of exe) expect(patterns.has(name.toLowerCase()), name).toBe(true);
   });

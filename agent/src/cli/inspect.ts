@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { builtinCatalog, fileErrorReason } from '@farmwatch/shared';
 import { Platform } from '@farmwatch/proto';
-import { detect, type HostFacts, type ScanReport } from '../pipeline/scan.js';
+import type { ScanReport } from '../pipeline/scan.js';
 import { actionableFindings, formatReport } from '../pipeline/report.js';
 import { policyFrom } from '../pipeline/policy-file.js';
-import { guessPlatform, inspectBytes, type InspectedFile } from '../pipeline/inspect/recognise.js';
+import { inspectFiles, type InspectInput } from '../pipeline/inspect/inspect-files.js';
 import { command, exits, list, Option, type Command } from './args.js';
 
 interface InspectOptions { json?: boolean; policy?: string; sanctioned?: string; platform?: keyof typeof PLATFORMS }
@@ -19,23 +19,15 @@ const PLATFORMS = { linux: Platform.PLATFORM_LINUX, macos: Platform.PLATFORM_MAC
 function inspect(positionals: string[], values: InspectOptions): number {
   const catalog = builtinCatalog();
   const policy = policyFrom(values.policy, list(values.sanctioned), catalog);
-  const facts: HostFacts = {};
-  const read = positionals.map((file) => {
+  const inputs: InspectInput[] = positionals.map((file) => {
     try {
       return { file, bytes: readFileSync(file) };
     } catch (err) {
       return { file, problem: `it ${fileErrorReason(err, file, { fix: 'give the path of a recorded file' })}` };
     }
   });
-  // usbhid-dump output refers to devices by bus and device number: read it after the lsusb output it refers to.
-  const later = (r: (typeof read)[number]): number => ('bytes' in r && r.bytes && /^\d{3}:\d{3}:\d{3}:DESCRIPTOR\s/m.test(r.bytes.subarray(0, 4096).toString('latin1')) ? 1 : 0);
-  const results = new Map<(typeof read)[number], InspectedFile>();
-  for (const r of [...read].sort((a, b) => later(a) - later(b))) {
-    results.set(r, 'bytes' in r && r.bytes ? inspectBytes(r.file, r.bytes, facts) : { file: r.file, items: 0, problem: r.problem ?? '' });
-  }
-  const files: InspectedFile[] = read.map((r) => results.get(r) ?? { file: r.file, items: 0, problem: 'not read' });
-  const platform = values.platform ? PLATFORMS[values.platform] : guessPlatform(files, facts);
-  const report: ScanReport = { scannedAtMs: Date.now(), catalogVersion: catalog.version ?? '', sensors: [], facts, findings: detect(facts, catalog, policy, platform) };
+  const { files, facts, findings } = inspectFiles(inputs, catalog, policy, values.platform ? PLATFORMS[values.platform] : undefined);
+  const report: ScanReport = { scannedAtMs: Date.now(), catalogVersion: catalog.version ?? '', sensors: [], facts, findings };
   for (const f of files) if (f.problem) process.stderr.write(`farmwatch-agent inspect: ${f.file}: ${f.problem}\n`);
   process.stdout.write(values.json ? reportJson(report, { files }) : formatReport(report, '', files));
   if (files.every((f) => f.problem)) return 2;
@@ -52,13 +44,19 @@ export function inspectCommand(program: Command): void {
     .option('--sanctioned <ids>', 'catalog ids of the company\'s own tools, comma-separated')
     .addOption(new Option('--platform <name>', 'the laptop\'s platform for process names (default: from the files)').choices(Object.keys(PLATFORMS)))
     .addHelpText('after', `
-Recognised by content:
+Recognised by content (never by file name; every matching reader takes the file):
   EDID: binary, hex, edid-decode output, xrandr --verbose, Windows registry (.reg or reg query)
-  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB lines, ioreg, system_profiler SPUSBDataType (text
-        or -json), pnputil /enum-devices and other Windows PnP lists
-  processes: ps aux / ps -ef, tasklist (table or csv), Get-Process
+  USB:  lsusb, lsusb -v, usbhid-dump, dmesg USB / HID / input / SCSI lines, usb-devices, udevadm info,
+        hwinfo --usb, /dev/input/by-id, FreeBSD ugen lines, USBView / UsbTreeView / USB Descriptor
+        Dumper reports, ioreg, system_profiler SPUSBDataType (text or -json), pnputil /enum-devices,
+        Get-PnpDevice (table or Format-List), Get-PnpDeviceProperty
+  processes and services: ps (with or without header), top, pstree, Volatility pslist, audit logs,
+        tasklist, Get-Process, wmic process, systemctl status / list-units, service --status-all,
+        launchctl list, sc query, Get-Service, Autoruns CSV, lsof -i, ss, netstat
   installed apps: dpkg -l, winget list
   remote-access logs: AnyDesk connection_trace.txt / ad.trace / ad_svc.trace, TeamViewer Connections_incoming.txt
+  anything else: free text (catalog USB ids with strings, .exe names, paths, unit names, relay hosts;
+        lower confidence, and the report says the file was read as free text)
 
 Exit status: 0 nothing found, 1 something found, 2 error (including: no file could be read).`)
     .action(exits((files: string[], o: InspectOptions) => inspect(files, o)));

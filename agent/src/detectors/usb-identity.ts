@@ -1,7 +1,8 @@
 // Matching a USB device against a catalog identity. An identity whose ids are the vendor's own
 // matches on vid:pid alone; one whose ids ordinary devices share (Linux gadget defaults, cloned
-// Logitech/Dell ids) needs one of its strings to match too, or, for a device that ships without
-// strings, the absence of strings.
+// Logitech/Dell ids) needs one of its strings to match too (all of them when the identity says so:
+// a preset copying a real device's strings), or, for a device that ships without strings, the
+// absence of strings.
 import { compileGlob, type UsbIdentity } from '@farmwatch/shared';
 import type { UsbDeviceFact } from '../sensors/usb/types.js';
 import type { Evidence } from './finding.js';
@@ -30,6 +31,9 @@ export function matchIdentity(d: UsbDeviceFact, u: UsbIdentity): IdentityMatch |
   if (stringMatches(u.product, d.product)) fields.push('product');
   if (stringMatches(u.serial, d.serial)) fields.push('serial');
   const strings = fields.length - (anyVendor ? 0 : 1);
+  // A preset that copies a real device's strings is that device unless every string agrees.
+  const named = [u.manufacturer, u.product, u.serial].filter((x) => !!x).length;
+  if (u.allStrings && strings < named) return undefined;
   if (u.noStrings) {
     if (d.manufacturer || d.product) return undefined;
     fields.push('no strings');

@@ -57,6 +57,7 @@ const remoteAccessTool = bounded(obj({
 const usbIdentity = obj({
   vendorId: opt(int(0, 0xffff)), productId: opt(int(0, 0xffff)), anyProduct: opt(bool), manufacturer: opt(glob({ nonEmpty: false })),
   product: opt(glob({ nonEmpty: false })), serial: opt(glob({ nonEmpty: false })), idsAlone: opt(bool), noStrings: opt(bool), confidence: req(int(1, 100)), side: opt(oneOf(['target', 'controller'])), note: opt(text),
+  allStrings: opt(bool),
 });
 
 const edidSignature = obj({

@@ -42,8 +42,9 @@ export function parseTasklist(text: string): ProcessFact[] {
     }
     return out;
   }
+  // Rows quoted in a mail or a Markdown post start with ">" (never part of a Windows file name).
   for (const line of text.split(/\r?\n/)) {
-    const m = /^(.+?)\s+(\d+)\s+(Services|Console|RDP-Tcp#\d+|\S+)\s+\d+\s+[\d,.]+ K/.exec(line);
+    const m = /^(?:> ?)*(.+?)\s+(\d+)\s+(Services|Console|RDP-Tcp#\d+|\S+)\s+\d+\s+[\d,. \u00a0\u202f]+ (?:K|Ko|KB)\b/.exec(line);
     if (m?.[1]) out.push({ pid: Number(m[2]), ppid: 0, name: m[1].trim() });
   }
   return out;

@@ -2,6 +2,7 @@
 // macOS `system_profiler SPUSBDataType` and Windows PnP lists (Get-PnpDevice, pnputil, instance ids).
 import type { UsbDeviceFact, UsbInterfaceFact } from '../../sensors/usb/types.js';
 import { summarizeHidDescriptor } from '../../sensors/usb/hid-descriptor.js';
+import { scsiDevice, scsiInquiry } from './usb-linux-text.js';
 
 // Item tags by the names lsusb prints (HID 1.11, 6.2.2.4-6.2.2.8).
 const ITEM_TAGS: Record<string, Record<string, number>> = {
@@ -69,7 +70,7 @@ function device(vid: number, pid: number, portPath: string): UsbDeviceFact {
 /** `lsusb`: "Bus 001 Device 002: ID 1d6b:0104 Linux Foundation Multifunction Composite Gadget" */
 export function parseLsusb(text: string): UsbDeviceFact[] {
   const out: UsbDeviceFact[] = [];
-  for (const m of text.matchAll(/^Bus (\d{3}) Device (\d{3}): ID ([0-9a-f]{4}):([0-9a-f]{4})\s*(.*)$/gim)) {
+  for (const m of text.matchAll(/^Bus (\d{3}) Device (\d{3}): ID ([0-9a-f]{4}):([0-9a-f]{4})[ \t]*(.*)$/gim)) {
     const d = device(hex(m[3]), hex(m[4]), `bus${m[1]}-dev${m[2]}`);
     d.interfacesKnown = false;
     if (m[5]) d.product = m[5].trim();
@@ -163,14 +164,19 @@ export function parseDmesgUsb(text: string): UsbDeviceFact[] {
       continue;
     }
     // scsi 6:0:0:0: CD-ROM            PiKVM    Optical Drive    1.00 PQ: 0 ANSI: 2   (preceded by "usb-storage 1-1:1.2: USB Mass Storage device detected")
-    const scsi = /scsi \d+:\d+:\d+:\d+: (?:Direct-Access|CD-ROM)\s+(\S+)\s+(.+?)\s+(\d\.\d\d)\b/.exec(line);
+    // The drive belongs to the last device whose mass-storage interface the log showed; without one
+    // (the lines before it were cut) it is a device of its own, known by its inquiry strings only.
+    const scsi = scsiInquiry(line);
     if (scsi) {
-      const d = [...byPort.values()].reverse().find((x) => x.interfaces.some((i) => i.interfaceClass === 8)) ?? byPort.get(order[order.length - 1] ?? '');
+      const d = [...byPort.values()].reverse().find((x) => x.interfaces.some((i) => i.interfaceClass === 8));
       if (d) {
         const storage = d.interfaces.find((i) => i.interfaceClass === 8) ?? { number: d.interfaces.length, interfaceClass: 8, interfaceSubclass: 6, interfaceProtocol: 0x50 };
-        storage.storageVendor = scsi[1] ?? '';
-        storage.storageProduct = (scsi[2] ?? '').trim();
-        if (!d.interfaces.includes(storage)) d.interfaces.push(storage);
+        storage.storageVendor = scsi.vendor;
+        storage.storageProduct = scsi.product;
+      } else {
+        const own = scsiDevice(scsi);
+        byPort.set(own.portPath, own);
+        order.push(own.portPath);
       }
       continue;
     }

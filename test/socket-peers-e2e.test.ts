@@ -17,6 +17,7 @@ import type { Laptop } from './helpers/enroll.js';
 const ASTRILL_EXIT = '142.214.202.2';      // Astrill VPN node (AS7393 CyberCon)
 const ASTRILL_EXIT_2 = '155.94.199.59';    // Astrill VPN node (AS36352 HostPapa)
 const DROPLET = '159.89.10.10';            // DigitalOcean
+const DROPLET_2 = '159.89.20.20';          // DigitalOcean
 const RUSTDESK_HBBS = '52.4.10.10';        // AWS, Ashburn: a rendezvous server
 const SPLASHTOP_RELAY = '3.120.10.10';     // AWS, Frankfurt: a vendor relay
 
@@ -41,8 +42,10 @@ const FLEET: { name: string; home: string; processes: ProcessFact[]; sockets: So
   // Two laptops on Splashtop, each connected to the same vendor relay on AWS.
   { name: 'RELAY-A', home: '67.165.10.20', processes: [proc(4400, 'SRService.exe')], sockets: [conn(4400, 50400, SPLASHTOP_RELAY, 443)] },
   { name: 'RELAY-B', home: '98.207.10.10', processes: [proc(4500, 'SRService.exe')], sockets: [conn(4500, 50500, SPLASHTOP_RELAY, 443)] },
-  // ScreenConnect's client service on its relay port, but the "relay" is an Astrill exit.
-  { name: 'VPNRELAY', home: '50.1.10.10', processes: [proc(4600, 'ScreenConnect.ClientService.exe')], sockets: [conn(4600, 50600, ASTRILL_EXIT_2, 8041)] },
+  // ScreenConnect's client service on its cloud relay port, but the "relay" is an Astrill exit.
+  { name: 'VPNRELAY', home: '50.1.10.10', processes: [proc(4600, 'ScreenConnect.ClientService.exe')], sockets: [conn(4600, 50600, ASTRILL_EXIT_2, 443)] },
+  // ScreenConnect's client service on an on-premises server's relay port (8041): somebody's own server on DigitalOcean.
+  { name: 'OWNSERVER', home: '50.1.10.11', processes: [proc(4700, 'ScreenConnect.ClientService.exe')], sockets: [conn(4700, 50700, DROPLET_2, 8041)] },
 ];
 
 interface Place { ip: string; via: string; network: { kind: string; name: string } }
@@ -132,5 +135,12 @@ describe('peers from the sockets of any catalog tool', () => {
       expect.stringMatching(/^155\.94\.199\.59 .* is a Astrill VPN exit \(reached as screenconnect's relay server, yet a VPN exit: vendors do not run relays on consumer VPN exits, so this is the operator's end\)$/),
     ]);
     expect(d.cluster).toBeNull();
+  });
+
+  it('ScreenConnect on an on-premises server\'s relay port is connected to its owner: a peer on a hosting server, not the vendor\'s relay', async () => {
+    const d = await deviceWhen('OWNSERVER', (x) => signalIds(x).includes('peer.hosting'));
+    expect(d.locations.relays).toEqual([]);
+    expect(d.locations.peers.map((x) => [x.ip, x.via, x.network.kind])).toEqual([[DROPLET_2, 'screenconnect', 'hosting']]);
+    expect(d.risk.signals.find((s) => s.id === 'peer.hosting')?.evidence).toEqual([expect.stringMatching(/^159\.89\.20\.20 .*: DigitalOcean \(AS14061/)]);
   });
 });

@@ -55,11 +55,14 @@ const relay = createServer((client) => {
 await new Promise((r) => relay.listen(0, '127.0.0.1', r));
 const relayPort = relay.address().port;
 
-// IT registers the laptop; the agent enrolls with the token, as in the field.
-const reg = JSON.parse(execFileSync(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'devices', 'add', '--serial', 'BENCH-IDLE', '--assignee', 'Bench <bench@example.com>',
+// IT registers the laptop by its serial (or, when the firmware has none, `machine-` and the machine
+// id hash, as the collector checks it); the agent enrolls with the token, as in the field.
+const host = JSON.parse(execFileSync(bin, ['scan', '--json', '--no-network-probes'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).host ?? {};
+const serial = host.hardwareSerial || `machine-${String(host.machineIdHash ?? '').slice(0, 16)}`;
+const reg = JSON.parse(execFileSync(process.execPath, [join(root, 'collector', 'dist', 'cli.js'), 'devices', 'add', '--serial', serial, '--assignee', 'Bench <bench@example.com>',
   '--ship-to', 'London, England, GB', '--timezone', 'Europe/London', '--json', '--db', join(work, 'c.db')], { encoding: 'utf8' }));
 // (straight to the collector: this process's relay cannot forward while execFileSync waits)
-execFileSync(bin, ['enroll', '--server', `127.0.0.1:${collectorPort}`, '--ca', join(work, 'certs', 'ca.pem'), '--token', reg.token, '--dir', join(work, 'agent', 'identity')], { stdio: 'ignore' });
+execFileSync(bin, ['enroll', '--server', `127.0.0.1:${collectorPort}`, '--ca', join(work, 'certs', 'ca.pem'), '--token', reg.token, '--dir', join(work, 'agent', 'identity')], { stdio: ['ignore', 'ignore', 'inherit'] });
 writeFileSync(join(work, 'agent.json'), '{}');
 const args = ['run', '--server', `127.0.0.1:${relayPort}`, '--state-dir', join(work, 'agent'), '--config', join(work, 'agent.json')];
 const certArgs = [];

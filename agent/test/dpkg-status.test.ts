@@ -1,5 +1,5 @@
 // The apps sensor's reader of /var/lib/dpkg/status: installed packages only, with their versions,
-// from the file's bytes (LF or CRLF lines), whatever the other fields and paragraphs hold.
+// from the file's bytes, whatever the other fields and paragraphs hold.
 import { describe, expect, it } from 'vitest';
 import { parseDpkgStatus } from '../src/sensors/apps/linux.js';
 
@@ -38,10 +38,8 @@ describe('dpkg status file', () => {
     ]);
   });
 
-  it('reads CRLF lines and a last paragraph without a final newline the same way', () => {
-    const lf = parseDpkgStatus(Buffer.from(STATUS));
-    expect(parseDpkgStatus(Buffer.from(STATUS.replaceAll('\n', '\r\n')))).toEqual(lf);
-    expect(lf.map((a) => a.name)).toEqual(['adduser', 'rustdesk', 'zoom']);
+  it('reads a last paragraph without a final newline the same way', () => {
+    expect(parseDpkgStatus(Buffer.from(STATUS))).toEqual(parseDpkgStatus(Buffer.from(`${STATUS}\n`)));
   });
 
   it('decodes UTF-8 and finds nothing in an empty file', () => {

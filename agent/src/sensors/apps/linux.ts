@@ -5,34 +5,35 @@ import { listDir, readBytes, readText } from '../fs.js';
 import type { SensorContext } from '../sensor.js';
 import type { AppFact } from './types.js';
 
-const FIELDS = { 'Package: ': 'name', 'Status: ': 'status', 'Version: ': 'version' } as const;
-const FIELD_HEADS = Object.entries(FIELDS).map(([head, key]) => [Buffer.from(head), key] as const);
+const FIELD = /^(?:(Package|Status|Version): ([^\n]+)|$)/gm;
+const KEY = { Package: 'name', Status: 'status', Version: 'version' } as const;
 
 /**
- * Installed packages in /var/lib/dpkg/status (also the text `dpkg -l` is made from). Parsed from
- * the file's bytes, decoding only the three fields kept: the file is over a megabyte on a desktop,
- * and names cut from one string read whole would keep that string in memory for as long as the
- * running agent keeps the facts (V8 substrings point into their parent).
+ * Installed packages in /var/lib/dpkg/status (also the text `dpkg -l` is made from). The file is
+ * over a megabyte on a desktop, and a name cut from it as a substring would keep the whole text in
+ * memory for as long as the running agent keeps the facts (V8 keeps substrings as views of their
+ * parent): the kept values are decoded afresh from the bytes, at the offsets the matches give.
  */
 export function parseDpkgStatus(bytes: Buffer): AppFact[] {
+  // latin1: one character per byte, so a match's offsets are the bytes' offsets.
+  const text = bytes.toString('latin1');
   const out: AppFact[] = [];
-  let para: Partial<Record<(typeof FIELDS)[keyof typeof FIELDS], string>> = {};
+  let para: Partial<Record<(typeof KEY)[keyof typeof KEY], string>> = {};
   const flush = (): void => {
     if (para.name && para.status?.endsWith(' installed')) out.push({ name: para.name, source: 'dpkg', ...(para.version ? { version: para.version } : {}) });
     para = {};
   };
-  for (let start = 0; start <= bytes.length;) {
-    const newline = bytes.indexOf(10, start);
-    const next = newline === -1 ? bytes.length : newline;
-    const end = next > start && bytes[next - 1] === 13 ? next - 1 : next;
-    if (end === start) flush();
-    for (const [head, key] of FIELD_HEADS) {
-      if (end - start > head.length && bytes.compare(head, 0, head.length, start, start + head.length) === 0) {
-        para[key] = bytes.toString('utf8', start + head.length, end);
-        break;
-      }
+  FIELD.lastIndex = 0;
+  for (let m = FIELD.exec(text); m; m = FIELD.exec(text)) {
+    const [line, field, value] = m;
+    if (line === '') {
+      // A blank line (or the end): the paragraph is over. Step past the empty match.
+      flush();
+      FIELD.lastIndex++;
+    } else if (field && value) {
+      const from = m.index + field.length + 2;
+      para[KEY[field as keyof typeof KEY]] = bytes.toString('utf8', from, from + value.length);
     }
-    start = next + 1;
   }
   flush();
   return out;

@@ -96,6 +96,10 @@ const bundled = await build({
   plugins: [standaloneValidators],
   metafile: true,
   legalComments: 'external',
+  // The script's text stays in the heap for as long as the agent runs (and in the executable's
+  // pages): without whitespace it is 2.9 MB instead of 4.3, and the idle agent ~3 MB smaller.
+  // Names are kept, so stack traces still name functions.
+  minifyWhitespace: true, minifySyntax: true, keepNames: true,
   logLevel: 'warning',
   write: false,
   // The bundle is CommonJS; import.meta.url is only used to find files next to modules.

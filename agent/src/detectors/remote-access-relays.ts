@@ -23,8 +23,14 @@ const BLOCKED = /^(0\.0\.0\.0|127\.\d+\.\d+\.\d+|::1?)$/;
 
 interface DomainRule { id: string; name: string; kind: 'remote_access' | 'vpn'; match: (host: string) => boolean; pattern: string }
 
+const rulesOf = new WeakMap<Catalog, DomainRule[]>();
+
+/** The catalog's domains as matchers, made once per catalog (the running agent re-runs this detector). */
 function domainRules(catalog: Catalog): DomainRule[] {
+  const known = rulesOf.get(catalog);
+  if (known) return known;
   const rules: DomainRule[] = [];
+  rulesOf.set(catalog, rules);
   const add = (id: string, name: string, kind: DomainRule['kind'], d: string): void => {
     const pattern = d.toLowerCase();
     // "*.anydesk.com" also covers "anydesk.com"; a bare domain covers its subdomains.

@@ -94,6 +94,7 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
   };
   const clients = compileClients(catalog, platform);
   const procNames = (facts.processes ?? []).map((proc) => ({ proc, names: [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n) }));
+  const appNames = (facts.apps ?? []).map((a) => ({ a, lower: a.name.toLowerCase() }));
   for (const { client: c, procs, services, paths, name } of clients) {
     for (const { proc, names } of procNames) {
       const hit = procs.find((p) => names.some((n) => p.m(n)));
@@ -106,9 +107,9 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
       const hit = services.find((p) => p.m(s.name) || (s.displayName !== undefined && p.m(s.displayName)));
       if (hit) add(c, { field: 'service.name', value: s.name, catalogEntry: c.id ?? '', matched: hit.p }, s.running === true);
     }
-    for (const a of facts.apps ?? []) {
-      const pathHit = a.path ? paths.find((p) => p.m(a.path ?? '') || p.m((a.path ?? '').replace(/[\\/]$/, ''))) : undefined;
-      const lower = pathHit ? '' : a.name.toLowerCase();
+    for (const { a, lower: appName } of appNames) {
+      const pathHit = a.path && paths.length > 0 ? paths.find((p) => p.m(a.path ?? '') || p.m((a.path ?? '').replace(/[\\/]$/, ''))) : undefined;
+      const lower = pathHit ? '' : appName;
       const nameHit = !pathHit && name.length >= 4 && (lower === name || lower === c.id || lower.startsWith(`${name} `));
       if (pathHit || nameHit) add(c, { field: 'app.name', value: a.name, catalogEntry: c.id ?? '', matched: pathHit?.p ?? c.name ?? '' }, false);
     }

@@ -3,7 +3,8 @@
 // inventories when one is owed. Detectors are pure; this only decides what to send.
 import { InventoryKind, InventoryOp, ObservationKind } from '@farmwatch/proto';
 import type { Logger } from '@farmwatch/shared';
-import { detect, protoPlatform, type HostFacts, type SensorSummary } from '../pipeline/scan.js';
+import { createHash } from 'node:crypto';
+import { combineFindings, protoPlatform, runDetectors, type DetectorResults, type HostFacts, type SensorSummary } from '../pipeline/scan.js';
 import { FindingDiffer } from '../pipeline/finding-differ.js';
 import { InventoryDiffer, type InventoryKindName } from '../pipeline/inventory-differ.js';
 import { findingToProto, inventoryItems, sensorStateToProto } from '../pipeline/to-proto.js';
@@ -30,6 +31,11 @@ export class Evaluator {
   private readonly observations = new ObservationDeduper();
   private observationKey: Uint8Array | undefined;
   private lastFindings: Finding[] = [];
+  /** Each detector's findings as of its last run, and the catalog and policy they were made with. */
+  private results: DetectorResults = new Map();
+  private resultsOf: { catalog: Effective['catalog']; policy: Effective['policy'] } | undefined;
+  /** A digest of each sensor's last facts: a sensor that saw the same as before changes nothing. */
+  private readonly factDigests = new Map<keyof HostFacts, string>();
   private owed = { inventory: true, findings: false };
   isReady = false;
 
@@ -43,6 +49,7 @@ export class Evaluator {
   /** Every sensor has run once: the first full evaluation. */
   ready(facts: HostFacts, states: SensorSummary[], usage: Usage): void {
     this.isReady = true;
+    for (const key of Object.keys(facts) as (keyof HostFacts)[]) this.factDigests.set(key, digest(facts[key]));
     this.observationKey ??= this.effective().observationKey;
     for (const kind of KINDS) this.inventory.update(kind, this.itemsOf(kind, facts));
     this.evaluateFindings(facts);
@@ -50,13 +57,23 @@ export class Evaluator {
     this.flushOwed(facts);
   }
 
-  /** One sensor's facts changed. */
+  /**
+   * One sensor ran again. When it saw what it saw the time before (most runs of an agent at rest),
+   * the inventory and findings stand as they are; otherwise only the detectors that read its facts
+   * run again.
+   */
   changed(key: keyof HostFacts, facts: HostFacts): void {
+    const d = digest(facts[key]);
+    if (this.factDigests.get(key) === d && this.resultsCurrent()) {
+      this.pushObservations(facts);
+      return;
+    }
+    this.factDigests.set(key, d);
     const kind = INVENTORY_FACTS[key];
     if (kind) {
       for (const c of this.inventory.update(kind, this.itemsOf(kind, facts))) this.outbox.push({ inventoryChange: c });
     }
-    this.evaluateFindings(facts);
+    this.evaluateFindings(facts, key);
   }
 
   health(states: SensorSummary[], usage: Usage, spoolBytes: number): void {
@@ -100,10 +117,21 @@ export class Evaluator {
     return inventoryItems({ [FACT_OF[kind]]: facts[FACT_OF[kind]] });
   }
 
-  private evaluateFindings(facts: HostFacts): void {
+  /** Whether the kept detector results were made with the catalog and policy in effect now. */
+  private resultsCurrent(): boolean {
+    const e = this.effective();
+    return this.resultsOf !== undefined && this.resultsOf.catalog === e.catalog && this.resultsOf.policy === e.policy;
+  }
+
+  /** Runs the detectors that read `key` (every detector without one, or when the catalog or policy changed), and sends what changed. */
+  private evaluateFindings(facts: HostFacts, key?: keyof HostFacts): void {
     const e = this.effective();
     const now = Date.now();
-    this.lastFindings = detect(facts, e.catalog, e.policy, protoPlatform(this.platform));
+    const all = key === undefined || !this.resultsCurrent();
+    this.results = runDetectors(facts, { catalog: e.catalog, policy: e.policy, platform: protoPlatform(this.platform) },
+      all ? () => true : (d) => d.needs.includes(key) || d.uses.includes(key), all ? new Map<string, Finding[]>() : this.results);
+    this.resultsOf = { catalog: e.catalog, policy: e.policy };
+    this.lastFindings = combineFindings(this.results, e.policy);
     const changes = this.findings.update(this.lastFindings, now);
     for (const { finding, firstSeenMs } of changes.upserted) this.outbox.push({ finding: findingToProto(finding, firstSeenMs) }, now);
     for (const c of changes.cleared) this.outbox.push({ findingCleared: c }, now);
@@ -119,4 +147,9 @@ export class Evaluator {
       this.outbox.push({ observation: o }, now);
     }
   }
+}
+
+/** A short digest of one sensor's facts (their JSON: a sensor builds its facts the same way every run). */
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value) ?? '').digest('base64');
 }

@@ -35,7 +35,25 @@ export function globAtoms(pattern: string): Atom[] {
   return atoms;
 }
 
+/** Most compiled patterns kept for reuse (the built-in catalog has about 2,000; a pushed catalog may differ). */
+const MAX_COMPILED = 8192;
+const compiledGlobs = new Map<string, NameMatcher>();
+
+/**
+ * A matcher for one catalog pattern. Detectors run after every sensor run in the running agent, so
+ * each pattern is compiled once and the matcher kept (bounded: the cache starts over when full).
+ */
 export function compileGlob(pattern: string): NameMatcher {
+  let m = compiledGlobs.get(pattern);
+  if (!m) {
+    if (compiledGlobs.size >= MAX_COMPILED) compiledGlobs.clear();
+    m = compileGlobOnce(pattern);
+    compiledGlobs.set(pattern, m);
+  }
+  return m;
+}
+
+function compileGlobOnce(pattern: string): NameMatcher {
   const lower = pattern.toLowerCase();
   if (!lower.includes('*')) return (name) => name.toLowerCase() === lower;
   const m = new LinearMatcher(globAtoms(lower));

@@ -1,20 +1,41 @@
 // Installed applications on Linux: dpkg's status file, snaps, flatpaks, desktop entries and /opt.
 // Files only (no dpkg-query process).
 import { stat } from 'node:fs/promises';
-import { listDir, readText } from '../fs.js';
+import { listDir, readBytes, readText } from '../fs.js';
 import type { SensorContext } from '../sensor.js';
 import type { AppFact } from './types.js';
 
-/** Installed packages in /var/lib/dpkg/status (also the text `dpkg -l` is made from). */
-export function parseDpkgStatus(text: string): AppFact[] {
+const FIELD = /^(?:(Package|Status|Version): ([^\n]+)|$)/gm;
+const KEY = { Package: 'name', Status: 'status', Version: 'version' } as const;
+
+/**
+ * Installed packages in /var/lib/dpkg/status (also the text `dpkg -l` is made from). The file is
+ * over a megabyte on a desktop, and a name cut from it as a substring would keep the whole text in
+ * memory for as long as the running agent keeps the facts (V8 keeps substrings as views of their
+ * parent): the kept values are decoded afresh from the bytes, at the offsets the matches give.
+ */
+export function parseDpkgStatus(bytes: Buffer): AppFact[] {
+  // latin1: one character per byte, so a match's offsets are the bytes' offsets.
+  const text = bytes.toString('latin1');
   const out: AppFact[] = [];
-  for (const para of text.split(/\n\n+/)) {
-    const name = /^Package: (.+)$/m.exec(para)?.[1];
-    const status = /^Status: (.+)$/m.exec(para)?.[1];
-    if (!name || !status?.endsWith(' installed')) continue;
-    const version = /^Version: (.+)$/m.exec(para)?.[1];
-    out.push({ name, source: 'dpkg', ...(version ? { version } : {}) });
+  let para: Partial<Record<(typeof KEY)[keyof typeof KEY], string>> = {};
+  const flush = (): void => {
+    if (para.name && para.status?.endsWith(' installed')) out.push({ name: para.name, source: 'dpkg', ...(para.version ? { version: para.version } : {}) });
+    para = {};
+  };
+  FIELD.lastIndex = 0;
+  for (let m = FIELD.exec(text); m; m = FIELD.exec(text)) {
+    const [line, field, value] = m;
+    if (line === '') {
+      // A blank line (or the end): the paragraph is over. Step past the empty match.
+      flush();
+      FIELD.lastIndex++;
+    } else if (field && value) {
+      const from = m.index + field.length + 2;
+      para[KEY[field as keyof typeof KEY]] = bytes.toString('utf8', from, from + value.length);
+    }
   }
+  flush();
   return out;
 }
 
@@ -29,7 +50,7 @@ async function mtimeMs(path: string): Promise<number | undefined> {
 export async function collectLinuxApps(ctx: SensorContext): Promise<AppFact[]> {
   const r = ctx.root;
   const out: AppFact[] = [];
-  const dpkg = await readText(`${r}/var/lib/dpkg/status`);
+  const dpkg = await readBytes(`${r}/var/lib/dpkg/status`);
   if (dpkg) out.push(...parseDpkgStatus(dpkg));
   for (const snap of (await listDir(`${r}/snap`)) ?? []) if (snap !== 'bin' && snap !== 'README') out.push({ name: snap, source: 'snap', path: `/snap/${snap}` });
   for (const fp of (await listDir(`${r}/var/lib/flatpak/app`)) ?? []) out.push({ name: fp, source: 'flatpak', path: `/var/lib/flatpak/app/${fp}` });

@@ -2,44 +2,30 @@
 // The machine under test is a folder laid out like sysfs (this VM has no USB bus); the device is
 // the PiKVM's default USB identity from reference/kvm-devices.json (1d6b:0104, "PiKVM",
 // "PiKVM Composite Device", serial CAFEBABE, a boot keyboard and a mouse interface).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makePki } from './helpers/pki.js';
-import { AGENT_BIN, collectorOn, enrollAgent, freePort, query, spawnProc, waitFor, type Proc } from './helpers/field.js';
+import { AGENT_BIN, collectorOn, enrollAgent, fieldWork, freePort, query, spawnProc, waitFor, writeFiles } from './helpers/field.js';
 
-const work = mkdtempSync(join(tmpdir(), 'farmwatch-hotplug-'));
-const running: Proc[] = [];
-afterAll(async () => {
-  for (const p of running) {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-function attrs(dir: string, values: Record<string, string>): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [k, v] of Object.entries(values)) writeFileSync(join(dir, k), `${v}\n`);
-}
+const { work, running } = fieldWork('farmwatch-hotplug-');
 
 function machineTree(root: string): void {
-  attrs(join(root, 'etc'), { 'machine-id': randomBytes(16).toString('hex'), 'os-release': 'NAME="Debian GNU/Linux"\nVERSION_ID="12"' });
-  attrs(join(root, 'proc', 'sys', 'kernel', 'random'), { boot_id: '0b5f7a3e-8d1c-4f6e-9a2b-3c4d5e6f7a8b' });
+  writeFiles(join(root, 'etc'), { 'machine-id': randomBytes(16).toString('hex'), 'os-release': 'NAME="Debian GNU/Linux"\nVERSION_ID="12"' }, '\n');
+  writeFiles(join(root, 'proc', 'sys', 'kernel', 'random'), { boot_id: '0b5f7a3e-8d1c-4f6e-9a2b-3c4d5e6f7a8b' }, '\n');
   // The host controller's root hub (Linux Foundation 2.0 root hub) is there from the start.
-  attrs(join(root, 'sys', 'bus', 'usb', 'devices', 'usb1'), { idVendor: '1d6b', idProduct: '0002', bDeviceClass: '09', bDeviceSubClass: '00', bDeviceProtocol: '00', product: 'EHCI Host Controller', version: ' 2.00', speed: '480' });
+  writeFiles(join(root, 'sys', 'bus', 'usb', 'devices', 'usb1'), { idVendor: '1d6b', idProduct: '0002', bDeviceClass: '09', bDeviceSubClass: '00', bDeviceProtocol: '00', product: 'EHCI Host Controller', version: ' 2.00', speed: '480' }, '\n');
 }
 
 function plugPiKvm(root: string): void {
   const base = join(root, 'sys', 'bus', 'usb', 'devices');
-  attrs(join(base, '1-1:1.0'), { bInterfaceNumber: '00', bInterfaceClass: '03', bInterfaceSubClass: '01', bInterfaceProtocol: '01' });
-  attrs(join(base, '1-1:1.1'), { bInterfaceNumber: '01', bInterfaceClass: '03', bInterfaceSubClass: '00', bInterfaceProtocol: '00' });
-  attrs(join(base, '1-1'), {
+  writeFiles(join(base, '1-1:1.0'), { bInterfaceNumber: '00', bInterfaceClass: '03', bInterfaceSubClass: '01', bInterfaceProtocol: '01' }, '\n');
+  writeFiles(join(base, '1-1:1.1'), { bInterfaceNumber: '01', bInterfaceClass: '03', bInterfaceSubClass: '00', bInterfaceProtocol: '00' }, '\n');
+  writeFiles(join(base, '1-1'), {
     idVendor: '1d6b', idProduct: '0104', manufacturer: 'PiKVM', product: 'PiKVM Composite Device', serial: 'CAFEBABE',
     bDeviceClass: '00', bDeviceSubClass: '00', bDeviceProtocol: '00', bcdDevice: '0100', version: ' 2.00', speed: '480', removable: 'removable',
-  });
+  }, '\n');
 }
 
 describe.runIf(process.platform === 'linux')('a KVM plugged into a running agent', () => {

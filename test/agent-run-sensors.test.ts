@@ -3,39 +3,25 @@
 // pins AnyDesk's relay and whose RustDesk is set to a self-hosted server, reports both findings
 // to a real collector, and the mDNS sensor's state (a recorded tree cannot answer mDNS: it says
 // so) arrives with the others. Before the sensors were declared once, `run` had neither sensor.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makePki } from './helpers/pki.js';
-import { collectorOn, freePort, query, spawnProc, waitFor, type Proc } from './helpers/field.js';
+import { collectorOn, fieldWork, freePort, query, spawnProc, waitFor, writeFiles } from './helpers/field.js';
 import { AGENT_CLI, run } from './helpers/processes.js';
 import { register } from './helpers/enroll.js';
 
-const work = mkdtempSync(join(tmpdir(), 'farmwatch-run-sensors-'));
-const running: Proc[] = [];
-afterAll(async () => {
-  for (const p of running) {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-function files(dir: string, values: Record<string, string>): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [k, v] of Object.entries(values)) writeFileSync(join(dir, k), v);
-}
+const { work, running } = fieldWork('farmwatch-run-sensors-');
 
 function machineTree(root: string): void {
-  files(join(root, 'etc'), {
+  writeFiles(join(root, 'etc'), {
     'machine-id': `${randomBytes(16).toString('hex')}\n`, 'os-release': 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\n',
     hosts: '127.0.0.1 localhost\n203.0.113.7 relay-58a1b2c3.net.anydesk.com\n',
   });
-  files(join(root, 'proc', 'sys', 'kernel', 'random'), { boot_id: '0b5f7a3e-8d1c-4f6e-9a2b-3c4d5e6f7a8b\n' });
-  files(join(root, 'home', 'worker', '.config', 'rustdesk'), { 'RustDesk2.toml': "[options]\ncustom-rendezvous-server = 'hbbs.example.net'\nrelay-server = 'hbbr.example.net'\n" });
+  writeFiles(join(root, 'proc', 'sys', 'kernel', 'random'), { boot_id: '0b5f7a3e-8d1c-4f6e-9a2b-3c4d5e6f7a8b\n' });
+  writeFiles(join(root, 'home', 'worker', '.config', 'rustdesk'), { 'RustDesk2.toml': "[options]\ncustom-rendezvous-server = 'hbbs.example.net'\nrelay-server = 'hbbr.example.net'\n" });
 }
 
 /** The serial IT registers for this tree: no firmware serial, so `machine-` and the machine id hash. */

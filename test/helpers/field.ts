@@ -2,13 +2,39 @@
 // started as a long-running process with its own state folder, against a collector that tests
 // can kill and start again on the same port.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import Database from 'better-sqlite3';
 import { COLLECTOR_CLI, ROOT } from './processes.js';
 import { register } from './enroll.js';
 
 export const AGENT_BIN = join(ROOT, 'build', 'agent', `farmwatch-agent-${process.platform}-${process.arch}`);
+
+/**
+ * A test file's work folder and the processes it starts: after all its tests, the processes still
+ * running are killed (and awaited) and the folder is removed.
+ */
+export function fieldWork(prefix: string): { work: string; running: Proc[] } {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const running: Proc[] = [];
+  afterAll(async () => {
+    for (const p of running) {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    rmSync(work, { recursive: true, force: true });
+  });
+  return { work, running };
+}
+
+/** Writes one file per entry into `dir` (made if missing), each value followed by `end`: a machine laid out as a folder. */
+export function writeFiles(dir: string, values: Record<string, string>, end = ''): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [k, v] of Object.entries(values)) writeFileSync(join(dir, k), `${v}${end}`);
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

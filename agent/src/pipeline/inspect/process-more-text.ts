@@ -55,20 +55,31 @@ export function parseWmicProcess(text: string): ProcessFact[] {
   return out;
 }
 
-/** `pstree` / `pstree -p`: names between the tree characters ("systemd─┬─anydesk───3*[{anydesk}]", "anydesk(1234)"). Threads ({name}) are left out. */
+/** A pstree line's leading tree columns: spaces, vertical bars ("│", or "|" not starting a child marker) and the child marker ("├─", "└─", "|-", "`-"). */
+const PSTREE_LEAD = /^(?:[\s│]|\|(?!-))*(?:[├└`|][─-])?/;
+/** Between a parent and its first child, or along a chain: "─┬─", "───", "-+-", "---" (a name may hold single hyphens: "xrdp-sesman"). */
+const PSTREE_LINK = /[─-][┬+─-][─-]/;
+
+/**
+ * `pstree` / `pstree -p`, with line-drawing characters or in ASCII (what it prints into a pipe or
+ * file: "init(1)-+-xrdp(17)---xrdp(28)", "     |-sshd(12)", "     `-xrdp-sesman(15)"). Names and
+ * pids; threads ("{name}", "3*[{name}]") are left out, repeated children ("3*[agetty]") kept once.
+ */
 export function parsePstree(text: string): ProcessFact[] {
   const out: ProcessFact[] = [];
   const seen = new Set<string>();
   for (const line of text.split(/\r?\n/)) {
-    for (const m of line.split(/[─┬├└│┼┤+|`-]{1,}/)) {
-      const t = m.trim().replace(/^\d+\*\[/, '').replace(/\]$/, '');
+    for (const part of line.replace(PSTREE_LEAD, '').split(PSTREE_LINK)) {
+      // "2*[agetty]" is two agetty; a name cut at the screen's edge ends in "+" (its pid cut with it).
+      const t = part.trim().replace(/^\d+\*\[/, '').replace(/\]$/, '').replace(/\(\d*\+$|\+$/, '');
       if (!t || t.startsWith('{')) continue;
-      const pm = /^([^\s(){}[\]]+)(?:\((\d+)\))?/.exec(t);
-      if (!pm?.[1] || /^\d+$/.test(pm[1])) continue;
-      const key = `${pm[1]}/${pm[2] ?? ''}`;
+      const pm = /^(.+?)(?:\((\d+)(?:,[^)]*)?\))?$/.exec(t);
+      const name = pm?.[1]?.trim();
+      if (!name || /^\d+$/.test(name)) continue;
+      const key = `${name}/${pm?.[2] ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ pid: Number(pm[2] ?? 0), ppid: 0, name: pm[1] });
+      out.push({ pid: Number(pm?.[2] ?? 0), ppid: 0, name });
     }
   }
   return out;
@@ -94,24 +105,50 @@ export function parseTop(text: string): ProcessFact[] {
   return out;
 }
 
-/** Audit records: EXECVE ('a0="/usr/bin/anydesk"', or hex-encoded a0=2F7573...) and SYSCALL ('comm="anydesk" exe="/usr/bin/anydesk"'). */
+/** One field of an audit record: quoted ('exe="/usr/bin/x11vnc"'), or bare (`ausearch -i`: 'exe=/usr/bin/x11vnc'; raw: hex for a value with spaces). */
+function auditField(line: string, key: string): { value: string; quoted: boolean } | undefined {
+  const m = new RegExp(`(?:^|\\s)${key}=(?:"([^"]*)"|(\\S+))`).exec(line);
+  if (!m) return undefined;
+  return m[1] !== undefined ? { value: m[1], quoted: true } : { value: m[2] ?? '', quoted: false };
+}
+
+/**
+ * Audit records (the raw log, `ausearch` and `ausearch -i` output): one process per event, the
+ * records of an event sharing its "msg=audit(TIME:SERIAL)". SYSCALL gives the pid, "comm" and
+ * "exe"; EXECVE the program as it was run ("a0"). In the raw form a bare a0 is hex (the value had a
+ * space); `ausearch -i` writes every value bare and decoded, its time as a date ("12/06/26 11:26:11.112:1266").
+ */
 export function parseAuditExec(text: string): ProcessFact[] {
+  const events = new Map<string, { pid?: number; comm?: string; exe?: string; a0?: string }>();
+  for (const line of text.split(/\r?\n/)) {
+    const head = /type=(SYSCALL|EXECVE)\b.*?\bmsg=audit\(([^)]*)\)/.exec(line);
+    if (!head) continue;
+    const stamp = head[2] ?? '';
+    const interpreted = stamp.includes('/');
+    const e = events.get(stamp) ?? {};
+    events.set(stamp, e);
+    if (head[1] === 'SYSCALL') {
+      const pid = auditField(line, 'pid');
+      if (pid && /^\d+$/.test(pid.value)) e.pid = Number(pid.value);
+      const comm = auditField(line, 'comm')?.value;
+      const exe = auditField(line, 'exe')?.value;
+      if (comm && comm !== '(null)') e.comm = comm;
+      if (exe && exe !== '(null)') e.exe = exe;
+    } else {
+      const a0 = auditField(line, 'a0');
+      if (!a0) continue;
+      e.a0 = !a0.quoted && !interpreted && /^(?:[0-9A-F]{2})+$/.test(a0.value) ? Buffer.from(a0.value, 'hex').toString('utf8') : a0.value;
+    }
+  }
   const out: ProcessFact[] = [];
   const seen = new Set<string>();
-  const push = (pid: number, name: string, path?: string): void => {
-    const key = `${pid}/${path ?? name}`;
-    if (seen.has(key) || !name) return;
+  for (const e of events.values()) {
+    const path = e.exe ?? (e.a0?.startsWith('/') ? e.a0 : undefined);
+    const name = path ? base(path) : e.comm ?? (e.a0 ? base(e.a0) : '');
+    const key = `${e.pid ?? 0}/${path ?? name}`;
+    if (!name || seen.has(key)) continue;
     seen.add(key);
-    out.push(withPath(pid, name, path));
-  };
-  for (const line of text.split(/\r?\n/)) {
-    const sys = /type=SYSCALL\b.*?\bpid=(\d+)\b.*?\bcomm="([^"]*)".*?\bexe="([^"]*)"/.exec(line);
-    if (sys) { push(Number(sys[1]), sys[2] ?? '', sys[3]); continue; }
-    const ex = /type=EXECVE\b.*?\ba0=(?:"([^"]*)"|([0-9A-F]+))/.exec(line);
-    if (ex) {
-      const a0 = ex[1] ?? Buffer.from(ex[2] ?? '', 'hex').toString('utf8');
-      push(0, base(a0), a0.startsWith('/') ? a0 : undefined);
-    }
+    out.push(withPath(e.pid ?? 0, name, path));
   }
   return out;
 }

@@ -121,7 +121,7 @@ const READERS: Reader[] = [
     (t, catalog) => { const r = parseKernelHidLines(unwrapKernelLines(t)); return withHidNames(r.devices, r.hidNames, catalog); }),
   usbReader('kernel log (dmesg) SCSI lines of a USB drive', (t) => /scsi \d+:\d+:\d+:\d+: (?:Direct-Access|CD-ROM)\s/.test(t) && !/New USB device found/.test(t), parseScsiInquiryLines),
   usbReader('udevadm info', (t) => /^(?:E:\s*)?ID_(?:USB_)?VENDOR_ID=[0-9a-f]{4}\s*$/im.test(t) || /ATTRS?\{idVendor\}=="[0-9a-f]{4}"/.test(t), parseUdevadm),
-  usbReader('hwinfo --usb', (t) => /^\d+: USB [\d.]+: /m.test(t) && /^\s*Vendor: usb 0x[0-9a-f]{4}/m.test(t), parseHwinfoUsb),
+  usbReader('hwinfo --usb', (t) => /^(?:> ?)?\d+: USB [\d.]+: /m.test(t) && /^\s*Vendor: usb 0x[0-9a-f]{4}/m.test(t), parseHwinfoUsb),
   usbReader('USB descriptor report (USBView / USB Device Tree Viewer / USB Descriptor Dumper)', (t) => (/^\s*idVendor\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t) && /^\s*idProduct\s*[:=]?\s*0x[0-9a-f]{4}/im.test(t)) || /^0x[0-9a-f]{4}\t+idVendor\b/im.test(t) || (/^Vendor ID\s+: 0x[0-9a-f]{4}/im.test(t) && /^Product ID\s+: 0x[0-9a-f]{4}/im.test(t)), parseUsbDescriptorReport),
   usbReader('system_profiler SPUSBDataType -json', (t) => /"SPUSBDataType"\s*:/.test(t), parseSystemProfilerUsbJson),
   usbReader('ioreg (USB devices)', (t) => /<class IOUSB(Host)?Device[,>]/.test(t), usbFromIoreg),
@@ -130,9 +130,10 @@ const READERS: Reader[] = [
   usbReader('Get-PnpDeviceProperty', (t) => /USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}\S*\s+DEVPKEY_/i.test(t) || (/^\s*KeyName\s*:\s*DEVPKEY_/m.test(t) && /^\s*InstanceId\s*:\s*USB\\VID_/im.test(t)), parsePnpDeviceProperties, { covers: ['Windows PnP device list'] }),
   usbReader('Get-PnpDevice | Format-List', (t) => /^\s*(InstanceId|DeviceID|PNPDeviceID)\s*:\s*(USB|HID)\\VID_/im.test(t), parsePnpFormatList, { covers: ['Windows PnP device list'] }),
   usbReader('Windows PnP device list', (t) => /USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}/i.test(t), parsePnp),
-  usbReader('udev /dev/input/by-id (or /dev/serial/by-id) listing', (t) => /(^|\s)usb-\S+-(event-(kbd|mouse|joystick)|if\d+|port\d+|mouse|kbd)\b/m.test(t), (t, catalog) => namedDevices(parseByIdListing(t), catalog, 'by-id'),
-    { empty: 'a by-id listing names devices without their USB ids, and none of the names is a KVM the catalog knows' }),
-  usbReader('FreeBSD usbconfig / dmesg USB lines', (t) => /^\s*(?:\S+\s+kernel:\s+)?ugen\d+\.\d+: <[^>]+> at usbus\d+/m.test(t), (t, catalog) => namedDevices(parseFreebsdUsbNames(t), catalog, 'FreeBSD'),
+  // by-path links ("pci-0000:00:14.0-usb-0:1:1.0-event-kbd -> ../event6") name only the port a device is on: recognised, to say so.
+  usbReader('udev /dev/input/by-id or by-path (or /dev/serial/by-id) listing', (t) => /(^|\s)usb-\S+-(event-(kbd|mouse|joystick)|if\d+|port\d+|mouse|kbd)\b/m.test(t) || /(^|\s)(pci|platform)-\S+?-usb-[\d:.]+-(event-)?(kbd|mouse|joystick)\s+->/m.test(t), (t, catalog) => namedDevices(parseByIdListing(t), catalog, 'by-id'),
+    { empty: 'a by-id listing names devices without their USB ids (a by-path listing only the ports they are on), and none of the names is a KVM the catalog knows: give `lsusb` or `udevadm info` of the same machine for the ids' }),
+  usbReader('FreeBSD usbconfig / dmesg USB lines', (t) => /^\s*(?:.*?\bkernel:\s+)?ugen\d+\.\d+: <[^>]+> at usbus\d+/m.test(t), (t, catalog) => namedDevices(parseFreebsdUsbNames(t), catalog, 'FreeBSD'),
     { empty: 'FreeBSD names USB devices without their ids (give `usbconfig dump_device_desc` for the ids), and none of the names is a KVM the catalog knows' }),
   { format: 'ps', test: (t) => /^\s*(USER|UID)\s+PID\s/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePs(t)) },
   { format: 'Volatility pslist / pstree', test: (t) => /^[\s.]*0x[0-9a-f]+:\S+\s+\d+\s+\d+\s/im.test(t), read: (t, _f, facts) => add(facts, 'processes', parseVolatilityProcesses(t)), covers: ['ps rows (no header)'] },
@@ -141,7 +142,8 @@ const READERS: Reader[] = [
   { format: 'tasklist', test: (t) => /^Image Name\s+PID\s+Session Name/m.test(t) || /^"Image Name","PID"/m.test(t) || /^\S.*?\.exe\s+\d+\s+(Services|Console|RDP-Tcp#\d+)\s+\d+\s+[\d,. \u00a0\u202f]+ (K|Ko|KB)\b/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parseTasklist(t)) },
   { format: 'Get-Process', test: (t) => /\bHandles\b.*\bId\b.*\bProcessName\b/.test(t), read: (t, _f, facts) => add(facts, 'processes', parseGetProcess(t)) },
   { format: 'wmic process', test: (t) => (/^\s*(?:Node,)?.*\b(Name|Caption)\b.*\bProcessId\b/m.test(t) && !/\bHandles\b.*\bProcessName\b/.test(t)) || (/^Name=\S+\.exe\s*$/m.test(t) && /^ProcessId=\d+/m.test(t)), read: (t, _f, facts) => add(facts, 'processes', parseWmicProcess(t)) },
-  { format: 'pstree', test: (t) => /^\s*\S+[─┬]{2,}/m.test(t) || /^\s*(systemd|init|launchd)(\(\d+\))?[-─][-─+┬]/m.test(t), read: (t, _f, facts) => add(facts, 'processes', parsePstree(t)) },
+  // ASCII pstree (into a pipe or file): a root line "init(1)-+-child" and a child line "   |-name" or "   `-name".
+  { format: 'pstree', test: (t) => /^\s*\S+[─┬]{2,}/m.test(t) || /^\s*(systemd|init|launchd)(\(\d+\))?[-─][-─+┬]/m.test(t) || (/^[\w.@:-]+(?:\(\d+\))?-[+-]-[\w{]/m.test(t) && /^ +(?:\| +)*[|`]-[\w{]/m.test(t)), read: (t, _f, facts) => add(facts, 'processes', parsePstree(t)) },
   { format: 'audit log (EXECVE / SYSCALL)', test: (t) => /type=(EXECVE|SYSCALL) msg=audit\(/.test(t), read: (t, _f, facts) => add(facts, 'processes', parseAuditExec(t)) },
   { format: 'systemctl status', test: (t) => new RegExp(`^${STATUS_HEAD.source}`, 'm').test(t), read: (t, _f, facts) => {
     const r = parseSystemctlStatus(t);

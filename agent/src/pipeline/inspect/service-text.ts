@@ -87,8 +87,9 @@ export function parseScQuery(text: string): ServiceFact[] {
     if (display) s.displayName = display;
     const state = /^\s*STATE\s*:\s*\d+\s+(\w+)/m.exec(block)?.[1];
     if (state) s.running = state === 'RUNNING';
+    // A path with a space is quoted, and arguments may follow it: "C:\Program Files (x86)\TeamViewer\Version7\TeamViewer_Service.exe".
     const bin = /^\s*BINARY_PATH_NAME\s*:\s*(.+?)\s*$/m.exec(block)?.[1];
-    if (bin) s.path = bin;
+    if (bin) s.path = /^"([^"]+)"/.exec(bin)?.[1] ?? bin;
     const start = /^\s*START_TYPE\s*:\s*\d+\s+(\w+)/m.exec(block)?.[1];
     if (start) s.enabled = start === 'AUTO_START' || start === 'BOOT_START' || start === 'SYSTEM_START';
     out.push(s);
@@ -96,15 +97,28 @@ export function parseScQuery(text: string): ServiceFact[] {
   return out;
 }
 
-/** PowerShell `Get-Service`: a table "Status Name DisplayName" (Name has no spaces), or Format-List blocks. */
+const SERVICE_STATUS = /^\s*(Running|Stopped|Paused|StartPending|StopPending|ContinuePending|PausePending)\s+(\S+)\s+(.*?)\s*$/;
+
+/**
+ * PowerShell `Get-Service`: a table "Status Name DisplayName", or Format-List blocks. The table's
+ * columns start where its header's words do: a name may hold spaces ("HP Comm Recover") or be cut
+ * to the column ("AMD External Ev..."); a row that does not keep to the columns is split at spaces.
+ */
 export function parseGetService(text: string): ServiceFact[] {
   const out: ServiceFact[] = [];
   const lines = text.split(/\r?\n/);
   const header = lines.findIndex((l) => /^\s*Status\s+Name\s+DisplayName\s*$/.test(l));
   if (header >= 0) {
+    const h = lines[header] ?? '';
+    const nameAt = h.indexOf('Name');
+    const displayAt = h.indexOf('DisplayName');
     for (const line of lines.slice(header + 1)) {
-      const m = /^\s*(Running|Stopped|Paused|StartPending|StopPending|ContinuePending|PausePending)\s+(\S+)\s+(.*?)\s*$/.exec(line);
-      if (m?.[2]) out.push({ name: m[2], displayName: m[3] ?? '', running: m[1] === 'Running' });
+      const m = SERVICE_STATUS.exec(line);
+      if (!m?.[2]) continue;
+      const aligned = line.length > displayAt && /\s/.test(line[nameAt - 1] ?? ' ') && /\s/.test(line[displayAt - 1] ?? '') && line.slice(0, nameAt).trim() === m[1];
+      const name = aligned ? line.slice(nameAt, displayAt).trim() : m[2];
+      const displayName = aligned ? line.slice(displayAt).trim() : (m[3] ?? '');
+      if (name) out.push({ name, displayName, running: m[1] === 'Running' });
     }
     return out;
   }

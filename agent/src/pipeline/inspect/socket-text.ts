@@ -82,7 +82,8 @@ export function parseNetstat(text: string): SocketListing {
       const local = splitEndpoint(lin[2] ?? '');
       const remote = splitEndpoint(lin[3] ?? '');
       const pid = Number(lin[5]);
-      const name = (lin[6] ?? '').trim();
+      // The program column is the start of the command line: sshd rewrites its own ("12/sshd: /usr/sbin/", "27/sshd: [accepted]").
+      const name = (lin[6] ?? '').trim().replace(/:(?:\s.*)?$/, '');
       c.add({ pid, ppid: 0, name });
       if (remote && isHost(remote.address)) c.hosts.push(remote.address);
       if (local) c.sockets.push({ protocol: lin[1]?.startsWith('udp') ? 'udp' : 'tcp', state: lin[4] ? stateOf(lin[4] === 'LISTEN' ? 'LISTEN' : lin[4]) : lin[1]?.startsWith('udp') ? 'listen' : 'other', localAddress: local.address, localPort: local.port, ...(remote && remote.port ? { remoteAddress: remote.address, remotePort: remote.port } : {}), pid, process: name });

@@ -28,10 +28,11 @@ export function parseUsbDevicesText(text: string): UsbDeviceFact[] {
     if (prod) d.product = prod;
     if (serial) d.serial = serial;
     if (p[3]) d.bcdDevice = hex(p[3].replace('.', ''));
-    // "I:  If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=01 Driver=usbhid"; debugfs marks the active setting "I:*".
-    for (const m of block.matchAll(/^\s*I:[* ]\s*If#=\s*(\d+)\s+Alt=\s*(\d+)\s+#EPs=\s*\d+\s+Cls=([0-9a-f]{2})\S*\s*\S*\s+Sub=([0-9a-f]{2})\s+Prot=([0-9a-f]{2})(?:\s+Driver=(\S+))?/gim)) {
+    // "I:  If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=01 Driver=usbhid" (usbutils 013 and later: "If#=0x0"); debugfs
+    // lists every alternate setting, `usb-devices` the current one only (a UAS drive's is "Alt= 1"): the first setting of a number is kept.
+    for (const m of block.matchAll(/^\s*I:[* ]\s*If#=\s*(0x[0-9a-f]+|\d+)\s+Alt=\s*(\d+)\s+#EPs=\s*\d+\s+Cls=([0-9a-f]{2})\S*\s*\S*\s+Sub=([0-9a-f]{2})\s+Prot=([0-9a-f]{2})(?:\s+Driver=(\S+))?/gim)) {
       const number = Number(m[1]);
-      if (Number(m[2]) !== 0 || d.interfaces.some((i) => i.number === number)) continue;
+      if (d.interfaces.some((i) => i.number === number)) continue;
       const i: UsbInterfaceFact = { number, interfaceClass: hex(m[3]), interfaceSubclass: hex(m[4]), interfaceProtocol: hex(m[5]) };
       if (m[6] && m[6] !== '(none)') i.driver = m[6];
       if (i.interfaceClass === 3 && i.interfaceSubclass === 1) i.hidKind = i.interfaceProtocol === 1 ? 'Keyboard' : i.interfaceProtocol === 2 ? 'Mouse' : '';
@@ -119,8 +120,9 @@ export function parseUdevadm(text: string): UsbDeviceFact[] {
  */
 export function parseHwinfoUsb(text: string): UsbDeviceFact[] {
   const byPort = new Map<string, UsbDeviceFact>();
-  for (const block of text.split(/^(?=\d+: USB [\d.]+: )/m)) {
-    const head = /^\d+: USB [\d.]+: \S+\s*(.*)$/m.exec(block);
+  // A forum's quote mark may stand before an entry's first line ("> 57: USB 00.1: 10800 Keyboard").
+  for (const block of text.split(/^(?=(?:> ?)?\d+: USB [\d.]+: )/m)) {
+    const head = /^(?:> ?)?\d+: USB [\d.]+: \S+\s*(.*)$/m.exec(block);
     const vendor = /^\s*Vendor: usb 0x([0-9a-f]{4})(?:\s+"(.*)")?/m.exec(block);
     const dev = /^\s*Device: usb 0x([0-9a-f]{4})(?:\s+"(.*)")?/m.exec(block);
     if (!head || !vendor || !dev) continue;
@@ -186,13 +188,13 @@ export function parseKernelHidLines(text: string): { devices: UsbDeviceFact[]; h
 }
 
 /**
- * FreeBSD: dmesg "ugen0.2: <PiKVM PiKVM Composite Device> at usbus0", "ukbd0: <PiKVM Composite
+ * FreeBSD: dmesg (or /var/log/messages: "Dec 13 00:41:28 host kernel: ...") "ugen0.2: <PiKVM PiKVM Composite Device> at usbus0", "ukbd0: <PiKVM Composite
  * Device, class 0/0, rev 2.00/1.00, addr 2> on usbus0", and `usbconfig` "ugen0.2: <Product
  * Vendor> at usbus0, cfg=0 md=HOST ...". No ids: each device's name, for matching catalog strings.
  */
 export function parseFreebsdUsbNames(text: string): { name: string; port: string; kind?: string }[] {
   const out = new Map<string, { name: string; port: string; kind?: string }>();
-  for (const m of text.matchAll(/^\s*(?:\S+\s+kernel:\s+)?(ugen\d+\.\d+|u(?:kbd|ms|mass|hid|hms|hkbd)\d+): <([^>,]+)(?:,[^>]*)?> (?:at|on) usbus\d+/gm)) {
+  for (const m of text.matchAll(/^\s*(?:.*?\bkernel:\s+)?(ugen\d+\.\d+|u(?:kbd|ms|mass|hid|hms|hkbd)\d+): <([^>,]+)(?:,[^>]*)?> (?:at|on) usbus\d+/gm)) {
     const port = m[1] ?? '';
     const name = (m[2] ?? '').trim();
     const kind = /^u(?:h)?kbd/.test(port) ? 'Keyboard' : /^u(?:h)?ms/.test(port) ? 'Mouse' : /^umass/.test(port) ? 'Storage' : undefined;

@@ -7,7 +7,7 @@
 #
 # OUT_DIR defaults to agent/test/fixtures/pcap. Scenarios (all by default): ssh tls tls-chromium dns
 # web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic
-# xpra spice nx.
+# xpra spice nx tls-relays.
 # Needs root and the Debian packages listed in NEEDS below; run it by hand when the fixtures need
 # remaking (npm test never runs it), then regenerate the golden files with
 # `node scripts/golden-pcap.mjs --write` and `node scripts/compare-ndpi.mjs --write`, and review
@@ -23,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/agent/test/fixtures/pcap}
 shift || true
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls tls-chromium dns web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic xpra spice nx)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls tls-chromium dns web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic xpra spice nx tls-relays)
 
 [ "$(id -u)" = 0 ] || { echo "make-captures: run as root (it creates network namespaces)" >&2; exit 1; }
 

@@ -53,9 +53,13 @@ export function nomachine(v: PacketView, notes: FlowNotes): Candidate | undefine
   if (v.proto === 6) {
     const hello = nomachineHello(v);
     if (!hello) return undefined;
-    notes.nomachineSides = (notes.nomachineSides ?? 0) | (v.dir === 'c2s' ? 1 : 2);
-    const both = notes.nomachineSides === 3;
-    return { protocol: 'nomachine', confidence: both ? 97 : 85, final: both, features: [`NoMachine ${v.dir === 'c2s' ? 'client' : 'server'} handshake "${hello}"`] };
+    if (v.dir === 'c2s') notes.nomachineClient = hello;
+    else notes.nomachineServer = hello;
+    const features = [];
+    if (notes.nomachineClient) features.push(`NoMachine client handshake "${notes.nomachineClient}"`);
+    if (notes.nomachineServer) features.push(`NoMachine server handshake "${notes.nomachineServer}"`);
+    const both = notes.nomachineClient !== undefined && notes.nomachineServer !== undefined;
+    return { protocol: 'nomachine', confidence: both ? 97 : 85, final: both, features };
   }
   if (v.proto === 17 && p.length >= 10 && u16le(p, 2) === 1 && u16le(p, 4) === v.payloadLength && p[8] === 0 && p[9] === 0) {
     // One datagram is weak evidence on its own (nDPI takes one); three make a label.

@@ -95,7 +95,8 @@ export interface FlowNotes {
   spiceClient?: string;
   nxClient?: string;
   nxServer?: string;
-  nomachineSides?: number;
+  nomachineClient?: string;
+  nomachineServer?: string;
   nomachineDatagrams?: number;
   radmin?: 'hello' | 'answered' | 'message';
   sshServer?: string;

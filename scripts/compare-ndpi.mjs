@@ -23,7 +23,7 @@ const targets = files.length > 0 ? files : readdirSync(fixtures).filter((f) => /
 export const NDPI_NAME = {
   openvpn: 'OpenVPN', wireguard: 'WireGuard', ike: 'IPsec', ipsec_esp: 'IPsec', l2tp: 'L2TP', pptp: 'PPTP', gre: 'GRE',
   anyconnect: 'CiscoVPN', tailscale: 'Tailscale', rdp: 'RDP', vnc: 'VNC', teamviewer: 'TeamViewer', anydesk: 'AnyDesk',
-  rustdesk: 'RustDesk', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'Unknown',
+  rustdesk: 'RustDesk', xpra: 'Xpra', spice: 'SPICE', nx: 'NX', nomachine: 'NoMachine', radmin: 'Radmin', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'Unknown',
 };
 
 function ndpiVersion() {

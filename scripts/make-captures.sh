@@ -6,8 +6,9 @@
 #   sudo scripts/make-captures.sh [OUT_DIR] [SCENARIO...]
 #
 # OUT_DIR defaults to agent/test/fixtures/pcap. Scenarios (all by default): ssh tls tls-chromium dns
-# web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic.
-# Needs root and the Debian packages listed in need() below; run it by hand when the fixtures need
+# web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic
+# xpra spice nx tls-relays.
+# Needs root and the Debian packages listed in NEEDS below; run it by hand when the fixtures need
 # remaking (npm test never runs it), then regenerate the golden files with
 # `node scripts/golden-pcap.mjs --write` and `node scripts/compare-ndpi.mjs --write`, and review
 # the diff.
@@ -22,17 +23,30 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/agent/test/fixtures/pcap}
 shift || true
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls tls-chromium dns web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ssh tls tls-chromium dns web openvpn-udp openvpn-tlscrypt openvpn-tcp wireguard vnc rdp ipsec pptp l2tp anyconnect quic xpra spice nx tls-relays)
 
 [ "$(id -u)" = 0 ] || { echo "make-captures: run as root (it creates network namespaces)" >&2; exit 1; }
 
 need() { # command package
   [ -e "$1" ] || command -v "$1" >/dev/null 2>&1 || { echo "make-captures: $1 is missing: apt-get install $2" >&2; exit 1; }
 }
-need tcpdump tcpdump; need dumpcap wireshark-common; need ethtool ethtool; need openssl openssl
-need sshd openssh-server; need ssh openssh-client; need curl curl; need dig dnsutils; need dnsmasq dnsmasq-base
-need openvpn openvpn; need wireguard-go wireguard-go; need wg wireguard-tools; need Xvfb xvfb; need x11vnc x11vnc
-need vncsnapshot vncsnapshot; need swanctl strongswan-swanctl; need /usr/lib/ipsec/plugins/libstrongswan-openssl.so libstrongswan-standard-plugins; need /usr/lib/ipsec/charon strongswan-charon; need ping iputils-ping; need xrdp xrdp; need xfreerdp freerdp2-x11; need python3 python3; need caddy caddy; need chromium chromium; need pptpd pptpd; need pptp pptp-linux; need xl2tpd xl2tpd; need ocserv ocserv; need openconnect openconnect
+# Every scenario records with tcpdump in namespaces; each also needs its own programs (only the
+# chosen scenarios' are checked, so one scenario can be remade on a machine without the others').
+need tcpdump tcpdump; need ethtool ethtool; need openssl openssl
+declare -A NEEDS=(
+  [ssh]="sshd:openssh-server ssh:openssh-client" [tls]="curl:curl" [tls-chromium]="chromium:chromium"
+  [dns]="dig:dnsutils dnsmasq:dnsmasq-base" [web]="dumpcap:wireshark-common curl:curl python3:python3"
+  [openvpn-udp]="openvpn:openvpn ping:iputils-ping" [openvpn-tlscrypt]="openvpn:openvpn ping:iputils-ping"
+  [openvpn-tcp]="openvpn:openvpn ping:iputils-ping" [wireguard]="wireguard-go:wireguard-go wg:wireguard-tools ping:iputils-ping"
+  [vnc]="Xvfb:xvfb x11vnc:x11vnc vncsnapshot:vncsnapshot" [rdp]="Xvfb:xvfb xrdp:xrdp xfreerdp:freerdp2-x11"
+  [ipsec]="swanctl:strongswan-swanctl /usr/lib/ipsec/plugins/libstrongswan-openssl.so:libstrongswan-standard-plugins /usr/lib/ipsec/charon:strongswan-charon ping:iputils-ping"
+  [pptp]="pptpd:pptpd pptp:pptp-linux" [l2tp]="xl2tpd:xl2tpd" [anyconnect]="ocserv:ocserv openconnect:openconnect"
+  [quic]="caddy:caddy chromium:chromium" [xpra]="xpra:xpra Xvfb:xvfb" [spice]="qemu-system-x86_64:qemu-system-x86 spicy:spice-client-gtk Xvfb:xvfb"
+  [nx]="nxagent:nxagent nxproxy:nxproxy Xvfb:xvfb"
+)
+for s in "${SCENARIOS[@]}"; do
+  for pair in ${NEEDS[$s]:-}; do need "${pair%%:*}" "${pair#*:}"; done
+done
 
 ID=$$
 S=fws$ID            # server namespace
@@ -119,6 +133,8 @@ issue server; issue client
 source "$ROOT/scripts/captures/apps.sh"
 # shellcheck source=captures/vpn.sh
 source "$ROOT/scripts/captures/vpn.sh"
+# shellcheck source=captures/display-protocols.sh
+source "$ROOT/scripts/captures/display-protocols.sh"
 
 for s in "${SCENARIOS[@]}"; do
   declare -F "scenario_$s" >/dev/null || { say "unknown scenario $s"; exit 2; }

@@ -1,7 +1,7 @@
 // Classifier rules that the captures cannot show on their own: real payloads from the captures seen
 // on other ports or transports, and protocols this machine cannot run (TeamViewer, RustDesk, RDP
-// over UDP, Cisco's pre-standard DTLS, PPTP's GRE data channel), whose bytes are laid out field by
-// field from the specification named next to each.
+// over UDP, Cisco's pre-standard DTLS, PPTP's GRE data channel, Radmin, NoMachine), whose bytes are
+// laid out field by field from the specification named next to each.
 import { describe, expect, it } from 'vitest';
 import { packetsOf } from './packets-helpers.js';
 import { inspectPacket, labelOf, newClassifierState, type ClassifierState } from '../src/packets/classify/classifier.js';
@@ -103,5 +103,99 @@ describe('protocols laid out from their specifications', () => {
   it('Tailscale discovery messages by their magic (tailscale disco/disco.go)', () => {
     const disco = Buffer.concat([Buffer.from('TS💬'), new Uint8Array(40)]);
     expect(classify(17, 40000, [{ dir: 'c2s', payload: disco }])).toMatchObject({ protocol: 'tailscale', confidence: 95 });
+  });
+});
+
+describe('remote displays recorded here, seen elsewhere', () => {
+  const firstPayloads = (file: string, serverPort: number, n: number): Step[] =>
+    packetsOf(file).filter((p) => p.payloadLength > 0).slice(0, n).map((p) => ({ dir: p.dstPort === serverPort ? 'c2s' : 's2c', payload: p.payload, length: p.payloadLength }));
+
+  it('SPICE on port 5900 is SPICE, not VNC, and on any other port too: the link header decides', () => {
+    const steps = firstPayloads('spice.pcap', 5900, 2);
+    expect(steps.map((s) => s.dir)).toEqual(['c2s', 's2c']);
+    expect(classify(6, 5900, steps)).toMatchObject({ protocol: 'spice', kind: 'remote_access', confidence: 98 });
+    expect(classify(6, 443, steps)).toMatchObject({ protocol: 'spice', confidence: 98 });
+    // The client's link message alone is a label; a "REDQ" whose size field is shorter than what
+    // follows it is not.
+    expect(classify(6, 5930, steps.slice(0, 1))).toMatchObject({ protocol: 'spice', confidence: 85 });
+    const bad = Uint8Array.from(steps[0]?.payload ?? []);
+    bad[12] = 4;
+    expect(classify(6, 5930, [{ dir: 'c2s', payload: bad }]).protocol).toBe('unknown');
+  });
+
+  it("xpra's hello on another port is xpra; the same bytes with a text first byte are not", () => {
+    const steps = firstPayloads('xpra.pcap', 14500, 1);
+    expect(classify(6, 8080, steps)).toMatchObject({ protocol: 'xpra', confidence: 80, features: [expect.stringContaining('zlib level 1 stream')] });
+    const post = Uint8Array.from(steps[0]?.payload ?? []);
+    post.set(Buffer.from('POST'));
+    expect(classify(6, 8080, [{ dir: 'c2s', payload: post, length: steps[0]?.length }]).protocol).toBe('unknown');
+  });
+
+  it('NX: one proxy greeting is a label, both make it sure; the cookie that follows is never a feature', () => {
+    const steps = firstPayloads('nx.pcap', 4054, 2);
+    const label = classify(6, 4054, steps);
+    expect(label).toMatchObject({ protocol: 'nx', confidence: 98 });
+    expect(label.features.join(' ')).not.toMatch(/cookie/);
+    expect(classify(6, 22, steps.slice(0, 1))).toMatchObject({ protocol: 'nx', confidence: 90 });
+  });
+
+  it('no new rule fires on the ordinary captures, whatever port they are moved to', () => {
+    for (const file of ['web-http.pcapng', 'tls-chromium.pcap', 'quic.pcap', 'dns.pcap', 'ssh.pcap', 'rdp.pcap', 'vnc.pcap']) {
+      const payloads = packetsOf(file).filter((p) => p.payloadLength > 0);
+      for (const p of payloads) {
+        for (const port of [4000, 4899, 5900, 14500]) {
+          const label = classify(p.proto, port, [{ dir: 'c2s', payload: p.payload, length: p.payloadLength }]);
+          expect(['xpra', 'spice', 'nx', 'nomachine', 'radmin'], `${file} on ${port}`).not.toContain(label.protocol);
+        }
+      }
+    }
+  });
+});
+
+describe('remote-support tools laid out from public sources', () => {
+  it('Radmin: the viewer hello and the server answer (nDPI radmin.c)', () => {
+    const hello = hex('01000000 01 000000 0808');
+    const answer = new Uint8Array(46);
+    answer.set(hex('01000000 25 0000 02120802 0000 0a'));
+    expect(classify(6, 4899, [{ dir: 'c2s', payload: hello }, { dir: 's2c', payload: answer }])).toMatchObject({ protocol: 'radmin', kind: 'remote_access', confidence: 95 });
+    // The hello alone is too short a pattern for a label; the port makes a hint.
+    expect(classify(6, 4899, [{ dir: 'c2s', payload: hello }])).toMatchObject({ protocol: 'unknown', portHint: 'radmin: TCP port 4899' });
+    // An answer of another length is not Radmin's.
+    expect(classify(6, 4899, [{ dir: 'c2s', payload: hello }, { dir: 's2c', payload: answer.subarray(0, 40) }]).protocol).toBe('unknown');
+  });
+
+  it('Radmin: two 14-byte messages 01 00 00 00 05 ... 27 27 (nDPI radmin.c)', () => {
+    const msg = hex('01000000 05 000000 2727 00000000');
+    expect(msg.length).toBe(14);
+    expect(classify(6, 4899, [{ dir: 'c2s', payload: msg }]).protocol).toBe('unknown');
+    expect(classify(6, 4899, [{ dir: 'c2s', payload: msg }, { dir: 's2c', payload: msg }])).toMatchObject({ protocol: 'radmin', confidence: 90 });
+  });
+
+  it('NoMachine: the NXSH / NXD handshake before TLS (nDPI nomachine.c)', () => {
+    // nDPI takes 11 to 14 bytes: the tag, a version, a line end.
+    const client = Buffer.from('NXSH-8.14.2\n');
+    const server = Buffer.from('NXD-8.14.2\n');
+    expect(classify(6, 4000, [{ dir: 's2c', payload: Buffer.from('NXD-8.4.2\n') }]).protocol).toBe('unknown');
+    expect(classify(6, 4000, [{ dir: 'c2s', payload: client }, { dir: 's2c', payload: server }])).toMatchObject({
+      protocol: 'nomachine', kind: 'remote_access', confidence: 97, features: ['NoMachine client handshake "NXSH-8.14.2"', 'NoMachine server handshake "NXD-8.14.2"'],
+    });
+    expect(classify(6, 443, [{ dir: 'c2s', payload: client }])).toMatchObject({ protocol: 'nomachine', confidence: 85 });
+    // Longer text that starts the same way is not the handshake.
+    expect(classify(6, 4000, [{ dir: 'c2s', payload: Buffer.from('NXSH-is a word in a longer line\n') }]).protocol).toBe('unknown');
+  });
+
+  it('NoMachine: UDP multimedia datagrams, three before a label (nDPI nomachine.c)', () => {
+    const datagram = (n: number): Uint8Array => {
+      const d = new Uint8Array(n);
+      d.set(hex(`0000 0100 ${(n & 0xff).toString(16).padStart(2, '0')}${(n >> 8).toString(16).padStart(2, '0')} 1234 0000`));
+      return d;
+    };
+    expect(classify(17, 4000, [{ dir: 'c2s', payload: datagram(120) }]).protocol).toBe('unknown');
+    expect(classify(17, 4000, [{ dir: 'c2s', payload: datagram(120) }, { dir: 's2c', payload: datagram(300) }, { dir: 'c2s', payload: datagram(64) }]))
+      .toMatchObject({ protocol: 'nomachine', confidence: 80 });
+    // A length field that disagrees with the datagram is not NoMachine's header.
+    const wrong = datagram(120);
+    wrong[4] = 0x10;
+    expect(classify(17, 4000, [{ dir: 'c2s', payload: wrong }, { dir: 'c2s', payload: wrong }, { dir: 'c2s', payload: wrong }]).protocol).toBe('unknown');
   });
 });

@@ -37,7 +37,7 @@ describe('golden flows', () => {
 const NDPI: Record<ProtocolId, string> = {
   openvpn: 'OpenVPN', wireguard: 'WireGuard', ike: 'IPsec', ipsec_esp: 'IPsec', l2tp: 'L2TP', pptp: 'PPTP', gre: 'GRE',
   anyconnect: 'CiscoVPN', tailscale: 'Tailscale', rdp: 'RDP', vnc: 'VNC', teamviewer: 'TeamViewer', anydesk: 'AnyDesk',
-  rustdesk: 'RustDesk', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'Unknown',
+  rustdesk: 'RustDesk', xpra: 'Xpra', spice: 'SPICE', nx: 'NX', nomachine: 'NoMachine', radmin: 'Radmin', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'Unknown',
 };
 
 interface NdpiFlow { transport: string; a: string; b: string; master: string; app: string | null; confidence: string; category: string | null }
@@ -51,6 +51,14 @@ const BETTER_THAN_NDPI: Record<string, string> = {
   'l2tp.pcap udp L2TP': 'nDPI 4.2 has no L2TP dissector and says Unknown; the datagrams are L2TPv2 control messages (SCCRQ...)',
   'anyconnect.pcap udp DTLS':
     'same protocol (DTLS); farmwatch also calls it a VPN tunnel because DTLS to UDP 443 is how SSL VPNs carry traffic (the capture is openconnect to ocserv)',
+  'spice.pcap tcp SPICE':
+    'nDPI 4.2 has no SPICE dissector and calls these flows VNC from port 5900 alone ("Match by port"); each opens with a SPICE ' +
+    'link message "REDQ" version 2.2 naming its channel, answered by a "REDQ" link reply (QEMU to spicy)',
+  'xpra.pcap tcp Xpra': "nDPI 4.2 has no xpra dissector (Unknown); the client's hello has xpra's 8-byte 'P' header and a zlib stream",
+  'nx.pcap tcp NX': 'nDPI 4.2 does not know the nx-libs NX link (Unknown); both proxies open it with their "NXPROXY-3.5.0-3.5.99" greeting',
+  'tls-relays.pcap tcp TLS':
+    'same protocol (TLS); nDPI 4.2 names the application GoogleServices from the googleapis.com suffix, farmwatch the catalog\'s ' +
+    'Chrome Remote Desktop entry, whose API host remotedesktop-pa.googleapis.com this is',
   'vnc.pcap tcp Unknown':
     'nDPI labels a flow with no payload VNC from port 5900 alone ("Match by port"); farmwatch does not label without packet evidence (it gives the port as a hint)',
 };
@@ -85,6 +93,7 @@ describe(`agreement with nDPI ${ndpi.ndpi}`, () => {
     const expected: Record<string, ProtocolId> = {
       'openvpn-udp.pcap': 'openvpn', 'openvpn-udp-nanosecond.pcap': 'openvpn', 'openvpn-udp-tlscrypt.pcap': 'openvpn', 'openvpn-tcp443.pcap': 'openvpn', 'wireguard-ipv6.pcap': 'wireguard',
       'ipsec-ikev2-natt.pcap': 'ike', 'l2tp.pcap': 'l2tp', 'pptp.pcap': 'pptp', 'anyconnect.pcap': 'dtls', 'rdp.pcap': 'rdp', 'vnc.pcap': 'vnc', 'ssh.pcap': 'ssh',
+      'xpra.pcap': 'xpra', 'spice.pcap': 'spice', 'nx.pcap': 'nx',
     };
     for (const [file, protocol] of Object.entries(expected)) {
       const flows = (await analyze(file)).flows.filter((f) => f.label.protocol === protocol);
@@ -111,6 +120,16 @@ describe('ordinary traffic', () => {
     expect(bySni.get('www.example.org')?.catalog).toBeUndefined();
     expect(bySni.get('relay-0a1b2c3d.net.anydesk.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'anydesk', via: 'tls.sni' } });
     expect(bySni.get('router15.teamviewer.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'teamviewer' } });
+  });
+
+  it('remote-support relays are known by the names their clients send: Splashtop, ScreenConnect, Chrome Remote Desktop, Parsec', async () => {
+    const r = await analyze('tls-relays.pcap');
+    const bySni = new Map(r.flows.map((f) => [f.label.features.find((x) => x.startsWith('server name'))?.slice(12), f.label]));
+    expect(bySni.size).toBe(4);
+    expect(bySni.get('st-relay-1.relay.splashtop.com')).toMatchObject({ protocol: 'tls', kind: 'remote_access', catalog: { entryId: 'splashtop-remote', pattern: '*.relay.splashtop.com' } });
+    expect(bySni.get('instance-0a1b2c-relay.screenconnect.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'screenconnect', via: 'tls.sni' } });
+    expect(bySni.get('remotedesktop-pa.googleapis.com')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'chrome-remote-desktop' } });
+    expect(bySni.get('kessel-ws.parsec.app')).toMatchObject({ kind: 'remote_access', catalog: { entryId: 'parsec' } });
   });
 
   it("reads the server name from Chromium's encrypted QUIC Initial packets", async () => {

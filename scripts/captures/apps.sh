@@ -35,6 +35,20 @@ scenario_tls() {
   stop_capture tls-sni.pcap; stop_bg
 }
 
+# More remote-support relays, by the server names their clients send (each a name of the shape the
+# catalog lists for the tool): Splashtop's relays, a ScreenConnect (ConnectWise Control) cloud
+# instance's relay, Chrome Remote Desktop's API and Parsec's signalling service, pointed at our own
+# server.
+scenario_tls-relays() {
+  bg_s openssl s_server -quiet -accept 443 -cert "$W/server.pem" -key "$W/server.key" -www
+  wait_tcp "$C" "$SV4" 443
+  start_capture tls-relays.pcap
+  for name in st-relay-1.relay.splashtop.com instance-0a1b2c-relay.screenconnect.com remotedesktop-pa.googleapis.com kessel-ws.parsec.app; do
+    in_c openssl s_client -brief -connect "$SV4:443" -servername "$name" </dev/null >/dev/null 2>&1 || true
+  done
+  stop_capture tls-relays.pcap; stop_bg
+}
+
 scenario_dns() {
   bg_s dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address="$SV4" --port=53 \
     --address="/#/$SV4" --pid-file="$W/dnsmasq.pid" --user=root 2>"$W/dnsmasq.log"

@@ -4,6 +4,8 @@
 import { dns, dtls, http, quic, tls } from './web.js';
 import { esp, gre, ikeOrNatT, l2tp, openvpn, pptp, tailscaleDisco, wireguard } from './vpn-tunnels.js';
 import { rdpTcp, rdpUdp, rustdesk, ssh, teamviewer, vnc } from './remote-desktop.js';
+import { nx, spice, xpra } from './remote-display.js';
+import { nomachine, radmin } from './remote-support.js';
 import {
   PROTOCOL_KINDS, type Candidate, type CatalogMatch, type ClassifierContext, type FlowLabel, type FlowNotes, type PacketView,
 } from './types.js';
@@ -17,8 +19,8 @@ const MIN_LABEL = 50;
 
 type Checker = (v: PacketView, notes: FlowNotes, ctx: ClassifierContext) => Candidate | undefined;
 
-const TCP: Checker[] = [openvpn, rdpTcp, vnc, ssh, pptp, teamviewer, rustdesk, tls, http, dns];
-const UDP: Checker[] = [tailscaleDisco, wireguard, openvpn, ikeOrNatT, l2tp, rdpUdp, dtls, quic, dns, teamviewer, rustdesk];
+const TCP: Checker[] = [openvpn, rdpTcp, vnc, ssh, pptp, teamviewer, rustdesk, xpra, spice, nx, nomachine, radmin, tls, http, dns];
+const UDP: Checker[] = [tailscaleDisco, wireguard, openvpn, ikeOrNatT, l2tp, rdpUdp, dtls, quic, dns, teamviewer, rustdesk, nomachine];
 const BY_PROTO: Record<number, Checker[]> = { 6: TCP, 17: UDP, 47: [gre], 50: [esp] };
 
 export interface ClassifierState {
@@ -54,13 +56,14 @@ export function inspectPacket(state: ClassifierState, v: PacketView, ctx: Classi
 // Ports alone make a hint, never a label. Sources: IANA service names registry (1194 openvpn,
 // 500 isakmp, 4500 ipsec-nat-t, 1701 l2tp, 1723 pptp, 3389 ms-wbt-server, 5900 rfb, 22 ssh,
 // 5938 teamviewer); wg-quick's customary 51820; tailscaled 41641; AnyDesk 6568/7070; RustDesk
-// 21115-21117; Cisco VPN client UDP 10000.
+// 21115-21117; Cisco VPN client UDP 10000; radmin-port 4899 (IANA); NoMachine 4000 (NoMachine's
+// documentation); xpra 14500 (xpra's documentation).
 const PORT_HINTS: Record<string, string> = {
   'udp/1194': 'openvpn', 'tcp/1194': 'openvpn', 'udp/51820': 'wireguard', 'udp/500': 'ike', 'udp/4500': 'ike',
   'udp/1701': 'l2tp', 'tcp/1723': 'pptp', 'tcp/3389': 'rdp', 'udp/3389': 'rdp', 'tcp/5900': 'vnc', 'tcp/5901': 'vnc',
   'tcp/5938': 'teamviewer', 'udp/5938': 'teamviewer', 'tcp/6568': 'anydesk', 'tcp/7070': 'anydesk', 'tcp/21115': 'rustdesk',
   'tcp/21116': 'rustdesk', 'udp/21116': 'rustdesk', 'tcp/21117': 'rustdesk', 'udp/41641': 'tailscale', 'tcp/22': 'ssh',
-  'udp/10000': 'anyconnect',
+  'udp/10000': 'anyconnect', 'tcp/4899': 'radmin', 'tcp/4000': 'nomachine', 'udp/4000': 'nomachine', 'tcp/14500': 'xpra',
 };
 
 export interface FlowEnds {

@@ -4,7 +4,7 @@
 
 export type ProtocolId =
   | 'openvpn' | 'wireguard' | 'ike' | 'ipsec_esp' | 'l2tp' | 'pptp' | 'gre' | 'anyconnect' | 'tailscale'
-  | 'rdp' | 'vnc' | 'teamviewer' | 'anydesk' | 'rustdesk'
+  | 'rdp' | 'vnc' | 'teamviewer' | 'anydesk' | 'rustdesk' | 'xpra' | 'spice' | 'nx' | 'nomachine' | 'radmin'
   | 'ssh' | 'tls' | 'dtls' | 'dns' | 'quic' | 'http'
   | 'unknown';
 
@@ -38,12 +38,13 @@ export interface FlowLabel {
 export const PROTOCOL_NAMES: Record<ProtocolId, string> = {
   openvpn: 'OpenVPN', wireguard: 'WireGuard', ike: 'IKE', ipsec_esp: 'IPsec ESP', l2tp: 'L2TP', pptp: 'PPTP', gre: 'GRE',
   anyconnect: 'Cisco AnyConnect', tailscale: 'Tailscale', rdp: 'RDP', vnc: 'VNC', teamviewer: 'TeamViewer', anydesk: 'AnyDesk',
-  rustdesk: 'RustDesk', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'unknown',
+  rustdesk: 'RustDesk', xpra: 'xpra', spice: 'SPICE', nx: 'NX', nomachine: 'NoMachine', radmin: 'Radmin', ssh: 'SSH', tls: 'TLS', dtls: 'DTLS', dns: 'DNS', quic: 'QUIC', http: 'HTTP', unknown: 'unknown',
 };
 
 export const PROTOCOL_KINDS: Record<ProtocolId, FlowKind> = {
   openvpn: 'vpn', wireguard: 'vpn', ike: 'vpn', ipsec_esp: 'vpn', l2tp: 'vpn', pptp: 'vpn', gre: 'vpn', anyconnect: 'vpn', tailscale: 'vpn',
   rdp: 'remote_access', vnc: 'remote_access', teamviewer: 'remote_access', anydesk: 'remote_access', rustdesk: 'remote_access',
+  xpra: 'remote_access', spice: 'remote_access', nx: 'remote_access', nomachine: 'remote_access', radmin: 'remote_access',
   ssh: 'remote_shell', tls: 'other', dtls: 'other', dns: 'other', quic: 'other', http: 'other', unknown: 'unknown',
 };
 
@@ -86,6 +87,18 @@ export interface FlowNotes {
   rdpRequest?: string;
   rdpUdpSyn?: boolean;
   teamviewerPackets?: number;
+  /** Which sides (1 client, 2 server) opened with the protocol's greeting. */
+  xpraSides?: number;
+  xpraClient?: string;
+  xpraZlib?: boolean;
+  spiceSides?: number;
+  spiceClient?: string;
+  nxClient?: string;
+  nxServer?: string;
+  nomachineClient?: string;
+  nomachineServer?: string;
+  nomachineDatagrams?: number;
+  radmin?: 'hello' | 'answered' | 'message';
   sshServer?: string;
   sshClient?: string;
   dtlsVersion?: number;

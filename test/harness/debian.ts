@@ -62,7 +62,9 @@ export function installPackage(pkg: string, why: string): Promise<void> {
     try {
       await install();
     } catch {
-      await run('apt-get', [...lock, 'update', '-qq'], opts);
+      // Package lists missing or stale (a fresh container). Another test process may be refreshing
+      // them at the same moment: if this update fails, the install below says whether that one did.
+      await run('apt-get', [...lock, 'update', '-qq'], opts).catch(() => undefined);
       try {
         await install();
       } catch (err) {

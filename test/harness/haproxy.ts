@@ -14,8 +14,13 @@ import { freePort, onExit, sleep, tail, throwawayFolder } from './throwaway.js';
 const execFileP = promisify(execFile);
 
 export interface HaproxyOptions {
-  /** Backends as HOST:PORT (IPv4 or a name); at least one */
-  backends: string[];
+  /** Backends as HOST:PORT (IPv4 or a name); at least one. Ignored when `config` is given. */
+  backends?: string[];
+  /**
+   * A configuration of one's own instead of the generated one (e.g. the shipped one, adapted): given
+   * the frontend's port and the admin socket's path, which it must bind and declare.
+   */
+  config?: (where: { port: number; socket: string }) => string;
   /** Health check interval in ms (default 200); a backend is down after `fall` failed checks (default 2) */
   checkIntervalMs?: number;
   fall?: number;
@@ -30,7 +35,7 @@ export interface HaproxyServer {
   address: string;
   /** The configuration it runs with */
   config: string;
-  /** Backend name (b1, b2, ... in the order given) to its HAProxy status (UP, DOWN, "UP 1/2", MAINT, ...) */
+  /** Each server's name (b1, b2, ... in the order given) to its HAProxy status (UP, DOWN, "UP 1/2", MAINT, ...) */
   backendStatus(): Promise<Map<string, string>>;
   /** Waits until backend `name` has status `status` (UP or DOWN), up to timeoutMs (default 10 s) */
   waitFor(name: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
@@ -99,7 +104,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyServer>
     let lastError = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const config = haproxyConfig({ port, socket, backends: opts.backends, interval: opts.checkIntervalMs ?? 200, fall: opts.fall ?? 2, rise: opts.rise ?? 1, balance: opts.balance ?? 'roundrobin' });
+      const config = opts.config?.({ port, socket }) ?? haproxyConfig({ port, socket, backends: opts.backends ?? [], interval: opts.checkIntervalMs ?? 200, fall: opts.fall ?? 2, rise: opts.rise ?? 1, balance: opts.balance ?? 'roundrobin' });
       writeFileSync(file, config);
       try {
         await execFileP(program, ['-c', '-q', '-f', file], { timeout: 30_000 });
@@ -184,7 +189,7 @@ function haproxy(child: ChildProcess, s: { port: number; config: string; socket:
     const statuses = new Map<string, string>();
     for (const row of rows) {
       const cells = row.split(',');
-      if (cells[px] === 'collectors' && cells[sv] !== 'BACKEND') statuses.set(cells[sv] ?? '', cells[st] ?? '');
+      if (cells[px] && cells[sv] && cells[sv] !== 'BACKEND' && cells[sv] !== 'FRONTEND') statuses.set(cells[sv], cells[st] ?? '');
     }
     return statuses;
   };
@@ -198,11 +203,11 @@ function haproxy(child: ChildProcess, s: { port: number; config: string; socket:
       let seen: string | undefined;
       while (Date.now() < deadline) {
         seen = (await backendStatus()).get(name);
-        if (seen === undefined) throw new Error(`HAProxy has no backend ${name}`);
+        if (seen === undefined) throw new Error(`HAProxy has no server ${name}`);
         if (seen === status) return;
         await sleep(50);
       }
-      throw new Error(`HAProxy's backend ${name} was still ${seen ?? 'unknown'}, not ${status}, after ${timeoutMs} ms`);
+      throw new Error(`HAProxy's server ${name} was still ${seen ?? 'unknown'}, not ${status}, after ${timeoutMs} ms`);
     },
     log: s.log,
     stop() {

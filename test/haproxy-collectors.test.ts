@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyUnavailable, startHaproxy, type HaproxyServer } from './harness/haproxy.js';
+import { haproxyUnavailable, startHaproxy, type HaproxyServer } from './harness/haproxy.mjs';
 import { makePki, type Pki } from './helpers/pki.js';
 import { COLLECTOR_CLI, ROOT } from './helpers/processes.js';
 

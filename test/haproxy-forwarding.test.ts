@@ -1,11 +1,11 @@
 // HAProxy in TCP mode really forwards, spreads connections over its backends and moves them to the
-// ones left when one dies: two real server processes behind a real HAProxy (test/harness/haproxy.ts),
+// ones left when one dies: two real server processes behind a real HAProxy (test/harness/haproxy.mjs),
 // one killed with SIGKILL.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyConfig, haproxyUnavailable, startHaproxy, type HaproxyServer } from './harness/haproxy.js';
+import { haproxyConfig, haproxyUnavailable, startHaproxy, type HaproxyServer } from './harness/haproxy.mjs';
 
 const NAME_SERVER = fileURLToPath(new URL('./harness/name-server.mjs', import.meta.url));
 

@@ -1,11 +1,11 @@
-// The throwaway PostgreSQL of the tests (test/harness/postgres.ts): reachable on 127.0.0.1 with its
+// The throwaway PostgreSQL of the tests (test/harness/postgres.mjs): reachable on 127.0.0.1 with its
 // password only, and on its unix socket; one database per call; nothing left after stop().
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from './harness/postgres.js';
+import { postgresUnavailable, startPostgres, type PostgresServer } from './harness/postgres.mjs';
 
 const unavailable = postgresUnavailable();
 

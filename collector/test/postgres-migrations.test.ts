@@ -1,4 +1,4 @@
-// The numbered migrations on a real PostgreSQL (test/harness/postgres.ts: a throwaway cluster,
+// The numbered migrations on a real PostgreSQL (test/harness/postgres.mjs: a throwaway cluster,
 // installed from Debian when missing and we are root): a fresh database gets them all, collectors
 // migrating at once migrate once, the schema is SQLite's table for table and column for column, and
 // the migrations that rewrite data do to PostgreSQL's rows what they do to SQLite's.
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUnavailable, startPostgres, type PostgresServer } from '../../test/harness/postgres.js';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../test/harness/postgres.mjs';
 import { MIGRATIONS, migrationSql, type Migration } from '../src/store/migrations.js';
 import { ADVISORY_LOCK_SPACE, MIGRATION_LOCK, migratePostgres, postgresSchemaVersion } from '../src/store/postgres/migrate.js';
 import { openDatabase, type Db } from '../src/store/sqlite.js';

@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const isRoot = (): boolean => process.getuid?.() === 0;
+export const isRoot = () => process.getuid?.() === 0;
 
-function executable(path: string): boolean {
+function executable(path) {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -19,7 +19,7 @@ function executable(path: string): boolean {
 }
 
 /** The first of `dirs`, then of $PATH, /usr/sbin and /sbin, that holds an executable `name`. */
-export function findProgram(name: string, dirs: string[] = []): string | undefined {
+export function findProgram(name, dirs = []) {
   const path = (process.env.PATH ?? '').split(':').filter(Boolean);
   for (const dir of [...dirs, ...path, '/usr/sbin', '/sbin']) {
     const file = join(dir, name);
@@ -29,8 +29,8 @@ export function findProgram(name: string, dirs: string[] = []): string | undefin
 }
 
 /** /usr/lib/postgresql/<major>/bin folders, newest major first. */
-export function postgresBinDirs(): string[] {
-  let majors: string[];
+export function postgresBinDirs() {
+  let majors;
   try {
     majors = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v));
   } catch {
@@ -40,16 +40,16 @@ export function postgresBinDirs(): string[] {
 }
 
 /** Can missing packages be installed here (root, with apt-get)? */
-export const canInstall = (): boolean => isRoot() && findProgram('apt-get') !== undefined;
+export const canInstall = () => isRoot() && findProgram('apt-get') !== undefined;
 
-const installing = new Map<string, Promise<void>>();
+const installing = new Map();
 
 /**
  * apt-get install PKG (no recommends), waiting for another apt-get or dpkg (a parallel test file
  * installing the same package) rather than failing; when the install fails, the package lists are
  * refreshed (apt-get update) and it is tried once more. Throws, saying what to run, when not root.
  */
-export function installPackage(pkg: string, why: string): Promise<void> {
+export function installPackage(pkg, why) {
   if (!/^[a-z0-9][a-z0-9+.-]+$/.test(pkg)) throw new Error(`not a Debian package name: ${JSON.stringify(pkg)}`);
   const existing = installing.get(pkg);
   if (existing) return existing;
@@ -68,8 +68,7 @@ export function installPackage(pkg: string, why: string): Promise<void> {
       try {
         await install();
       } catch (err) {
-        const e = err as Error & { stderr?: string };
-        throw new Error(`apt-get install ${pkg} (for ${why}) failed: ${(e.stderr ?? e.message).trim()}`);
+        throw new Error(`apt-get install ${pkg} (for ${why}) failed: ${(err.stderr ?? err.message).trim()}`);
       }
     }
   })();

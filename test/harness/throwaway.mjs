@@ -7,10 +7,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cleanups = new Set<() => void>();
+const cleanups = new Set();
+
 let hooked = false;
 
-function runCleanups(): void {
+function runCleanups() {
   for (const c of [...cleanups]) {
     cleanups.delete(c);
     try {
@@ -26,11 +27,11 @@ function runCleanups(): void {
  * 'exit', and on SIGTERM, SIGINT and SIGHUP (vitest ends its worker processes with SIGTERM, which
  * skips 'exit'), after which the signal is raised again with its usual effect.
  */
-export function onExit(cleanup: () => void): { cancel(): void } {
+export function onExit(cleanup) {
   if (!hooked) {
     hooked = true;
     process.on('exit', runCleanups);
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
       const handler = () => {
         runCleanups();
         process.removeListener(signal, handler);
@@ -43,12 +44,12 @@ export function onExit(cleanup: () => void): { cancel(): void } {
   return { cancel: () => cleanups.delete(cleanup) };
 }
 
-function alive(pid: number): boolean {
+function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return err.code === 'EPERM';
   }
 }
 
@@ -57,11 +58,11 @@ function alive(pid: number): boolean {
  * process in `owner`. Folders of the same prefix whose owner is no longer running are removed
  * first (their servers stop on their own: each is started to die with its parent).
  */
-export function throwawayFolder(prefix: string): string {
+export function throwawayFolder(prefix) {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith(`${prefix}-`)) continue;
     const dir = join(tmpdir(), name);
-    let owner: number;
+    let owner;
     try {
       owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
     } catch {
@@ -75,7 +76,7 @@ export function throwawayFolder(prefix: string): string {
 }
 
 /** A port on 127.0.0.1 that nothing listened on a moment ago (the caller retries if it is taken). */
-export function freePort(): Promise<number> {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -87,9 +88,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The last `lines` lines of a program's output, for an error message. */
-export function tail(text: string, lines = 15): string {
+export function tail(text, lines = 15) {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -3,53 +3,23 @@
 // TCP connect, and an admin socket in the folder to read which backends are up. Debian's haproxy
 // is installed first when missing (as root). It is started to die with the process that started
 // it; stop() (or the process exiting) removes everything.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { canInstall, findProgram, installPackage } from './debian.js';
-import { freePort, onExit, sleep, tail, throwawayFolder } from './throwaway.js';
+import { canInstall, findProgram, installPackage } from './debian.mjs';
+import { freePort, onExit, sleep, tail, throwawayFolder } from './throwaway.mjs';
 
 const execFileP = promisify(execFile);
 
-export interface HaproxyOptions {
-  /** Backends as HOST:PORT (IPv4 or a name); at least one. Ignored when `config` is given. */
-  backends?: string[];
-  /**
-   * A configuration of one's own instead of the generated one (e.g. the shipped one, adapted): given
-   * the frontend's port and the admin socket's path, which it must bind and declare.
-   */
-  config?: (where: { port: number; socket: string }) => string;
-  /** Health check interval in ms (default 200); a backend is down after `fall` failed checks (default 2) */
-  checkIntervalMs?: number;
-  fall?: number;
-  rise?: number;
-  /** How to spread connections (default roundrobin) */
-  balance?: 'roundrobin' | 'leastconn' | 'source';
-}
-
-export interface HaproxyServer {
-  /** The frontend's port on 127.0.0.1 */
-  port: number;
-  address: string;
-  /** The configuration it runs with */
-  config: string;
-  /** Each server's name (b1, b2, ... in the order given) to its HAProxy status (UP, DOWN, "UP 1/2", MAINT, ...) */
-  backendStatus(): Promise<Map<string, string>>;
-  /** Waits until backend `name` has status `status` (UP or DOWN), up to timeoutMs (default 10 s) */
-  waitFor(name: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
-  log(): string;
-  stop(): Promise<void>;
-}
-
 /** Why tests that need HAProxy cannot run here, or undefined when they can. */
-export function haproxyUnavailable(): string | undefined {
+export function haproxyUnavailable() {
   if (findProgram('haproxy') || canInstall()) return undefined;
   return 'HAProxy is not installed and this is not root to install it: sudo apt-get install -y haproxy';
 }
 
-async function haproxyProgram(): Promise<string> {
+async function haproxyProgram() {
   const found = findProgram('haproxy');
   if (found) return found;
   await installPackage('haproxy', 'a throwaway HAProxy for the tests');
@@ -61,7 +31,7 @@ async function haproxyProgram(): Promise<string> {
 const BACKEND = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
 
 /** The configuration: TCP mode, health checks, a failed connection retried on another backend. */
-export function haproxyConfig(o: { port: number; socket: string; backends: string[]; interval: number; fall: number; rise: number; balance: string }): string {
+export function haproxyConfig(o) {
   if (o.backends.length === 0) throw new Error('HAProxy needs at least one backend (HOST:PORT)');
   for (const b of o.backends) {
     const m = BACKEND.exec(b);
@@ -92,7 +62,7 @@ export function haproxyConfig(o: { port: number; socket: string; backends: strin
   ].join('\n');
 }
 
-export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyServer> {
+export async function startHaproxy(opts) {
   const program = await haproxyProgram();
   const dir = throwawayFolder('farmwatch-haproxy');
   const removeFolder = () => rmSync(dir, { recursive: true, force: true });
@@ -109,16 +79,15 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyServer>
       try {
         await execFileP(program, ['-c', '-q', '-f', file], { timeout: 30_000 });
       } catch (err) {
-        const e = err as Error & { stderr?: string; stdout?: string };
-        throw new Error(`haproxy refused the configuration ${file}: ${tail(`${e.stdout ?? ''}${e.stderr ?? e.message}`)}`);
+        throw new Error(`haproxy refused the configuration ${file}: ${tail(`${err.stdout ?? ''}${err.stderr ?? err.message}`)}`);
       }
       const args = ['-db', '-f', file];
       const child = setpriv
         ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', program, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
         : spawn(program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let log = '';
-      child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      child.stdout.on('data', (d) => (log += d.toString()));
+      child.stderr.on('data', (d) => (log += d.toString()));
       const killHook = onExit(() => child.kill('SIGKILL'));
       const ready = await waitListening(child, port, () => log);
       if (ready === 'port taken') {
@@ -136,7 +105,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyServer>
   }
 }
 
-function tryConnect(port: number): Promise<boolean> {
+function tryConnect(port) {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => {
@@ -147,7 +116,7 @@ function tryConnect(port: number): Promise<boolean> {
   });
 }
 
-async function waitListening(child: ChildProcess, port: number, log: () => string): Promise<'ready' | 'port taken'> {
+async function waitListening(child, port, log) {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -164,19 +133,19 @@ async function waitListening(child: ChildProcess, port: number, log: () => strin
 }
 
 /** One command on HAProxy's admin socket; its whole answer. */
-function adminCommand(socket: string, command: string): Promise<string> {
+function adminCommand(socket, command) {
   return new Promise((resolve, reject) => {
     const s = connect(socket);
     let out = '';
-    s.on('data', (d: Buffer) => (out += d.toString()));
+    s.on('data', (d) => (out += d.toString()));
     s.once('error', reject);
     s.once('end', () => resolve(out));
     s.once('connect', () => s.end(`${command}\n`));
   });
 }
 
-function haproxy(child: ChildProcess, s: { port: number; config: string; socket: string; dir: string; log: () => string; done: () => void }): HaproxyServer {
-  let stopping: Promise<void> | undefined;
+function haproxy(child, s) {
+  let stopping;
   const backendStatus = async () => {
     // `show stat` is CSV with a "# pxname,svname,...,status,..." header line.
     const csv = await adminCommand(s.socket, 'show stat');
@@ -186,7 +155,7 @@ function haproxy(child: ChildProcess, s: { port: number; config: string; socket:
     const sv = columns.indexOf('svname');
     const st = columns.indexOf('status');
     if (px < 0 || sv < 0 || st < 0) throw new Error(`HAProxy's "show stat" answered without pxname, svname and status columns: ${csv.slice(0, 200)}`);
-    const statuses = new Map<string, string>();
+    const statuses = new Map();
     for (const row of rows) {
       const cells = row.split(',');
       if (cells[px] && cells[sv] && cells[sv] !== 'BACKEND' && cells[sv] !== 'FRONTEND') statuses.set(cells[sv], cells[st] ?? '');
@@ -200,7 +169,7 @@ function haproxy(child: ChildProcess, s: { port: number; config: string; socket:
     backendStatus,
     async waitFor(name, status, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
-      let seen: string | undefined;
+      let seen;
       while (Date.now() < deadline) {
         seen = (await backendStatus()).get(name);
         if (seen === undefined) throw new Error(`HAProxy has no server ${name}`);

@@ -4,47 +4,19 @@
 // the `postgres` user (setpriv, no shell); Debian's `postgresql` is installed first when missing
 // (as root). The server is started to die with the process that started it; stop() (or the
 // process exiting) removes everything.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { canInstall, findProgram, installPackage, isRoot, postgresBinDirs } from './debian.js';
-import { freePort, onExit, sleep, tail, throwawayFolder } from './throwaway.js';
+import { canInstall, findProgram, installPackage, isRoot, postgresBinDirs } from './debian.mjs';
+import { freePort, onExit, sleep, tail, throwawayFolder } from './throwaway.mjs';
 
 const execFileP = promisify(execFile);
 
-export interface PostgresServer {
-  port: number;
-  /** The folder of the unix socket (.s.PGSQL.PORT) */
-  socketDir: string;
-  /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres, the superuser on the maintenance database */
-  adminUrl: string;
-  /** The URL of database `name` on this server */
-  url(name: string): string;
-  /** Creates a new empty database (NAME_1, NAME_2, ...) and returns its URL. */
-  createDatabase(name?: string): Promise<string>;
-  /** The server's log so far (its stderr) */
-  log(): string;
-  /** Stops the server (fast shutdown) and removes its folder. */
-  stop(): Promise<void>;
-}
-
-export interface PostgresOptions {
-  /** Extra server settings (-c NAME=VALUE); by default durability is off (fsync, synchronous_commit): test data is thrown away */
-  settings?: Record<string, string>;
-  /** How long to wait for the server to accept connections (default 60 s) */
-  readyTimeoutMs?: number;
-}
-
-interface Programs {
-  initdb: string;
-  postgres: string;
-}
-
-function findPrograms(): Programs | undefined {
+function findPrograms() {
   const dirs = postgresBinDirs();
   const initdb = findProgram('initdb', dirs);
   const postgres = findProgram('postgres', dirs);
@@ -55,13 +27,13 @@ function findPrograms(): Programs | undefined {
  * Why tests that need PostgreSQL cannot run here, or undefined when they can (its programs are
  * installed, or we are root and can install them). For `describe.skipIf(...)`.
  */
-export function postgresUnavailable(): string | undefined {
+export function postgresUnavailable() {
   if (findPrograms() || canInstall()) return undefined;
   return 'PostgreSQL is not installed (initdb and postgres not found in /usr/lib/postgresql/*/bin or $PATH) and this is not root to install it: ' +
     'sudo apt-get install -y postgresql';
 }
 
-async function programs(): Promise<Programs> {
+async function programs() {
   const found = findPrograms();
   if (found) return found;
   await installPackage('postgresql', 'a throwaway PostgreSQL for the tests');
@@ -71,7 +43,7 @@ async function programs(): Promise<Programs> {
 }
 
 /** The command that runs `program args` as the user PostgreSQL runs as, dying with this process. */
-function asServerUser(program: string, args: string[], dieWithParent: boolean): [string, string[]] {
+function asServerUser(program, args, dieWithParent) {
   const setpriv = findProgram('setpriv');
   if (isRoot()) {
     if (!setpriv) throw new Error('running PostgreSQL as root needs setpriv (Debian package util-linux) to switch to the postgres user');
@@ -82,7 +54,7 @@ function asServerUser(program: string, args: string[], dieWithParent: boolean): 
 }
 
 /** The user and group the server runs as: ours, or (as root) the `postgres` user's. */
-async function serverIds(): Promise<{ uid: number; gid: number }> {
+async function serverIds() {
   if (!isRoot()) return { uid: userInfo().uid, gid: userInfo().gid };
   try {
     // os.userInfo() only knows the current user: id(1) gives postgres's numbers.
@@ -95,7 +67,7 @@ async function serverIds(): Promise<{ uid: number; gid: number }> {
 
 const NAME = /^[a-z_][a-z0-9_]{0,50}$/;
 
-export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresServer> {
+export async function startPostgres(opts = {}) {
   const bin = await programs();
   const { uid, gid } = await serverIds();
   const dir = throwawayFolder('farmwatch-pg');
@@ -113,12 +85,10 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     try {
       await execFileP(initCmd, initArgs, { cwd: dir, timeout: 120_000, env: { ...process.env, LC_ALL: 'C' } });
     } catch (err) {
-      const e = err as Error & { stderr?: string };
-      throw new Error(`initdb failed in ${data}: ${tail(e.stderr ?? e.message)}`);
+      throw new Error(`initdb failed in ${data}: ${tail(err.stderr ?? err.message)}`);
     }
     rmSync(pwfile);
-
-    const settings: Record<string, string> = {
+    const settings = {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: dir,
       fsync: 'off',
@@ -137,7 +107,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       const [cmd, cmdArgs] = asServerUser(bin.postgres, args, true);
       const child = spawn(cmd, cmdArgs, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
       let log = '';
-      child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      child.stderr.on('data', (d) => (log += d.toString()));
       const killHook = onExit(() => child.kill('SIGQUIT'));
       const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
       const ready = await waitReady(child, adminUrl, () => log, opts.readyTimeoutMs ?? 60_000);
@@ -156,8 +126,8 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   }
 }
 
-async function waitReady(child: ChildProcess, url: string, log: () => string, timeoutMs: number): Promise<'ready' | 'port taken'> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+async function waitReady(child, url, log, timeoutMs) {
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
@@ -184,13 +154,13 @@ async function waitReady(child: ChildProcess, url: string, log: () => string, ti
   }
 }
 
-function server(child: ChildProcess, s: { port: number; dir: string; password: string; adminUrl: string; log: () => string; done: () => void }): PostgresServer {
-  const counts = new Map<string, number>();
-  const url = (name: string) => {
+function server(child, s) {
+  const counts = new Map();
+  const url = (name) => {
     if (!NAME.test(name)) throw new Error(`database name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
     return `postgres://postgres:${s.password}@127.0.0.1:${s.port}/${name}`;
   };
-  let stopping: Promise<void> | undefined;
+  let stopping;
   return {
     port: s.port,
     socketDir: s.dir,

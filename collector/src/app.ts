@@ -82,6 +82,7 @@ export class Collector {
     this.grpc = await startServer({
       listen: this.config.listen, tls: this.config.tls, store: this.store, log: this.log, metrics: this.metrics,
       enrollment: this.enrollment, ...(this.config.grpcLimits ? { limits: this.config.grpcLimits } : {}),
+      trustedProxies: this.config.trustedProxies ?? [],
       ingest: {
         store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
         addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,

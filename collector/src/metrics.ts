@@ -53,11 +53,12 @@ export class Metrics {
   readonly exports = new Family('farmwatch_exports_total', 'Alert exports, by exporter and result.', 'counter');
   readonly liveStreams = new Family('farmwatch_agent_streams', 'Agent streams open now.', 'gauge');
   readonly connectionsRefused = new Family('farmwatch_connections_refused_total', 'Connections closed as soon as accepted because the port held its maximum, by port (grpc, http).', 'counter');
+  readonly proxyHeadersRefused = new Family('farmwatch_proxy_headers_refused_total', 'Connections from a --trusted-proxy to the gRPC port closed because they did not start with a valid PROXY protocol v2 header, by reason.', 'counter');
   readonly correlation = new Family('farmwatch_correlation_values', 'Values in the co-location index, and hubs that no longer link devices.', 'gauge');
   readonly commitSeconds = new Histogram('farmwatch_batch_commit_seconds', 'Time from a batch arriving to its commit.', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
 
   render(): string {
     return [this.eventsStored, this.eventsReplayed, this.batches, this.refused, this.enrollments, this.alerts, this.exports,
-      this.liveStreams, this.connectionsRefused, this.correlation, this.commitSeconds].map((f) => f.render()).join('\n') + '\n';
+      this.liveStreams, this.connectionsRefused, this.proxyHeadersRefused, this.correlation, this.commitSeconds].map((f) => f.render()).join('\n') + '\n';
   }
 }

@@ -10,6 +10,8 @@
 //
 // The port is bounded (grpc-port.ts): a capped number of connections, a TLS handshake deadline, and
 // connections with no call open are closed after an idle time; agents' streams are calls and stay.
+// Behind trusted balancers (--trusted-proxy) each call's getPeer() is the agent's address from the
+// connection's PROXY protocol header, for every handler alike (enrollment, renewal, the stream).
 import { Server, status as Status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { MAX_AGENT_MESSAGE_BYTES, enrollmentService, type Decoded, type farmwatch } from '@farmwatch/proto';
 import { collectorIngestService } from './ingest/raw-events.js';
@@ -19,7 +21,7 @@ import { authenticate, Refusal } from './auth/peer.js';
 import type { Enrollment } from './enroll/enrollment.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
-import { CollectorCredentials, DEFAULT_GRPC_LIMITS, listenGuarded, type ConnectionLimits, type TlsMaterial } from './grpc-port.js';
+import { CollectorCredentials, DEFAULT_GRPC_LIMITS, listenGuarded, ProxiedPeers, type ConnectionLimits, type TlsMaterial } from './grpc-port.js';
 
 export type { TlsMaterial } from './grpc-port.js';
 
@@ -34,6 +36,8 @@ export interface CollectorServerOptions {
   metrics?: Metrics;
   /** Handshake deadline, idle limit and connection cap of the port (default DEFAULT_GRPC_LIMITS). */
   limits?: Partial<ConnectionLimits>;
+  /** Load balancers (CIDR) whose connections start with a PROXY protocol v2 header naming the agent. */
+  trustedProxies?: string[];
 }
 
 export interface RunningServer {
@@ -71,16 +75,26 @@ export async function startServer(opts: CollectorServerOptions): Promise<Running
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(collectorIngestService, { stream: ingestHandler(opts.ingest) });
+  const peers = new ProxiedPeers();
+  // The call's peer as the agent's address where a balancer's header named it.
+  const proxied = <C extends { getPeer(): string }>(call: C): C => {
+    if (peers.size === 0) return call;
+    const tcpPeer = call.getPeer();
+    const real = peers.resolve(tcpPeer);
+    if (real !== tcpPeer) call.getPeer = () => real;
+    return call;
+  };
+  const ingest = ingestHandler(opts.ingest);
+  server.addService(collectorIngestService, { stream: (call: Parameters<typeof ingest>[0]) => ingest(proxied(call)) });
   server.addService(enrollmentService, {
     enroll: (call: ServerUnaryCall<Decoded<EnrollRequest>, EnrollResponse>, cb: sendUnaryData<EnrollResponse>) => {
-      const peer = call.getPeer();
+      const peer = proxied(call).getPeer();
       const req = call.request;
       if (!req.ok) return cb({ code: Status.INVALID_ARGUMENT, details: req.error.message });
       reply(opts.log, opts.metrics, 'enroll', peer, cb, opts.enrollment.enroll(req.message, peer));
     },
     renew: (call: ServerUnaryCall<Decoded<RenewRequest>, EnrollResponse>, cb: sendUnaryData<EnrollResponse>) => {
-      const peer = call.getPeer();
+      const peer = proxied(call).getPeer();
       const req = call.request;
       if (!req.ok) return cb({ code: Status.INVALID_ARGUMENT, details: req.error.message });
       reply(opts.log, opts.metrics, 'renew', peer, cb, (async () => {
@@ -89,7 +103,8 @@ export async function startServer(opts: CollectorServerOptions): Promise<Running
       })());
     },
   });
-  const port = await listenGuarded(server, new CollectorCredentials(opts.tls, limits.handshakeTimeoutMs), opts.listen, limits, opts.log, opts.metrics);
+  const port = await listenGuarded(server, new CollectorCredentials(opts.tls, limits.handshakeTimeoutMs), opts.listen, limits, opts.log, opts.metrics,
+    opts.trustedProxies?.length ? { trusted: opts.trustedProxies, peers } : undefined);
   return {
     host: port.host,
     port: port.port,

@@ -16,6 +16,12 @@ export interface HaproxyOptions {
   rise?: number;
   /** How to spread connections (default roundrobin) */
   balance?: 'roundrobin' | 'leastconn' | 'source';
+  /** Start each connection to a backend with a PROXY protocol v2 header naming the client (send-proxy-v2; its health checks send LOCAL ones). */
+  sendProxy?: boolean;
+  /** Connect to the backends from this address (e.g. 127.0.0.5: any of 127/8 is this machine's on Linux). */
+  source?: string;
+  /** Also listen on [::1] (same port). */
+  ipv6?: boolean;
 }
 export interface HaproxyServer {
   /** The frontend's port on 127.0.0.1 */
@@ -41,5 +47,8 @@ export declare function haproxyConfig(o: {
   fall: number;
   rise: number;
   balance: string;
+  sendProxy?: boolean;
+  source?: string;
+  ipv6?: boolean;
 }): string;
 export declare function startHaproxy(opts: HaproxyOptions): Promise<HaproxyServer>;

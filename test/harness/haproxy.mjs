@@ -1,6 +1,8 @@
 // A throwaway HAProxy in TCP mode for tests: a generated configuration in a temporary folder, one
 // frontend on 127.0.0.1 on a free port, the backends given (host:port), each health-checked by a
-// TCP connect, and an admin socket in the folder to read which backends are up. Debian's haproxy
+// TCP connect, and an admin socket in the folder to read which backends are up. On request it
+// sends each backend a PROXY protocol v2 header naming the client (send-proxy-v2), connects to the
+// backends from a given source address, or also listens on [::1]. Debian's haproxy
 // is installed first when missing (as root). It is started to die with the process that started
 // it; stop() (or the process exiting) removes everything.
 import { execFile, spawn } from 'node:child_process';
@@ -30,9 +32,12 @@ async function haproxyProgram() {
 
 const BACKEND = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
 
+const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]+)$/;
+
 /** The configuration: TCP mode, health checks, a failed connection retried on another backend. */
 export function haproxyConfig(o) {
   if (o.backends.length === 0) throw new Error('HAProxy needs at least one backend (HOST:PORT)');
+  if (o.source !== undefined && !ADDRESS.test(o.source)) throw new Error(`source ${JSON.stringify(o.source)}: give an IP address, e.g. 127.0.0.5`);
   for (const b of o.backends) {
     const m = BACKEND.exec(b);
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new Error(`backend ${JSON.stringify(b)}: give HOST:PORT, e.g. 127.0.0.1:7443`);
@@ -52,11 +57,13 @@ export function haproxyConfig(o) {
     '',
     'frontend agents',
     `  bind 127.0.0.1:${o.port}`,
+    ...(o.ipv6 ? [`  bind [::1]:${o.port}`] : []),
     '  default_backend collectors',
     '',
     'backend collectors',
     `  balance ${o.balance}`,
-    `  default-server check inter ${o.interval}ms fall ${o.fall} rise ${o.rise} on-marked-down shutdown-sessions`,
+    ...(o.source ? [`  source ${o.source}`] : []),
+    `  default-server check inter ${o.interval}ms fall ${o.fall} rise ${o.rise} on-marked-down shutdown-sessions${o.sendProxy ? ' send-proxy-v2' : ''}`,
     ...o.backends.map((b, i) => `  server b${i + 1} ${b}`),
     '',
   ].join('\n');
@@ -74,7 +81,10 @@ export async function startHaproxy(opts) {
     let lastError = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const config = opts.config?.({ port, socket }) ?? haproxyConfig({ port, socket, backends: opts.backends ?? [], interval: opts.checkIntervalMs ?? 200, fall: opts.fall ?? 2, rise: opts.rise ?? 1, balance: opts.balance ?? 'roundrobin' });
+      const config = opts.config?.({ port, socket }) ?? haproxyConfig({
+        port, socket, backends: opts.backends ?? [], interval: opts.checkIntervalMs ?? 200, fall: opts.fall ?? 2, rise: opts.rise ?? 1, balance: opts.balance ?? 'roundrobin',
+        sendProxy: opts.sendProxy ?? false, source: opts.source, ipv6: opts.ipv6 ?? false,
+      });
       writeFileSync(file, config);
       try {
         await execFileP(program, ['-c', '-q', '-f', file], { timeout: 30_000 });

@@ -1,8 +1,9 @@
 // The shipped HAProxy configuration (packaging/haproxy/farmwatch-collectors.cfg) in front of two
 // real collectors (collector/dist/cli.js serve --http-tls): its HTTPS health check on /v1/health
 // finds both up, agents' TLS passes through to a collector untouched (the certificate an agent sees
-// is the collector's own), connections spread over both, and when one collector is killed it is
-// marked down and every new connection reaches the other.
+// is the collector's own) after the PROXY protocol v2 header the collectors read from it
+// (--trusted-proxy 127.0.0.1/32), connections spread over both, and when one collector is killed it
+// is marked down and every new connection reaches the other.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +26,9 @@ interface Collector {
 }
 
 function startCollector(dir: string, pki: Pki): Promise<Collector> {
+  // HAProxy connects from 127.0.0.1 and starts each connection with a PROXY v2 header (send-proxy-v2).
   const child = spawn(process.execPath, [COLLECTOR_CLI, 'serve', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--http-tls',
-    '--db', join(dir, 'collector.db'), '--tls-dir', pki.dir]);
+    '--db', join(dir, 'collector.db'), '--tls-dir', pki.dir, '--trusted-proxy', '127.0.0.1/32']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const fingerprint = new X509Certificate(readFileSync(join(pki.dir, 'server.pem'))).fingerprint256;

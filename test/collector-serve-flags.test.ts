@@ -15,6 +15,7 @@ describe('collector serve flags', () => {
     [['--far-km', 'far'], '--far-km must be a whole number above 0, not "far"'],
     [['--listen', 'localhost'], '--listen must be HOST:PORT, not "localhost"'],
     [['--grpc-max-connections', '0'], '--grpc-max-connections must be a whole number above 0, not "0"'],
+    [['--proxy-protocol', 'sometimes'], '--proxy-protocol must be required or optional, not "sometimes"'],
     [['--http-idle-timeout-s', '10'], '--http-idle-timeout-s must be above 15, not 10: the alert stream writes a keepalive every 15 s'],
     [['--http-headers-timeout-s', '90'], '--http-headers-timeout-s (90) must not be longer than --http-request-timeout-s (60)'],
   ])('%j: refused with the reason', async (flags, message) => {

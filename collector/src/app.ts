@@ -30,6 +30,8 @@ export interface CollectorConfig {
   tls: TlsMaterial;
   ca: PemPair;
   trustedProxies?: string[];
+  /** PROXY protocol v2 headers from trustedProxies on the gRPC port: required (default), or optional (local tools). */
+  proxyProtocol?: 'required' | 'optional';
   sanctioned?: string[];
   retentionDays?: number;
   rateLimit?: RateLimit;
@@ -82,7 +84,7 @@ export class Collector {
     this.grpc = await startServer({
       listen: this.config.listen, tls: this.config.tls, store: this.store, log: this.log, metrics: this.metrics,
       enrollment: this.enrollment, ...(this.config.grpcLimits ? { limits: this.config.grpcLimits } : {}),
-      trustedProxies: this.config.trustedProxies ?? [],
+      trustedProxies: this.config.trustedProxies ?? [], proxyHeader: this.config.proxyProtocol ?? 'required',
       ingest: {
         store: this.store, log: this.log.child('ingest'), commit, limiter: new RateLimiter(this.config.rateLimit),
         addresses: new ClientAddress(this.config.trustedProxies ?? []), live: this.live, fleet: this.fleet, bus: this.bus,

@@ -99,6 +99,11 @@ function hostPort(listen: string): { host: string; port: number } {
 export interface ProxyOptions {
   /** Balancers (CIDR ranges) whose connections must start with a PROXY protocol v2 header. */
   trusted: string[];
+  /**
+   * Whether a connection from a trusted balancer may also start TLS with no header (its peer is
+   * then the balancer itself); by default (required) such a connection is closed.
+   */
+  header?: 'required' | 'optional';
   /** Where the agents' addresses the headers named are kept for the calls. */
   peers: ProxiedPeers;
 }
@@ -136,7 +141,7 @@ export async function listenGuarded(server: Server, credentials: ServerCredentia
       injector.injectConnection(socket);
       return;
     }
-    readProxyHeader(socket, limits.handshakeTimeoutMs).then((header) => {
+    readProxyHeader(socket, limits.handshakeTimeoutMs, proxy.header === 'optional').then((header) => {
       if (socket.destroyed) return;
       if (header.command === 'proxy') proxy.peers.add(socket, header.address, header.port);
       injector.injectConnection(socket);

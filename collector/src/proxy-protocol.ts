@@ -29,8 +29,11 @@ export class ProxyHeaderError extends Error {
   }
 }
 
-/** What a header says: the client a balancer relays, or LOCAL (the connection's own addresses stand). */
-export type ProxyHeader = { command: 'local' } | { command: 'proxy'; family: 4 | 6; address: string; port: number };
+/**
+ * What a header says: the client a balancer relays, or LOCAL (the connection's own addresses
+ * stand); or, where a header is optional, that the connection started with something else.
+ */
+export type ProxyHeader = { command: 'local' } | { command: 'proxy'; family: 4 | 6; address: string; port: number } | { command: 'none' };
 
 const FAMILY_INET = 0x1;
 const FAMILY_INET6 = 0x2;
@@ -107,9 +110,11 @@ function ipv6Text(bytes: Buffer): string {
  * Reads the header at the start of `socket`, taking no byte past it (what follows, the client's TLS,
  * stays in the socket for whoever reads next). Reads only what the header still lacks, so it holds
  * at most PROXY_V2_MAX_BYTES; fails as soon as a byte is wrong, when the peer closes first, or
- * when the header is not complete within `timeoutMs`.
+ * when the header is not complete within `timeoutMs`. With `optional`, a connection whose first
+ * byte cannot begin a header is given back whole ({ command: 'none' }); one that begins like a
+ * header must still be one.
  */
-export function readProxyHeader(socket: Socket, timeoutMs: number): Promise<ProxyHeader> {
+export function readProxyHeader(socket: Socket, timeoutMs: number, optional = false): Promise<ProxyHeader> {
   return new Promise((resolve, reject) => {
     let got = Buffer.alloc(0);
     let want = PROXY_V2_FIXED_BYTES;
@@ -129,6 +134,10 @@ export function readProxyHeader(socket: Socket, timeoutMs: number): Promise<Prox
           const chunk = socket.read(Math.min(socket.readableLength, want - got.length)) as Buffer | null;
           if (!chunk) return;
           got = Buffer.concat([got, chunk]);
+          if (optional && got[0] !== PROXY_V2_SIGNATURE[0]) {
+            socket.unshift(got);
+            return finish(undefined, { command: 'none' });
+          }
           if (want === PROXY_V2_FIXED_BYTES) want = checkFixedPart(got) ?? PROXY_V2_FIXED_BYTES;
         }
         if (got.length === want) finish(undefined, parseProxyHeader(got));

@@ -38,6 +38,8 @@ export interface CollectorServerOptions {
   limits?: Partial<ConnectionLimits>;
   /** Load balancers (CIDR) whose connections start with a PROXY protocol v2 header naming the agent. */
   trustedProxies?: string[];
+  /** Whether their connections must start with the header (default) or may start TLS directly. */
+  proxyHeader?: 'required' | 'optional';
 }
 
 export interface RunningServer {
@@ -104,7 +106,7 @@ export async function startServer(opts: CollectorServerOptions): Promise<Running
     },
   });
   const port = await listenGuarded(server, new CollectorCredentials(opts.tls, limits.handshakeTimeoutMs), opts.listen, limits, opts.log, opts.metrics,
-    opts.trustedProxies?.length ? { trusted: opts.trustedProxies, peers } : undefined);
+    opts.trustedProxies?.length ? { trusted: opts.trustedProxies, peers, header: opts.proxyHeader ?? 'required' } : undefined);
   return {
     host: port.host,
     port: port.port,

@@ -118,6 +118,31 @@ describe('reading the header from a connection', () => {
     expect(r.after).toBe('\x16\x03\x01 the client hello');
   });
 
+  it('where a header is optional, gives back a connection that starts otherwise whole, and still requires one that starts like a header to be one', async () => {
+    const read = async (bytes: Buffer): Promise<{ header: unknown; after: string }> => {
+      let result: Promise<{ header: unknown; after: string }> | undefined;
+      const client = await pair((s) => {
+        result = readProxyHeader(s, 5000, true).then(async (h) => {
+          s.setEncoding('latin1');
+          let after = '';
+          s.on('data', (d: string) => (after += d));
+          await once(s, 'end');
+          return { header: h, after };
+        }, (err: ProxyHeaderError) => ({ header: err.fault, after: '' }));
+      });
+      client.end(bytes);
+      const r = await (result as NonNullable<typeof result>);
+      server?.close();
+      return r;
+    };
+    expect(await read(Buffer.from('\x16\x03\x01 a client hello'))).toEqual({ header: { command: 'none' }, after: '\x16\x03\x01 a client hello' });
+    const h = header(1, 0x11, inet([198, 51, 100, 4], [10, 0, 0, 1], 40000, 7443));
+    expect(await read(Buffer.concat([h, Buffer.from('after')]))).toEqual({ header: { command: 'proxy', family: 4, address: '198.51.100.4', port: 40000 }, after: 'after' });
+    const broken = Buffer.from(h);
+    broken[5] = 0;
+    expect((await read(broken)).header).toBe('missing');
+  });
+
   it('fails at the first wrong byte, at the deadline, or when the peer closes first', async () => {
     const outcome = async (send: (c: Socket) => void, timeoutMs: number): Promise<{ error: string; ms: number }> => {
       let result: Promise<{ error: string; ms: number }> | undefined;

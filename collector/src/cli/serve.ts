@@ -12,7 +12,7 @@ import { parseCidr } from '../enrich/ip.js';
 import { DEFAULT_TLS_DIR, command, dbOption, exits, openStore, UsageError } from './args.js';
 
 interface ServeOptions {
-  listen: string; http: string; httpTls?: boolean; db: string; tlsDir: string; trustedProxy?: string[]; sanctioned?: string; site?: string;
+  listen: string; http: string; httpTls?: boolean; db: string; tlsDir: string; trustedProxy?: string[]; proxyProtocol: string; sanctioned?: string; site?: string;
   retentionDays?: string; rate?: string; burst?: string; certOverlapS?: string; renewalsPerHour?: string; farKm?: string; silentAfterMin?: string; watchInputLanguages?: string;
   webhook?: string[]; webhookRetryMs?: string; syslog?: string[]; syslogFormat: '5424' | 'cef'; syslogCa?: string; ocsf?: string;
   grpcHandshakeTimeoutS?: string; grpcIdleTimeoutS?: string; grpcMaxConnections?: string;
@@ -56,6 +56,8 @@ async function serve(values: ServeOptions): Promise<number> {
       throw new UsageError(`--trusted-proxy: ${(err as Error).message}`);
     }
   }
+  const proxyProtocol = (['required', 'optional'] as const).find((w) => w === values.proxyProtocol);
+  if (!proxyProtocol) throw new UsageError(`--proxy-protocol must be required or optional, not "${values.proxyProtocol}"`);
   for (const url of values.webhook ?? []) {
     let ok = false;
     try {
@@ -106,7 +108,7 @@ async function serve(values: ServeOptions): Promise<number> {
   const syslogCa = values.syslogCa ? readFile(values.syslogCa, 'the syslog receiver\'s CA certificate', 'pass the PEM file with --syslog-ca') : undefined;
   const config = {
     listen: values.listen, ...(http ? { httpListen: http } : {}), httpTls: values.httpTls ?? false, tls, ca,
-    trustedProxies: values.trustedProxy ?? [], sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustedProxies: values.trustedProxy ?? [], proxyProtocol, sanctioned: (values.sanctioned ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     retentionDays, rateLimit, renewal, grpcLimits, httpLimits,
     rules: { farKm, silentAfterMs, ...(site ? { collectorSite: site } : {}), watchedInputLanguages },
     exports: {
@@ -146,7 +148,8 @@ export function serveCommand(program: Command): void {
     .option('--http-tls', 'serve the API over HTTPS with the collector\'s server certificate (use it whenever the API listens beyond localhost: tokens, passwords and session cookies are secrets; the session cookie is then also marked Secure)')
     .addOption(dbOption())
     .option('--tls-dir <dir>', 'ca.pem, ca-key.pem, server.pem, server-key.pem (`npm run certs` makes them)', DEFAULT_TLS_DIR)
-    .option('--trusted-proxy <cidr>', 'a load balancer whose X-Forwarded-For is believed (repeatable)', repeatable)
+    .option('--trusted-proxy <cidr>', 'a load balancer (repeatable): its X-Forwarded-For is believed on the HTTP port, and on the gRPC port its connections start with a PROXY protocol v2 header (HAProxy send-proxy-v2) naming the agent', repeatable)
+    .option('--proxy-protocol <when>', '"required": a gRPC connection from a --trusted-proxy without a valid PROXY v2 header is closed; "optional": it may also start TLS directly, its peer then being the proxy itself, whose x-forwarded-for metadata is believed (local tools that simulate laptops\' addresses)', 'required')
     .option('--sanctioned <ids>', 'catalog ids of the company\'s own remote-access tools (comma-separated)')
     .option('--site <place>', 'where the collector is, "City, Region, Country" (for the RTT-versus-distance rule)')
     .option('--retention-days <n>', 'events, observations and edges kept this long (default 90)')

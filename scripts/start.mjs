@@ -335,8 +335,10 @@ progress('starting the collector');
 // it was stopped, then the collector.
 // --trusted-proxy 127.0.0.1/32: the collector listens on loopback only, so whatever connects from
 // 127.0.0.1 runs on this machine; `npm run demo`'s simulated laptops send their public address in
-// X-Forwarded-For from there, as a load balancer would (this machine's own agent sends none).
-collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs, '--trusted-proxy', '127.0.0.1/32'], {
+// X-Forwarded-For from there, as a load balancer would (this machine's own agent sends none), and
+// connect directly, without a PROXY protocol header (--proxy-protocol optional).
+collector = spawn(process.execPath, [collectorCli, 'serve', '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--db', db, '--tls-dir', certs,
+  '--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional'], {
   stdio: ['ignore', 'pipe', 'inherit'], env: quietEnv, detached: true,
 });
 

@@ -103,7 +103,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--webhook', `http://127.0.0.1:${(hook.address() as { port: number }).port}/cases`,
+  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional', '--webhook', `http://127.0.0.1:${(hook.address() as { port: number }).port}/cases`,
     '--ocsf', join(work, 'cases.ocsf.jsonl')]);
   token = (JSON.parse((await run(COLLECTOR_CLI, ['api-tokens', 'create', '--name', 'soc', '--role', 'analyst', '--json', '--db', db])).stdout) as { token: string }).token;
   laptop = await enrollLaptop(collector.address, db, pki.ca, {

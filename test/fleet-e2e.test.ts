@@ -106,7 +106,7 @@ beforeAll(async () => {
   });
   const [webhookPort, syslogPort] = [await listen(webhook), await listen(syslog)];
   collector = await startCollector(db, pki.dir, [
-    '--trusted-proxy', '127.0.0.1/32', '--sanctioned', 'teamviewer',
+    '--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional', '--sanctioned', 'teamviewer',
     '--webhook', `http://127.0.0.1:${webhookPort}/hooks/farmwatch`, '--webhook-retry-ms', '50',
     '--syslog', `tcp://127.0.0.1:${syslogPort}`, '--ocsf', join(work, 'alerts.ocsf.jsonl'),
   ]);

@@ -79,7 +79,7 @@ beforeAll(async () => {
   pki = makePki();
   work = mkdtempSync(join(tmpdir(), 'farmwatch-presence-'));
   db = join(work, 'collector.db');
-  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32']);
+  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
   const t = await run(COLLECTOR_CLI, ['api-tokens', 'create', '--name', 'analyst', '--role', 'analyst', '--json', '--db', db]);
   token = (JSON.parse(t.stdout) as { token: string }).token;
   // The HR export: the street line as each recruiter typed it, the unit in its own column or not.

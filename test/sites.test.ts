@@ -18,7 +18,7 @@ const HELPDESK_OFFICE = '12.0.1.20';    // the helpdesk's room: another egress, 
 const FARM_HOME = '73.162.10.1';        // Comcast, Fairfield CA
 const HOMES = ['71.56.10.1', '24.5.1.1']; // Comcast homes: near Cincinnati OH, Sunnyvale CA
 
-const p = probeCollector('sites', ['--trusted-proxy', '127.0.0.1/32']);
+const p = probeCollector('sites', ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
 const tokens: Record<string, string> = {};
 const seq = new Map<string, number>();
 const office: EnrolledLaptop[] = [];

@@ -21,7 +21,7 @@ const DROPLET_2 = '159.89.20.20';          // DigitalOcean
 const RUSTDESK_HBBS = '52.4.10.10';        // AWS, Ashburn: a rendezvous server
 const SPLASHTOP_RELAY = '3.120.10.10';     // AWS, Frankfurt: a vendor relay
 
-const p = probeCollector('socket-peers', ['--trusted-proxy', '127.0.0.1/32']);
+const p = probeCollector('socket-peers', ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
 let token = '';
 const laptops: RuntimeLaptop[] = [];
 const ids: Record<string, string> = {};

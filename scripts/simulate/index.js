@@ -82,7 +82,7 @@ const nowMs = t0;
 const fleet = planFleet({ agents, seed, nowMs, historyDays, dayOne: values['day-one'] });
 // The agent writes a heartbeat a minute and puts up to 1,000 events in a batch; the replay writes one per step: batches cut in proportion.
 const history = historyDays > 0 ? { startMs: nowMs - historyDays * 86_400_000, endMs: nowMs, stepMs: historyStepMs, batchEvents: Math.max(20, Math.round(1000 * 60_000 / historyStepMs)) } : undefined;
-const collector = await startCollector({ args: ['--trusted-proxy', '127.0.0.1/32', '--sanctioned', POLICY.sanctioned.join(',')] });
+const collector = await startCollector({ args: ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional', '--sanctioned', POLICY.sanctioned.join(',')] });
 let runners;
 process.on('exit', () => runners?.kill());
 let failed;

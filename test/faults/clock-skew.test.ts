@@ -34,7 +34,7 @@ beforeAll(async () => {
   pki = makePki();
   work = mkdtempSync(join(tmpdir(), 'farmwatch-skew-'));
   db = join(work, 'collector.db');
-  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32']);
+  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
   token = (JSON.parse((await run(COLLECTOR_CLI, ['api-tokens', 'create', '--name', 'skew', '--role', 'admin', '--json', '--db', db])).stdout) as { token: string }).token;
 }, 60_000);
 

@@ -23,7 +23,10 @@ export interface ClientIdentity {
 }
 
 export interface ClientOptions {
-  /** Sent as x-forwarded-for (believed only when the collector trusts this client as a proxy). */
+  /**
+   * Sent as x-forwarded-for (believed only when the collector trusts this client as a proxy and lets
+   * it connect without a PROXY protocol header: --trusted-proxy 127.0.0.1/32 --proxy-protocol optional).
+   */
   forwardedFor?: string;
 }
 

@@ -3,7 +3,7 @@
 // add`), evaluates its facts with the agent's detectors and Evaluator (findings, observations),
 // applies what the collector pushes (CollectorUpdates: the fleet key, the observation kinds it
 // stores) and streams over mutual TLS with the agent's StreamClient. The collector sees the
-// address given as X-Forwarded-For (run it with --trusted-proxy 127.0.0.1/32).
+// address given as X-Forwarded-For (run it with --trusted-proxy 127.0.0.1/32 --proxy-protocol optional).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -70,7 +70,7 @@ beforeAll(async () => {
   pki = makePki();
   work = mkdtempSync(join(tmpdir(), 'farmwatch-console-'));
   db = join(work, 'collector.db');
-  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32']);
+  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
   for (const [name, role] of [['alice', 'admin'], ['bob', 'analyst'], ['carol', 'it']] as const) {
     const file = join(work, `${name}.pw`);
     writeFileSync(file, `${PASSWORDS[name]}\n`, { mode: 0o600 });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   pki = makePki();
   work = mkdtempSync(join(tmpdir(), 'farmwatch-sites-page-'));
   db = join(work, 'collector.db');
-  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32']);
+  collector = await startCollector(db, pki.dir, ['--trusted-proxy', '127.0.0.1/32', '--proxy-protocol', 'optional']);
   for (const [name, role] of [['alice', 'admin'], ['carol', 'it']] as const) {
     const file = join(work, `${name}.pw`);
     writeFileSync(file, `${PASSWORDS[name]}\n`, { mode: 0o600 });

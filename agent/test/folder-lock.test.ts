@@ -11,6 +11,7 @@ import { lockStateFolder } from '../src/state/folder-lock.js';
 
 const moduleUrl = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'state', 'folder-lock.js')).href;
 let dir: string;
+const lockPid = (): unknown => (JSON.parse(readFileSync(join(dir, 'agent.lock'), 'utf8')) as { pid?: unknown }).pid;
 const children: ChildProcess[] = [];
 
 beforeEach(() => {
@@ -50,7 +51,7 @@ describe('the state folder lock', () => {
     // A live process (this one's parent), but not started when the lock says.
     writeFileSync(join(dir, 'agent.lock'), JSON.stringify({ pid: process.ppid, start: '1', sinceMs: 1 }));
     const lock = lockStateFolder(dir);
-    expect(JSON.parse(readFileSync(join(dir, 'agent.lock'), 'utf8')).pid).toBe(process.pid);
+    expect(lockPid()).toBe(process.pid);
     lock.release();
   });
 
@@ -58,7 +59,7 @@ describe('the state folder lock', () => {
     for (const text of ['not json', '{}', '{"pid": -4}']) {
       writeFileSync(join(dir, 'agent.lock'), text);
       const lock = lockStateFolder(dir);
-      expect(JSON.parse(readFileSync(join(dir, 'agent.lock'), 'utf8')).pid).toBe(process.pid);
+      expect(lockPid()).toBe(process.pid);
       lock.release();
     }
   });

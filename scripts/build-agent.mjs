@@ -112,7 +112,7 @@ const bundled = await build({
 // becomes `\uXXXX`, which means the same in strings, templates' cooked values, regular expressions
 // (with or without the u flag, surrogate pairs included), names and comments. String.raw over
 // such a template would differ: the check below refuses a bundle that uses it.
-const asciiOnly = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiOnly = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 // Written only when its bytes change, so that a build beside running tests rewrites nothing.
 for (const file of bundled.outputFiles) {
   const bytes = file.path === bundle ? Buffer.from(asciiOnly(file.text)) : Buffer.from(file.contents);

@@ -6,6 +6,7 @@ import { hostPlatform } from '../sensors/index.js';
 import { channelCredentials } from '../transport/credentials.js';
 import { MemoryOutbox } from '../transport/outbox.js';
 import { Spool } from '../transport/spool/spool.js';
+import { lockStateFolder } from '../state/folder-lock.js';
 import { Agent } from '../runtime/agent.js';
 import { persistedCatalog } from '../runtime/collector-updates.js';
 import { SENSOR_TABLE } from '../runtime/sensor-table.js';
@@ -65,6 +66,9 @@ async function run(values: RunOptions): Promise<number> {
   const policy = policyFrom(values.policy, [], catalog);
   await ensureEnrolled(config, () => helloOf(values.root), log);
   const credentials = channelCredentials({ caFile: config.ca_file, certFile: config.cert_file, keyFile: config.key_file });
+  // One agent per state folder: a second one would corrupt the spool (state/folder-lock.ts).
+  const lock = values.once ? undefined : lockStateFolder(config.state_dir);
+  if (lock) process.once('exit', () => lock.release());
   const outbox = values.once ? new MemoryOutbox() : Spool.open(join(config.state_dir, 'spool'), { maxBytes: config.spool_max_mb * 1048576, log: log.child('spool') });
   let restart: ((reason: string) => void) | undefined;
   const agent = await Agent.create({

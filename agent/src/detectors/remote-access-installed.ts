@@ -2,7 +2,7 @@
 // applications against the catalog's service, path and tool names. The catalog's names and
 // patterns are compiled once per catalog and platform; each app name is normalised once. Each
 // finding says which side of a connection matched (a client only: information).
-import { appliesTo, compileGlob, roleOf, type Catalog, type NameMatcher, type RemoteAccessRole, type RemoteAccessTool } from '@farmwatch/shared';
+import { appliesTo, PatternSet, roleOf, type PatternHit, type Catalog, type RemoteAccessRole, type RemoteAccessTool } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { AppFact } from '../sensors/apps/types.js';
 import type { ServiceFact } from '../sensors/services/types.js';
@@ -14,7 +14,7 @@ export const REMOTE_ACCESS_INSTALLED = 'remote_access.installed';
 
 const norm = (s: string): string => s.toLowerCase().replace(/\s*\(.*?\)/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
 
-interface CompiledPattern { p: string; m: NameMatcher; role: RemoteAccessRole }
+interface CompiledPattern { p: string; role: RemoteAccessRole }
 
 interface Compiled {
   tool: RemoteAccessTool;
@@ -26,9 +26,12 @@ interface Index {
   tools: Compiled[];
   /** Normalised tool name, id and name without spaces -> tools: an app whose normalised name is one of these, or starts with "<name> ", is the tool. */
   byName: Map<string, Compiled[]>;
-  /** Tools with any service or path pattern for this platform (others need not look at services and paths). */
-  withPatterns: Compiled[];
+  /** Every service and every path pattern of every tool for this platform, with its tool and its place among the tool's. */
+  services: PatternSet<PatternRef>;
+  paths: PatternSet<PatternRef>;
 }
+
+interface PatternRef { c: Compiled; pi: number; role: RemoteAccessRole }
 
 const cache = new WeakMap<Catalog, Map<Platform, Index>>();
 
@@ -37,13 +40,14 @@ function indexOf(catalog: Catalog, platform: Platform): Index {
   if (!per) { per = new Map(); cache.set(catalog, per); }
   const hit = per.get(platform);
   if (hit) return hit;
-  const idx: Index = { tools: [], byName: new Map(), withPatterns: [] };
+  const idx: Index = { tools: [], byName: new Map(), services: new PatternSet(), paths: new PatternSet() };
   for (const tool of catalog.remoteAccess ?? []) {
     const compile = (list: RemoteAccessTool['services']): CompiledPattern[] =>
-      (list ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? ''), role: roleOf(tool, p) }));
+      (list ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', role: roleOf(tool, p) }));
     const c: Compiled = { tool, services: compile(tool.services), paths: compile(tool.paths) };
     idx.tools.push(c);
-    if (c.services.length > 0 || c.paths.length > 0) idx.withPatterns.push(c);
+    c.services.forEach((x, pi) => idx.services.add(x.p, { c, pi, role: x.role }));
+    c.paths.forEach((x, pi) => idx.paths.add(x.p, { c, pi, role: x.role }));
     const name = norm(tool.name ?? '');
     if (name.length < 4) continue;
     for (const key of new Set([name, norm(tool.id ?? ''), name.replace(/ /g, '')])) idx.byName.set(key, [...(idx.byName.get(key) ?? []), c]);
@@ -68,20 +72,19 @@ export function detectRemoteAccessInstalled(services: readonly ServiceFact[], ap
     if (!e) { e = { evidence: [], running: false, roles: [] }; evidenceOf.set(c, e); }
     return e;
   };
-  for (const c of idx.withPatterns) {
-    for (const s of services) {
-      const hit = c.services.find((x) => x.m(s.name) || (s.displayName !== undefined && x.m(s.displayName)));
-      if (!hit) continue;
+  const first = (set: PatternSet<PatternRef>, names: string[]): Map<Compiled, PatternHit<PatternRef>> => set.firstByKey(names, (r) => r.c, (r) => r.pi);
+  for (const s of services) {
+    for (const [c, hit] of first(idx.services, s.displayName !== undefined ? [s.name, s.displayName] : [s.name])) {
       const e = entry(c);
       e.running ||= s.running === true;
-      e.roles.push({ matched: hit.p, role: hit.role });
-      e.evidence.push({ field: 'service.name', value: s.name, catalogEntry: c.tool.id ?? '', matched: hit.p });
+      e.roles.push({ matched: hit.pattern, role: hit.value.role });
+      e.evidence.push({ field: 'service.name', value: s.name, catalogEntry: c.tool.id ?? '', matched: hit.pattern });
       if (s.path) e.evidence.push({ field: 'service.path', value: s.path });
     }
   }
   for (const a of apps) {
     const matched = new Map<Compiled, { how: string; role: RemoteAccessRole }>();
-    if (a.path) for (const c of idx.withPatterns) { const hit = c.paths.find((x) => x.m(a.path ?? '')); if (hit) matched.set(c, { how: hit.p, role: hit.role }); }
+    if (a.path) for (const [c, hit] of first(idx.paths, [a.path])) matched.set(c, { how: hit.pattern, role: hit.value.role });
     for (const c of toolsByName(idx, a)) if (!matched.has(c)) matched.set(c, { how: c.tool.name ?? '', role: roleOf(c.tool) });
     for (const [c, { how, role }] of matched) {
       const e = entry(c);

@@ -4,7 +4,7 @@
 // Astrill is the most severe (the scheme's VPN of choice); corporate VPNs and those the policy
 // names are reported as sanctioned.
 import { basename } from 'node:path';
-import { appliesTo, compileGlob, type Catalog, type NameMatcher, type VpnClient } from '@farmwatch/shared';
+import { appliesTo, compileGlob, PatternSet, type Catalog, type VpnClient } from '@farmwatch/shared';
 import type { Platform } from '@farmwatch/proto';
 import type { AppFact } from '../sensors/apps/types.js';
 import type { NetworkInterfaceFact } from '../sensors/network/types.js';
@@ -58,29 +58,58 @@ function reasonEvidence(c: VpnClient, policy: Policy): Evidence[] {
 
 interface CompiledClient {
   client: VpnClient;
-  procs: { p: string; m: NameMatcher }[];
-  services: { p: string; m: NameMatcher }[];
-  paths: { p: string; m: NameMatcher }[];
   routes: { text: string; net: Cidr }[];
+  /** The name in lower case without "(...)", and with a space after it (an app named "<name> ..."). */
   name: string;
+  namePrefix: string;
 }
 
-const compiled = new WeakMap<Catalog, Map<Platform, CompiledClient[]>>();
+/** A pattern's client (its index) and its place among that client's patterns of one kind. */
+interface Ref { ci: number; pi: number }
 
-/** The catalog's VPN patterns compiled once per catalog and platform. */
-function compileClients(catalog: Catalog, platform: Platform): CompiledClient[] {
+interface CompiledClients {
+  clients: CompiledClient[];
+  procs: PatternSet<Ref>;
+  services: PatternSet<Ref>;
+  paths: PatternSet<Ref>;
+}
+
+const compiled = new WeakMap<Catalog, Map<Platform, CompiledClients>>();
+
+/** The catalog's VPN patterns compiled once per catalog and platform, each kind one PatternSet. */
+function compileClients(catalog: Catalog, platform: Platform): CompiledClients {
   let per = compiled.get(catalog);
   if (!per) { per = new Map(); compiled.set(catalog, per); }
   const hit = per.get(platform);
   if (hit) return hit;
-  const list = (pats: VpnClient['processes']): { p: string; m: NameMatcher }[] =>
-    (pats ?? []).filter((p) => p.pattern && appliesTo(p, platform)).map((p) => ({ p: p.pattern ?? '', m: compileGlob(p.pattern ?? '') }));
-  const out = (catalog.vpnClients ?? []).map((c): CompiledClient => ({
-    client: c, procs: list(c.processes), services: list(c.services), paths: list(c.paths),
-    routes: (c.routes ?? []).flatMap((r) => { const net = parseCidr(r); return net ? [{ text: r, net }] : []; }),
-    name: (c.name ?? '').toLowerCase().replace(/\s*\(.*$/, ''),
-  }));
+  const out: CompiledClients = { clients: [], procs: new PatternSet(), services: new PatternSet(), paths: new PatternSet() };
+  (catalog.vpnClients ?? []).forEach((c, ci) => {
+    const into = (set: PatternSet<Ref>, pats: VpnClient['processes']): void => {
+      (pats ?? []).filter((p) => p.pattern && appliesTo(p, platform)).forEach((p, pi) => set.add(p.pattern ?? '', { ci, pi }));
+    };
+    into(out.procs, c.processes);
+    into(out.services, c.services);
+    into(out.paths, c.paths);
+    const name = (c.name ?? '').toLowerCase().replace(/\s*\(.*$/, '');
+    out.clients.push({
+      client: c, name, namePrefix: `${name} `,
+      routes: (c.routes ?? []).flatMap((r) => { const net = parseCidr(r); return net ? [{ text: r, net }] : []; }),
+    });
+  });
   per.set(platform, out);
+  return out;
+}
+
+/** For each client, the facts (in their order) that one of its patterns matched, with the pattern. */
+function hitsByClient<F>(set: PatternSet<Ref>, facts: readonly F[], namesOf: (f: F) => string[]): Map<number, { fact: F; pattern: string }[]> {
+  const out = new Map<number, { fact: F; pattern: string }[]>();
+  for (const fact of facts) {
+    for (const [ci, { pattern }] of set.firstByKey(namesOf(fact), (r) => r.ci, (r) => r.pi)) {
+      const list = out.get(ci);
+      if (list) list.push({ fact, pattern });
+      else out.set(ci, [{ fact, pattern }]);
+    }
+  }
   return out;
 }
 
@@ -92,28 +121,29 @@ export function detectVpn(facts: VpnFacts, catalog: Catalog, policy: Policy, pla
     entry.active ||= active;
     byClient.set(c.id ?? '', entry);
   };
-  const clients = compileClients(catalog, platform);
-  const procNames = (facts.processes ?? []).map((proc) => ({ proc, names: [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n) }));
-  const appNames = (facts.apps ?? []).map((a) => ({ a, lower: a.name.toLowerCase() }));
-  for (const { client: c, procs, services, paths, name } of clients) {
-    for (const { proc, names } of procNames) {
-      const hit = procs.find((p) => names.some((n) => p.m(n)));
-      if (hit) {
-        add(c, { field: 'process.name', value: proc.argv0 ?? proc.name, catalogEntry: c.id ?? '', matched: hit.p }, true);
-        if (proc.path) add(c, { field: 'process.path', value: proc.path }, true);
-      }
+  const { clients, procs, services, paths } = compileClients(catalog, platform);
+  const procHits = hitsByClient(procs, facts.processes ?? [], (proc) => [proc.name, proc.argv0, proc.path ? basename(proc.path.replace(/\\/g, '/')) : undefined].filter((n): n is string => !!n));
+  const serviceHits = hitsByClient(services, facts.services ?? [], (svc) => (svc.displayName !== undefined ? [svc.name, svc.displayName] : [svc.name]));
+  const apps = facts.apps ?? [];
+  const appPathHits = hitsByClient(paths, apps.map((a, i) => ({ a, i })), ({ a }) => (a.path ? [a.path, a.path.replace(/[\\/]$/, '')] : []));
+  const appNames = apps.map((a) => a.name.toLowerCase());
+  clients.forEach(({ client: c, name, namePrefix }, ci) => {
+    for (const { fact: proc, pattern } of procHits.get(ci) ?? []) {
+      add(c, { field: 'process.name', value: proc.argv0 ?? proc.name, catalogEntry: c.id ?? '', matched: pattern }, true);
+      if (proc.path) add(c, { field: 'process.path', value: proc.path }, true);
     }
-    for (const s of facts.services ?? []) {
-      const hit = services.find((p) => p.m(s.name) || (s.displayName !== undefined && p.m(s.displayName)));
-      if (hit) add(c, { field: 'service.name', value: s.name, catalogEntry: c.id ?? '', matched: hit.p }, s.running === true);
+    for (const { fact: svc, pattern } of serviceHits.get(ci) ?? []) {
+      add(c, { field: 'service.name', value: svc.name, catalogEntry: c.id ?? '', matched: pattern }, svc.running === true);
     }
-    for (const { a, lower: appName } of appNames) {
-      const pathHit = a.path && paths.length > 0 ? paths.find((p) => p.m(a.path ?? '') || p.m((a.path ?? '').replace(/[\\/]$/, ''))) : undefined;
-      const lower = pathHit ? '' : appName;
-      const nameHit = !pathHit && name.length >= 4 && (lower === name || lower === c.id || lower.startsWith(`${name} `));
-      if (pathHit || nameHit) add(c, { field: 'app.name', value: a.name, catalogEntry: c.id ?? '', matched: pathHit?.p ?? c.name ?? '' }, false);
-    }
-  }
+    // Installed apps, in their order: by install path, else by name.
+    const byPath = new Map((appPathHits.get(ci) ?? []).map((h) => [h.fact.i, h.pattern]));
+    apps.forEach((a, i) => {
+      const pathHit = byPath.get(i);
+      const lower = appNames[i] ?? '';
+      const nameHit = pathHit === undefined && name.length >= 4 && (lower === name || lower === c.id || lower.startsWith(namePrefix));
+      if (pathHit !== undefined || nameHit) add(c, { field: 'app.name', value: a.name, catalogEntry: c.id ?? '', matched: pathHit ?? c.name ?? '' }, false);
+    });
+  });
   // Tunnels: attributed to a client by name or description, or left as unknown tunnels.
   const tunnels = (facts.interfaces ?? []).filter((i) => i.kind === 'tunnel' && i.up);
   const unattributed: NetworkInterfaceFact[] = [];

@@ -56,6 +56,16 @@ export function compileGlob(pattern: string): NameMatcher {
 function compileGlobOnce(pattern: string): NameMatcher {
   const lower = pattern.toLowerCase();
   if (!lower.includes('*')) return (name) => name.toLowerCase() === lower;
+  const test = compileLowerGlob(lower);
+  return (name) => test(name.toLowerCase());
+}
+
+/**
+ * A matcher of an already lower-cased pattern for already lower-cased names: for callers that test
+ * one name against many patterns (pattern-set.ts) and lower-case it once.
+ */
+export function compileLowerGlob(lower: string): NameMatcher {
+  if (!lower.includes('*')) return (text) => text === lower;
   const m = new LinearMatcher(globAtoms(lower));
   // Quick refusals before the matcher, each a condition every match meets: the text before the
   // first `*` starts the name, the text after the last ends it, the longest text between stars is
@@ -65,10 +75,7 @@ function compileGlobOnce(pattern: string): NameMatcher {
   const last = parts.at(-1) ?? '';
   const longest = parts.reduce((a, b) => (b.length > a.length ? b : a), '');
   const shortest = parts.reduce((n, part) => n + part.length, 0);
-  return (name) => {
-    const text = name.toLowerCase();
-    return text.length >= shortest && text.startsWith(first) && text.endsWith(last) && text.includes(longest) && m.test(text);
-  };
+  return (text) => text.length >= shortest && text.startsWith(first) && text.endsWith(last) && text.includes(longest) && m.test(text);
 }
 
 /** Whether a pattern applies on `platform` (an unspecified platform applies everywhere). */

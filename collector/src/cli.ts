@@ -9,6 +9,7 @@ import { clustersCommands } from './cli/clusters.js';
 import { apiTokensCommands, exclusionsCommands } from './cli/admin.js';
 import { usersCommands } from './cli/users.js';
 import { sitesCommands } from './cli/sites.js';
+import { migrateCommand } from './cli/migrate.js';
 
 const program = newProgram('farmwatch-collector', `farmwatch-collector ${FARMWATCH_VERSION}: receives what farmwatch agents see and raises alerts`);
 serveCommand(program);
@@ -20,4 +21,5 @@ exclusionsCommands(program);
 sitesCommands(program);
 apiTokensCommands(program);
 usersCommands(program);
+migrateCommand(program);
 runProgram(program);

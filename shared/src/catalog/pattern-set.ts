@@ -10,38 +10,34 @@ export interface PatternHit<T> {
   pattern: string;
 }
 
+/** A pattern as kept: its place in the order patterns were added, for answers in that order. */
+type Entry<T> = PatternHit<T> & { order: number };
+
 export class PatternSet<T> {
-  private readonly exact = new Map<string, PatternHit<T>[]>();
-  private readonly wild: (PatternHit<T> & { test: NameMatcher; order: number })[] = [];
+  private readonly exact = new Map<string, Entry<T>[]>();
+  private readonly wild: (Entry<T> & { test: NameMatcher })[] = [];
   private added = 0;
-  private readonly orderOf = new Map<PatternHit<T>, number>();
 
   /** Adds a pattern (case-insensitive, `*` any run of characters) standing for `value`. */
   add(pattern: string, value: T): void {
     const lower = pattern.toLowerCase();
-    const hit = { value, pattern };
-    const order = this.added++;
+    const entry: Entry<T> = { value, pattern, order: this.added++ };
     if (lower.includes('*')) {
-      this.wild.push({ ...hit, test: compileLowerGlob(lower), order });
+      this.wild.push({ ...entry, test: compileLowerGlob(lower) });
     } else {
       const list = this.exact.get(lower);
-      if (list) list.push(hit);
-      else this.exact.set(lower, [hit]);
-      this.orderOf.set(hit, order);
+      if (list) list.push(entry);
+      else this.exact.set(lower, [entry]);
     }
   }
 
   /** Every pattern that matches `name`, in the order they were added. */
   match(name: string): PatternHit<T>[] {
     const text = name.toLowerCase();
-    const exact = this.exact.get(text);
-    let out: { hit: PatternHit<T>; order: number }[] | undefined;
-    for (const w of this.wild) {
-      if (w.test(text)) (out ??= []).push({ hit: { value: w.value, pattern: w.pattern }, order: w.order });
-    }
-    if (!out) return exact ?? [];
-    for (const h of exact ?? []) out.push({ hit: h, order: this.orderOf.get(h) ?? 0 });
-    return out.sort((a, b) => a.order - b.order).map((o) => o.hit);
+    const exact = this.exact.get(text) ?? [];
+    const wild = this.wild.filter((w) => w.test(text));
+    if (wild.length === 0) return exact;
+    return [...exact, ...wild].sort((a, b) => a.order - b.order);
   }
 
   /**
